@@ -1,0 +1,101 @@
+// API keys: issued once, stored as a digest, scoped, expiring, revocable.
+import { findApiKeyWithTenant, insertApiKey, type ApiKeyRow, listApiKeys, revokeApiKey, touchApiKey } from '../db/tenants.js';
+import type { Db } from '../db/store.js';
+import { AppError } from '../http/errors.js';
+import { API_KEY_PATTERN, hashToken, issueToken, type KeyMode } from '../security/api-key-token.js';
+import type { Grant } from './scopes.js';
+import { isTenantActive, type Tenant, toTenant } from './tenants.js';
+
+export const DEFAULT_KEY_LIFETIME_DAYS = 365;
+
+export interface NewApiKey {
+  scopes: Grant[];
+  mode?: KeyMode;
+  expiresInDays?: number;
+  name?: string | null;
+}
+
+export interface ApiKeyView {
+  id: string;
+  tenantId: string;
+  name: string | null;
+  mode: KeyMode;
+  displayKey: string;
+  scopes: Grant[];
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const viewApiKey = (row: ApiKeyRow): ApiKeyView => ({
+  id: row.id,
+  tenantId: row.tenantId,
+  name: row.name,
+  mode: row.mode as KeyMode,
+  displayKey: `${row.displayPrefix}…${row.last4}`,
+  scopes: JSON.parse(row.scopes) as Grant[],
+  expiresAt: iso(row.expiresAt)!,
+  revokedAt: iso(row.revokedAt),
+  lastUsedAt: iso(row.lastUsedAt),
+  createdAt: iso(row.createdAt)!,
+});
+
+/** Issues a key; the returned `apiKey` is the only time the secret is ever visible. */
+export async function createApiKey(db: Db, tenantId: string, input: NewApiKey, now: number) {
+  const mode = input.mode ?? 'test';
+  const issued = await issueToken(mode);
+  const row: ApiKeyRow = {
+    id: crypto.randomUUID(),
+    tenantId,
+    name: input.name ?? null,
+    mode,
+    keyHash: issued.hash,
+    displayPrefix: issued.displayPrefix,
+    last4: issued.last4,
+    scopes: JSON.stringify([...new Set(input.scopes)]),
+    expiresAt: now + (input.expiresInDays ?? DEFAULT_KEY_LIFETIME_DAYS) * 86_400_000,
+    revokedAt: null,
+    lastUsedAt: null,
+    createdAt: now,
+  };
+  await insertApiKey(db, row);
+  return { apiKey: issued.token, key: viewApiKey(row) };
+}
+
+export const listKeys = async (db: Db, tenantId: string) => (await listApiKeys(db, tenantId)).map(viewApiKey);
+
+export async function revokeKey(db: Db, id: string, now: number): Promise<ApiKeyView> {
+  const row = await revokeApiKey(db, id, now);
+  if (!row) throw new AppError('api_key_not_found', `API key ${id} not found`);
+  return viewApiKey(row);
+}
+
+export interface Credential {
+  keyId: string;
+  scopes: Grant[];
+  tenant: Tenant;
+}
+
+/** Resolves an `Authorization` header to the key's tenant and scopes, or throws the Mivicall 401/403. */
+export async function authenticate(db: Db, header: string | undefined, now: number): Promise<Credential> {
+  const match = header ? /^Bearer +(\S+)\s*$/i.exec(header) : null;
+  if (!match) {
+    throw new AppError('malformed_auth_header', 'Send the API key as "Authorization: Bearer miv_live_..."');
+  }
+  const token = match[1]!;
+  const found = API_KEY_PATTERN.test(token) ? await findApiKeyWithTenant(db, await hashToken(token)) : undefined;
+  if (!found || found.key.revokedAt !== null) {
+    throw new AppError('invalid_api_key', 'The API key is unknown or revoked');
+  }
+  if (found.key.expiresAt <= now) {
+    throw new AppError('expired_api_key', 'The API key has expired; create a new one in Settings → Integrations');
+  }
+  if (!isTenantActive(found.tenant)) {
+    throw new AppError('tenant_inactive', 'This clinic is suspended');
+  }
+  if (found.key.lastUsedAt === null || found.key.lastUsedAt < now - 60_000) await touchApiKey(db, found.key.id, now);
+  return { keyId: found.key.id, scopes: JSON.parse(found.key.scopes) as Grant[], tenant: toTenant(found.tenant) };
+}

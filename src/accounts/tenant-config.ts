@@ -1,0 +1,54 @@
+// The clinic's settings (Tenant.config): voice, greeting, time zone and the booking rules.
+import { z } from '@hono/zod-openapi';
+import { isTimeZone } from '../domain/time.js';
+
+export const timeZoneSchema = z
+  .string()
+  .refine(isTimeZone, { message: 'Must be an IANA time zone such as Europe/Lisbon' })
+  .openapi({ example: 'Europe/Lisbon' });
+
+export const tenantConfigSchema = z
+  .object({
+    timezone: timeZoneSchema,
+    voice: z.string().max(100).nullable().default(null).openapi({ example: 'AWS.Polly.Ines-Neural' }),
+    voiceSpeed: z.number().min(0.5).max(2).default(1),
+    greeting: z.string().max(1000).nullable().default(null),
+    language: z.string().max(10).default('pt-PT').openapi({ description: 'BCP 47 tag for what the agent speaks' }),
+    fallbackHumanNumber: z.string().max(20).nullable().default(null),
+    minimumNoticeMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 30)
+      .default(60)
+      .openapi({ description: 'Voice and self-service bookings must start at least this far ahead' }),
+    bookingHorizonDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(730)
+      .default(90)
+      .openapi({ description: 'Voice and self-service bookings may start at most this far ahead' }),
+    slotStepMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(240)
+      .default(15)
+      .openapi({ description: 'Spacing of offered start times' }),
+    noShowGraceMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(60 * 24 * 7)
+      .default(30)
+      .openapi({ description: 'After endsAt plus this, an unattended appointment becomes no_show' }),
+  })
+  .openapi('TenantConfig');
+
+export type TenantConfig = z.infer<typeof tenantConfigSchema>;
+
+export const defaultTenantConfig = (timezone: string): TenantConfig => tenantConfigSchema.parse({ timezone });
+
+/** Stored JSON → settings; fields added in later releases take their defaults. */
+export const readTenantConfig = (json: string): TenantConfig => tenantConfigSchema.parse(JSON.parse(json));

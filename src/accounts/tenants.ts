@@ -1,0 +1,98 @@
+// Clinics (tenants): creation from the admin CLI, and the settings a clinic edits itself.
+import { type TenantConfig, defaultTenantConfig, readTenantConfig, tenantConfigSchema } from './tenant-config.js';
+import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
+import type { Db } from '../db/store.js';
+import { AppError, fieldInvalid } from '../http/errors.js';
+
+export const SPECIALTIES = ['dental', 'medical', 'physio', 'aesthetic', 'other'] as const;
+export const TENANT_STATUSES = ['trial', 'active', 'past_due', 'canceled'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+/** A clinic as the core sees it: the stored row with its settings parsed. */
+export interface Tenant extends Omit<TenantRow, 'config'> {
+  config: TenantConfig;
+}
+
+export const toTenant = (row: TenantRow): Tenant => ({ ...row, config: readTenantConfig(row.config) });
+
+/** Only a cancelled subscription locks a clinic out; trial and past_due keep working. */
+export const isTenantActive = (tenant: Pick<TenantRow, 'status'>) => tenant.status !== 'canceled';
+
+export function slugify(name: string): string {
+  return (
+    name
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'clinic'
+  );
+}
+
+async function freeSlug(db: Db, base: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    if (!(await findTenantBySlug(db, candidate))) return candidate;
+  }
+}
+
+export interface NewTenant {
+  name: string;
+  timezone: string;
+  country: string;
+  specialty?: (typeof SPECIALTIES)[number];
+  status?: TenantStatus;
+}
+
+export async function createTenant(db: Db, input: NewTenant, now: number): Promise<Tenant> {
+  const row: TenantRow = {
+    id: crypto.randomUUID(),
+    name: input.name,
+    legalName: null,
+    specialty: input.specialty ?? 'other',
+    status: input.status ?? 'trial',
+    nif: null,
+    address: null,
+    postalCode: null,
+    city: null,
+    country: input.country.toUpperCase(),
+    email: null,
+    phone: null,
+    publicSlug: await freeSlug(db, slugify(input.name)),
+    publicBookingEnabled: false,
+    plan: 'basic',
+    trialEndsAt: input.status && input.status !== 'trial' ? null : now + 14 * 86_400_000,
+    config: JSON.stringify(defaultTenantConfig(input.timezone)),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await insertTenant(db, row);
+  return toTenant(row);
+}
+
+export interface TenantPatch extends Partial<Omit<TenantRow, 'id' | 'config' | 'createdAt' | 'updatedAt'>> {
+  config?: Partial<TenantConfig>;
+}
+
+export async function updateTenantSettings(db: Db, tenant: Tenant, patch: TenantPatch, now: number): Promise<Tenant> {
+  const { config: configPatch, ...fields } = patch;
+  const config = tenantConfigSchema.parse({ ...tenant.config, ...configPatch });
+  const slug = fields.publicSlug === undefined ? tenant.publicSlug : fields.publicSlug;
+  const bookingEnabled = fields.publicBookingEnabled ?? tenant.publicBookingEnabled;
+  if (bookingEnabled && !slug) {
+    throw fieldInvalid('publicSlug', 'Public booking needs a publicSlug');
+  }
+  if (fields.publicSlug) {
+    const owner = await findTenantBySlug(db, fields.publicSlug);
+    if (owner && owner.id !== tenant.id) throw new AppError('slug_taken', `publicSlug "${fields.publicSlug}" is taken`);
+  }
+  const row = await updateTenant(db, tenant.id, {
+    ...fields,
+    ...(fields.country ? { country: fields.country.toUpperCase() } : {}),
+    config: JSON.stringify(config),
+    updatedAt: now,
+  });
+  if (!row) throw new AppError('tenant_not_provisioned', 'Tenant not found');
+  return toTenant(row);
+}

@@ -1,0 +1,94 @@
+// The Appointment resource: the seed's create body and response, plus list filters.
+import { z } from '@hono/zod-openapi';
+import { APPOINTMENT_SOURCES, APPOINTMENT_STATUSES } from '../../booking/appointment-view.js';
+import { parseInstant } from '../../domain/time.js';
+import { cursorParam, limitParam, timestamp } from './common.js';
+
+export const AppointmentSchema = z
+  .object({
+    id: z.string().openapi({ format: 'uuid' }),
+    professionalId: z.string().openapi({ format: 'uuid' }),
+    patientName: z.string().openapi({ example: 'Maria Silva' }),
+    startsAt: timestamp(),
+    endsAt: timestamp('2026-05-14T10:30:00+01:00'),
+    status: z.enum(APPOINTMENT_STATUSES),
+    source: z.enum(APPOINTMENT_SOURCES),
+    serviceTypeId: z.string().nullable().openapi({ format: 'uuid' }),
+    patientPhoneHash: z.string().openapi({
+      description: 'Keyed, versioned HMAC-SHA256 of the E.164 phone (the number itself is never returned)',
+      example: 'v1:5d41402abc4b2a76b9719d911017c592ae2f7c1b0b1e1e6b0b1e1e6b0b1e1e6b',
+    }),
+    patientNotes: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+    cancellationReason: z.string().nullable(),
+    callId: z.string().nullable().openapi({ description: 'The voice call that made or changed it, if any' }),
+    createdAt: timestamp(),
+    updatedAt: timestamp(),
+  })
+  .openapi('Appointment');
+
+/** An ISO 8601 date-time with an offset, parsed to epoch milliseconds. */
+export const instantParam = (description: string) =>
+  z
+    .string()
+    .openapi({ format: 'date-time', description, example: '2026-05-14T10:00:00+01:00' })
+    .transform((text, ctx) => {
+      const ms = parseInstant(text);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: 'Must be an ISO 8601 date-time with an offset, e.g. 2026-05-14T10:00:00+01:00' });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+export const metadataSchema = z
+  .record(z.string().max(100), z.unknown())
+  .refine((m) => Object.keys(m).length <= 50, 'At most 50 keys')
+  .openapi({ description: 'Free-form data you want back with the appointment (e.g. your PMS ids)' });
+
+export const AppointmentCreateSchema = z
+  .object({
+    professionalId: z.string().openapi({ format: 'uuid' }),
+    serviceTypeId: z.string().openapi({ format: 'uuid' }),
+    patientName: z.string().trim().min(1).max(200).openapi({ example: 'Maria Silva' }),
+    patientPhone: z
+      .string()
+      .regex(/^\+[1-9]\d{1,14}$/, 'Must be E.164, e.g. +351912345678')
+      .openapi({ example: '+351912345678', description: 'E.164; validated as a real number, stored only encrypted' }),
+    startsAt: instantParam('Start, ISO 8601 with offset; must be in the future'),
+    patientNotes: z.string().max(2000).nullable().optional(),
+    metadata: metadataSchema.optional(),
+    source: z
+      .enum(APPOINTMENT_SOURCES)
+      .optional()
+      .openapi({ description: '`manual` (default) or `sync_external`; voice_ai and self_service belong to their doors' }),
+  })
+  .strict()
+  .openapi('AppointmentCreate');
+
+const statusList = z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+    .pipe(z.array(z.enum(APPOINTMENT_STATUSES)));
+
+export const AppointmentListQuery = z.object({
+  from: instantParam('Start of the window, inclusive').optional(),
+  to: instantParam('End of the window, exclusive').optional(),
+  professionalId: z.string().optional(),
+  serviceTypeId: z.string().optional(),
+  status: statusList
+    .optional()
+    .openapi({ description: 'Repeatable (status=a&status=b) or comma-separated' }),
+  source: z.enum(APPOINTMENT_SOURCES).optional(),
+  patientPhone: z.string().optional().openapi({ description: "Patient's E.164 phone; matched by its hash" }),
+  updatedSince: instantParam('Only appointments changed at or after this instant (for sync)').optional(),
+  limit: limitParam,
+  cursor: cursorParam,
+});
+
+export const AppointmentListSchema = z
+  .object({
+    items: z.array(AppointmentSchema),
+    nextCursor: z.string().nullable().openapi({ description: 'Pass as cursor for the next page; null at the end' }),
+  })
+  .openapi('AppointmentList');

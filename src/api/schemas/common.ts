@@ -1,0 +1,90 @@
+// Shapes every route shares: the error envelope, documented error responses, pagination.
+import { z } from '@hono/zod-openapi';
+
+export const ErrorSchema = z
+  .object({
+    error: z.string().openapi({ example: 'validation_failed', description: 'Stable machine-readable code' }),
+    message: z.string().openapi({ example: 'patientPhone: Not a valid phone number' }),
+    requestId: z.string().openapi({ example: '5b0d7f4e-8a43-4c2e-9d0f-3f6a1d2b9c11' }),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })),
+  })
+  .openapi('Error');
+
+const errorDescriptions = {
+  400: 'Malformed payload (invalid JSON) or invalid Idempotency-Key header',
+  401: 'invalid_api_key, expired_api_key or malformed_auth_header',
+  403: 'insufficient_scope or tenant_inactive',
+  404: 'Resource not found (or owned by another clinic)',
+  409: 'State conflict: slot_conflict, invalid_transition, slug_taken...',
+  413: 'Body larger than 64 KiB',
+  415: 'Body is not application/json',
+  422: 'validation_failed (see errors[]) or another unprocessable request',
+  429: 'rate_limit_exceeded',
+  500: 'Unexpected error; quote the requestId',
+} as const;
+
+type ErrorStatusCode = keyof typeof errorDescriptions;
+
+const errorResponse = (status: ErrorStatusCode) => ({
+  description: errorDescriptions[status],
+  content: { 'application/json': { schema: ErrorSchema } },
+});
+
+/** Error responses of an authenticated route, plus the extra ones it can produce. */
+export function errorResponses<const S extends ErrorStatusCode>(...extra: S[]) {
+  const statuses = [...new Set([401, 403, 429, 500, ...extra] as ErrorStatusCode[])];
+  return Object.fromEntries(statuses.map((s) => [s, errorResponse(s)])) as Record<
+    401 | 403 | 429 | 500 | S,
+    ReturnType<typeof errorResponse>
+  >;
+}
+
+/** Error responses of a write route with a JSON body. */
+export const writeErrorResponses = <const S extends ErrorStatusCode>(...extra: S[]) =>
+  errorResponses<400 | 413 | 415 | 422 | S>(400, 413, 415, 422, ...extra);
+
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
+
+export const IdempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'Idempotency-Key', in: 'header' },
+      description:
+        'Retry-safe identifier (1–255 visible ASCII characters), scoped to your clinic and kept 24 hours. ' +
+        'A retry with the same key and body replays the first answer with `Idempotent-Replayed: true`; ' +
+        'the same key with another body is 422 idempotency_key_reused.',
+      example: 'pms-create-12345',
+    }),
+});
+
+export const timestamp = (example = '2026-05-14T10:00:00+01:00') =>
+  z.string().openapi({ format: 'date-time', example });
+
+export const limitParam = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(200)
+  .default(50)
+  .openapi({ description: 'Page size (default 50, max 200)' });
+
+export const cursorParam = z.string().max(500).optional().openapi({ description: 'Opaque cursor from nextCursor' });
+
+export const externalIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .nullable()
+  .openapi({ description: 'Your own id for this record (e.g. the PMS id); unique per clinic' });

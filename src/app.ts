@@ -1,0 +1,74 @@
+// createApp(deps): the whole service, free of any runtime. The Node and Workers entries build the
+// dependencies; tests build one app per test file.
+import { Scalar } from '@scalar/hono-api-reference';
+import { cors } from 'hono/cors';
+import { appointmentRoutes } from './api/appointments.js';
+import { healthRoutes } from './api/health.js';
+import { professionalRoutes } from './api/professionals.js';
+import { serviceRoutes } from './api/services.js';
+import { tenantRoutes } from './api/tenants.js';
+import type { AppDeps } from './deps.js';
+import { handleError, handleNotFound } from './http/error-handler.js';
+import { apiKeyAuth, jsonBodyGuard, requestContext } from './http/middleware.js';
+import { createRouter } from './http/router.js';
+
+export function createApp(deps: AppDeps) {
+  const app = createRouter();
+  app.use('*', requestContext(deps));
+  app.use(
+    '/v1/*',
+    cors({
+      origin: '*',
+      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      exposeHeaders: [
+        'Idempotent-Replayed',
+        'Location',
+        'Retry-After',
+        'X-Request-Id',
+        'X-RateLimit-Limit',
+        'X-RateLimit-Remaining',
+        'X-RateLimit-Reset',
+      ],
+    }),
+  );
+  app.use('/v1/*', jsonBodyGuard);
+  app.use('/v1/*', apiKeyAuth);
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API key: `Authorization: Bearer miv_live_...` (or miv_test_...)',
+  });
+
+  app
+    .route('/', healthRoutes)
+    .route('/', tenantRoutes)
+    .route('/', professionalRoutes)
+    .route('/', serviceRoutes)
+    .route('/', appointmentRoutes);
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'agendai API',
+      version: '1.0.0',
+      description:
+        'Mivicall-compatible appointments API for clinics, their PMS and their voice agents. ' +
+        'Errors: `{error, message, requestId, errors[]}`. Times are ISO 8601 with the clinic offset.',
+    },
+    security: [{ bearerAuth: [] }],
+    tags: [
+      { name: 'Tenant', description: 'The clinic of the API key' },
+      { name: 'Appointments', description: 'Read, create and change appointments' },
+      { name: 'Professionals', description: 'Doctors and clinical staff' },
+      { name: 'Services', description: 'Appointment types, durations and prices' },
+      { name: 'Health', description: 'Public' },
+    ],
+  });
+  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'agendai API reference' }));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

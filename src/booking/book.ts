@@ -1,0 +1,103 @@
+// Booking a new appointment: the one place every door (REST, voice, booking page) books through.
+import { getItem } from './catalog.js';
+import { runCommand, type CommandResult } from './command.js';
+import { type CommandContext, slotConflict } from './context.js';
+import { type AppointmentSource, appointmentLocation, viewAppointment } from './appointment-view.js';
+import { type AppointmentRow, insertAppointmentIf, insertHistoryIf, isBookable, overlaps, writtenBy } from '../db/appointments.js';
+import { allOf, not } from '../db/store.js';
+import { toE164 } from '../domain/phone.js';
+import { MINUTE } from '../domain/time.js';
+import { AppError, fieldInvalid } from '../http/errors.js';
+
+export interface BookInput {
+  professionalId: string;
+  serviceTypeId: string;
+  patientName: string;
+  /** As the caller gave it: E.164, or national digits read with the clinic's country. */
+  patientPhone: string;
+  startsAt: number;
+  patientNotes?: string | null;
+  metadata?: Record<string, unknown>;
+  source: AppointmentSource;
+  callId?: string | null;
+}
+
+/** Books an appointment: 201 with it, or 409 slot_conflict when the professional is taken. */
+export async function bookAppointment(ctx: CommandContext, input: BookInput): Promise<CommandResult> {
+  const { deps, tenant } = ctx;
+  const now = deps.clock.now();
+  const e164 = toE164(input.patientPhone, tenant.country);
+  if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number (E.164, e.g. +351912345678)');
+  if (input.startsAt <= now) throw fieldInvalid('startsAt', 'Must be in the future');
+
+  return runCommand(deps.store, tenant.id, now, ctx.idempotency, async (commandId) => {
+    const professional = await getItem(deps.store.db, 'professional', tenant.id, input.professionalId);
+    if (!professional.active) {
+      throw new AppError('professional_inactive', 'This professional is inactive and takes no new bookings', [
+        { path: 'professionalId', message: 'Professional is inactive' },
+      ]);
+    }
+    const service = await getItem(deps.store.db, 'service', tenant.id, input.serviceTypeId);
+    if (!service.active) {
+      throw new AppError('service_inactive', 'This service is inactive and takes no new bookings', [
+        { path: 'serviceTypeId', message: 'Service is inactive' },
+      ]);
+    }
+    const id = crypto.randomUUID();
+    const endsAt = input.startsAt + service.durationMinutes * MINUTE;
+    const row: AppointmentRow = {
+      id,
+      tenantId: tenant.id,
+      professionalId: professional.id,
+      serviceTypeId: service.id,
+      patientName: input.patientName,
+      patientPhoneHash: await deps.vault.hash(e164),
+      patientPhoneEncrypted: await deps.vault.encrypt(e164, `${tenant.id}:${id}`),
+      startsAt: input.startsAt,
+      endsAt,
+      blocksUntil: endsAt + service.bufferMinutes * MINUTE,
+      status: 'confirmed',
+      source: input.source,
+      patientNotes: input.patientNotes ?? null,
+      metadata: JSON.stringify(input.metadata ?? {}),
+      cancellationReason: null,
+      callId: input.callId ?? null,
+      version: 1,
+      lastCommandId: commandId,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const stillBookable = [isBookable('professionals', tenant.id, row.professionalId), isBookable('services', tenant.id, service.id)];
+    const view = viewAppointment(row, tenant.config.timezone);
+    const created = {
+      status: 201,
+      body: JSON.stringify(view),
+      location: appointmentLocation(id),
+    };
+    return {
+      writes: (guard) => [
+        insertAppointmentIf(row, [guard, ...stillBookable, not(overlaps(row))]),
+        insertHistoryIf(
+          {
+            tenantId: tenant.id,
+            appointmentId: id,
+            action: 'created',
+            actor: ctx.actor,
+            changes: {
+              status: { from: null, to: 'confirmed' },
+              startsAt: { from: null, to: view.startsAt },
+              professionalId: { from: null, to: row.professionalId },
+            },
+            occurredAt: now,
+          },
+          commandId,
+        ),
+      ],
+      answers: [
+        { when: writtenBy(id, commandId), answer: created },
+        // Professional and service still bookable, yet no insert: the slot was taken.
+        { when: allOf(stillBookable), answer: slotConflict(ctx) },
+      ],
+    };
+  });
+}

@@ -1,0 +1,58 @@
+// Reading appointments: by id (tenant-scoped: another clinic's id is simply not found) and pages.
+import type { Tenant } from '../accounts/tenants.js';
+import type { AppDeps } from '../deps.js';
+import { type AppointmentFilter, type AppointmentRow, findAppointment, listAppointments } from '../db/appointments.js';
+import { toE164 } from '../domain/phone.js';
+import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
+import { AppError, fieldInvalid } from '../http/errors.js';
+import { type AppointmentView, viewAppointment } from './appointment-view.js';
+
+export async function getAppointment(deps: AppDeps, tenant: Tenant, id: string): Promise<AppointmentRow> {
+  const row = await findAppointment(deps.store.db, tenant.id, id);
+  if (!row) throw new AppError('appointment_not_found', `Appointment ${id} not found`);
+  return row;
+}
+
+const encodeCursor = (row: AppointmentRow) => toBase64Url(utf8.encode(JSON.stringify([row.startsAt, row.id])));
+
+function decodeCursor(cursor: string): { startsAt: number; id: string } {
+  try {
+    const [startsAt, id] = JSON.parse(new TextDecoder().decode(fromBase64(cursor))) as unknown[];
+    if (typeof startsAt === 'number' && typeof id === 'string') return { startsAt, id };
+  } catch {
+    // falls through to the validation error
+  }
+  throw fieldInvalid('cursor', 'Not a cursor returned by this API');
+}
+
+export interface AppointmentQuery extends Omit<AppointmentFilter, 'tenantId' | 'after' | 'patientPhoneHashes'> {
+  patientPhone?: string;
+  cursor?: string;
+}
+
+/** One page ordered by start time, with the cursor of the next page (null at the end). */
+export async function findAppointments(
+  deps: AppDeps,
+  tenant: Tenant,
+  query: AppointmentQuery,
+): Promise<{ items: AppointmentView[]; nextCursor: string | null }> {
+  let patientPhoneHashes: string[] | undefined;
+  if (query.patientPhone !== undefined) {
+    const e164 = toE164(query.patientPhone, tenant.country);
+    if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
+    patientPhoneHashes = await deps.vault.lookupHashes(e164);
+  }
+  const { cursor, patientPhone: _, ...filter } = query;
+  const rows = await listAppointments(deps.store.db, {
+    ...filter,
+    tenantId: tenant.id,
+    patientPhoneHashes,
+    after: cursor ? decodeCursor(cursor) : undefined,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  return {
+    items: page.map((row) => viewAppointment(row, tenant.config.timezone)),
+    nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
+  };
+}

@@ -1,0 +1,40 @@
+// The Idempotency-Key header (I-2) and the request fingerprint (I-4).
+import { sha256Hex } from '../security/encoding.js';
+import { AppError } from '../http/errors.js';
+import type { IdempotencyRequest } from './command.js';
+
+/** 1–255 visible ASCII characters; surrounding quotes of a structured-field string are dropped. */
+export function parseIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const value = header.trim().replace(/^"(.*)"$/, '$1');
+  if (!/^[\x21-\x7e]{1,255}$/.test(value)) {
+    throw new AppError('invalid_idempotency_key', 'Idempotency-Key must be 1–255 visible ASCII characters', [
+      { path: 'Idempotency-Key', message: 'Invalid value' },
+    ]);
+  }
+  return value;
+}
+
+/** JSON with object keys sorted, so the same body always fingerprints the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** The key and fingerprint (method, route template, canonical body) of a write, if a key was sent. */
+export async function idempotencyFor(
+  header: string | undefined,
+  method: string,
+  route: string,
+  body: unknown,
+): Promise<IdempotencyRequest | undefined> {
+  const key = parseIdempotencyKey(header);
+  if (key === undefined) return undefined;
+  return { key, fingerprint: await sha256Hex(`${method.toUpperCase()} ${route}\n${canonicalJson(body ?? null)}`) };
+}

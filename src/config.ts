@@ -1,0 +1,53 @@
+// Secrets shared by every runtime, validated with zod. Each key is `[v<N>:]<base64 of 32 bytes>`;
+// the *_PREVIOUS variables keep the last key working during a rotation.
+import { z } from 'zod';
+import { fromBase64 } from './security/encoding.js';
+import type { PhoneVaultKeys, VersionedKey } from './security/phone-vault.js';
+
+const key = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .trim()
+    .transform((text, ctx): VersionedKey => {
+      const match = /^(?:v(\d+):)?([A-Za-z0-9+/_-]+={0,2})$/.exec(text);
+      let bytes = 0;
+      try {
+        bytes = match ? fromBase64(match[2]!).length : 0;
+      } catch {
+        bytes = 0;
+      }
+      if (!match || bytes !== 32) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be 32 random bytes in base64 (optionally "v2:..."): openssl rand -base64 32` });
+        return z.NEVER;
+      }
+      return { version: match[1] ? Number(match[1]) : 1, secret: match[2]! };
+    });
+
+export const SECRET_NAMES = ['PHONE_HASH_KEY', 'PHONE_ENCRYPTION_KEY'] as const;
+
+export const secretsSchema = z.object({
+  PHONE_HASH_KEY: key('PHONE_HASH_KEY'),
+  PHONE_HASH_KEY_PREVIOUS: key('PHONE_HASH_KEY_PREVIOUS').optional(),
+  PHONE_ENCRYPTION_KEY: key('PHONE_ENCRYPTION_KEY'),
+  PHONE_ENCRYPTION_KEY_PREVIOUS: key('PHONE_ENCRYPTION_KEY_PREVIOUS').optional(),
+});
+
+export type Secrets = z.infer<typeof secretsSchema>;
+
+export function vaultKeys(secrets: Secrets): PhoneVaultKeys {
+  const list = (current: VersionedKey, previous?: VersionedKey) => (previous ? [current, previous] : [current]);
+  return {
+    hashKeys: list(secrets.PHONE_HASH_KEY, secrets.PHONE_HASH_KEY_PREVIOUS),
+    encryptionKeys: list(secrets.PHONE_ENCRYPTION_KEY, secrets.PHONE_ENCRYPTION_KEY_PREVIOUS),
+  };
+}
+
+/** Parses secrets, turning a failure into one readable line that names the variable. */
+export function parseSecrets(env: Record<string, string | undefined>): Secrets {
+  const result = secretsSchema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new Error(`Configuration error: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  return result.data;
+}

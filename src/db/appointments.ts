@@ -1,0 +1,150 @@
+// Appointment queries, and the guarded statements the booking core's atomic units are built from.
+import { and, asc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from './store.js';
+import { appointmentHistory, appointments } from './schema.js';
+
+export type AppointmentRow = typeof appointments.$inferSelect;
+
+/** Statuses that hold a slot: a rescheduled appointment still occupies its (new) time. */
+export const BLOCKING_STATUSES = ['confirmed', 'rescheduled'] as const;
+
+/**
+ * The longest span an appointment can block (12 h service + 4 h buffer). Bounding the overlap search
+ * below by it turns "any earlier appointment that is still running" into an index range, not a scan.
+ */
+export const MAX_BLOCK_MS = 16 * 60 * 60_000;
+
+export interface Interval {
+  tenantId: string;
+  professionalId: string;
+  startsAt: number;
+  blocksUntil: number;
+}
+
+/** SQL condition: another blocking appointment of the professional overlaps [startsAt, blocksUntil). */
+export const overlaps = (slot: Interval, excludeId?: string): SQL => sql`EXISTS (
+  SELECT 1 FROM appointments o
+  WHERE o.tenant_id = ${slot.tenantId} AND o.professional_id = ${slot.professionalId}
+    AND o.starts_at >= ${slot.startsAt - MAX_BLOCK_MS} AND o.starts_at < ${slot.blocksUntil}
+    AND o.blocks_until > ${slot.startsAt}
+    AND o.status IN ('confirmed', 'rescheduled')
+    ${excludeId ? sql`AND o.id <> ${excludeId}` : sql``})`;
+
+export const isBookable = (table: 'professionals' | 'services', tenantId: string, id: string): SQL =>
+  sql`EXISTS (SELECT 1 FROM ${sql.identifier(table)} WHERE id = ${id} AND tenant_id = ${tenantId} AND active = 1 AND deleted_at IS NULL)`;
+
+/** SQL condition: the appointment was written by this command. */
+export const writtenBy = (id: string, commandId: string): SQL =>
+  sql`EXISTS (SELECT 1 FROM appointments WHERE id = ${id} AND last_command_id = ${commandId})`;
+
+/** SQL condition: the appointment is still at the version the command planned from. */
+export const unchangedSince = (id: string, version: number): SQL =>
+  sql`EXISTS (SELECT 1 FROM appointments WHERE id = ${id} AND version = ${version})`;
+
+/** Inserts the appointment only if every condition holds. */
+export function insertAppointmentIf(row: AppointmentRow, conditions: SQL[]): SQL {
+  const columns = Object.keys(row) as (keyof AppointmentRow)[];
+  const names = columns.map((k) => sql.identifier(appointments[k].name));
+  return sql`INSERT INTO appointments (${sql.join(names, sql`, `)})
+    SELECT ${sql.join(
+      columns.map((k) => sql`${row[k]}`),
+      sql`, `,
+    )}
+    WHERE ${sql.join(conditions, sql` AND `)}`;
+}
+
+/** Applies `changes` (column → value) to the appointment at `version`, if every condition holds. */
+export function updateAppointmentIf(
+  tenantId: string,
+  id: string,
+  version: number,
+  commandId: string,
+  now: number,
+  changes: Partial<AppointmentRow>,
+  conditions: SQL[],
+): SQL {
+  const sets = Object.entries(changes).map(
+    ([k, v]) => sql`${sql.identifier(appointments[k as keyof AppointmentRow].name)} = ${v}`,
+  );
+  return sql`UPDATE appointments SET ${sql.join(
+    [...sets, sql`version = version + 1`, sql`last_command_id = ${commandId}`, sql`updated_at = ${now}`],
+    sql`, `,
+  )}
+    WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${version}
+      ${conditions.length ? sql`AND ${sql.join(conditions, sql` AND `)}` : sql``}`;
+}
+
+export interface HistoryEntry {
+  tenantId: string;
+  appointmentId: string;
+  action: string;
+  actor: string;
+  changes: Record<string, { from: unknown; to: unknown }>;
+  occurredAt: number;
+}
+
+/** Records a change, only if the command's write happened. */
+export const insertHistoryIf = (entry: HistoryEntry, commandId: string): SQL => sql`
+  INSERT INTO appointment_history (id, tenant_id, appointment_id, action, actor, changes, occurred_at)
+  SELECT ${crypto.randomUUID()}, ${entry.tenantId}, ${entry.appointmentId}, ${entry.action}, ${entry.actor},
+    ${JSON.stringify(entry.changes)}, ${entry.occurredAt}
+  WHERE ${writtenBy(entry.appointmentId, commandId)}`;
+
+export async function findAppointment(db: Db, tenantId: string, id: string): Promise<AppointmentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.tenantId, tenantId), eq(appointments.id, id)))
+    .limit(1);
+  return row;
+}
+
+export interface AppointmentFilter {
+  tenantId: string;
+  from?: number;
+  to?: number;
+  professionalId?: string;
+  serviceTypeId?: string;
+  statuses?: string[];
+  source?: string;
+  patientPhoneHashes?: string[];
+  updatedSince?: number;
+  after?: { startsAt: number; id: string };
+  limit: number;
+}
+
+/** Appointments ordered by (startsAt, id), `limit` of them after the cursor position. */
+export async function listAppointments(db: Db, f: AppointmentFilter): Promise<AppointmentRow[]> {
+  return db
+    .select()
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, f.tenantId),
+        f.from === undefined ? undefined : gte(appointments.startsAt, f.from),
+        f.to === undefined ? undefined : lt(appointments.startsAt, f.to),
+        f.professionalId ? eq(appointments.professionalId, f.professionalId) : undefined,
+        f.serviceTypeId ? eq(appointments.serviceTypeId, f.serviceTypeId) : undefined,
+        f.statuses?.length ? inArray(appointments.status, f.statuses) : undefined,
+        f.source ? eq(appointments.source, f.source) : undefined,
+        f.patientPhoneHashes ? inArray(appointments.patientPhoneHash, f.patientPhoneHashes) : undefined,
+        f.updatedSince === undefined ? undefined : gte(appointments.updatedAt, f.updatedSince),
+        f.after
+          ? or(
+              gt(appointments.startsAt, f.after.startsAt),
+              and(eq(appointments.startsAt, f.after.startsAt), gt(appointments.id, f.after.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(asc(appointments.startsAt), asc(appointments.id))
+    .limit(f.limit);
+}
+
+export async function listHistory(db: Db, tenantId: string, appointmentId: string) {
+  return db
+    .select()
+    .from(appointmentHistory)
+    .where(and(eq(appointmentHistory.tenantId, tenantId), eq(appointmentHistory.appointmentId, appointmentId)))
+    .orderBy(asc(appointmentHistory.occurredAt), sql`rowid`);
+}

@@ -1,0 +1,166 @@
+// The one schema history: these tables → `npm run db:generate` → SQL in drizzle/ → applied by the
+// Node entry at start-up and by `wrangler d1 migrations apply` on D1.
+// Instants are UTC epoch milliseconds; intervals are half-open [starts_at, ends_at).
+import { sql } from 'drizzle-orm';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const tenants = sqliteTable(
+  'tenants',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    legalName: text('legal_name'),
+    specialty: text('specialty').notNull().default('other'),
+    status: text('status').notNull().default('trial'),
+    nif: text('nif'),
+    address: text('address'),
+    postalCode: text('postal_code'),
+    city: text('city'),
+    country: text('country').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    publicSlug: text('public_slug'),
+    publicBookingEnabled: integer('public_booking_enabled', { mode: 'boolean' }).notNull().default(false),
+    plan: text('plan').notNull().default('basic'),
+    trialEndsAt: integer('trial_ends_at'),
+    // JSON validated by src/accounts/tenant-config.ts (timezone, greeting, voice, booking rules...).
+    config: text('config').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('tenants_public_slug_unique').on(t.publicSlug)],
+);
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    name: text('name'),
+    mode: text('mode').notNull(), // 'live' | 'test'
+    // SHA-256 of the whole key: the key itself is shown once and never stored.
+    keyHash: text('key_hash').notNull(),
+    displayPrefix: text('display_prefix').notNull(),
+    last4: text('last4').notNull(),
+    scopes: text('scopes').notNull(), // JSON array
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    lastUsedAt: integer('last_used_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('api_keys_key_hash_unique').on(t.keyHash), index('api_keys_tenant').on(t.tenantId)],
+);
+
+export const professionals = sqliteTable(
+  'professionals',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    name: text('name').notNull(),
+    specialty: text('specialty'),
+    email: text('email'),
+    externalId: text('external_id'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    // Removed professionals stay as rows so past appointments keep their reference.
+    deletedAt: integer('deleted_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('professionals_tenant').on(t.tenantId, t.name)],
+);
+
+export const services = sqliteTable(
+  'services',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    name: text('name').notNull(),
+    description: text('description'),
+    durationMinutes: integer('duration_minutes').notNull(),
+    bufferMinutes: integer('buffer_minutes').notNull().default(0),
+    priceCents: integer('price_cents'),
+    currency: text('currency').notNull().default('EUR'),
+    externalId: text('external_id'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    deletedAt: integer('deleted_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('services_tenant').on(t.tenantId, t.name)],
+);
+
+export const appointments = sqliteTable(
+  'appointments',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    professionalId: text('professional_id')
+      .notNull()
+      .references(() => professionals.id),
+    serviceTypeId: text('service_type_id').references(() => services.id),
+    patientName: text('patient_name').notNull(),
+    // HMAC of the E.164 number (versioned); the number itself only as AES-GCM ciphertext.
+    patientPhoneHash: text('patient_phone_hash').notNull(),
+    patientPhoneEncrypted: text('patient_phone_encrypted').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    // endsAt + the service's buffer: what the overlap rule compares against.
+    blocksUntil: integer('blocks_until').notNull(),
+    status: text('status').notNull(),
+    source: text('source').notNull(),
+    patientNotes: text('patient_notes'),
+    metadata: text('metadata').notNull().default('{}'),
+    cancellationReason: text('cancellation_reason'),
+    callId: text('call_id'),
+    // Optimistic concurrency: every change bumps version and stamps the command that made it.
+    version: integer('version').notNull().default(1),
+    lastCommandId: text('last_command_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    check('appointments_interval', sql`${t.endsAt} > ${t.startsAt} AND ${t.blocksUntil} >= ${t.endsAt}`),
+    index('appointments_professional_start').on(t.tenantId, t.professionalId, t.startsAt),
+    index('appointments_tenant_start').on(t.tenantId, t.startsAt),
+    index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash),
+    index('appointments_tenant_updated').on(t.tenantId, t.updatedAt),
+  ],
+);
+
+export const appointmentHistory = sqliteTable(
+  'appointment_history',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    appointmentId: text('appointment_id').notNull(),
+    action: text('action').notNull(),
+    actor: text('actor').notNull(), // 'key:<id>', 'voice:<platform>', 'self_service', 'system:no_show'
+    changes: text('changes').notNull(), // JSON {field: {from, to}}
+    occurredAt: integer('occurred_at').notNull(),
+  },
+  (t) => [index('appointment_history_appointment').on(t.tenantId, t.appointmentId, t.occurredAt)],
+);
+
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    tenantId: text('tenant_id').notNull(),
+    key: text('key').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    // Nonce of the command that owns the key; a batch only writes when it holds the claim.
+    claim: text('claim').notNull(),
+    responseStatus: integer('response_status'),
+    responseBody: text('response_body'),
+    responseLocation: text('response_location'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index('idempotency_keys_created').on(t.createdAt)],
+);

@@ -1,0 +1,57 @@
+// Node driver: better-sqlite3, migrations applied at start-up.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+import type { Db, Row, Statement, StatementResult, Store } from './store.js';
+
+export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+export interface SqliteStore extends Store {
+  sqlite: Database.Database;
+  close(): void;
+}
+
+/** Opens (creating if needed) the SQLite file, sets safe pragmas and applies pending migrations. */
+export function openSqliteStore(path: string): SqliteStore {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: an acknowledged booking survives power loss, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  // Other processes (CLI, a second server) may hold the write lock for a moment.
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder });
+
+  const prepared = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let stmt = prepared.get(sql);
+    if (!stmt) {
+      stmt = sqlite.prepare(sql);
+      if (prepared.size > 500) prepared.clear();
+      prepared.set(sql, stmt);
+    }
+    return stmt;
+  };
+  const execute = ({ sql, params }: Statement): StatementResult => {
+    const stmt = prepare(sql);
+    if (stmt.reader) return { rows: stmt.all(...params) as Row[], changes: 0 };
+    return { rows: [], changes: stmt.run(...params).changes };
+  };
+  // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades would fail with
+  // SQLITE_BUSY at once, whatever the busy timeout.
+  const unit = sqlite.transaction((statements: Statement[]) => statements.map(execute));
+
+  return {
+    db: db as unknown as Db,
+    sqlite,
+    atomic: async (statements) => unit.immediate(statements),
+    query: async (statement) => execute(statement).rows,
+    close: () => sqlite.close(),
+  };
+}

@@ -1,0 +1,43 @@
+// The store: drizzle for ordinary reads and single-statement writes, plus `atomic` for the writes
+// that must be safe under concurrency. An atomic unit is a list of plain SQL statements that both
+// drivers run identically: one `BEGIN IMMEDIATE` transaction on better-sqlite3, one `batch` on D1.
+// No statement may depend on a value read in JavaScript between statements (D1 has no interactive
+// transactions), so every later statement guards itself with SQL conditions instead.
+import { type SQL, sql } from 'drizzle-orm';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type * as schema from './schema.js';
+
+export type Db = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema>;
+
+export type Row = Record<string, unknown>;
+
+/** One compiled statement of an atomic unit. */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+export interface StatementResult {
+  rows: Row[];
+  changes: number;
+}
+
+export interface Store {
+  db: Db;
+  /** Runs the statements as one all-or-nothing unit and returns each one's rows and change count. */
+  atomic(statements: Statement[]): Promise<StatementResult[]>;
+  /** Runs one raw statement outside any unit (for reads drizzle cannot express). */
+  query(statement: Statement): Promise<Row[]>;
+}
+
+const dialect = new SQLiteSyncDialect();
+
+/** Compiles a drizzle `sql` template into SQL text and parameters (booleans become 0/1). */
+export function compile(query: SQL): Statement {
+  const { sql, params } = dialect.sqlToQuery(query);
+  return { sql, params: params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p)) };
+}
+
+export const not = (condition: SQL): SQL => sql`NOT ${condition}`;
+export const allOf = (conditions: SQL[]): SQL => sql`(${sql.join(conditions, sql` AND `)})`;

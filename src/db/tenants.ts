@@ -1,0 +1,68 @@
+// Queries for clinics (tenants) and their API keys.
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import type { Db } from './store.js';
+import { apiKeys, tenants } from './schema.js';
+
+export type TenantRow = typeof tenants.$inferSelect;
+export type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+export async function insertTenant(db: Db, row: TenantRow): Promise<void> {
+  await db.insert(tenants).values(row);
+}
+
+export async function findTenant(db: Db, id: string): Promise<TenantRow | undefined> {
+  const [row] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+  return row;
+}
+
+export async function listTenants(db: Db): Promise<TenantRow[]> {
+  return db.select().from(tenants).orderBy(tenants.createdAt);
+}
+
+export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRow | undefined> {
+  const [row] = await db.select().from(tenants).where(eq(tenants.publicSlug, slug)).limit(1);
+  return row;
+}
+
+export async function updateTenant(db: Db, id: string, patch: Partial<TenantRow>): Promise<TenantRow | undefined> {
+  const [row] = await db.update(tenants).set(patch).where(eq(tenants.id, id)).returning();
+  return row;
+}
+
+export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
+  await db.insert(apiKeys).values(row);
+}
+
+export async function findApiKeyWithTenant(
+  db: Db,
+  keyHash: string,
+): Promise<{ key: ApiKeyRow; tenant: TenantRow } | undefined> {
+  const [row] = await db
+    .select({ key: apiKeys, tenant: tenants })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(eq(apiKeys.keyHash, keyHash))
+    .limit(1);
+  return row;
+}
+
+export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRow[]> {
+  return db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(desc(apiKeys.createdAt));
+}
+
+export async function revokeApiKey(db: Db, id: string, now: number): Promise<ApiKeyRow | undefined> {
+  const [row] = await db
+    .update(apiKeys)
+    .set({ revokedAt: now })
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning();
+  return row ?? (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
+}
+
+/** Records use at most once a minute per key, so the hot path stays read-only. */
+export async function touchApiKey(db: Db, id: string, now: number): Promise<void> {
+  await db
+    .update(apiKeys)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, now - 60_000))));
+}

@@ -1,0 +1,74 @@
+// One error type with a stable code; src/http/error-handler.ts maps it to the Mivicall envelope.
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+const statusByCode = {
+  malformed_payload: 400,
+  invalid_idempotency_key: 400,
+  invalid_api_key: 401,
+  expired_api_key: 401,
+  malformed_auth_header: 401,
+  invalid_signature: 401,
+  insufficient_scope: 403,
+  tenant_inactive: 403,
+  not_found: 404,
+  appointment_not_found: 404,
+  professional_not_found: 404,
+  service_not_found: 404,
+  patient_not_found: 404,
+  api_key_not_found: 404,
+  tenant_not_provisioned: 404,
+  method_not_allowed: 405,
+  slot_conflict: 409,
+  invalid_transition: 409,
+  slug_taken: 409,
+  external_id_taken: 409,
+  idempotency_key_in_use: 409,
+  concurrent_modification: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  validation_failed: 422,
+  professional_inactive: 422,
+  service_inactive: 422,
+  idempotency_key_reused: 422,
+  rate_limit_exceeded: 429,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof statusByCode;
+export type ErrorStatus = (typeof statusByCode)[ErrorCode];
+
+export class AppError extends Error {
+  readonly status: ErrorStatus;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors: FieldError[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.status = statusByCode[code];
+  }
+}
+
+export const validationFailed = (message: string, errors: FieldError[]) =>
+  new AppError('validation_failed', message, errors);
+
+export const fieldInvalid = (path: string, message: string) =>
+  validationFailed(`${path}: ${message}`, [{ path, message }]);
+
+export interface ErrorBody {
+  error: ErrorCode;
+  message: string;
+  requestId: string;
+  errors: FieldError[];
+}
+
+export const errorBody = (error: AppError, requestId: string): ErrorBody => ({
+  error: error.code,
+  message: error.message,
+  requestId,
+  errors: error.errors,
+});

@@ -1,0 +1,28 @@
+// Node entry: `npm start`. Embedded SQLite, migrations at start-up, zero configuration in development.
+import { jsonLogger } from './logger.js';
+import { loadNodeConfig } from './node/config.js';
+import { startNodeService } from './node/server.js';
+
+const logger = jsonLogger();
+
+try {
+  const config = loadNodeConfig(process.env, logger);
+  const service = await startNodeService({
+    databasePath: config.databasePath,
+    secrets: config.secrets,
+    logger,
+    port: config.env.PORT,
+    host: config.env.HOST,
+  });
+  logger.info('started', { url: service.url, database: config.databasePath, docs: `${service.url}/docs` });
+  const stop = async (signal: string) => {
+    logger.info('stopping', { signal });
+    await service.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+} catch (error) {
+  logger.error('start_failed', { error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+}

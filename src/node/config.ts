@@ -1,0 +1,57 @@
+// Node configuration: everything has a development default so `npm start` needs nothing.
+// In development missing secrets are generated once into the data folder (with a warning); with
+// NODE_ENV=production a missing secret stops the start with the variable's name.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseSecrets, SECRET_NAMES, type Secrets } from '../config.js';
+import type { Logger } from '../logger.js';
+import { randomBytes, toBase64Url } from '../security/encoding.js';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_PATH: z.string().default('./data/agendai.db'),
+});
+
+export interface NodeConfig {
+  env: z.infer<typeof envSchema>;
+  databasePath: string;
+  secrets: Secrets;
+}
+
+/** Reads secrets from the environment, filling gaps from (or into) `<data folder>/secrets.json`. */
+function resolveSecrets(env: NodeJS.ProcessEnv, production: boolean, dataDir: string, logger: Logger): Secrets {
+  const missing = SECRET_NAMES.filter((name) => !env[name]);
+  if (missing.length === 0 || production) return parseSecrets(env);
+  const file = join(dataDir, 'secrets.json');
+  const stored: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  let generated = false;
+  for (const name of missing) {
+    if (!stored[name]) {
+      stored[name] = toBase64Url(randomBytes(32));
+      generated = true;
+    }
+  }
+  if (generated) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  }
+  logger.warn('development_secrets', {
+    message: `Using generated development secrets from ${file}; set ${missing.join(', ')} in production`,
+  });
+  return parseSecrets({ ...stored, ...env });
+}
+
+export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`Configuration error: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const databasePath = parsed.data.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(parsed.data.DATABASE_PATH);
+  const dataDir = databasePath === ':memory:' ? resolve('./data') : dirname(databasePath);
+  const production = parsed.data.NODE_ENV === 'production';
+  return { env: parsed.data, databasePath, secrets: resolveSecrets(env, production, dataDir, logger) };
+}

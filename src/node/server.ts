@@ -1,0 +1,57 @@
+// Builds and serves the app on Node: better-sqlite3 store, Node HTTP server.
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from '../app.js';
+import { vaultKeys, type Secrets } from '../config.js';
+import { openSqliteStore, type SqliteStore } from '../db/sqlite.js';
+import type { AppDeps } from '../deps.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import type { Logger } from '../logger.js';
+import { createPhoneVault } from '../security/phone-vault.js';
+
+export interface NodeServiceOptions {
+  databasePath: string;
+  secrets: Secrets;
+  logger: Logger;
+  clock?: Clock;
+  port?: number;
+  host?: string;
+}
+
+export interface NodeService {
+  deps: AppDeps & { store: SqliteStore };
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDeps & { store: SqliteStore }> {
+  return {
+    store: openSqliteStore(options.databasePath),
+    vault: await createPhoneVault(vaultKeys(options.secrets)),
+    clock: options.clock ?? systemClock,
+    logger: options.logger,
+  };
+}
+
+/** Starts the HTTP service; port 0 picks a free port (tests, benchmarks). */
+export async function startNodeService(options: NodeServiceOptions): Promise<NodeService> {
+  const deps = await buildNodeDeps(options);
+  const app = createApp(deps);
+  const host = options.host ?? '127.0.0.1';
+  const server: ServerType = await new Promise((ready) => {
+    const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }, () => ready(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    deps,
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => {
+          deps.store.close();
+          done();
+        });
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}

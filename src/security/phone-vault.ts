@@ -1,0 +1,74 @@
+// Patient phone numbers at rest: a keyed, versioned HMAC for lookups and AES-256-GCM ciphertext for
+// the rare case the number is needed (callbacks, SMS). Plain SHA-256 of a phone number is reversible
+// by enumerating a country's ~10^10 numbers, hence the secret key. Keys never live in the database.
+import { fromBase64, randomBytes, toBase64Url, toHex, utf8 } from './encoding.js';
+
+export interface VersionedKey {
+  version: number;
+  /** 32 random bytes, base64 or base64url. */
+  secret: string;
+}
+
+export interface PhoneVaultKeys {
+  /** Newest first: the first key hashes and encrypts; the others still match lookups (rotation). */
+  hashKeys: VersionedKey[];
+  encryptionKeys: VersionedKey[];
+}
+
+export interface PhoneVault {
+  /** `v<version>:<hex HMAC-SHA256>` of an E.164 number with the current key. */
+  hash(e164: string): Promise<string>;
+  /** The hashes under every active key, for lookups during a rotation. */
+  lookupHashes(e164: string): Promise<string[]>;
+  /** `v<version>.<iv>.<ciphertext>`; `context` (tenant + record id) is bound as associated data. */
+  encrypt(e164: string, context: string): Promise<string>;
+  decrypt(sealed: string, context: string): Promise<string>;
+}
+
+export async function createPhoneVault(keys: PhoneVaultKeys): Promise<PhoneVault> {
+  if (keys.hashKeys.length === 0 || keys.encryptionKeys.length === 0) {
+    throw new Error('PhoneVault needs at least one hash key and one encryption key');
+  }
+  const hmacKeys = await Promise.all(
+    keys.hashKeys.map(async (k) => ({
+      version: k.version,
+      key: await crypto.subtle.importKey('raw', fromBase64(k.secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+      ]),
+    })),
+  );
+  const aesKeys = await Promise.all(
+    keys.encryptionKeys.map(async (k) => ({
+      version: k.version,
+      key: await crypto.subtle.importKey('raw', fromBase64(k.secret), 'AES-GCM', false, ['encrypt', 'decrypt']),
+    })),
+  );
+  const hashWith = async (k: (typeof hmacKeys)[number], e164: string) =>
+    `v${k.version}:${toHex(await crypto.subtle.sign('HMAC', k.key, utf8.encode(e164)))}`;
+  const currentAes = aesKeys[0]!;
+
+  return {
+    hash: (e164) => hashWith(hmacKeys[0]!, e164),
+    lookupHashes: (e164) => Promise.all(hmacKeys.map((k) => hashWith(k, e164))),
+    async encrypt(e164, context) {
+      const iv = randomBytes(12);
+      const sealed = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv, additionalData: utf8.encode(context) },
+        currentAes.key,
+        utf8.encode(e164),
+      );
+      return `v${currentAes.version}.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
+    },
+    async decrypt(sealed, context) {
+      const [version, iv, data] = sealed.split('.');
+      const entry = aesKeys.find((k) => `v${k.version}` === version);
+      if (!entry || !iv || !data) throw new Error('Unknown phone encryption key version');
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: fromBase64(iv), additionalData: utf8.encode(context) },
+        entry.key,
+        fromBase64(data),
+      );
+      return new TextDecoder().decode(plain);
+    },
+  };
+}
