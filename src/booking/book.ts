@@ -27,7 +27,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
   const { deps, tenant } = ctx;
   const now = deps.clock.now();
   const e164 = toE164(input.patientPhone, tenant.country);
-  if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number (E.164, e.g. +351912345678)');
+  if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
   if (input.startsAt <= now) throw fieldInvalid('startsAt', 'Must be in the future');
 
   return runCommand(deps.store, tenant.id, now, ctx.idempotency, async (commandId) => {

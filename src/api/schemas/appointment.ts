@@ -53,7 +53,7 @@ export const AppointmentCreateSchema = z
     patientName: z.string().trim().min(1).max(200).openapi({ example: 'Maria Silva' }),
     patientPhone: z
       .string()
-      .regex(/^\+[1-9]\d{1,14}$/, 'Must be E.164, e.g. +351912345678')
+      .regex(/^\+[1-9]\d{1,14}$/, 'Must be E.164: a + then the country code and number, no spaces')
       .openapi({ example: '+351912345678', description: 'E.164; validated as a real number, stored only encrypted' }),
     startsAt: instantParam('Start, ISO 8601 with offset; must be in the future'),
     patientNotes: z.string().max(2000).nullable().optional(),

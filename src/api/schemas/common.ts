@@ -60,7 +60,7 @@ export const IdempotencyHeader = z.object({
     .string()
     .optional()
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header' },
+      param: { name: 'idempotency-key', in: 'header' },
       description:
         'Retry-safe identifier (1–255 visible ASCII characters), scoped to your clinic and kept 24 hours. ' +
         'A retry with the same key and body replays the first answer with `Idempotent-Replayed: true`; ' +

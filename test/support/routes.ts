@@ -1,0 +1,78 @@
+// Every authenticated route, with the scope it needs and how to call it on a real resource.
+// The security matrix (test/api/security.test.ts) runs over this table: a new route goes here.
+import { appointmentBody, setupClinic } from './factories.js';
+import type { Clinic, TestApp } from './types.js';
+
+export interface Resources {
+  clinic: Clinic;
+  professionalId: string;
+  serviceId: string;
+  appointmentId: string;
+}
+
+export interface RouteCase {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  path: (r: Resources) => string;
+  scope: string;
+  body?: (r: Resources) => unknown;
+  /** Whether the path names one resource, so another clinic's id must answer 404. */
+  owned: boolean;
+}
+
+export async function createResources(app: TestApp): Promise<Resources> {
+  const s = await setupClinic(app);
+  const appointment = await app.request('POST', '/v1/appointments', {
+    key: s.clinic.key,
+    body: appointmentBody(s, '2026-06-01T10:00:00Z'),
+  });
+  return { clinic: s.clinic, professionalId: s.professional.id, serviceId: s.service.id, appointmentId: appointment.body.id };
+}
+
+export const ROUTES: RouteCase[] = [
+  { method: 'GET', path: () => '/v1/tenants/me', scope: 'tenant:read', owned: false },
+  { method: 'PATCH', path: () => '/v1/tenants/me', scope: 'tenant:write', body: () => ({ city: 'Porto' }), owned: false },
+  { method: 'GET', path: () => '/v1/professionals', scope: 'professionals:read', owned: false },
+  { method: 'POST', path: () => '/v1/professionals', scope: 'professionals:write', body: () => ({ name: 'Dr. X' }), owned: false },
+  { method: 'GET', path: (r) => `/v1/professionals/${r.professionalId}`, scope: 'professionals:read', owned: true },
+  {
+    method: 'PATCH',
+    path: (r) => `/v1/professionals/${r.professionalId}`,
+    scope: 'professionals:write',
+    body: () => ({ specialty: 'Ortodontia' }),
+    owned: true,
+  },
+  { method: 'DELETE', path: (r) => `/v1/professionals/${r.professionalId}`, scope: 'professionals:write', owned: true },
+  { method: 'GET', path: () => '/v1/services', scope: 'services:read', owned: false },
+  {
+    method: 'POST',
+    path: () => '/v1/services',
+    scope: 'services:write',
+    body: () => ({ name: 'Higiene', durationMinutes: 45 }),
+    owned: false,
+  },
+  { method: 'GET', path: (r) => `/v1/services/${r.serviceId}`, scope: 'services:read', owned: true },
+  {
+    method: 'PATCH',
+    path: (r) => `/v1/services/${r.serviceId}`,
+    scope: 'services:write',
+    body: () => ({ priceCents: 5000 }),
+    owned: true,
+  },
+  { method: 'DELETE', path: (r) => `/v1/services/${r.serviceId}`, scope: 'services:write', owned: true },
+  { method: 'GET', path: () => '/v1/appointments', scope: 'appointments:read', owned: false },
+  {
+    method: 'POST',
+    path: () => '/v1/appointments',
+    scope: 'appointments:write',
+    body: (r) => appointmentBody({ professional: { id: r.professionalId }, service: { id: r.serviceId } }, '2026-06-02T10:00:00Z'),
+    owned: false,
+  },
+  { method: 'GET', path: (r) => `/v1/appointments/${r.appointmentId}`, scope: 'appointments:read', owned: true },
+];
+
+export const describeRoute = (route: RouteCase) => `${route.method} ${route.path({
+  clinic: { tenantId: '', key: '', keyId: '' },
+  professionalId: ':id',
+  serviceId: ':id',
+  appointmentId: ':id',
+})}`;

@@ -1,0 +1,47 @@
+// The harness every HTTP test runs against. Node implements it with a real server on a real SQLite
+// file; the Workers project implements it inside workerd on D1. Tests only see this interface.
+import type { Grant } from '../../src/accounts/scopes.js';
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface RequestOptions {
+  key?: string | null;
+  headers?: Record<string, string>;
+  /** JSON-encoded unless it is already a string. */
+  body?: unknown;
+  query?: Record<string, string | number | string[] | undefined>;
+}
+
+export interface Clinic {
+  tenantId: string;
+  key: string;
+  keyId: string;
+}
+
+export interface ClinicOptions {
+  name?: string;
+  timezone?: string;
+  country?: string;
+  status?: 'trial' | 'active' | 'past_due' | 'canceled';
+}
+
+export interface TestApp {
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
+  /** Moves the service's clock (ms since epoch). */
+  setNow(ms: number): void;
+  now(): number;
+  createClinic(options?: ClinicOptions): Promise<Clinic>;
+  createKey(tenantId: string, scopes: Grant[], options?: { expiresInDays?: number }): Promise<{ key: string; keyId: string }>;
+  revokeKey(keyId: string): Promise<void>;
+  setTenantStatus(tenantId: string, status: string): Promise<void>;
+  /** Runs a read-only SQL query against the service's database. */
+  sql(query: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
+  /** Runs SQL that changes the database directly (to inject failures, age rows). */
+  exec(statement: string): Promise<void>;
+  close(): Promise<void>;
+}

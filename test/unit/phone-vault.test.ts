@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createPhoneVault } from '../../src/security/phone-vault.js';
+
+const secret = (fill: number) => Buffer.alloc(32, fill).toString('base64');
+
+describe('phone vault', () => {
+  it('hashes with a key: another key gives another hash; the version prefixes it', async () => {
+    const a = await createPhoneVault({ hashKeys: [{ version: 1, secret: secret(1) }], encryptionKeys: [{ version: 1, secret: secret(2) }] });
+    const b = await createPhoneVault({ hashKeys: [{ version: 2, secret: secret(3) }], encryptionKeys: [{ version: 1, secret: secret(2) }] });
+    const ha = await a.hash('+351912345678');
+    expect(ha).toMatch(/^v1:[0-9a-f]{64}$/);
+    expect(await a.hash('+351912345678')).toBe(ha);
+    expect((await b.hash('+351912345678')).startsWith('v2:')).toBe(true);
+    expect((await b.hash('+351912345678')).slice(3)).not.toBe(ha.slice(3));
+  });
+
+  it('looks up with the current and the previous key during a rotation', async () => {
+    const old = await createPhoneVault({ hashKeys: [{ version: 1, secret: secret(1) }], encryptionKeys: [{ version: 1, secret: secret(2) }] });
+    const rotated = await createPhoneVault({
+      hashKeys: [{ version: 2, secret: secret(3) }, { version: 1, secret: secret(1) }],
+      encryptionKeys: [{ version: 2, secret: secret(4) }, { version: 1, secret: secret(2) }],
+    });
+    const hashes = await rotated.lookupHashes('+351912345678');
+    expect(hashes).toContain(await old.hash('+351912345678'));
+    const sealedWithOld = await old.encrypt('+351912345678', 't:a');
+    expect(await rotated.decrypt(sealedWithOld, 't:a')).toBe('+351912345678');
+  });
+
+  it('encrypts with a fresh IV each time and binds the record as associated data', async () => {
+    const vault = await createPhoneVault({ hashKeys: [{ version: 1, secret: secret(1) }], encryptionKeys: [{ version: 1, secret: secret(2) }] });
+    const x = await vault.encrypt('+351912345678', 'tenant:appt');
+    const y = await vault.encrypt('+351912345678', 'tenant:appt');
+    expect(x).not.toBe(y);
+    expect(x).not.toContain('912345678');
+    expect(await vault.decrypt(x, 'tenant:appt')).toBe('+351912345678');
+    await expect(vault.decrypt(x, 'tenant:other')).rejects.toThrow();
+  });
+});
