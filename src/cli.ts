@@ -2,7 +2,13 @@
 import { parseArgs } from 'node:util';
 import { createApiKey, listKeys, revokeKey } from './accounts/api-keys.js';
 import { isGrant } from './accounts/scopes.js';
-import { createTenant, SPECIALTIES, TENANT_STATUSES, type TenantStatus, toTenant } from './accounts/tenants.js';
+import {
+  createTenant,
+  SPECIALTIES,
+  TENANT_STATUSES,
+  type TenantStatus,
+  toTenant,
+} from './accounts/tenants.js';
 import { renderTenant } from './api/schemas/tenant.js';
 import { openSqliteStore } from './db/sqlite.js';
 import { findTenant, listTenants, updateTenant } from './db/tenants.js';
@@ -54,19 +60,24 @@ async function main(argv: string[]) {
   }
   const store = openSqliteStore(process.env.DATABASE_PATH ?? './data/agendai.db');
   const now = Date.now();
-  const print = (data: unknown, human: () => string) => console.log(values.json ? JSON.stringify(data) : human());
+  const print = (data: unknown, human: () => string) =>
+    console.log(values.json ? JSON.stringify(data) : human());
   try {
     const route = `${group} ${action ?? ''}`.trim();
     switch (route) {
       case 'tenants create': {
         const timezone = need(values.timezone, '--timezone');
-        if (!isTimeZone(timezone)) throw new UsageError(`Unknown time zone "${timezone}" (IANA, e.g. Europe/Lisbon)`);
+        if (!isTimeZone(timezone))
+          throw new UsageError(`Unknown time zone "${timezone}" (IANA, e.g. Europe/Lisbon)`);
         const country = need(values.country, '--country');
-        if (!/^[A-Za-z]{2}$/.test(country)) throw new UsageError('--country takes an ISO 3166-1 alpha-2 code, e.g. PT');
+        if (!/^[A-Za-z]{2}$/.test(country))
+          throw new UsageError('--country takes an ISO 3166-1 alpha-2 code, e.g. PT');
         const specialty = values.specialty ?? 'other';
-        if (!(SPECIALTIES as readonly string[]).includes(specialty)) throw new UsageError(`Unknown specialty "${specialty}"`);
+        if (!(SPECIALTIES as readonly string[]).includes(specialty))
+          throw new UsageError(`Unknown specialty "${specialty}"`);
         const status = values.status ?? 'trial';
-        if (!(TENANT_STATUSES as readonly string[]).includes(status)) throw new UsageError(`Unknown status "${status}"`);
+        if (!(TENANT_STATUSES as readonly string[]).includes(status))
+          throw new UsageError(`Unknown status "${status}"`);
         const tenant = await createTenant(
           store.db,
           {
@@ -78,7 +89,12 @@ async function main(argv: string[]) {
           },
           now,
         );
-        const { apiKey, key } = await createApiKey(store.db, tenant.id, { scopes: ['*'], mode: 'test', name: 'initial' }, now);
+        const { apiKey, key } = await createApiKey(
+          store.db,
+          tenant.id,
+          { scopes: ['*'], mode: 'test', name: 'initial' },
+          now,
+        );
         print(
           { tenant: renderTenant(tenant), apiKey, key },
           () => `Tenant ${tenant.id} (${tenant.name})\nAPI key (shown once): ${apiKey}`,
@@ -87,7 +103,10 @@ async function main(argv: string[]) {
       }
       case 'tenants list': {
         const rows = (await listTenants(store.db)).map((row) => renderTenant(toTenant(row)));
-        print({ items: rows }, () => rows.map((t) => `${t.id}  ${t.status.padEnd(9)} ${t.name}`).join('\n') || '(none)');
+        print(
+          { items: rows },
+          () => rows.map((t) => `${t.id}  ${t.status.padEnd(9)} ${t.name}`).join('\n') || '(none)',
+        );
         return;
       }
       case 'tenants show': {
@@ -100,7 +119,8 @@ async function main(argv: string[]) {
       case 'tenants set-status': {
         const id = need(arg1, 'ID');
         const status = need(arg2, 'STATUS');
-        if (!(TENANT_STATUSES as readonly string[]).includes(status)) throw new UsageError(`Unknown status "${status}"`);
+        if (!(TENANT_STATUSES as readonly string[]).includes(status))
+          throw new UsageError(`Unknown status "${status}"`);
         const row = await updateTenant(store.db, id, { status, updatedAt: now });
         if (!row) throw new UsageError(`No tenant ${id}`);
         const tenant = renderTenant(toTenant(row));
@@ -110,9 +130,13 @@ async function main(argv: string[]) {
       case 'keys create': {
         const tenantId = need(values.tenant, '--tenant');
         if (!(await findTenant(store.db, tenantId))) throw new UsageError(`No tenant ${tenantId}`);
-        const scopes = need(values.scopes, '--scopes').split(',').map((s) => s.trim()).filter(Boolean);
+        const scopes = need(values.scopes, '--scopes')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const bad = scopes.filter((s) => !isGrant(s));
-        if (bad.length || scopes.length === 0) throw new UsageError(`Unknown scope(s): ${bad.join(', ') || '(none given)'}`);
+        if (bad.length || scopes.length === 0)
+          throw new UsageError(`Unknown scope(s): ${bad.join(', ') || '(none given)'}`);
         const days = values['expires-in-days'] === undefined ? undefined : Number(values['expires-in-days']);
         if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= 3650)) {
           throw new UsageError('--expires-in-days takes a whole number of days (1–3650)');
@@ -120,18 +144,32 @@ async function main(argv: string[]) {
         const result = await createApiKey(
           store.db,
           tenantId,
-          { scopes: scopes.filter(isGrant), mode: values.live ? 'live' : 'test', expiresInDays: days, name: values.name },
+          {
+            scopes: scopes.filter(isGrant),
+            mode: values.live ? 'live' : 'test',
+            expiresInDays: days,
+            name: values.name,
+          },
           now,
         );
-        print(result, () => `Key ${result.key.id} (${result.key.scopes.join(', ')})\nAPI key (shown once): ${result.apiKey}`);
+        print(
+          result,
+          () =>
+            `Key ${result.key.id} (${result.key.scopes.join(', ')})\nAPI key (shown once): ${result.apiKey}`,
+        );
         return;
       }
       case 'keys list': {
         const keys = await listKeys(store.db, need(values.tenant, '--tenant'));
-        print({ items: keys }, () =>
-          keys
-            .map((k) => `${k.id}  ${k.displayKey}  ${k.revokedAt ? 'revoked' : `expires ${k.expiresAt}`}  ${k.scopes.join(',')}`)
-            .join('\n') || '(none)',
+        print(
+          { items: keys },
+          () =>
+            keys
+              .map(
+                (k) =>
+                  `${k.id}  ${k.displayKey}  ${k.revokedAt ? 'revoked' : `expires ${k.expiresAt}`}  ${k.scopes.join(',')}`,
+              )
+              .join('\n') || '(none)',
         );
         return;
       }

@@ -17,7 +17,10 @@ const key = (name: string) =>
         bytes = 0;
       }
       if (!match || bytes !== 32) {
-        ctx.addIssue({ code: 'custom', message: `${name} must be 32 random bytes in base64 (optionally "v2:..."): openssl rand -base64 32` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be 32 random bytes in base64 (optionally "v2:..."): openssl rand -base64 32`,
+        });
         return z.NEVER;
       }
       return { version: match[1] ? Number(match[1]) : 1, secret: match[2]! };
@@ -35,7 +38,8 @@ export const secretsSchema = z.object({
 export type Secrets = z.infer<typeof secretsSchema>;
 
 export function vaultKeys(secrets: Secrets): PhoneVaultKeys {
-  const list = (current: VersionedKey, previous?: VersionedKey) => (previous ? [current, previous] : [current]);
+  const list = (current: VersionedKey, previous?: VersionedKey) =>
+    previous ? [current, previous] : [current];
   return {
     hashKeys: list(secrets.PHONE_HASH_KEY, secrets.PHONE_HASH_KEY_PREVIOUS),
     encryptionKeys: list(secrets.PHONE_ENCRYPTION_KEY, secrets.PHONE_ENCRYPTION_KEY_PREVIOUS),

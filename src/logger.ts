@@ -7,8 +7,10 @@ export interface Logger {
 }
 
 export function jsonLogger(write: (line: string) => void = (line) => console.log(line)): Logger {
-  const emit = (level: string) => (event: string, fields: Record<string, unknown> = {}) =>
-    write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
+  const emit =
+    (level: string) =>
+    (event: string, fields: Record<string, unknown> = {}) =>
+      write(JSON.stringify({ time: new Date().toISOString(), level, event, ...fields }));
   return { info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 

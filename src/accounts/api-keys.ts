@@ -1,6 +1,14 @@
 // API keys: issued once, stored as a digest, scoped, expiring, revocable.
-import { findApiKeyWithTenant, insertApiKey, type ApiKeyRow, listApiKeys, revokeApiKey, touchApiKey } from '../db/tenants.js';
+
 import type { Db } from '../db/store.js';
+import {
+  type ApiKeyRow,
+  findApiKeyWithTenant,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  touchApiKey,
+} from '../db/tenants.js';
 import { AppError } from '../http/errors.js';
 import { API_KEY_PATTERN, hashToken, issueToken, type KeyMode } from '../security/api-key-token.js';
 import type { Grant } from './scopes.js';
@@ -86,16 +94,26 @@ export async function authenticate(db: Db, header: string | undefined, now: numb
     throw new AppError('malformed_auth_header', 'Send the API key as "Authorization: Bearer miv_live_..."');
   }
   const token = match[1]!;
-  const found = API_KEY_PATTERN.test(token) ? await findApiKeyWithTenant(db, await hashToken(token)) : undefined;
+  const found = API_KEY_PATTERN.test(token)
+    ? await findApiKeyWithTenant(db, await hashToken(token))
+    : undefined;
   if (!found || found.key.revokedAt !== null) {
     throw new AppError('invalid_api_key', 'The API key is unknown or revoked');
   }
   if (found.key.expiresAt <= now) {
-    throw new AppError('expired_api_key', 'The API key has expired; create a new one in Settings → Integrations');
+    throw new AppError(
+      'expired_api_key',
+      'The API key has expired; create a new one in Settings → Integrations',
+    );
   }
   if (!isTenantActive(found.tenant)) {
     throw new AppError('tenant_inactive', 'This clinic is suspended');
   }
-  if (found.key.lastUsedAt === null || found.key.lastUsedAt < now - 60_000) await touchApiKey(db, found.key.id, now);
-  return { keyId: found.key.id, scopes: JSON.parse(found.key.scopes) as Grant[], tenant: toTenant(found.tenant) };
+  if (found.key.lastUsedAt === null || found.key.lastUsedAt < now - 60_000)
+    await touchApiKey(db, found.key.id, now);
+  return {
+    keyId: found.key.id,
+    scopes: JSON.parse(found.key.scopes) as Grant[],
+    tenant: toTenant(found.tenant),
+  };
 }

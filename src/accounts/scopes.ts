@@ -16,6 +16,7 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 export type Grant = Scope | '*';
 
-export const isGrant = (value: string): value is Grant => value === '*' || (SCOPES as readonly string[]).includes(value);
+export const isGrant = (value: string): value is Grant =>
+  value === '*' || (SCOPES as readonly string[]).includes(value);
 
 export const grants = (held: readonly string[], needed: Scope) => held.includes('*') || held.includes(needed);

@@ -13,7 +13,11 @@ export const tenantConfigSchema = z
     voice: z.string().max(100).nullable().default(null).openapi({ example: 'AWS.Polly.Ines-Neural' }),
     voiceSpeed: z.number().min(0.5).max(2).default(1),
     greeting: z.string().max(1000).nullable().default(null),
-    language: z.string().max(10).default('pt-PT').openapi({ description: 'BCP 47 tag for what the agent speaks' }),
+    language: z
+      .string()
+      .max(10)
+      .default('pt-PT')
+      .openapi({ description: 'BCP 47 tag for what the agent speaks' }),
     fallbackHumanNumber: z.string().max(20).nullable().default(null),
     minimumNoticeMinutes: z
       .number()

@@ -1,8 +1,14 @@
 // Clinics (tenants): creation from the admin CLI, and the settings a clinic edits itself.
-import { type TenantConfig, defaultTenantConfig, readTenantConfig, tenantConfigSchema } from './tenant-config.js';
-import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
+
 import type { Db } from '../db/store.js';
+import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
 import { AppError, fieldInvalid } from '../http/errors.js';
+import {
+  defaultTenantConfig,
+  readTenantConfig,
+  type TenantConfig,
+  tenantConfigSchema,
+} from './tenant-config.js';
 
 export const SPECIALTIES = ['dental', 'medical', 'physio', 'aesthetic', 'other'] as const;
 export const TENANT_STATUSES = ['trial', 'active', 'past_due', 'canceled'] as const;
@@ -75,7 +81,12 @@ export interface TenantPatch extends Partial<Omit<TenantRow, 'id' | 'config' | '
   config?: Partial<TenantConfig>;
 }
 
-export async function updateTenantSettings(db: Db, tenant: Tenant, patch: TenantPatch, now: number): Promise<Tenant> {
+export async function updateTenantSettings(
+  db: Db,
+  tenant: Tenant,
+  patch: TenantPatch,
+  now: number,
+): Promise<Tenant> {
   const { config: configPatch, ...fields } = patch;
   const config = tenantConfigSchema.parse({ ...tenant.config, ...configPatch });
   const slug = fields.publicSlug === undefined ? tenant.publicSlug : fields.publicSlug;
@@ -85,7 +96,8 @@ export async function updateTenantSettings(db: Db, tenant: Tenant, patch: Tenant
   }
   if (fields.publicSlug) {
     const owner = await findTenantBySlug(db, fields.publicSlug);
-    if (owner && owner.id !== tenant.id) throw new AppError('slug_taken', `publicSlug "${fields.publicSlug}" is taken`);
+    if (owner && owner.id !== tenant.id)
+      throw new AppError('slug_taken', `publicSlug "${fields.publicSlug}" is taken`);
   }
   const row = await updateTenant(db, tenant.id, {
     ...fields,

@@ -1,11 +1,11 @@
 // /v1/appointments: the PMS door into the booking core.
 import { createRoute } from '@hono/zod-openapi';
-import { bookAppointment } from '../booking/book.js';
+import type { Context } from 'hono';
 import { appointmentLocation, viewAppointment } from '../booking/appointment-view.js';
+import { bookAppointment } from '../booking/book.js';
+import type { CommandContext } from '../booking/context.js';
 import { findAppointments, getAppointment } from '../booking/find.js';
 import { idempotencyFor } from '../booking/idempotency-key.js';
-import type { CommandContext } from '../booking/context.js';
-import type { Context } from 'hono';
 import type { AppEnv } from '../http/env.js';
 import { fieldInvalid } from '../http/errors.js';
 import { requireScope } from '../http/middleware.js';
@@ -91,7 +91,11 @@ export const appointmentRoutes = createRouter()
   })
   .openapi(listAppointmentsRoute, async (c) => {
     const { cursor, ...query } = c.req.valid('query');
-    const page = await findAppointments(c.var.deps, c.var.credential.tenant, { ...query, statuses: query.status, cursor });
+    const page = await findAppointments(c.var.deps, c.var.credential.tenant, {
+      ...query,
+      statuses: query.status,
+      cursor,
+    });
     return c.json(page, 200);
   })
   .openapi(getAppointmentRoute, async (c) => {

@@ -1,7 +1,15 @@
 // /v1/professionals and /v1/services: the same five routes over the clinic's catalogue.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Scope } from '../accounts/scopes.js';
-import { type CatalogKind, type CatalogRow, createItem, getItem, listItems, removeItem, updateItem } from '../booking/catalog.js';
+import {
+  type CatalogKind,
+  type CatalogRow,
+  createItem,
+  getItem,
+  listItems,
+  removeItem,
+  updateItem,
+} from '../booking/catalog.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
@@ -35,7 +43,10 @@ export function catalogRoutes<K extends CatalogKind>(r: CatalogResource<K>) {
           .openapi({ description: 'Only active (true) or inactive (false) ones' }),
       }),
     },
-    responses: { 200: jsonContent(z.object({ items: z.array(r.schema) }), `The ${r.noun}s`), ...errorResponses(422) },
+    responses: {
+      200: jsonContent(z.object({ items: z.array(r.schema) }), `The ${r.noun}s`),
+      ...errorResponses(422),
+    },
   });
   const create = createRoute({
     method: 'post',

@@ -29,6 +29,11 @@ export const tenantRoutes = createRouter()
   .openapi(getTenant, (c) => c.json(renderTenant(c.var.credential.tenant), 200))
   .openapi(patchTenant, async (c) => {
     const { store, clock } = c.var.deps;
-    const updated = await updateTenantSettings(store.db, c.var.credential.tenant, c.req.valid('json'), clock.now());
+    const updated = await updateTenantSettings(
+      store.db,
+      c.var.credential.tenant,
+      c.req.valid('json'),
+      clock.now(),
+    );
     return c.json(renderTenant(updated), 200);
   });

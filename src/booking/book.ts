@@ -1,13 +1,21 @@
 // Booking a new appointment: the one place every door (REST, voice, booking page) books through.
-import { getItem } from './catalog.js';
-import { runCommand, type CommandResult } from './command.js';
-import { type CommandContext, slotConflict } from './context.js';
-import { type AppointmentSource, appointmentLocation, viewAppointment } from './appointment-view.js';
-import { type AppointmentRow, insertAppointmentIf, insertHistoryIf, isBookable, overlaps, writtenBy } from '../db/appointments.js';
+
+import {
+  type AppointmentRow,
+  insertAppointmentIf,
+  insertHistoryIf,
+  isBookable,
+  overlaps,
+  writtenBy,
+} from '../db/appointments.js';
 import { allOf, not } from '../db/store.js';
 import { toE164 } from '../domain/phone.js';
 import { MINUTE } from '../domain/time.js';
 import { AppError, fieldInvalid } from '../http/errors.js';
+import { type AppointmentSource, appointmentLocation, viewAppointment } from './appointment-view.js';
+import { getItem } from './catalog.js';
+import { type CommandResult, runCommand } from './command.js';
+import { type CommandContext, slotConflict } from './context.js';
 
 export interface BookInput {
   professionalId: string;
@@ -67,7 +75,10 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       createdAt: now,
       updatedAt: now,
     };
-    const stillBookable = [isBookable('professionals', tenant.id, row.professionalId), isBookable('services', tenant.id, service.id)];
+    const stillBookable = [
+      isBookable('professionals', tenant.id, row.professionalId),
+      isBookable('services', tenant.id, service.id),
+    ];
     const view = viewAppointment(row, tenant.config.timezone);
     const created = {
       status: 201,

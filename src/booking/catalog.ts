@@ -25,8 +25,12 @@ type Editable<K extends CatalogKind> = Omit<
   'id' | 'tenantId' | 'createdAt' | 'updatedAt' | 'deletedAt'
 >;
 
-export const listItems = <K extends CatalogKind>(db: Db, kind: K, tenantId: string, filter?: { active?: boolean }) =>
-  listCatalog(db, kinds[kind].table, tenantId, filter) as Promise<CatalogRow<K>[]>;
+export const listItems = <K extends CatalogKind>(
+  db: Db,
+  kind: K,
+  tenantId: string,
+  filter?: { active?: boolean },
+) => listCatalog(db, kinds[kind].table, tenantId, filter) as Promise<CatalogRow<K>[]>;
 
 /** The item, or the resource's 404 (also for another clinic's id). */
 export async function getItem<K extends CatalogKind>(db: Db, kind: K, tenantId: string, id: string) {
@@ -35,11 +39,20 @@ export async function getItem<K extends CatalogKind>(db: Db, kind: K, tenantId: 
   return row as CatalogRow<K>;
 }
 
-async function assertExternalIdFree(db: Db, kind: CatalogKind, tenantId: string, externalId: unknown, selfId?: string) {
+async function assertExternalIdFree(
+  db: Db,
+  kind: CatalogKind,
+  tenantId: string,
+  externalId: unknown,
+  selfId?: string,
+) {
   if (typeof externalId !== 'string') return;
   const owner = await findByExternalId(db, kinds[kind].table, tenantId, externalId);
   if (owner && owner.id !== selfId) {
-    throw new AppError('external_id_taken', `${kinds[kind].label} with externalId "${externalId}" already exists`);
+    throw new AppError(
+      'external_id_taken',
+      `${kinds[kind].label} with externalId "${externalId}" already exists`,
+    );
   }
 }
 

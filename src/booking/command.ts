@@ -44,7 +44,10 @@ export interface IdempotencyRequest {
   fingerprint: string;
 }
 
-function replay(stored: { fingerprint: string; status: unknown; body: unknown; location: unknown }, fingerprint: string) {
+function replay(
+  stored: { fingerprint: string; status: unknown; body: unknown; location: unknown },
+  fingerprint: string,
+) {
   if (stored.fingerprint !== fingerprint) {
     throw new AppError(
       'idempotency_key_reused',
@@ -58,7 +61,11 @@ function replay(stored: { fingerprint: string; status: unknown; body: unknown; l
     });
   }
   return {
-    answer: { status: Number(stored.status), body: String(stored.body), location: (stored.location as string) ?? null },
+    answer: {
+      status: Number(stored.status),
+      body: String(stored.body),
+      location: (stored.location as string) ?? null,
+    },
     replayed: true,
   };
 }
@@ -77,16 +84,24 @@ export async function runCommand(
     if (ref && idempotency) {
       const stored = await findFreshKey(store.db, ref, cutoff);
       if (stored) {
-        const { fingerprint, responseStatus: status, responseBody: body, responseLocation: location } = stored;
+        const {
+          fingerprint,
+          responseStatus: status,
+          responseBody: body,
+          responseLocation: location,
+        } = stored;
         return replay({ fingerprint, status, body, location }, idempotency.fingerprint);
       }
     }
     const commandId = crypto.randomUUID();
     const { writes, answers } = await plan(commandId);
     if (!ref || !idempotency) {
-      const results = await store.atomic([...writes(sql`1`), selectAnswerIndex(answers.map((a) => a.when))].map(compile));
+      const results = await store.atomic(
+        [...writes(sql`1`), selectAnswerIndex(answers.map((a) => a.when))].map(compile),
+      );
       const index = results.at(-1)?.rows[0]?.answer;
-      if (index !== null && index !== undefined) return { answer: answers[Number(index)]!.answer, replayed: false };
+      if (index !== null && index !== undefined)
+        return { answer: answers[Number(index)]!.answer, replayed: false };
       continue;
     }
     const results = await store.atomic(
@@ -101,9 +116,21 @@ export async function runCommand(
     const row = results.at(-1)?.rows[0];
     if (!row) continue; // released: nothing written, plan again
     if (row.claim !== commandId) return replay(row as never, idempotency.fingerprint);
-    return { answer: { status: Number(row.status), body: String(row.body), location: (row.location as string) ?? null }, replayed: false };
+    return {
+      answer: {
+        status: Number(row.status),
+        body: String(row.body),
+        location: (row.location as string) ?? null,
+      },
+      replayed: false,
+    };
   }
-  throw new AppError('concurrent_modification', 'The appointment kept changing while this request ran; retry', [], {
-    'Retry-After': '1',
-  });
+  throw new AppError(
+    'concurrent_modification',
+    'The appointment kept changing while this request ran; retry',
+    [],
+    {
+      'Retry-After': '1',
+    },
+  );
 }

@@ -1,10 +1,15 @@
 // Reading appointments: by id (tenant-scoped: another clinic's id is simply not found) and pages.
 import type { Tenant } from '../accounts/tenants.js';
+import {
+  type AppointmentFilter,
+  type AppointmentRow,
+  findAppointment,
+  listAppointments,
+} from '../db/appointments.js';
 import type { AppDeps } from '../deps.js';
-import { type AppointmentFilter, type AppointmentRow, findAppointment, listAppointments } from '../db/appointments.js';
 import { toE164 } from '../domain/phone.js';
-import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
 import { AppError, fieldInvalid } from '../http/errors.js';
+import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
 import { type AppointmentView, viewAppointment } from './appointment-view.js';
 
 export async function getAppointment(deps: AppDeps, tenant: Tenant, id: string): Promise<AppointmentRow> {
@@ -13,7 +18,8 @@ export async function getAppointment(deps: AppDeps, tenant: Tenant, id: string):
   return row;
 }
 
-const encodeCursor = (row: AppointmentRow) => toBase64Url(utf8.encode(JSON.stringify([row.startsAt, row.id])));
+const encodeCursor = (row: AppointmentRow) =>
+  toBase64Url(utf8.encode(JSON.stringify([row.startsAt, row.id])));
 
 function decodeCursor(cursor: string): { startsAt: number; id: string } {
   try {
@@ -25,7 +31,8 @@ function decodeCursor(cursor: string): { startsAt: number; id: string } {
   throw fieldInvalid('cursor', 'Not a cursor returned by this API');
 }
 
-export interface AppointmentQuery extends Omit<AppointmentFilter, 'tenantId' | 'after' | 'patientPhoneHashes'> {
+export interface AppointmentQuery
+  extends Omit<AppointmentFilter, 'tenantId' | 'after' | 'patientPhoneHashes'> {
   patientPhone?: string;
   cursor?: string;
 }

@@ -1,6 +1,7 @@
 // The Idempotency-Key header (I-2) and the request fingerprint (I-4).
-import { sha256Hex } from '../security/encoding.js';
+
 import { AppError } from '../http/errors.js';
+import { sha256Hex } from '../security/encoding.js';
 import type { IdempotencyRequest } from './command.js';
 
 /** 1–255 visible ASCII characters; surrounding quotes of a structured-field string are dropped. */
@@ -36,5 +37,8 @@ export async function idempotencyFor(
 ): Promise<IdempotencyRequest | undefined> {
   const key = parseIdempotencyKey(header);
   if (key === undefined) return undefined;
-  return { key, fingerprint: await sha256Hex(`${method.toUpperCase()} ${route}\n${canonicalJson(body ?? null)}`) };
+  return {
+    key,
+    fingerprint: await sha256Hex(`${method.toUpperCase()} ${route}\n${canonicalJson(body ?? null)}`),
+  };
 }

@@ -1,7 +1,7 @@
 // Appointment queries, and the guarded statements the booking core's atomic units are built from.
 import { and, asc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { Db } from './store.js';
 import { appointmentHistory, appointments } from './schema.js';
+import type { Db } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 
@@ -90,7 +90,11 @@ export const insertHistoryIf = (entry: HistoryEntry, commandId: string): SQL => 
     ${JSON.stringify(entry.changes)}, ${entry.occurredAt}
   WHERE ${writtenBy(entry.appointmentId, commandId)}`;
 
-export async function findAppointment(db: Db, tenantId: string, id: string): Promise<AppointmentRow | undefined> {
+export async function findAppointment(
+  db: Db,
+  tenantId: string,
+  id: string,
+): Promise<AppointmentRow | undefined> {
   const [row] = await db
     .select()
     .from(appointments)
@@ -145,6 +149,8 @@ export async function listHistory(db: Db, tenantId: string, appointmentId: strin
   return db
     .select()
     .from(appointmentHistory)
-    .where(and(eq(appointmentHistory.tenantId, tenantId), eq(appointmentHistory.appointmentId, appointmentId)))
+    .where(
+      and(eq(appointmentHistory.tenantId, tenantId), eq(appointmentHistory.appointmentId, appointmentId)),
+    )
     .orderBy(asc(appointmentHistory.occurredAt), sql`rowid`);
 }

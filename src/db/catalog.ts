@@ -1,7 +1,7 @@
 // Queries for what a clinic offers: its professionals and its services.
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { appointments, type professionals, type services } from './schema.js';
 import type { Db } from './store.js';
-import { appointments, professionals, services } from './schema.js';
 
 export type ProfessionalRow = typeof professionals.$inferSelect;
 export type ServiceRow = typeof services.$inferSelect;
@@ -52,7 +52,11 @@ export async function findByExternalId(db: Db, table: Catalog, tenantId: string,
   return row;
 }
 
-export async function insertCatalogItem<T extends Catalog>(db: Db, table: T, row: T['$inferInsert']): Promise<void> {
+export async function insertCatalogItem<T extends Catalog>(
+  db: Db,
+  table: T,
+  row: T['$inferInsert'],
+): Promise<void> {
   await db.insert(table as Catalog).values(row as ProfessionalRow & ServiceRow);
 }
 

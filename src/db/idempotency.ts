@@ -1,10 +1,9 @@
 // Statements of the idempotency protocol (reference/idempotency-and-privacy.md, I-1..I-9). A command
 // claims its key, writes only while it holds the claim, and records its answer, all in one atomic
 // unit: no "in progress" state is ever visible and nothing is left stuck after a crash.
-import { and, eq, gte } from 'drizzle-orm';
-import { type SQL, sql } from 'drizzle-orm';
-import type { Db } from './store.js';
+import { and, eq, gte, type SQL, sql } from 'drizzle-orm';
 import { idempotencyKeys } from './schema.js';
+import type { Db } from './store.js';
 
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 
@@ -30,7 +29,13 @@ export async function findFreshKey(db: Db, ref: KeyRef, cutoff: number): Promise
 }
 
 /** Takes the key, or takes it over only when the existing row is past retention. */
-export const claimKey = (ref: KeyRef, fingerprint: string, claim: string, now: number, cutoff: number): SQL => sql`
+export const claimKey = (
+  ref: KeyRef,
+  fingerprint: string,
+  claim: string,
+  now: number,
+  cutoff: number,
+): SQL => sql`
   INSERT INTO idempotency_keys (tenant_id, key, fingerprint, claim, created_at)
   VALUES (${ref.tenantId}, ${ref.key}, ${fingerprint}, ${claim}, ${now})
   ON CONFLICT (tenant_id, key) DO UPDATE SET
@@ -55,7 +60,11 @@ const pick = (cases: { when: SQL; value: unknown }[]) =>
     sql` `,
   )} ELSE NULL END`;
 
-export function recordAnswer(ref: KeyRef, claim: string, cases: { when: SQL; answer: RecordedAnswer }[]): SQL {
+export function recordAnswer(
+  ref: KeyRef,
+  claim: string,
+  cases: { when: SQL; answer: RecordedAnswer }[],
+): SQL {
   return sql`
     UPDATE idempotency_keys SET
       response_status = ${pick(cases.map((c) => ({ when: c.when, value: c.answer.status })))},
@@ -77,4 +86,5 @@ export const readKey = (ref: KeyRef): SQL => sql`
 export const selectAnswerIndex = (conditions: SQL[]): SQL =>
   sql`SELECT ${pick(conditions.map((when, i) => ({ when, value: i })))} AS answer`;
 
-export const purgeKeysBefore = (cutoff: number): SQL => sql`DELETE FROM idempotency_keys WHERE created_at < ${cutoff}`;
+export const purgeKeysBefore = (cutoff: number): SQL =>
+  sql`DELETE FROM idempotency_keys WHERE created_at < ${cutoff}`;

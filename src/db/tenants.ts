@@ -1,7 +1,7 @@
 // Queries for clinics (tenants) and their API keys.
 import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
-import type { Db } from './store.js';
 import { apiKeys, tenants } from './schema.js';
+import type { Db } from './store.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -24,7 +24,11 @@ export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRow 
   return row;
 }
 
-export async function updateTenant(db: Db, id: string, patch: Partial<TenantRow>): Promise<TenantRow | undefined> {
+export async function updateTenant(
+  db: Db,
+  id: string,
+  patch: Partial<TenantRow>,
+): Promise<TenantRow | undefined> {
   const [row] = await db.update(tenants).set(patch).where(eq(tenants.id, id)).returning();
   return row;
 }

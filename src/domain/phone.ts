@@ -1,5 +1,5 @@
 // Phone numbers: libphonenumber-js (full metadata) decides validity, not just the E.164 shape.
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 /** The number in E.164, or null when it is not a valid number (with `country` for national formats). */
 export function toE164(input: string, country?: string): string | null {

@@ -37,7 +37,10 @@ export function handleError(err: Error, c: Context<AppEnv>) {
     error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
     stack: err instanceof Error ? err.stack : undefined,
   });
-  return respondWithError(c, new AppError('internal_error', 'Unexpected error; quote the requestId to support'));
+  return respondWithError(
+    c,
+    new AppError('internal_error', 'Unexpected error; quote the requestId to support'),
+  );
 }
 
 export const handleNotFound = (c: Context<AppEnv>) =>

@@ -1,6 +1,7 @@
 // Cross-cutting middleware: request id + access log, body guards, API-key auth and scopes.
-import { createMiddleware } from 'hono/factory';
+
 import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { authenticate } from '../accounts/api-keys.js';
 import { grants, type Scope } from '../accounts/scopes.js';
 import type { AppDeps } from '../deps.js';

@@ -9,7 +9,8 @@ export function validationError(error: ZodError, target?: string) {
   const errors = error.issues.map((issue) => ({
     path: issue.path.length ? issue.path.map(String).join('.') : (target ?? 'body'),
     // zod says "Invalid input: expected string, received undefined" for a missing field.
-    message: issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'Required' : issue.message,
+    message:
+      issue.code === 'invalid_type' && /received undefined$/.test(issue.message) ? 'Required' : issue.message,
   }));
   const first = errors[0];
   const summary = first ? `${first.path}: ${first.message}` : 'Invalid request';

@@ -22,7 +22,12 @@ export interface NodeConfig {
 }
 
 /** Reads secrets from the environment, filling gaps from (or into) `<data folder>/secrets.json`. */
-function resolveSecrets(env: NodeJS.ProcessEnv, production: boolean, dataDir: string, logger: Logger): Secrets {
+function resolveSecrets(
+  env: NodeJS.ProcessEnv,
+  production: boolean,
+  dataDir: string,
+  logger: Logger,
+): Secrets {
   const missing = SECRET_NAMES.filter((name) => !env[name]);
   if (missing.length === 0 || production) return parseSecrets(env);
   const file = join(dataDir, 'secrets.json');
@@ -50,7 +55,8 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     const issue = parsed.error.issues[0]!;
     throw new Error(`Configuration error: ${issue.path.join('.')}: ${issue.message}`);
   }
-  const databasePath = parsed.data.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(parsed.data.DATABASE_PATH);
+  const databasePath =
+    parsed.data.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(parsed.data.DATABASE_PATH);
   const dataDir = databasePath === ':memory:' ? resolve('./data') : dirname(databasePath);
   const production = parsed.data.NODE_ENV === 'production';
   return { env: parsed.data, databasePath, secrets: resolveSecrets(env, production, dataDir, logger) };

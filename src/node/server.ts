@@ -1,7 +1,7 @@
 // Builds and serves the app on Node: better-sqlite3 store, Node HTTP server.
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import { createApp } from '../app.js';
-import { vaultKeys, type Secrets } from '../config.js';
+import { type Secrets, vaultKeys } from '../config.js';
 import { openSqliteStore, type SqliteStore } from '../db/sqlite.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';

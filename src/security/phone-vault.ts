@@ -32,15 +32,22 @@ export async function createPhoneVault(keys: PhoneVaultKeys): Promise<PhoneVault
   const hmacKeys = await Promise.all(
     keys.hashKeys.map(async (k) => ({
       version: k.version,
-      key: await crypto.subtle.importKey('raw', fromBase64(k.secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-        'sign',
-      ]),
+      key: await crypto.subtle.importKey(
+        'raw',
+        fromBase64(k.secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign'],
+      ),
     })),
   );
   const aesKeys = await Promise.all(
     keys.encryptionKeys.map(async (k) => ({
       version: k.version,
-      key: await crypto.subtle.importKey('raw', fromBase64(k.secret), 'AES-GCM', false, ['encrypt', 'decrypt']),
+      key: await crypto.subtle.importKey('raw', fromBase64(k.secret), 'AES-GCM', false, [
+        'encrypt',
+        'decrypt',
+      ]),
     })),
   );
   const hashWith = async (k: (typeof hmacKeys)[number], e164: string) =>

@@ -80,8 +80,14 @@ describe('POST /v1/appointments', () => {
 
   it('hashes the same number the same way within a clinic', async () => {
     const s = await setupClinic(app);
-    const a = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, '2026-05-14T10:00:00+01:00') });
-    const b = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, '2026-05-14T11:00:00+01:00') });
+    const a = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-05-14T10:00:00+01:00'),
+    });
+    const b = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-05-14T11:00:00+01:00'),
+    });
     expect(a.body.patientPhoneHash).toBe(b.body.patientPhoneHash);
   });
 
@@ -108,7 +114,10 @@ describe('POST /v1/appointments', () => {
   it('requires a start in the future', async () => {
     const s = await setupClinic(app);
     for (const startsAt of ['2026-03-02T09:00:00Z', '2026-03-01T10:00:00+00:00']) {
-      const reply = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, startsAt) });
+      const reply = await app.request('POST', '/v1/appointments', {
+        key: s.clinic.key,
+        body: appointmentBody(s, startsAt),
+      });
       expect(reply.status).toBe(422);
       expect(reply.body.errors).toEqual([{ path: 'startsAt', message: 'Must be in the future' }]);
     }
@@ -121,7 +130,10 @@ describe('POST /v1/appointments', () => {
     ['tomorrow at ten', 'words'],
   ])('rejects startsAt %s (%s)', async (startsAt) => {
     const s = await setupClinic(app);
-    const reply = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, startsAt) });
+    const reply = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, startsAt),
+    });
     expect(reply.status).toBe(422);
     expect(reply.body.errors[0].path).toBe('startsAt');
   });
@@ -137,7 +149,10 @@ describe('POST /v1/appointments', () => {
     expect(p.body.error).toBe('professional_not_found');
     const sv = await app.request('POST', '/v1/appointments', {
       key: s.clinic.key,
-      body: appointmentBody({ professional: s.professional, service: { id: missing } }, '2026-05-14T10:00:00Z'),
+      body: appointmentBody(
+        { professional: s.professional, service: { id: missing } },
+        '2026-05-14T10:00:00Z',
+      ),
     });
     expect(sv.status).toBe(404);
     expect(sv.body.error).toBe('service_not_found');
@@ -148,12 +163,18 @@ describe('POST /v1/appointments', () => {
     const theirs = await setupClinic(app);
     const p = await app.request('POST', '/v1/appointments', {
       key: mine.clinic.key,
-      body: appointmentBody({ professional: theirs.professional, service: mine.service }, '2026-05-14T10:00:00Z'),
+      body: appointmentBody(
+        { professional: theirs.professional, service: mine.service },
+        '2026-05-14T10:00:00Z',
+      ),
     });
     expect(p.body.error).toBe('professional_not_found');
     const sv = await app.request('POST', '/v1/appointments', {
       key: mine.clinic.key,
-      body: appointmentBody({ professional: mine.professional, service: theirs.service }, '2026-05-14T10:00:00Z'),
+      body: appointmentBody(
+        { professional: mine.professional, service: theirs.service },
+        '2026-05-14T10:00:00Z',
+      ),
     });
     expect(sv.body.error).toBe('service_not_found');
   });
@@ -183,9 +204,17 @@ describe('POST /v1/appointments', () => {
     it('409 slot_conflict on any overlap with the same professional; touching is fine', async () => {
       const s = await setupClinic(app);
       const book = (startsAt: string, extra = {}) =>
-        app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, startsAt, extra) });
+        app.request('POST', '/v1/appointments', {
+          key: s.clinic.key,
+          body: appointmentBody(s, startsAt, extra),
+        });
       expect((await book('2026-05-14T10:00:00+01:00')).status).toBe(201);
-      for (const clash of ['2026-05-14T10:00:00+01:00', '2026-05-14T09:31:00+01:00', '2026-05-14T10:29:00+01:00', '2026-05-14T10:15:00+01:00']) {
+      for (const clash of [
+        '2026-05-14T10:00:00+01:00',
+        '2026-05-14T09:31:00+01:00',
+        '2026-05-14T10:29:00+01:00',
+        '2026-05-14T10:15:00+01:00',
+      ]) {
         const reply = await book(clash);
         expect(reply.status, clash).toBe(409);
         expect(reply.body).toMatchObject({ error: 'slot_conflict', errors: [] });
@@ -199,7 +228,14 @@ describe('POST /v1/appointments', () => {
       const s = await setupClinic(app);
       const other = await createProfessional(app, s.clinic, { name: 'Dr. Rui' });
       const startsAt = '2026-05-14T10:00:00+01:00';
-      expect((await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, startsAt) })).status).toBe(201);
+      expect(
+        (
+          await app.request('POST', '/v1/appointments', {
+            key: s.clinic.key,
+            body: appointmentBody(s, startsAt),
+          })
+        ).status,
+      ).toBe(201);
       const reply = await app.request('POST', '/v1/appointments', {
         key: s.clinic.key,
         body: appointmentBody({ professional: other, service: s.service }, startsAt),
@@ -211,7 +247,10 @@ describe('POST /v1/appointments', () => {
       const { clinic, professional } = await setupClinic(app);
       const service = await createService(app, clinic, { durationMinutes: 30, bufferMinutes: 10 });
       const book = (startsAt: string) =>
-        app.request('POST', '/v1/appointments', { key: clinic.key, body: appointmentBody({ professional, service }, startsAt) });
+        app.request('POST', '/v1/appointments', {
+          key: clinic.key,
+          body: appointmentBody({ professional, service }, startsAt),
+        });
       expect((await book('2026-05-14T10:00:00Z')).status).toBe(201);
       expect((await book('2026-05-14T10:35:00Z')).status).toBe(409);
       expect((await book('2026-05-14T10:40:00Z')).status).toBe(201);
@@ -219,7 +258,11 @@ describe('POST /v1/appointments', () => {
 
     it('finds a long earlier appointment that still runs', async () => {
       const { clinic, professional } = await setupClinic(app);
-      const surgery = await createService(app, clinic, { name: 'Cirurgia', durationMinutes: 720, bufferMinutes: 240 });
+      const surgery = await createService(app, clinic, {
+        name: 'Cirurgia',
+        durationMinutes: 720,
+        bufferMinutes: 240,
+      });
       const quick = await createService(app, clinic, { durationMinutes: 15 });
       const first = await app.request('POST', '/v1/appointments', {
         key: clinic.key,

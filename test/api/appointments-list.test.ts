@@ -9,10 +9,17 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-async function bookMany(s: Awaited<ReturnType<typeof setupClinic>>, starts: string[], extra: Record<string, unknown> = {}) {
+async function bookMany(
+  s: Awaited<ReturnType<typeof setupClinic>>,
+  starts: string[],
+  extra: Record<string, unknown> = {},
+) {
   const ids: string[] = [];
   for (const startsAt of starts) {
-    const reply = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, startsAt, extra) });
+    const reply = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, startsAt, extra),
+    });
     expect(reply.status).toBe(201);
     ids.push(reply.body.id);
   }
@@ -22,7 +29,12 @@ async function bookMany(s: Awaited<ReturnType<typeof setupClinic>>, starts: stri
 describe('GET /v1/appointments', () => {
   it("lists today's appointments: from inclusive, to exclusive, ordered by start", async () => {
     const s = await setupClinic(app);
-    await bookMany(s, ['2026-05-15T00:00:00+01:00', '2026-05-14T15:00:00+01:00', '2026-05-14T00:00:00+01:00', '2026-05-13T23:30:00+01:00']);
+    await bookMany(s, [
+      '2026-05-15T00:00:00+01:00',
+      '2026-05-14T15:00:00+01:00',
+      '2026-05-14T00:00:00+01:00',
+      '2026-05-13T23:30:00+01:00',
+    ]);
     const reply = await app.request('GET', '/v1/appointments', {
       key: s.clinic.key,
       query: { from: '2026-05-14T00:00:00+01:00', to: '2026-05-15T00:00:00+01:00' },
@@ -39,15 +51,15 @@ describe('GET /v1/appointments', () => {
     const s = await setupClinic(app);
     const second = await createProfessional(app, s.clinic, { name: 'Dr. Rui' });
     const starts = Array.from({ length: 7 }, (_, i) => `2026-05-20T${String(9 + i).padStart(2, '0')}:00:00Z`);
-    const ids = [
-      ...(await bookMany(s, starts)),
-      ...(await bookMany({ ...s, professional: second }, starts)),
-    ];
+    const ids = [...(await bookMany(s, starts)), ...(await bookMany({ ...s, professional: second }, starts))];
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const reply = await app.request('GET', '/v1/appointments', { key: s.clinic.key, query: { limit: 3, cursor } });
+      const reply = await app.request('GET', '/v1/appointments', {
+        key: s.clinic.key,
+        query: { limit: 3, cursor },
+      });
       expect(reply.status).toBe(200);
       expect(reply.body.items.length).toBeLessThanOrEqual(3);
       seen.push(...reply.body.items.map((a: { id: string }) => a.id));
@@ -60,8 +72,12 @@ describe('GET /v1/appointments', () => {
 
   it('defaults to 50 per page and caps at 200', async () => {
     const s = await setupClinic(app);
-    expect((await app.request('GET', '/v1/appointments', { key: s.clinic.key, query: { limit: 200 } })).status).toBe(200);
-    expect((await app.request('GET', '/v1/appointments', { key: s.clinic.key, query: { limit: 201 } })).status).toBe(422);
+    expect(
+      (await app.request('GET', '/v1/appointments', { key: s.clinic.key, query: { limit: 200 } })).status,
+    ).toBe(200);
+    expect(
+      (await app.request('GET', '/v1/appointments', { key: s.clinic.key, query: { limit: 201 } })).status,
+    ).toBe(422);
   });
 
   it('filters by professional, service, status (repeatable), source and phone', async () => {
@@ -69,10 +85,17 @@ describe('GET /v1/appointments', () => {
     const other = await createProfessional(app, s.clinic, { name: 'Dr. Rui' });
     const otherService = await createService(app, s.clinic, { name: 'Limpeza', durationMinutes: 60 });
     const [a] = await bookMany(s, ['2026-05-21T09:00:00Z']);
-    const [b] = await bookMany({ ...s, professional: other }, ['2026-05-21T09:00:00Z'], { patientPhone: '+351961111111', source: 'sync_external' });
-    const [c] = await bookMany({ ...s, service: otherService }, ['2026-05-21T11:00:00Z'], { patientPhone: '+351962222222' });
+    const [b] = await bookMany({ ...s, professional: other }, ['2026-05-21T09:00:00Z'], {
+      patientPhone: '+351961111111',
+      source: 'sync_external',
+    });
+    const [c] = await bookMany({ ...s, service: otherService }, ['2026-05-21T11:00:00Z'], {
+      patientPhone: '+351962222222',
+    });
     const ids = async (query: Record<string, string | string[]>) =>
-      (await app.request('GET', '/v1/appointments', { key: s.clinic.key, query })).body.items.map((x: { id: string }) => x.id);
+      (await app.request('GET', '/v1/appointments', { key: s.clinic.key, query })).body.items.map(
+        (x: { id: string }) => x.id,
+      );
     expect(await ids({ professionalId: other.id })).toEqual([b]);
     expect(await ids({ serviceTypeId: otherService.id })).toEqual([c]);
     expect(await ids({ source: 'sync_external' })).toEqual([b]);

@@ -12,7 +12,12 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const expectEnvelope = (body: any, error: string) => {
-  expect(body).toEqual({ error, message: expect.any(String), requestId: expect.any(String), errors: expect.any(Array) });
+  expect(body).toEqual({
+    error,
+    message: expect.any(String),
+    requestId: expect.any(String),
+    errors: expect.any(Array),
+  });
 };
 
 describe('bad input is answered in the envelope, never a 500', () => {
@@ -48,7 +53,11 @@ describe('bad input is answered in the envelope, never a 500', () => {
   });
 
   it('415 unsupported_media_type for a body that is not JSON', async () => {
-    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
       const reply = await app.request('POST', '/v1/appointments', {
         key: s.clinic.key,
         body: 'professionalId=1',
@@ -75,7 +84,10 @@ describe('bad input is answered in the envelope, never a 500', () => {
     });
     expect(reply.status).toBe(413);
     expectEnvelope(reply.body, 'payload_too_large');
-    const rows = await app.sql("SELECT 1 FROM appointments WHERE starts_at = ?", Date.parse('2026-07-02T10:00:00Z'));
+    const rows = await app.sql(
+      'SELECT 1 FROM appointments WHERE starts_at = ?',
+      Date.parse('2026-07-02T10:00:00Z'),
+    );
     expect(rows).toHaveLength(0);
   });
 
@@ -95,7 +107,9 @@ describe('bad input is answered in the envelope, never a 500', () => {
     });
     expect(reply.status).toBe(422);
     const paths = reply.body.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['professionalId', 'serviceTypeId', 'patientName', 'patientPhone', 'startsAt']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['professionalId', 'serviceTypeId', 'patientName', 'patientPhone', 'startsAt']),
+    );
   });
 
   it('422 for hostile strings, stored safely when they are valid text', async () => {
@@ -111,7 +125,14 @@ describe('bad input is answered in the envelope, never a 500', () => {
   });
 
   it('422 for bad query parameters', async () => {
-    for (const query of [{ from: 'yesterday' }, { limit: '0' }, { limit: '201' }, { status: 'pending' }, { source: 'fax' }, { cursor: 'garbage' }]) {
+    for (const query of [
+      { from: 'yesterday' },
+      { limit: '0' },
+      { limit: '201' },
+      { status: 'pending' },
+      { source: 'fax' },
+      { cursor: 'garbage' },
+    ]) {
       const reply = await app.request('GET', '/v1/appointments', { key: s.clinic.key, query });
       expect(reply.status, JSON.stringify(query)).toBe(422);
       expectEnvelope(reply.body, 'validation_failed');
@@ -123,7 +144,9 @@ describe('bad input is answered in the envelope, never a 500', () => {
     expect(route.status).toBe(404);
     expectEnvelope(route.body, 'not_found');
     for (const id of ['not-a-uuid', crypto.randomUUID(), "1' OR '1'='1"]) {
-      const reply = await app.request('GET', `/v1/appointments/${encodeURIComponent(id)}`, { key: s.clinic.key });
+      const reply = await app.request('GET', `/v1/appointments/${encodeURIComponent(id)}`, {
+        key: s.clinic.key,
+      });
       expect(reply.status).toBe(404);
       expectEnvelope(reply.body, 'appointment_not_found');
     }

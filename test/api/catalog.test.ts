@@ -18,7 +18,12 @@ describe('/v1/professionals', () => {
     });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/professionals/${created.body.id}`);
-    expect(created.body).toMatchObject({ name: 'Dra. Ana Costa', specialty: 'Ortodontia', externalId: 'pms-7', active: true });
+    expect(created.body).toMatchObject({
+      name: 'Dra. Ana Costa',
+      specialty: 'Ortodontia',
+      externalId: 'pms-7',
+      active: true,
+    });
     await createProfessional(app, clinic, { name: 'Dr. Bruno' });
 
     const list = await app.request('GET', '/v1/professionals', { key: clinic.key });
@@ -30,7 +35,10 @@ describe('/v1/professionals', () => {
     });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ active: false, specialty: null, name: 'Dra. Ana Costa' });
-    const active = await app.request('GET', '/v1/professionals', { key: clinic.key, query: { active: 'true' } });
+    const active = await app.request('GET', '/v1/professionals', {
+      key: clinic.key,
+      query: { active: 'true' },
+    });
     expect(active.body.items.map((p: { name: string }) => p.name)).toEqual(['Dr. Bruno']);
   });
 
@@ -38,15 +46,30 @@ describe('/v1/professionals', () => {
     const a = await app.createClinic();
     const b = await app.createClinic();
     await createProfessional(app, a, { externalId: 'ext-1' });
-    const dup = await app.request('POST', '/v1/professionals', { key: a.key, body: { name: 'X', externalId: 'ext-1' } });
+    const dup = await app.request('POST', '/v1/professionals', {
+      key: a.key,
+      body: { name: 'X', externalId: 'ext-1' },
+    });
     expect(dup.status).toBe(409);
     expect(dup.body.error).toBe('external_id_taken');
-    expect((await app.request('POST', '/v1/professionals', { key: b.key, body: { name: 'X', externalId: 'ext-1' } })).status).toBe(201);
+    expect(
+      (
+        await app.request('POST', '/v1/professionals', {
+          key: b.key,
+          body: { name: 'X', externalId: 'ext-1' },
+        })
+      ).status,
+    ).toBe(201);
   });
 
   it('422 for a missing name, a bad email or unknown fields', async () => {
     const clinic = await app.createClinic();
-    for (const body of [{}, { name: '  ' }, { name: 'A', email: 'not-an-email' }, { name: 'A', phone: '+351912345678' }]) {
+    for (const body of [
+      {},
+      { name: '  ' },
+      { name: 'A', email: 'not-an-email' },
+      { name: 'A', phone: '+351912345678' },
+    ]) {
       const reply = await app.request('POST', '/v1/professionals', { key: clinic.key, body });
       expect(reply.status, JSON.stringify(body)).toBe(422);
     }
@@ -64,24 +87,37 @@ describe('/v1/professionals', () => {
 
   it('DELETE only deactivates a professional with future appointments, which stay booked', async () => {
     const s = await setupClinic(app);
-    const booked = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, '2026-05-14T10:00:00Z') });
-    const reply = await app.request('DELETE', `/v1/professionals/${s.professional.id}`, { key: s.clinic.key });
+    const booked = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-05-14T10:00:00Z'),
+    });
+    const reply = await app.request('DELETE', `/v1/professionals/${s.professional.id}`, {
+      key: s.clinic.key,
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ id: s.professional.id, active: false });
     const appt = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
     expect(appt.body.status).toBe('confirmed');
-    const more = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, '2026-05-15T10:00:00Z') });
+    const more = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-05-15T10:00:00Z'),
+    });
     expect(more.status).toBe(422);
     expect(more.body.error).toBe('professional_inactive');
   });
 
   it('keeps past appointments readable after their professional is removed', async () => {
     const s = await setupClinic(app);
-    const booked = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, '2026-03-03T10:00:00Z') });
+    const booked = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-03-03T10:00:00Z'),
+    });
     const now = app.now();
     app.setNow(Date.parse('2026-04-01T00:00:00Z'));
     try {
-      expect((await app.request('DELETE', `/v1/professionals/${s.professional.id}`, { key: s.clinic.key })).status).toBe(204);
+      expect(
+        (await app.request('DELETE', `/v1/professionals/${s.professional.id}`, { key: s.clinic.key })).status,
+      ).toBe(204);
       const appt = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
       expect(appt.status).toBe(200);
       expect(appt.body.professionalId).toBe(s.professional.id);
@@ -96,7 +132,13 @@ describe('/v1/services', () => {
     const clinic = await app.createClinic();
     const reply = await app.request('POST', '/v1/services', {
       key: clinic.key,
-      body: { name: 'Higiene oral', durationMinutes: 45, bufferMinutes: 5, priceCents: 4500, description: 'Destartarização' },
+      body: {
+        name: 'Higiene oral',
+        durationMinutes: 45,
+        bufferMinutes: 5,
+        priceCents: 4500,
+        description: 'Destartarização',
+      },
     });
     expect(reply.status).toBe(201);
     expect(reply.body).toMatchObject({
@@ -126,20 +168,34 @@ describe('/v1/services', () => {
 
   it('a new duration applies to new bookings only', async () => {
     const s = await setupClinic(app);
-    const first = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, '2026-05-14T10:00:00Z') });
-    await app.request('PATCH', `/v1/services/${s.service.id}`, { key: s.clinic.key, body: { durationMinutes: 60 } });
-    const second = await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, '2026-05-14T11:00:00Z') });
+    const first = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-05-14T10:00:00Z'),
+    });
+    await app.request('PATCH', `/v1/services/${s.service.id}`, {
+      key: s.clinic.key,
+      body: { durationMinutes: 60 },
+    });
+    const second = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-05-14T11:00:00Z'),
+    });
     expect(first.body.endsAt).toBe('2026-05-14T11:30:00+01:00');
     expect(second.body.endsAt).toBe('2026-05-14T13:00:00+01:00');
   });
 
   it('DELETE deactivates a service with future appointments', async () => {
     const s = await setupClinic(app);
-    await app.request('POST', '/v1/appointments', { key: s.clinic.key, body: appointmentBody(s, '2026-05-14T10:00:00Z') });
+    await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-05-14T10:00:00Z'),
+    });
     const reply = await app.request('DELETE', `/v1/services/${s.service.id}`, { key: s.clinic.key });
     expect(reply.status).toBe(200);
     expect(reply.body.active).toBe(false);
     const unused = await createService(app, s.clinic);
-    expect((await app.request('DELETE', `/v1/services/${unused.id}`, { key: s.clinic.key })).status).toBe(204);
+    expect((await app.request('DELETE', `/v1/services/${unused.id}`, { key: s.clinic.key })).status).toBe(
+      204,
+    );
   });
 });

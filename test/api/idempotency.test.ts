@@ -68,7 +68,11 @@ describe('Idempotency-Key on POST /v1/appointments', () => {
 
   it('does not record validation errors: a corrected retry with the same key runs', async () => {
     const s = await setupClinic(app);
-    const bad = await post(s.clinic.key, appointmentBody(s, '2026-05-14T10:00:00+01:00', { patientPhone: '+351012345678' }), 'k-fix');
+    const bad = await post(
+      s.clinic.key,
+      appointmentBody(s, '2026-05-14T10:00:00+01:00', { patientPhone: '+351012345678' }),
+      'k-fix',
+    );
     expect(bad.status).toBe(422);
     const malformed = await app.request('POST', '/v1/appointments', {
       key: s.clinic.key,
@@ -134,7 +138,10 @@ describe('Idempotency-Key on POST /v1/appointments', () => {
 
   it('ignores the header on reads', async () => {
     const s = await setupClinic(app);
-    const reply = await app.request('GET', '/v1/appointments', { key: s.clinic.key, headers: { 'Idempotency-Key': 'x' } });
+    const reply = await app.request('GET', '/v1/appointments', {
+      key: s.clinic.key,
+      headers: { 'Idempotency-Key': 'x' },
+    });
     expect(reply.status).toBe(200);
   });
 });
@@ -155,7 +162,11 @@ describe('concurrency', () => {
     const s = await setupClinic(app);
     const replies = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
-        post(s.clinic.key, appointmentBody(s, '2026-05-14T10:00:00+01:00', { patientName: `Paciente ${i}` }), `slot-${i}`),
+        post(
+          s.clinic.key,
+          appointmentBody(s, '2026-05-14T10:00:00+01:00', { patientName: `Paciente ${i}` }),
+          `slot-${i}`,
+        ),
       ),
     );
     const statuses = replies.map((r) => r.status).sort();
@@ -178,7 +189,8 @@ describe('concurrency', () => {
       s.clinic.tenantId,
     );
     expect(rows.length).toBe(replies.filter((r) => r.status === 201).length);
-    for (let i = 1; i < rows.length; i++) expect(Number(rows[i]!.starts_at)).toBeGreaterThanOrEqual(Number(rows[i - 1]!.ends_at));
+    for (let i = 1; i < rows.length; i++)
+      expect(Number(rows[i]!.starts_at)).toBeGreaterThanOrEqual(Number(rows[i - 1]!.ends_at));
   });
 });
 
@@ -189,17 +201,19 @@ describe('atomicity', () => {
     await app.exec(`CREATE TRIGGER fail_history BEFORE INSERT ON appointment_history
       BEGIN SELECT RAISE(ABORT, 'injected failure'); END`);
     const body = appointmentBody(s, '2026-05-14T10:00:00+01:00');
-    let failed;
+    let failed: Awaited<ReturnType<typeof post>> | undefined;
     try {
       failed = await post(s.clinic.key, body, 'k-crash');
     } finally {
       await app.exec('DROP TRIGGER fail_history');
     }
-    expect(failed.status).toBe(500);
-    expect(failed.body).toMatchObject({ error: 'internal_error', errors: [] });
-    expect(failed.text).not.toContain('injected');
+    expect(failed?.status).toBe(500);
+    expect(failed?.body).toMatchObject({ error: 'internal_error', errors: [] });
+    expect(failed?.text).not.toContain('injected');
     expect(await countAppointments(s.clinic.tenantId)).toBe(0);
-    expect(await app.sql('SELECT * FROM idempotency_keys WHERE tenant_id = ?', s.clinic.tenantId)).toEqual([]);
+    expect(await app.sql('SELECT * FROM idempotency_keys WHERE tenant_id = ?', s.clinic.tenantId)).toEqual(
+      [],
+    );
 
     const retry = await post(s.clinic.key, body, 'k-crash');
     expect(retry.status).toBe(201);

@@ -20,14 +20,14 @@ describe('OpenAPI document', () => {
 
   it('documents every route of the route table with its error responses in the envelope', () => {
     for (const route of ROUTES) {
-      const path = describeRoute(route)
-        .split(' ')[1]!
-        .replace(/:id/g, '{id}');
+      const path = describeRoute(route).split(' ')[1]!.replace(/:id/g, '{id}');
       const operation = doc.paths[path]?.[route.method.toLowerCase()];
       expect(operation, describeRoute(route)).toBeDefined();
       for (const status of ['401', '403', '429', '500']) {
         expect(operation.responses[status], `${describeRoute(route)} ${status}`).toBeDefined();
-        expect(operation.responses[status].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+        expect(operation.responses[status].content['application/json'].schema.$ref).toBe(
+          '#/components/schemas/Error',
+        );
       }
       if (route.owned) expect(operation.responses['404'], describeRoute(route)).toBeDefined();
       if (route.body) expect(operation.responses['422'], describeRoute(route)).toBeDefined();
@@ -37,18 +37,33 @@ describe('OpenAPI document', () => {
   it('documents the create body exactly as the seed, plus metadata and source', () => {
     const create = doc.components.schemas.AppointmentCreate;
     expect(Object.keys(create.properties).sort()).toEqual(
-      ['metadata', 'patientName', 'patientNotes', 'patientPhone', 'professionalId', 'serviceTypeId', 'source', 'startsAt'].sort(),
+      [
+        'metadata',
+        'patientName',
+        'patientNotes',
+        'patientPhone',
+        'professionalId',
+        'serviceTypeId',
+        'source',
+        'startsAt',
+      ].sort(),
     );
-    expect(create.required.sort()).toEqual(['patientName', 'patientPhone', 'professionalId', 'serviceTypeId', 'startsAt'].sort());
+    expect(create.required.sort()).toEqual(
+      ['patientName', 'patientPhone', 'professionalId', 'serviceTypeId', 'startsAt'].sort(),
+    );
     expect(create.additionalProperties).toBe(false);
     const post = doc.paths['/v1/appointments'].post;
     expect(post.parameters.map((p: { name: string }) => p.name.toLowerCase())).toContain('idempotency-key');
-    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['201', '400', '404', '409', '413', '415', '422']));
+    expect(Object.keys(post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '404', '409', '413', '415', '422']),
+    );
   });
 
   it('has every path served by the app documented (no undocumented route)', async () => {
     const paths = Object.keys(doc.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/v1/tenants/me', '/v1/appointments', '/v1/appointments/{id}']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['/v1/tenants/me', '/v1/appointments', '/v1/appointments/{id}']),
+    );
   });
 
   it('serves an interactive reference at /docs', async () => {

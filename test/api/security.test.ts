@@ -23,12 +23,20 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const call = (route: (typeof ROUTES)[number], r: Resources, opts: { key?: string | null; headers?: Record<string, string> }) =>
-  app.request(route.method, route.path(r), { ...opts, body: route.body?.(r) });
+const call = (
+  route: (typeof ROUTES)[number],
+  r: Resources,
+  opts: { key?: string | null; headers?: Record<string, string> },
+) => app.request(route.method, route.path(r), { ...opts, body: route.body?.(r) });
 
 describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s', (_name, route) => {
   it('401 malformed_auth_header without a key or with a malformed header', async () => {
-    for (const headers of [{}, { authorization: 'Basic abc' }, { authorization: 'Bearer' }, { authorization: 'miv_live_x' }]) {
+    for (const headers of [
+      {},
+      { authorization: 'Basic abc' },
+      { authorization: 'Bearer' },
+      { authorization: 'miv_live_x' },
+    ]) {
       const reply = await call(route, mine, { key: null, headers });
       expect(reply.status).toBe(401);
       expect(reply.body.error).toBe('malformed_auth_header');
@@ -82,12 +90,19 @@ describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s
 
   if (route.owned) {
     it("404 for another clinic's id, which stays untouched", async () => {
-      const reply = await app.request(route.method, route.path(theirs), { key: mine.clinic.key, body: route.body?.(theirs) });
+      const reply = await app.request(route.method, route.path(theirs), {
+        key: mine.clinic.key,
+        body: route.body?.(theirs),
+      });
       expect(reply.status).toBe(404);
       expect(reply.body.error).toMatch(/_not_found$/);
-      const owner = await app.request('GET', route.path(theirs).replace(/\/(cancel|attend|no-show|reschedule|history)$/, ''), {
-        key: theirs.clinic.key,
-      });
+      const owner = await app.request(
+        'GET',
+        route.path(theirs).replace(/\/(cancel|attend|no-show|reschedule|history)$/, ''),
+        {
+          key: theirs.clinic.key,
+        },
+      );
       expect(owner.status).toBe(200);
     });
   }

@@ -71,7 +71,9 @@ describe('/v1/tenants/me', () => {
     const a = await app.createClinic();
     const b = await app.createClinic();
     const slug = `taken-${a.tenantId.slice(0, 8)}`;
-    expect((await app.request('PATCH', '/v1/tenants/me', { key: a.key, body: { publicSlug: slug } })).status).toBe(200);
+    expect(
+      (await app.request('PATCH', '/v1/tenants/me', { key: a.key, body: { publicSlug: slug } })).status,
+    ).toBe(200);
     const reply = await app.request('PATCH', '/v1/tenants/me', { key: b.key, body: { publicSlug: slug } });
     expect(reply.status).toBe(409);
     expect(reply.body.error).toBe('slug_taken');
@@ -92,6 +94,11 @@ describe('GET /health', () => {
   it('is public and answers the Mivicall shape', async () => {
     const reply = await app.request('GET', '/health');
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ status: 'ok', service: 'agendai', timestamp: expect.any(String), requestId: expect.any(String) });
+    expect(reply.body).toEqual({
+      status: 'ok',
+      service: 'agendai',
+      timestamp: expect.any(String),
+      requestId: expect.any(String),
+    });
   });
 });

@@ -18,12 +18,36 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('admin CLI', () => {
   it('creates a clinic with a test key, then manages keys', async () => {
-    const created = await cliJson('tenants', 'create', '--name', 'Clínica Sorriso', '--timezone', 'Europe/Lisbon', '--country', 'PT');
-    expect(created.tenant).toMatchObject({ name: 'Clínica Sorriso', country: 'PT', publicSlug: 'clinica-sorriso', config: { timezone: 'Europe/Lisbon' } });
+    const created = await cliJson(
+      'tenants',
+      'create',
+      '--name',
+      'Clínica Sorriso',
+      '--timezone',
+      'Europe/Lisbon',
+      '--country',
+      'PT',
+    );
+    expect(created.tenant).toMatchObject({
+      name: 'Clínica Sorriso',
+      country: 'PT',
+      publicSlug: 'clinica-sorriso',
+      config: { timezone: 'Europe/Lisbon' },
+    });
     expect(created.apiKey).toMatch(/^miv_test_[A-Za-z0-9_-]{43}$/);
     const tenantId = created.tenant.id;
 
-    const live = await cliJson('keys', 'create', '--tenant', tenantId, '--scopes', 'appointments:read,appointments:write', '--live', '--expires-in-days', '30');
+    const live = await cliJson(
+      'keys',
+      'create',
+      '--tenant',
+      tenantId,
+      '--scopes',
+      'appointments:read,appointments:write',
+      '--live',
+      '--expires-in-days',
+      '30',
+    );
     expect(live.apiKey).toMatch(/^miv_live_/);
     expect(live.key).toMatchObject({ mode: 'live', scopes: ['appointments:read', 'appointments:write'] });
     expect(Date.parse(live.key.expiresAt) - Date.parse(live.key.createdAt)).toBe(30 * 86_400_000);
@@ -36,7 +60,16 @@ describe('admin CLI', () => {
     const revoked = await cliJson('keys', 'revoke', live.key.id);
     expect(revoked.key.revokedAt).not.toBeNull();
 
-    const second = await cliJson('tenants', 'create', '--name', 'Clínica Sorriso', '--timezone', 'Europe/Lisbon', '--country', 'PT');
+    const second = await cliJson(
+      'tenants',
+      'create',
+      '--name',
+      'Clínica Sorriso',
+      '--timezone',
+      'Europe/Lisbon',
+      '--country',
+      'PT',
+    );
     expect(second.tenant.publicSlug).toBe('clinica-sorriso-2');
     const suspended = await cliJson('tenants', 'set-status', second.tenant.id, 'canceled');
     expect(suspended.tenant.status).toBe('canceled');

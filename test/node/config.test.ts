@@ -20,7 +20,10 @@ describe('Node configuration', () => {
     expect(warnings).toEqual(['development_secrets']);
     const second = loadNodeConfig(env, silentLogger);
     expect(second.secrets).toEqual(first.secrets);
-    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8'))).sort()).toEqual(['PHONE_ENCRYPTION_KEY', 'PHONE_HASH_KEY']);
+    expect(Object.keys(JSON.parse(readFileSync(file, 'utf8'))).sort()).toEqual([
+      'PHONE_ENCRYPTION_KEY',
+      'PHONE_HASH_KEY',
+    ]);
     expect(first.env.PORT).toBe(8787);
     expect(first.env.HOST).toBe('127.0.0.1');
   });

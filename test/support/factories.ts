@@ -2,7 +2,10 @@
 import type { Clinic, TestApp } from './types.js';
 
 export async function createProfessional(app: TestApp, clinic: Clinic, body: Record<string, unknown> = {}) {
-  const reply = await app.request('POST', '/v1/professionals', { key: clinic.key, body: { name: 'Dra. Ana Costa', ...body } });
+  const reply = await app.request('POST', '/v1/professionals', {
+    key: clinic.key,
+    body: { name: 'Dra. Ana Costa', ...body },
+  });
   if (reply.status !== 201) throw new Error(`createProfessional: ${reply.status} ${reply.text}`);
   return reply.body as { id: string; name: string; active: boolean };
 }

@@ -54,7 +54,12 @@ export async function startTestApp(options: { now?: number } = {}): Promise<Test
       return { tenantId: tenant.id, key: apiKey, keyId: key.id };
     },
     async createKey(tenantId, scopes, o = {}) {
-      const { apiKey, key } = await createApiKey(store.db, tenantId, { scopes, expiresInDays: o.expiresInDays }, now);
+      const { apiKey, key } = await createApiKey(
+        store.db,
+        tenantId,
+        { scopes, expiresInDays: o.expiresInDays },
+        now,
+      );
       return { key: apiKey, keyId: key.id };
     },
     async revokeKey(keyId) {

@@ -25,15 +25,37 @@ export async function createResources(app: TestApp): Promise<Resources> {
     key: s.clinic.key,
     body: appointmentBody(s, '2026-06-01T10:00:00Z'),
   });
-  return { clinic: s.clinic, professionalId: s.professional.id, serviceId: s.service.id, appointmentId: appointment.body.id };
+  return {
+    clinic: s.clinic,
+    professionalId: s.professional.id,
+    serviceId: s.service.id,
+    appointmentId: appointment.body.id,
+  };
 }
 
 export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/v1/tenants/me', scope: 'tenant:read', owned: false },
-  { method: 'PATCH', path: () => '/v1/tenants/me', scope: 'tenant:write', body: () => ({ city: 'Porto' }), owned: false },
+  {
+    method: 'PATCH',
+    path: () => '/v1/tenants/me',
+    scope: 'tenant:write',
+    body: () => ({ city: 'Porto' }),
+    owned: false,
+  },
   { method: 'GET', path: () => '/v1/professionals', scope: 'professionals:read', owned: false },
-  { method: 'POST', path: () => '/v1/professionals', scope: 'professionals:write', body: () => ({ name: 'Dr. X' }), owned: false },
-  { method: 'GET', path: (r) => `/v1/professionals/${r.professionalId}`, scope: 'professionals:read', owned: true },
+  {
+    method: 'POST',
+    path: () => '/v1/professionals',
+    scope: 'professionals:write',
+    body: () => ({ name: 'Dr. X' }),
+    owned: false,
+  },
+  {
+    method: 'GET',
+    path: (r) => `/v1/professionals/${r.professionalId}`,
+    scope: 'professionals:read',
+    owned: true,
+  },
   {
     method: 'PATCH',
     path: (r) => `/v1/professionals/${r.professionalId}`,
@@ -41,7 +63,12 @@ export const ROUTES: RouteCase[] = [
     body: () => ({ specialty: 'Ortodontia' }),
     owned: true,
   },
-  { method: 'DELETE', path: (r) => `/v1/professionals/${r.professionalId}`, scope: 'professionals:write', owned: true },
+  {
+    method: 'DELETE',
+    path: (r) => `/v1/professionals/${r.professionalId}`,
+    scope: 'professionals:write',
+    owned: true,
+  },
   { method: 'GET', path: () => '/v1/services', scope: 'services:read', owned: false },
   {
     method: 'POST',
@@ -64,15 +91,25 @@ export const ROUTES: RouteCase[] = [
     method: 'POST',
     path: () => '/v1/appointments',
     scope: 'appointments:write',
-    body: (r) => appointmentBody({ professional: { id: r.professionalId }, service: { id: r.serviceId } }, '2026-06-02T10:00:00Z'),
+    body: (r) =>
+      appointmentBody(
+        { professional: { id: r.professionalId }, service: { id: r.serviceId } },
+        '2026-06-02T10:00:00Z',
+      ),
     owned: false,
   },
-  { method: 'GET', path: (r) => `/v1/appointments/${r.appointmentId}`, scope: 'appointments:read', owned: true },
+  {
+    method: 'GET',
+    path: (r) => `/v1/appointments/${r.appointmentId}`,
+    scope: 'appointments:read',
+    owned: true,
+  },
 ];
 
-export const describeRoute = (route: RouteCase) => `${route.method} ${route.path({
-  clinic: { tenantId: '', key: '', keyId: '' },
-  professionalId: ':id',
-  serviceId: ':id',
-  appointmentId: ':id',
-})}`;
+export const describeRoute = (route: RouteCase) =>
+  `${route.method} ${route.path({
+    clinic: { tenantId: '', key: '', keyId: '' },
+    professionalId: ':id',
+    serviceId: ':id',
+    appointmentId: ':id',
+  })}`;

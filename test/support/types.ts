@@ -36,7 +36,11 @@ export interface TestApp {
   setNow(ms: number): void;
   now(): number;
   createClinic(options?: ClinicOptions): Promise<Clinic>;
-  createKey(tenantId: string, scopes: Grant[], options?: { expiresInDays?: number }): Promise<{ key: string; keyId: string }>;
+  createKey(
+    tenantId: string,
+    scopes: Grant[],
+    options?: { expiresInDays?: number },
+  ): Promise<{ key: string; keyId: string }>;
   revokeKey(keyId: string): Promise<void>;
   setTenantStatus(tenantId: string, status: string): Promise<void>;
   /** Runs a read-only SQL query against the service's database. */

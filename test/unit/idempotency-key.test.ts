@@ -10,7 +10,11 @@ describe('canonicalJson', () => {
           Array.isArray(v)
             ? v.map(shuffle)
             : v && typeof v === 'object'
-              ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, shuffle(x)]))
+              ? Object.fromEntries(
+                  Object.entries(v)
+                    .reverse()
+                    .map(([k, x]) => [k, shuffle(x)]),
+                )
               : v;
         expect(canonicalJson(shuffle(value))).toBe(canonicalJson(value));
         expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));

@@ -5,8 +5,14 @@ const secret = (fill: number) => Buffer.alloc(32, fill).toString('base64');
 
 describe('phone vault', () => {
   it('hashes with a key: another key gives another hash; the version prefixes it', async () => {
-    const a = await createPhoneVault({ hashKeys: [{ version: 1, secret: secret(1) }], encryptionKeys: [{ version: 1, secret: secret(2) }] });
-    const b = await createPhoneVault({ hashKeys: [{ version: 2, secret: secret(3) }], encryptionKeys: [{ version: 1, secret: secret(2) }] });
+    const a = await createPhoneVault({
+      hashKeys: [{ version: 1, secret: secret(1) }],
+      encryptionKeys: [{ version: 1, secret: secret(2) }],
+    });
+    const b = await createPhoneVault({
+      hashKeys: [{ version: 2, secret: secret(3) }],
+      encryptionKeys: [{ version: 1, secret: secret(2) }],
+    });
     const ha = await a.hash('+351912345678');
     expect(ha).toMatch(/^v1:[0-9a-f]{64}$/);
     expect(await a.hash('+351912345678')).toBe(ha);
@@ -15,10 +21,19 @@ describe('phone vault', () => {
   });
 
   it('looks up with the current and the previous key during a rotation', async () => {
-    const old = await createPhoneVault({ hashKeys: [{ version: 1, secret: secret(1) }], encryptionKeys: [{ version: 1, secret: secret(2) }] });
+    const old = await createPhoneVault({
+      hashKeys: [{ version: 1, secret: secret(1) }],
+      encryptionKeys: [{ version: 1, secret: secret(2) }],
+    });
     const rotated = await createPhoneVault({
-      hashKeys: [{ version: 2, secret: secret(3) }, { version: 1, secret: secret(1) }],
-      encryptionKeys: [{ version: 2, secret: secret(4) }, { version: 1, secret: secret(2) }],
+      hashKeys: [
+        { version: 2, secret: secret(3) },
+        { version: 1, secret: secret(1) },
+      ],
+      encryptionKeys: [
+        { version: 2, secret: secret(4) },
+        { version: 1, secret: secret(2) },
+      ],
     });
     const hashes = await rotated.lookupHashes('+351912345678');
     expect(hashes).toContain(await old.hash('+351912345678'));
@@ -27,7 +42,10 @@ describe('phone vault', () => {
   });
 
   it('encrypts with a fresh IV each time and binds the record as associated data', async () => {
-    const vault = await createPhoneVault({ hashKeys: [{ version: 1, secret: secret(1) }], encryptionKeys: [{ version: 1, secret: secret(2) }] });
+    const vault = await createPhoneVault({
+      hashKeys: [{ version: 1, secret: secret(1) }],
+      encryptionKeys: [{ version: 1, secret: secret(2) }],
+    });
     const x = await vault.encrypt('+351912345678', 'tenant:appt');
     const y = await vault.encrypt('+351912345678', 'tenant:appt');
     expect(x).not.toBe(y);

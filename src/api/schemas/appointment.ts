@@ -35,7 +35,10 @@ export const instantParam = (description: string) =>
     .transform((text, ctx) => {
       const ms = parseInstant(text);
       if (ms === null) {
-        ctx.addIssue({ code: 'custom', message: 'Must be an ISO 8601 date-time with an offset, e.g. 2026-05-14T10:00:00+01:00' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Must be an ISO 8601 date-time with an offset, e.g. 2026-05-14T10:00:00+01:00',
+        });
         return z.NEVER;
       }
       return ms;
@@ -54,31 +57,31 @@ export const AppointmentCreateSchema = z
     patientPhone: z
       .string()
       .regex(/^\+[1-9]\d{1,14}$/, 'Must be E.164: a + then the country code and number, no spaces')
-      .openapi({ example: '+351912345678', description: 'E.164; validated as a real number, stored only encrypted' }),
+      .openapi({
+        example: '+351912345678',
+        description: 'E.164; validated as a real number, stored only encrypted',
+      }),
     startsAt: instantParam('Start, ISO 8601 with offset; must be in the future'),
     patientNotes: z.string().max(2000).nullable().optional(),
     metadata: metadataSchema.optional(),
-    source: z
-      .enum(APPOINTMENT_SOURCES)
-      .optional()
-      .openapi({ description: '`manual` (default) or `sync_external`; voice_ai and self_service belong to their doors' }),
+    source: z.enum(APPOINTMENT_SOURCES).optional().openapi({
+      description: '`manual` (default) or `sync_external`; voice_ai and self_service belong to their doors',
+    }),
   })
   .strict()
   .openapi('AppointmentCreate');
 
 const statusList = z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
-    .pipe(z.array(z.enum(APPOINTMENT_STATUSES)));
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).filter(Boolean))
+  .pipe(z.array(z.enum(APPOINTMENT_STATUSES)));
 
 export const AppointmentListQuery = z.object({
   from: instantParam('Start of the window, inclusive').optional(),
   to: instantParam('End of the window, exclusive').optional(),
   professionalId: z.string().optional(),
   serviceTypeId: z.string().optional(),
-  status: statusList
-    .optional()
-    .openapi({ description: 'Repeatable (status=a&status=b) or comma-separated' }),
+  status: statusList.optional().openapi({ description: 'Repeatable (status=a&status=b) or comma-separated' }),
   source: z.enum(APPOINTMENT_SOURCES).optional(),
   patientPhone: z.string().optional().openapi({ description: "Patient's E.164 phone; matched by its hash" }),
   updatedSince: instantParam('Only appointments changed at or after this instant (for sync)').optional(),
@@ -89,6 +92,9 @@ export const AppointmentListQuery = z.object({
 export const AppointmentListSchema = z
   .object({
     items: z.array(AppointmentSchema),
-    nextCursor: z.string().nullable().openapi({ description: 'Pass as cursor for the next page; null at the end' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Pass as cursor for the next page; null at the end' }),
   })
   .openapi('AppointmentList');

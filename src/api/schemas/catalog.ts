@@ -31,7 +31,9 @@ export const ProfessionalCreateSchema = z
   .strict()
   .openapi('ProfessionalCreate');
 
-export const ProfessionalPatchSchema = ProfessionalCreateSchema.partial().strict().openapi('ProfessionalPatch');
+export const ProfessionalPatchSchema = ProfessionalCreateSchema.partial()
+  .strict()
+  .openapi('ProfessionalPatch');
 
 export const ServiceSchema = z
   .object({
@@ -39,7 +41,10 @@ export const ServiceSchema = z
     name: z.string().openapi({ example: 'Consulta de rotina' }),
     description: z.string().nullable(),
     durationMinutes: z.number().int().openapi({ example: 30 }),
-    bufferMinutes: z.number().int().openapi({ description: 'Time kept free after each appointment', example: 5 }),
+    bufferMinutes: z
+      .number()
+      .int()
+      .openapi({ description: 'Time kept free after each appointment', example: 5 }),
     priceCents: z.number().int().nullable().openapi({ example: 4500 }),
     currency: z.string().openapi({ example: 'EUR' }),
     externalId: z.string().nullable(),
@@ -68,7 +73,10 @@ export const ServiceCreateSchema = z
 
 export const ServicePatchSchema = ServiceCreateSchema.partial().strict().openapi('ServicePatch');
 
-export const renderProfessional = (p: CatalogRow<'professional'>, zone: string): z.infer<typeof ProfessionalSchema> => ({
+export const renderProfessional = (
+  p: CatalogRow<'professional'>,
+  zone: string,
+): z.infer<typeof ProfessionalSchema> => ({
   id: p.id,
   name: p.name,
   specialty: p.specialty,

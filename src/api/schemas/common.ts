@@ -53,7 +53,9 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
-export const IdParam = z.object({ id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }) });
+export const IdParam = z.object({
+  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }),
+});
 
 export const IdempotencyHeader = z.object({
   'idempotency-key': z
@@ -80,7 +82,11 @@ export const limitParam = z.coerce
   .default(50)
   .openapi({ description: 'Page size (default 50, max 200)' });
 
-export const cursorParam = z.string().max(500).optional().openapi({ description: 'Opaque cursor from nextCursor' });
+export const cursorParam = z
+  .string()
+  .max(500)
+  .optional()
+  .openapi({ description: 'Opaque cursor from nextCursor' });
 
 export const externalIdSchema = z
   .string()

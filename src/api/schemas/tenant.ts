@@ -1,7 +1,7 @@
 // The Tenant resource as Mivicall documents it.
 import { z } from '@hono/zod-openapi';
-import { SPECIALTIES, TENANT_STATUSES, type Tenant } from '../../accounts/tenants.js';
 import { tenantConfigSchema } from '../../accounts/tenant-config.js';
+import { SPECIALTIES, TENANT_STATUSES, type Tenant } from '../../accounts/tenants.js';
 import { renderInstant, renderOptionalInstant } from '../../domain/time.js';
 import { timestamp } from './common.js';
 
