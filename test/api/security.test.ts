@@ -31,12 +31,13 @@ const call = (
 
 describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s', (_name, route) => {
   it('401 malformed_auth_header without a key or with a malformed header', async () => {
-    for (const headers of [
+    const variants: Record<string, string>[] = [
       {},
       { authorization: 'Basic abc' },
       { authorization: 'Bearer' },
       { authorization: 'miv_live_x' },
-    ]) {
+    ];
+    for (const headers of variants) {
       const reply = await call(route, mine, { key: null, headers });
       expect(reply.status).toBe(401);
       expect(reply.body.error).toBe('malformed_auth_header');
