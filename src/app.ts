@@ -10,6 +10,7 @@ import { tenantRoutes } from './api/tenants.js';
 import type { AppDeps } from './deps.js';
 import { handleError, handleNotFound } from './http/error-handler.js';
 import { apiKeyAuth, jsonBodyGuard, requestContext } from './http/middleware.js';
+import { rateLimitPerIp, rateLimitPerKey } from './http/rate-limit-middleware.js';
 import { createRouter } from './http/router.js';
 
 export function createApp(deps: AppDeps) {
@@ -33,6 +34,8 @@ export function createApp(deps: AppDeps) {
   );
   app.use('/v1/*', jsonBodyGuard);
   app.use('/v1/*', apiKeyAuth);
+  app.use('/v1/*', rateLimitPerKey);
+  for (const path of ['/health', '/openapi.json', '/docs']) app.use(path, rateLimitPerIp);
   app.onError(handleError);
   app.notFound(handleNotFound);
 

@@ -1,6 +1,8 @@
+import type { Context } from 'hono';
 // What the application needs from its runtime; each entry (Node, Workers, a test) builds one.
 import type { Store } from './db/store.js';
 import type { Clock } from './domain/clock.js';
+import type { RateLimiter } from './http/rate-limit.js';
 import type { Logger } from './logger.js';
 import type { PhoneVault } from './security/phone-vault.js';
 
@@ -9,4 +11,21 @@ export interface AppDeps {
   vault: PhoneVault;
   clock: Clock;
   logger: Logger;
+  rateLimiter: RateLimiter;
+  /** Limits per API key and per IP; defaults are Mivicall's. */
+  rateLimits?: Partial<RateLimitSettings>;
+  /** The client's IP address as the runtime sees it (for per-IP limits). */
+  clientAddress?: (c: Context) => string | undefined;
 }
+
+export interface RateLimitSettings {
+  perKeyPerMinute: number;
+  perKeyPerSecond: number;
+  perIpPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  perKeyPerMinute: 300,
+  perKeyPerSecond: 30,
+  perIpPerMinute: 100,
+};

@@ -1,10 +1,12 @@
 // Builds and serves the app on Node: better-sqlite3 store, Node HTTP server.
 import { type ServerType, serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from '../app.js';
 import { type Secrets, vaultKeys } from '../config.js';
 import { openSqliteStore, type SqliteStore } from '../db/sqlite.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
+import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { createPhoneVault } from '../security/phone-vault.js';
 
@@ -15,6 +17,7 @@ export interface NodeServiceOptions {
   clock?: Clock;
   port?: number;
   host?: string;
+  rateLimits?: AppDeps['rateLimits'];
 }
 
 export interface NodeService {
@@ -29,6 +32,9 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     vault: await createPhoneVault(vaultKeys(options.secrets)),
     clock: options.clock ?? systemClock,
     logger: options.logger,
+    rateLimiter: memoryRateLimiter(),
+    rateLimits: options.rateLimits,
+    clientAddress: (c) => getConnInfo(c).remote.address,
   };
 }
 

@@ -9,12 +9,12 @@ import { updateTenant } from '../../src/db/tenants.js';
 import { silentLogger } from '../../src/logger.js';
 import { startNodeService } from '../../src/node/server.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
-import { buildRequest, DEFAULT_NOW, parseReply } from './http.js';
-import type { TestApp } from './types.js';
+import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
+import type { TestApp, TestAppOptions } from './types.js';
 
 export const runtime = 'node' as const;
 
-export async function startTestApp(options: { now?: number } = {}): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'agendai-test-'));
   let now = options.now ?? DEFAULT_NOW;
   const service = await startNodeService({
@@ -26,6 +26,7 @@ export async function startTestApp(options: { now?: number } = {}): Promise<Test
     logger: silentLogger,
     clock: { now: () => now },
     port: 0,
+    rateLimits: options.rateLimits ?? UNLIMITED,
   });
   const { store } = service.deps;
   let clinics = 0;

@@ -30,6 +30,12 @@ export interface ClinicOptions {
   status?: 'trial' | 'active' | 'past_due' | 'canceled';
 }
 
+export interface TestAppOptions {
+  now?: number;
+  /** Defaults to effectively unlimited; pass Mivicall's numbers to test the limiter. */
+  rateLimits?: { perKeyPerMinute?: number; perKeyPerSecond?: number; perIpPerMinute?: number };
+}
+
 export interface TestApp {
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
   /** Moves the service's clock (ms since epoch). */

@@ -1,0 +1,37 @@
+// The sliding-window-log rate limit algorithm, pure so that every limiter store (process memory on
+// Node, a Durable Object on Workers) decides identically. State: request times per rule.
+import type { RateLimitDecision, RateLimitRule } from '../http/rate-limit.js';
+
+export type WindowState = Record<string, number[]>;
+
+/** Decides one request against every rule and, when allowed, records it in `state` (mutated). */
+export function consumeWindow(state: WindowState, rules: RateLimitRule[], now: number): RateLimitDecision {
+  let tightest: RateLimitDecision | undefined;
+  let refused: RateLimitDecision | undefined;
+  for (const rule of rules) {
+    const times = (state[rule.name] ??= []);
+    while (times.length && times[0]! <= now - rule.windowMs) times.shift();
+    const full = times.length >= rule.limit;
+    const resetAt = times.length ? times[0]! + rule.windowMs : now + rule.windowMs;
+    const decision: RateLimitDecision = {
+      allowed: !full,
+      limit: rule.limit,
+      remaining: Math.max(0, rule.limit - times.length - (full ? 0 : 1)),
+      resetAt,
+      retryAfterMs: full ? Math.max(0, times[times.length - rule.limit]! + rule.windowMs - now) : 0,
+    };
+    if (full && (!refused || decision.retryAfterMs > refused.retryAfterMs)) refused = decision;
+    if (!tightest || decision.remaining / decision.limit < tightest.remaining / tightest.limit)
+      tightest = decision;
+  }
+  if (refused) return refused;
+  for (const rule of rules) state[rule.name]!.push(now);
+  return tightest ?? { allowed: true, limit: 0, remaining: 0, resetAt: now, retryAfterMs: 0 };
+}
+
+/** Whether the state holds nothing younger than the longest window (safe to forget). */
+export const isIdle = (state: WindowState, rules: RateLimitRule[], now: number) =>
+  rules.every((rule) => {
+    const times = state[rule.name];
+    return !times?.length || times[times.length - 1]! <= now - rule.windowMs;
+  });

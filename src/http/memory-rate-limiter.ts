@@ -1,0 +1,19 @@
+// Process-memory rate limiter for the Node runtime (one process owns its counters).
+import { consumeWindow, isIdle, type WindowState } from '../domain/sliding-window.js';
+import type { RateLimiter, RateLimitRule } from './rate-limit.js';
+
+export function memoryRateLimiter(): RateLimiter {
+  const subjects = new Map<string, { state: WindowState; rules: RateLimitRule[] }>();
+  let lastSweep = 0;
+  return {
+    async consume(subject, rules, now) {
+      if (now - lastSweep > 60_000) {
+        lastSweep = now;
+        for (const [key, entry] of subjects) if (isIdle(entry.state, entry.rules, now)) subjects.delete(key);
+      }
+      let entry = subjects.get(subject);
+      if (!entry) subjects.set(subject, (entry = { state: {}, rules }));
+      return consumeWindow(entry.state, rules, now);
+    },
+  };
+}

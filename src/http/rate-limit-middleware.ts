@@ -1,0 +1,62 @@
+// Applies the limits: per API key (after auth) and per client IP on public routes. Every answer
+// carries X-RateLimit-Limit / -Remaining / -Reset (unix seconds); a refusal is 429 with Retry-After.
+import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { DEFAULT_RATE_LIMITS } from '../deps.js';
+import type { AppEnv } from './env.js';
+import type { ErrorBody } from './errors.js';
+import type { RateLimitDecision, RateLimitRule } from './rate-limit.js';
+
+function setHeaders(c: Context, decision: RateLimitDecision) {
+  c.header('X-RateLimit-Limit', String(decision.limit));
+  c.header('X-RateLimit-Remaining', String(decision.remaining));
+  c.header('X-RateLimit-Reset', String(Math.ceil(decision.resetAt / 1000)));
+}
+
+function refuse(c: Context<AppEnv>, decision: RateLimitDecision, who: string) {
+  const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+  c.header('Retry-After', String(retryAfter));
+  const body: ErrorBody & { retryAfter: number } = {
+    error: 'rate_limit_exceeded',
+    message: `${who} exceeded ${decision.limit} requests; retry in ${retryAfter} seconds`,
+    requestId: c.var.requestId,
+    errors: [],
+    retryAfter,
+  };
+  return c.json(body, 429);
+}
+
+const limited = (
+  subject: (c: Context<AppEnv>) => string | undefined,
+  rules: (c: Context<AppEnv>) => RateLimitRule[],
+  who: string,
+) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const id = subject(c);
+    if (id === undefined) return next();
+    const { rateLimiter, clock } = c.var.deps;
+    const decision = await rateLimiter.consume(id, rules(c), clock.now());
+    setHeaders(c, decision);
+    if (!decision.allowed) return refuse(c, decision, who);
+    await next();
+    setHeaders(c, decision);
+  });
+
+const settings = (c: Context<AppEnv>) => ({ ...DEFAULT_RATE_LIMITS, ...c.var.deps.rateLimits });
+
+/** 300 requests per sliding minute and 30 per second for each API key (configurable). */
+export const rateLimitPerKey = limited(
+  (c) => (c.get('credential') ? `key:${c.var.credential.keyId}` : undefined),
+  (c) => [
+    { name: 'minute', limit: settings(c).perKeyPerMinute, windowMs: 60_000 },
+    { name: 'second', limit: settings(c).perKeyPerSecond, windowMs: 1_000 },
+  ],
+  'API key',
+);
+
+/** 100 requests per sliding minute for each client IP on public routes (configurable). */
+export const rateLimitPerIp = limited(
+  (c) => `ip:${c.var.deps.clientAddress?.(c) ?? 'unknown'}`,
+  (c) => [{ name: 'minute', limit: settings(c).perIpPerMinute, windowMs: 60_000 }],
+  'This address',
+);
