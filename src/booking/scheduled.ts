@@ -1,0 +1,17 @@
+// Timed work, the same on both runtimes: a timer in the Node process, `scheduled()` (cron) on
+// Workers. Every job is idempotent, so two processes running it at once do no harm.
+import { purgeKeysBefore } from '../db/idempotency.js';
+import { compile } from '../db/store.js';
+import type { AppDeps } from '../deps.js';
+import { IDEMPOTENCY_RETENTION_MS } from './command.js';
+
+export interface ScheduledReport {
+  idempotencyKeysPurged: number;
+}
+
+/** Runs every timed job once, at `now`. */
+export async function runScheduledJobs(deps: Pick<AppDeps, 'store'>, now: number): Promise<ScheduledReport> {
+  // Rows past retention are already ignored by lookups; purging only keeps the table small.
+  const [purged] = await deps.store.atomic([compile(purgeKeysBefore(now - IDEMPOTENCY_RETENTION_MS))]);
+  return { idempotencyKeysPurged: purged?.changes ?? 0 };
+}
