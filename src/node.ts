@@ -13,6 +13,7 @@ try {
     logger,
     port: config.env.PORT,
     host: config.env.HOST,
+    rateLimits: config.rateLimits,
   });
   logger.info('started', { url: service.url, database: config.databasePath, docs: `${service.url}/docs` });
   const stop = async (signal: string) => {

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecrets, SECRET_NAMES, type Secrets } from '../config.js';
+import type { RateLimitSettings } from '../deps.js';
 import type { Logger } from '../logger.js';
 import { randomBytes, toBase64Url } from '../security/encoding.js';
 
@@ -13,12 +14,18 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_PATH: z.string().default('./data/agendai.db'),
+  // Unset keeps Mivicall's limits; benchmarks and load tests raise them.
+  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  RATE_LIMIT_PER_KEY_PER_SECOND: z.coerce.number().int().positive().optional(),
+  RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().optional(),
 });
 
 export interface NodeConfig {
   env: z.infer<typeof envSchema>;
   databasePath: string;
   secrets: Secrets;
+  /** Only the limits set in the environment; the rest keep their defaults. */
+  rateLimits: Partial<RateLimitSettings>;
 }
 
 /** Reads secrets from the environment, filling gaps from (or into) `<data folder>/secrets.json`. */
@@ -59,5 +66,16 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     parsed.data.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(parsed.data.DATABASE_PATH);
   const dataDir = databasePath === ':memory:' ? resolve('./data') : dirname(databasePath);
   const production = parsed.data.NODE_ENV === 'production';
-  return { env: parsed.data, databasePath, secrets: resolveSecrets(env, production, dataDir, logger) };
+  const limits = {
+    perKeyPerMinute: parsed.data.RATE_LIMIT_PER_KEY_PER_MINUTE,
+    perKeyPerSecond: parsed.data.RATE_LIMIT_PER_KEY_PER_SECOND,
+    perIpPerMinute: parsed.data.RATE_LIMIT_PER_IP_PER_MINUTE,
+  };
+  const rateLimits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+  return {
+    env: parsed.data,
+    databasePath,
+    secrets: resolveSecrets(env, production, dataDir, logger),
+    rateLimits,
+  };
 }
