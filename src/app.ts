@@ -2,6 +2,7 @@
 // dependencies; tests build one app per test file.
 import { Scalar } from '@scalar/hono-api-reference';
 import { cors } from 'hono/cors';
+import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
 import { healthRoutes } from './api/health.js';
 import { professionalRoutes } from './api/professionals.js';
@@ -50,7 +51,9 @@ export function createApp(deps: AppDeps) {
     .route('/', tenantRoutes)
     .route('/', professionalRoutes)
     .route('/', serviceRoutes)
-    .route('/', appointmentRoutes);
+    .route('/', appointmentQueryRoutes)
+    .route('/', appointmentRoutes)
+    .route('/', appointmentLifecycleRoutes);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -2,6 +2,7 @@
 
 import type { Db } from '../db/store.js';
 import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
+import { foldText } from '../domain/text.js';
 import { AppError, fieldInvalid } from '../http/errors.js';
 import {
   defaultTenantConfig,
@@ -26,10 +27,7 @@ export const isTenantActive = (tenant: Pick<TenantRow, 'status'>) => tenant.stat
 
 export function slugify(name: string): string {
   return (
-    name
-      .normalize('NFD')
-      .replace(/\p{M}/gu, '')
-      .toLowerCase()
+    foldText(name)
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 60) || 'clinic'

@@ -37,6 +37,7 @@ export async function restCommand(c: Context<AppEnv>, route: string, body: unkno
     actor: `key:${credential.keyId}`,
     requestId,
     idempotency: await idempotencyFor(c.req.header('idempotency-key'), c.req.method, route, body),
+    channel: 'manual',
   };
 }
 

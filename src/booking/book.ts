@@ -10,12 +10,13 @@ import {
 } from '../db/appointments.js';
 import { allOf, not } from '../db/store.js';
 import { toE164 } from '../domain/phone.js';
+import { foldText } from '../domain/text.js';
 import { MINUTE } from '../domain/time.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { fieldInvalid } from '../http/errors.js';
 import { type AppointmentSource, appointmentLocation, viewAppointment } from './appointment-view.js';
-import { getItem } from './catalog.js';
 import { type CommandResult, runCommand } from './command.js';
 import { type CommandContext, slotConflict } from './context.js';
+import { assertSlotAllowed, bookableProfessional, bookableService } from './rules.js';
 
 export interface BookInput {
   professionalId: string;
@@ -36,29 +37,26 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
   const now = deps.clock.now();
   const e164 = toE164(input.patientPhone, tenant.country);
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
-  if (input.startsAt <= now) throw fieldInvalid('startsAt', 'Must be in the future');
 
   return runCommand(deps.store, tenant.id, now, ctx.idempotency, async (commandId) => {
-    const professional = await getItem(deps.store.db, 'professional', tenant.id, input.professionalId);
-    if (!professional.active) {
-      throw new AppError('professional_inactive', 'This professional is inactive and takes no new bookings', [
-        { path: 'professionalId', message: 'Professional is inactive' },
-      ]);
-    }
-    const service = await getItem(deps.store.db, 'service', tenant.id, input.serviceTypeId);
-    if (!service.active) {
-      throw new AppError('service_inactive', 'This service is inactive and takes no new bookings', [
-        { path: 'serviceTypeId', message: 'Service is inactive' },
-      ]);
-    }
-    const id = crypto.randomUUID();
+    const professional = await bookableProfessional(deps, tenant, input.professionalId);
+    const service = await bookableService(deps, tenant, input.serviceTypeId);
     const endsAt = input.startsAt + service.durationMinutes * MINUTE;
+    await assertSlotAllowed(deps, tenant, {
+      professional,
+      service,
+      startsAt: input.startsAt,
+      endsAt,
+      source: input.source,
+    });
+    const id = crypto.randomUUID();
     const row: AppointmentRow = {
       id,
       tenantId: tenant.id,
       professionalId: professional.id,
       serviceTypeId: service.id,
       patientName: input.patientName,
+      patientNameSearch: foldText(input.patientName),
       patientPhoneHash: await deps.vault.hash(e164),
       patientPhoneEncrypted: await deps.vault.encrypt(e164, `${tenant.id}:${id}`),
       startsAt: input.startsAt,

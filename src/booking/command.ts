@@ -23,7 +23,8 @@ import { AppError } from '../http/errors.js';
 
 /** Keys are kept (and honoured) for 24 hours; an older key counts as new. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * HOUR;
-const MAX_ATTEMPTS = 5;
+// Each retry means another writer changed the same appointment first; a busy appointment sees a few.
+const MAX_ATTEMPTS = 20;
 
 export type Answer = RecordedAnswer;
 
@@ -81,6 +82,7 @@ export async function runCommand(
   const cutoff = now - IDEMPOTENCY_RETENTION_MS;
   const ref: KeyRef | undefined = idempotency && { tenantId, key: idempotency.key };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) await new Promise((resume) => setTimeout(resume, Math.random() * attempt));
     if (ref && idempotency) {
       const stored = await findFreshKey(store.db, ref, cutoff);
       if (stored) {

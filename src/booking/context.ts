@@ -2,6 +2,7 @@
 import type { Tenant } from '../accounts/tenants.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, errorBody } from '../http/errors.js';
+import type { AppointmentSource } from './appointment-view.js';
 import type { Answer, IdempotencyRequest } from './command.js';
 
 export interface CommandContext {
@@ -11,6 +12,8 @@ export interface CommandContext {
   actor: string;
   requestId: string;
   idempotency?: IdempotencyRequest;
+  /** The door's source: voice and self-service keep to the booking window, a PMS may not. */
+  channel: AppointmentSource;
 }
 
 /** A deterministic business error, stored and replayed like a success (I-5). */

@@ -145,6 +145,24 @@ export async function listAppointments(db: Db, f: AppointmentFilter): Promise<Ap
     .limit(f.limit);
 }
 
+/** Blocking appointments overlapping the interval: the `overlaps` rule, as rows. */
+export async function listBusyAppointments(db: Db, slot: Interval): Promise<AppointmentRow[]> {
+  return db
+    .select()
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, slot.tenantId),
+        eq(appointments.professionalId, slot.professionalId),
+        gte(appointments.startsAt, slot.startsAt - MAX_BLOCK_MS),
+        lt(appointments.startsAt, slot.blocksUntil),
+        gt(appointments.blocksUntil, slot.startsAt),
+        inArray(appointments.status, [...BLOCKING_STATUSES]),
+      ),
+    )
+    .orderBy(asc(appointments.startsAt));
+}
+
 export async function listHistory(db: Db, tenantId: string, appointmentId: string) {
   return db
     .select()

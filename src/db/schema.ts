@@ -64,6 +64,8 @@ export const professionals = sqliteTable(
     specialty: text('specialty'),
     email: text('email'),
     externalId: text('external_id'),
+    // Weekly working hours in the clinic's time zone, validated by src/domain/working-hours.ts.
+    weeklySchedule: text('weekly_schedule').notNull().default('{}'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     // Removed professionals stay as rows so past appointments keep their reference.
     deletedAt: integer('deleted_at'),
@@ -107,6 +109,8 @@ export const appointments = sqliteTable(
       .references(() => professionals.id),
     serviceTypeId: text('service_type_id').references(() => services.id),
     patientName: text('patient_name').notNull(),
+    // Lower-case, accent-free copy of the name for patient search ("joao" finds "João").
+    patientNameSearch: text('patient_name_search').notNull().default(''),
     // HMAC of the E.164 number (versioned); the number itself only as AES-GCM ciphertext.
     patientPhoneHash: text('patient_phone_hash').notNull(),
     patientPhoneEncrypted: text('patient_phone_encrypted').notNull(),
@@ -132,7 +136,47 @@ export const appointments = sqliteTable(
     index('appointments_tenant_start').on(t.tenantId, t.startsAt),
     index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash),
     index('appointments_tenant_updated').on(t.tenantId, t.updatedAt),
+    // The no-show sweep: blocking appointments by end time, across clinics.
+    index('appointments_status_end').on(t.status, t.endsAt),
   ],
+);
+
+/** Services limited to some professionals; a service without rows here is open to all. */
+export const serviceProfessionals = sqliteTable(
+  'service_professionals',
+  {
+    tenantId: text('tenant_id').notNull(),
+    serviceId: text('service_id')
+      .notNull()
+      .references(() => services.id),
+    professionalId: text('professional_id')
+      .notNull()
+      .references(() => professionals.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.serviceId, t.professionalId] }),
+    index('service_professionals_tenant').on(t.tenantId),
+  ],
+);
+
+/** Dated changes to a professional's weekly hours: time off, holidays, extra hours. */
+export const scheduleExceptions = sqliteTable(
+  'schedule_exceptions',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    professionalId: text('professional_id')
+      .notNull()
+      .references(() => professionals.id),
+    kind: text('kind').notNull(), // 'time_off' | 'holiday' | 'extra_hours'
+    startDate: text('start_date').notNull(), // local YYYY-MM-DD, inclusive
+    endDate: text('end_date').notNull(), // local YYYY-MM-DD, inclusive
+    startMinute: integer('start_minute'), // minutes after local midnight; null = the whole day
+    endMinute: integer('end_minute'),
+    reason: text('reason'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('schedule_exceptions_professional').on(t.tenantId, t.professionalId, t.startDate)],
 );
 
 export const appointmentHistory = sqliteTable(

@@ -98,3 +98,77 @@ export const AppointmentListSchema = z
       .openapi({ description: 'Pass as cursor for the next page; null at the end' }),
   })
   .openapi('AppointmentList');
+
+export const AppointmentPatchSchema = z
+  .object({
+    status: z.enum(APPOINTMENT_STATUSES).optional().openapi({
+      description:
+        'confirmed/rescheduled → attended | no_show | cancelled | rescheduled; the others are final',
+    }),
+    patientNotes: z.string().max(2000).nullable().optional(),
+    metadata: metadataSchema
+      .optional()
+      .openapi({ description: 'Merged into the stored metadata; null removes a key' }),
+    cancellationReason: z.string().max(500).nullable().optional(),
+    startsAt: instantParam('New start: reschedules in place (same id, status rescheduled)').optional(),
+    professionalId: z
+      .string()
+      .optional()
+      .openapi({ description: 'Move to another professional (with startsAt)' }),
+    serviceTypeId: z.string().optional().openapi({ description: 'Change the service (with startsAt)' }),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, 'Send at least one field to change')
+  .refine(
+    (b) => b.startsAt !== undefined || (b.professionalId === undefined && b.serviceTypeId === undefined),
+    {
+      message: 'professionalId and serviceTypeId change only together with a new startsAt',
+      path: ['startsAt'],
+    },
+  )
+  .openapi('AppointmentPatch');
+
+export const RescheduleSchema = z
+  .object({
+    startsAt: instantParam('New start'),
+    professionalId: z.string().optional(),
+    serviceTypeId: z.string().optional(),
+  })
+  .strict()
+  .openapi('AppointmentReschedule');
+
+export const CancelSchema = z
+  .object({ reason: z.string().max(500).optional().openapi({ example: 'Patient asked to cancel' }) })
+  .strict()
+  .openapi('AppointmentCancel');
+
+export const HistoryEntrySchema = z
+  .object({
+    id: z.string(),
+    action: z.string().openapi({ example: 'rescheduled' }),
+    actor: z.string().openapi({
+      description: '`key:<api key id>`, `voice:<platform>`, `self_service` or `system:no_show`',
+      example: 'key:1f0c…',
+    }),
+    changes: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })),
+    occurredAt: z.string().openapi({ format: 'date-time' }),
+  })
+  .openapi('AppointmentHistoryEntry');
+
+export const ConflictsQuery = z.object({
+  professionalId: z.string(),
+  startsAt: instantParam('Start of the time to check'),
+  durationMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(720)
+    .optional()
+    .openapi({ description: 'Default 30, or the service duration' }),
+  serviceTypeId: z.string().optional().openapi({ description: "Use this service's duration and buffer" }),
+  excludeId: z.string().optional().openapi({ description: 'Ignore this appointment (when moving it)' }),
+});
+
+export const ConflictsSchema = z
+  .object({ hasConflicts: z.boolean(), conflicts: z.array(AppointmentSchema) })
+  .openapi('AppointmentConflicts');

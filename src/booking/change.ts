@@ -1,0 +1,181 @@
+// Changing an appointment: status moves, notes and metadata, and rescheduling in place (same id,
+// status `rescheduled`, the new slot overlap-checked inside the write). One command serves PATCH,
+// DELETE and the action routes, so every change follows the same rules and leaves history.
+import type { SQL } from 'drizzle-orm';
+import type { AppointmentRow } from '../db/appointments.js';
+import {
+  insertHistoryIf,
+  isBookable,
+  overlaps,
+  unchangedSince,
+  updateAppointmentIf,
+  writtenBy,
+} from '../db/appointments.js';
+import { allOf, not } from '../db/store.js';
+import { canTransition, isBlocking } from '../domain/status.js';
+import { MINUTE, renderInstant } from '../domain/time.js';
+import { AppError, fieldInvalid } from '../http/errors.js';
+import { type AppointmentStatus, appointmentLocation, viewAppointment } from './appointment-view.js';
+import { type Answer, type CommandPlan, type CommandResult, runCommand } from './command.js';
+import { type CommandContext, errorAnswer, slotConflict } from './context.js';
+import { getAppointment } from './find.js';
+import { assertSlotAllowed, bookableProfessional, bookableService } from './rules.js';
+
+export interface AppointmentChange {
+  status?: AppointmentStatus;
+  patientNotes?: string | null;
+  /** Merged into the stored metadata; a null value removes that key. */
+  metadata?: Record<string, unknown>;
+  cancellationReason?: string | null;
+  reschedule?: { startsAt: number; professionalId?: string; serviceTypeId?: string };
+  /** DELETE answers 204 without a body; every other change answers 200 with the appointment. */
+  emptyAnswer?: boolean;
+}
+
+const invalidTransition = (from: string, to: string, why = '') =>
+  new AppError('invalid_transition', `An appointment that is ${from} cannot become ${to}${why}`);
+
+/** The history entry's {field: {from, to}} for the fields that really change. */
+function diff(before: AppointmentRow, after: Partial<AppointmentRow>, zone: string) {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  const shown: Record<string, (v: unknown) => unknown> = {
+    startsAt: (v) => renderInstant(v as number, zone),
+    endsAt: (v) => renderInstant(v as number, zone),
+    metadata: (v) => JSON.parse(v as string),
+  };
+  for (const [field, to] of Object.entries(after)) {
+    const from = before[field as keyof AppointmentRow];
+    if (from === to || field === 'blocksUntil' || field === 'patientNameSearch') continue;
+    const show = shown[field] ?? ((v: unknown) => v);
+    changes[field] = { from: show(from), to: show(to) };
+  }
+  return changes;
+}
+
+function mergeMetadata(stored: string, patch: Record<string, unknown>) {
+  const merged: Record<string, unknown> = { ...(JSON.parse(stored) as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return JSON.stringify(merged);
+}
+
+/** Applies a change to an appointment; 409 invalid_transition or slot_conflict leave it untouched. */
+export async function changeAppointment(
+  ctx: CommandContext,
+  id: string,
+  change: AppointmentChange,
+): Promise<CommandResult> {
+  const { deps, tenant } = ctx;
+  const now = deps.clock.now();
+  const zone = tenant.config.timezone;
+
+  return runCommand(deps.store, tenant.id, now, ctx.idempotency, async (commandId) => {
+    const current = await getAppointment(deps, tenant, id);
+    const from = current.status as AppointmentStatus;
+    const target: AppointmentStatus = change.reschedule ? 'rescheduled' : (change.status ?? from);
+    if (change.reschedule && change.status && change.status !== 'rescheduled') {
+      throw fieldInvalid('status', 'A reschedule sets the status to rescheduled');
+    }
+    if (!change.reschedule && change.status === 'rescheduled') {
+      throw fieldInvalid('startsAt', 'Give the new startsAt to reschedule');
+    }
+
+    // Answers decided from the snapshot hold only while the appointment is still at that version.
+    const asRead = unchangedSince(id, current.version);
+    const decided = (answer: Answer): CommandPlan => ({
+      writes: () => [],
+      answers: [{ when: asRead, answer }],
+    });
+    const updates: Partial<AppointmentRow> = {};
+    if (target !== from) {
+      // Attended before the start is a check-in; a no-show can only be called once it has started.
+      if (!canTransition(from, target)) return decided(errorAnswer(ctx, invalidTransition(from, target)));
+      if (target === 'no_show' && current.startsAt > now) {
+        return decided(errorAnswer(ctx, invalidTransition(from, target, ' before it starts')));
+      }
+      updates.status = target;
+    } else if (change.reschedule && !isBlocking(from)) {
+      return decided(errorAnswer(ctx, invalidTransition(from, target)));
+    }
+    if (change.patientNotes !== undefined) updates.patientNotes = change.patientNotes;
+    if (change.metadata !== undefined) updates.metadata = mergeMetadata(current.metadata, change.metadata);
+    if (target === 'cancelled' && change.cancellationReason !== undefined)
+      updates.cancellationReason = change.cancellationReason;
+
+    const conditions: SQL[] = [];
+    let stillBookable: SQL[] = [];
+    if (change.reschedule) {
+      const r = change.reschedule;
+      const professional = await bookableProfessional(
+        deps,
+        tenant,
+        r.professionalId ?? current.professionalId,
+      );
+      const service = await bookableService(deps, tenant, r.serviceTypeId ?? current.serviceTypeId ?? '');
+      const endsAt = r.startsAt + service.durationMinutes * MINUTE;
+      await assertSlotAllowed(deps, tenant, {
+        professional,
+        service,
+        startsAt: r.startsAt,
+        endsAt,
+        source: ctx.channel,
+      });
+      Object.assign(updates, {
+        professionalId: professional.id,
+        serviceTypeId: service.id,
+        startsAt: r.startsAt,
+        endsAt,
+        blocksUntil: endsAt + service.bufferMinutes * MINUTE,
+      });
+      stillBookable = [
+        isBookable('professionals', tenant.id, professional.id),
+        isBookable('services', tenant.id, service.id),
+      ];
+      const slot = {
+        tenantId: tenant.id,
+        professionalId: professional.id,
+        startsAt: r.startsAt,
+        blocksUntil: updates.blocksUntil!,
+      };
+      conditions.push(...stillBookable, not(overlaps(slot, id)));
+    }
+
+    const changes = diff(current, updates, zone);
+    const updated: AppointmentRow = {
+      ...current,
+      ...updates,
+      version: current.version + 1,
+      lastCommandId: commandId,
+      updatedAt: now,
+    };
+    const answer = change.emptyAnswer
+      ? { status: 204, body: '', location: null }
+      : {
+          status: 200,
+          body: JSON.stringify(viewAppointment(Object.keys(changes).length ? updated : current, zone)),
+          location: appointmentLocation(id),
+        };
+    // Nothing changes (a repeated cancel, the same notes): answer as done without writing.
+    if (Object.keys(changes).length === 0) return decided(answer);
+
+    const action = change.reschedule ? 'rescheduled' : updates.status ? String(updates.status) : 'updated';
+    return {
+      writes: (guard) => [
+        updateAppointmentIf(tenant.id, id, current.version, commandId, now, updates, [guard, ...conditions]),
+        insertHistoryIf(
+          { tenantId: tenant.id, appointmentId: id, action, actor: ctx.actor, changes, occurredAt: now },
+          commandId,
+        ),
+      ],
+      answers: [
+        { when: writtenBy(id, commandId), answer },
+        // Still the version we planned from and still bookable, yet not written: the new slot is taken.
+        ...(change.reschedule
+          ? [{ when: allOf([asRead, ...stillBookable]), answer: slotConflict(ctx) }]
+          : []),
+      ],
+    };
+  });
+}

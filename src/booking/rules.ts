@@ -1,0 +1,99 @@
+// The rules a slot must pass before the core writes it, shared by booking and rescheduling. The
+// overlap rule itself lives in SQL (src/db/appointments.ts `overlaps`), checked inside the write.
+import type { Tenant } from '../accounts/tenants.js';
+import type { ProfessionalRow, ServiceRow } from '../db/catalog.js';
+import { qualifiedProfessionalIds } from '../db/schedule.js';
+import type { AppDeps } from '../deps.js';
+import { DAY, MINUTE } from '../domain/time.js';
+import { AppError, fieldInvalid } from '../http/errors.js';
+import type { AppointmentSource } from './appointment-view.js';
+import { getItem } from './catalog.js';
+import { isWithinHours } from './schedule.js';
+
+/** Voice and self-service bookings keep to working hours, notice and horizon; a PMS may not need to. */
+export const keepsToBookingWindow = (source: AppointmentSource) =>
+  source === 'voice_ai' || source === 'self_service';
+
+export async function bookableProfessional(
+  deps: AppDeps,
+  tenant: Tenant,
+  id: string,
+): Promise<ProfessionalRow> {
+  const professional = await getItem(deps.store.db, 'professional', tenant.id, id);
+  if (!professional.active) {
+    throw new AppError('professional_inactive', 'This professional is inactive and takes no new bookings', [
+      { path: 'professionalId', message: 'Professional is inactive' },
+    ]);
+  }
+  return professional;
+}
+
+export async function bookableService(deps: AppDeps, tenant: Tenant, id: string): Promise<ServiceRow> {
+  const service = await getItem(deps.store.db, 'service', tenant.id, id);
+  if (!service.active) {
+    throw new AppError('service_inactive', 'This service is inactive and takes no new bookings', [
+      { path: 'serviceTypeId', message: 'Service is inactive' },
+    ]);
+  }
+  return service;
+}
+
+/** Throws unless the service is open to this professional (a service without a list is open to all). */
+export async function assertQualified(
+  deps: AppDeps,
+  tenant: Tenant,
+  service: ServiceRow,
+  professionalId: string,
+) {
+  const allowed =
+    (await qualifiedProfessionalIds(deps.store.db, tenant.id, [service.id])).get(service.id) ?? [];
+  if (allowed.length && !allowed.includes(professionalId)) {
+    throw new AppError('professional_not_qualified', 'This professional does not provide this service', [
+      { path: 'professionalId', message: 'Not qualified for the service' },
+    ]);
+  }
+}
+
+/** The earliest and latest start a voice or self-service booking may take. */
+export const bookingWindow = (tenant: Tenant, now: number) => ({
+  earliest: now + tenant.config.minimumNoticeMinutes * MINUTE,
+  latest: now + tenant.config.bookingHorizonDays * DAY,
+});
+
+/** Everything a new slot must satisfy before the write: future, qualified and, for voice and self-service, the window. */
+export async function assertSlotAllowed(
+  deps: AppDeps,
+  tenant: Tenant,
+  slot: {
+    professional: ProfessionalRow;
+    service: ServiceRow;
+    startsAt: number;
+    endsAt: number;
+    source: AppointmentSource;
+  },
+) {
+  const now = deps.clock.now();
+  if (slot.startsAt <= now) throw fieldInvalid('startsAt', 'Must be in the future');
+  await assertQualified(deps, tenant, slot.service, slot.professional.id);
+  if (!keepsToBookingWindow(slot.source)) return;
+  const { earliest, latest } = bookingWindow(tenant, now);
+  if (slot.startsAt < earliest) {
+    throw new AppError(
+      'insufficient_notice',
+      `Bookings need ${tenant.config.minimumNoticeMinutes} minutes notice`,
+      [{ path: 'startsAt', message: 'Too soon' }],
+    );
+  }
+  if (slot.startsAt > latest) {
+    throw new AppError(
+      'beyond_booking_horizon',
+      `Bookings open ${tenant.config.bookingHorizonDays} days ahead`,
+      [{ path: 'startsAt', message: 'Too far ahead' }],
+    );
+  }
+  if (!(await isWithinHours(deps, tenant, slot.professional, slot.startsAt, slot.endsAt))) {
+    throw new AppError('outside_working_hours', 'The professional does not work at that time', [
+      { path: 'startsAt', message: 'Outside working hours' },
+    ]);
+  }
+}

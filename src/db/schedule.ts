@@ -1,0 +1,136 @@
+// Queries for working hours, exceptions, who may deliver a service, and busy time.
+import { and, asc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { BLOCKING_STATUSES, MAX_BLOCK_MS } from './appointments.js';
+import { appointments, professionals, scheduleExceptions, serviceProfessionals } from './schema.js';
+import { compile, type Db, type Store } from './store.js';
+
+export type ExceptionRow = typeof scheduleExceptions.$inferSelect;
+
+export async function saveWeeklySchedule(
+  db: Db,
+  tenantId: string,
+  professionalId: string,
+  json: string,
+  now: number,
+) {
+  await db
+    .update(professionals)
+    .set({ weeklySchedule: json, updatedAt: now })
+    .where(and(eq(professionals.tenantId, tenantId), eq(professionals.id, professionalId)));
+}
+
+/** Exceptions of these professionals that touch the local dates [fromDate, toDate]. */
+export async function listExceptions(
+  db: Db,
+  tenantId: string,
+  professionalIds: string[],
+  fromDate: string,
+  toDate: string,
+): Promise<ExceptionRow[]> {
+  if (professionalIds.length === 0) return [];
+  return db
+    .select()
+    .from(scheduleExceptions)
+    .where(
+      and(
+        eq(scheduleExceptions.tenantId, tenantId),
+        inArray(scheduleExceptions.professionalId, professionalIds),
+        lte(scheduleExceptions.startDate, toDate),
+        gte(scheduleExceptions.endDate, fromDate),
+      ),
+    )
+    .orderBy(asc(scheduleExceptions.startDate), asc(scheduleExceptions.createdAt));
+}
+
+export async function insertException(db: Db, row: ExceptionRow): Promise<void> {
+  await db.insert(scheduleExceptions).values(row);
+}
+
+export async function deleteException(
+  db: Db,
+  tenantId: string,
+  professionalId: string,
+  id: string,
+): Promise<boolean> {
+  const deleted = await db
+    .delete(scheduleExceptions)
+    .where(
+      and(
+        eq(scheduleExceptions.tenantId, tenantId),
+        eq(scheduleExceptions.professionalId, professionalId),
+        eq(scheduleExceptions.id, id),
+      ),
+    )
+    .returning({ id: scheduleExceptions.id });
+  return deleted.length > 0;
+}
+
+/** The professionals a service is limited to; empty means every professional may deliver it. */
+export async function qualifiedProfessionalIds(
+  db: Db,
+  tenantId: string,
+  serviceIds: string[],
+): Promise<Map<string, string[]>> {
+  const byService = new Map<string, string[]>(serviceIds.map((id) => [id, []]));
+  if (serviceIds.length === 0) return byService;
+  const rows = await db
+    .select()
+    .from(serviceProfessionals)
+    .where(
+      and(eq(serviceProfessionals.tenantId, tenantId), inArray(serviceProfessionals.serviceId, serviceIds)),
+    );
+  for (const row of rows) byService.get(row.serviceId)?.push(row.professionalId);
+  return byService;
+}
+
+/** Replaces the service's professional list in one unit. */
+export async function saveQualifiedProfessionals(
+  store: Store,
+  tenantId: string,
+  serviceId: string,
+  professionalIds: string[],
+) {
+  await store.atomic(
+    [
+      sql`DELETE FROM service_professionals WHERE tenant_id = ${tenantId} AND service_id = ${serviceId}`,
+      ...professionalIds.map(
+        (pid) =>
+          sql`INSERT INTO service_professionals (tenant_id, service_id, professional_id) VALUES (${tenantId}, ${serviceId}, ${pid})`,
+      ),
+    ].map(compile),
+  );
+}
+
+export interface BusySpan {
+  professionalId: string;
+  start: number;
+  end: number;
+}
+
+/** Blocking appointments of these professionals whose blocked span meets [from, to). */
+export async function listBusy(
+  db: Db,
+  tenantId: string,
+  professionalIds: string[],
+  from: number,
+  to: number,
+): Promise<BusySpan[]> {
+  if (professionalIds.length === 0) return [];
+  return db
+    .select({
+      professionalId: appointments.professionalId,
+      start: appointments.startsAt,
+      end: appointments.blocksUntil,
+    })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, tenantId),
+        inArray(appointments.professionalId, professionalIds),
+        gte(appointments.startsAt, from - MAX_BLOCK_MS),
+        lt(appointments.startsAt, to),
+        gt(appointments.blocksUntil, from),
+        inArray(appointments.status, [...BLOCKING_STATUSES]),
+      ),
+    );
+}

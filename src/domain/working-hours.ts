@@ -1,0 +1,130 @@
+// Working hours: a weekly pattern plus dated exceptions, both in the clinic's wall-clock time, turned
+// into UTC intervals. Each local day is converted on its own, so a DST change moves nothing: 09:00
+// stays 09:00 on the clock, whatever the offset that day.
+import { DateTime } from 'luxon';
+import { DAY } from './time.js';
+
+export const WEEKDAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Minutes after local midnight, [start, end), end up to 1440. */
+export interface DayInterval {
+  start: number;
+  end: number;
+}
+
+export type WeeklySchedule = Partial<Record<Weekday, DayInterval[]>>;
+
+export interface ScheduleException {
+  kind: 'time_off' | 'holiday' | 'extra_hours';
+  startDate: string;
+  endDate: string;
+  startMinute: number | null;
+  endMinute: number | null;
+}
+
+/** A UTC instant interval [start, end) in epoch ms. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+export const minuteToClock = (m: number) =>
+  `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+export function clockToMinute(text: string): number | null {
+  const match = /^([01]\d|2[0-4]):([0-5]\d)$/.exec(text);
+  if (!match) return null;
+  const minute = Number(match[1]) * 60 + Number(match[2]);
+  return minute <= 1440 ? minute : null;
+}
+
+/** Sorted, merged intervals. */
+export function mergeIntervals<T extends { start: number; end: number }>(intervals: T[]): Interval[] {
+  const sorted = intervals.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start);
+  const merged: Interval[] = [];
+  for (const { start, end } of sorted) {
+    const last = merged.at(-1);
+    if (last && start <= last.end) last.end = Math.max(last.end, end);
+    else merged.push({ start, end });
+  }
+  return merged;
+}
+
+/** `intervals` minus `holes` (both sorted and merged). */
+export function subtractIntervals(intervals: Interval[], holes: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const interval of intervals) {
+    let cursor = interval.start;
+    for (const hole of holes) {
+      if (hole.end <= cursor || hole.start >= interval.end) continue;
+      if (hole.start > cursor) out.push({ start: cursor, end: hole.start });
+      cursor = Math.max(cursor, hole.end);
+    }
+    if (cursor < interval.end) out.push({ start: cursor, end: interval.end });
+  }
+  return out;
+}
+
+/** The instant at `minute` after midnight of local `date` (1440 = the next midnight). */
+function localInstant(date: DateTime, minute: number): number {
+  const day = minute === 1440 ? date.plus({ days: 1 }) : date;
+  const m = minute === 1440 ? 0 : minute;
+  return day.set({ hour: Math.floor(m / 60), minute: m % 60, second: 0, millisecond: 0 }).toMillis();
+}
+
+const covers = (e: ScheduleException, isoDate: string) => e.startDate <= isoDate && isoDate <= e.endDate;
+
+/** The working intervals (UTC) that intersect [from, to), from the weekly pattern and exceptions. */
+export function workingIntervals(
+  weekly: WeeklySchedule,
+  exceptions: ScheduleException[],
+  zone: string,
+  from: number,
+  to: number,
+): Interval[] {
+  const open: Interval[] = [];
+  const closed: Interval[] = [];
+  // One local day before and after, so intervals crossing the range edges are seen whole.
+  let day = DateTime.fromMillis(from - DAY, { zone }).startOf('day');
+  const last = DateTime.fromMillis(to + DAY, { zone }).startOf('day');
+  while (day <= last) {
+    const iso = day.toISODate()!;
+    const todays = exceptions.filter((e) => covers(e, iso));
+    const wholeDayOff = todays.some((e) => e.kind !== 'extra_hours' && e.startMinute === null);
+    if (!wholeDayOff) {
+      for (const i of weekly[WEEKDAYS[day.weekday - 1]!] ?? []) {
+        open.push({ start: localInstant(day, i.start), end: localInstant(day, i.end) });
+      }
+    }
+    for (const e of todays) {
+      const start = localInstant(day, e.startMinute ?? 0);
+      const end = localInstant(day, e.endMinute ?? 1440);
+      if (e.kind === 'extra_hours') open.push({ start, end });
+      else closed.push({ start, end });
+    }
+    day = day.plus({ days: 1 });
+  }
+  return subtractIntervals(mergeIntervals(open), mergeIntervals(closed))
+    .map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) }))
+    .filter((i) => i.end > i.start);
+}
+
+/** Whether [start, end) lies inside one working interval. */
+export function withinWorkingHours(
+  weekly: WeeklySchedule,
+  exceptions: ScheduleException[],
+  zone: string,
+  start: number,
+  end: number,
+): boolean {
+  return workingIntervals(weekly, exceptions, zone, start, end).some((i) => i.start <= start && i.end >= end);
+}
