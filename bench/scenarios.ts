@@ -1,0 +1,166 @@
+// The benchmark scenarios. A scenario names the route it drives, says whether this build serves it
+// (from the OpenAPI document), and prepares the autocannon requests. A new one is one entry here.
+import type { Request } from 'autocannon';
+import { DAY, type Seeded, slotStart } from './seed.js';
+
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, unknown>>;
+}
+
+export interface BenchContext {
+  url: string;
+  seeded: Seeded;
+  doc: OpenApiDocument;
+  /** Distinguishes this run's idempotency keys. */
+  runId: string;
+  headers: Record<string, string>;
+}
+
+/** One autocannon request; `setupRequest` may vary it per call (a function, not a worker file). */
+export type BenchRequest = Omit<Request, 'setupRequest'> & { setupRequest?: (request: Request) => Request };
+
+export interface Load {
+  request: BenchRequest;
+  /** Every answer must have this status (anything else is counted as an error). */
+  expectStatus: number;
+}
+
+export interface Scenario {
+  name: string;
+  /** Operations (`METHOD /path` as in the OpenAPI document) the scenario needs. */
+  needs: string[];
+  prepare(ctx: BenchContext): Promise<Load>;
+}
+
+/** The operations a scenario needs that this build does not document; empty when it can run. */
+export const missingOperations = (scenario: Scenario, doc: OpenApiDocument) =>
+  scenario.needs.filter((op) => {
+    const [method, path] = op.split(' ') as [string, string];
+    return !doc.paths[path]?.[method.toLowerCase()];
+  });
+
+const json = { 'content-type': 'application/json' };
+
+/** The first free half-hour slot index from tomorrow on (seeded appointments start on the hour). */
+const firstFreeIndex = (seeded: Seeded) => {
+  const tomorrow = Math.floor(Date.now() / DAY) * DAY + DAY;
+  return Math.max(0, Math.round((tomorrow - seeded.firstDay) / DAY)) * 12;
+};
+
+function bookingBody(ctx: BenchContext, n: number) {
+  const { seeded } = ctx;
+  const professionals = seeded.professionalIds.length;
+  const startsAt = slotStart(seeded.firstDay, firstFreeIndex(seeded) + Math.floor(n / professionals), 30);
+  return JSON.stringify({
+    professionalId: seeded.professionalIds[n % professionals],
+    serviceTypeId: seeded.bookServiceId,
+    patientName: `Paciente Bench ${n}`,
+    patientPhone: `+35193${String(1_000_000 + (n % 9_000_000)).slice(-7)}`,
+    startsAt: new Date(startsAt).toISOString(),
+  });
+}
+
+/** Books slot after slot across the run: the creates of one run never collide. */
+let bookings = 0;
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'create appointment',
+    needs: ['POST /v1/appointments'],
+    async prepare(ctx) {
+      return {
+        expectStatus: 201,
+        request: {
+          method: 'POST',
+          path: '/v1/appointments',
+          headers: { ...ctx.headers, ...json },
+          setupRequest: (request) => {
+            const n = bookings++;
+            return {
+              ...request,
+              headers: { ...request.headers, 'idempotency-key': `bench-${ctx.runId}-${n}` },
+              body: bookingBody(ctx, n),
+            };
+          },
+        },
+      };
+    },
+  },
+  {
+    name: 'replay Idempotency-Key',
+    needs: ['POST /v1/appointments'],
+    async prepare(ctx) {
+      const body = bookingBody(ctx, bookings++);
+      const headers = { ...ctx.headers, ...json, 'idempotency-key': `bench-${ctx.runId}-replayed` };
+      const first = await fetch(`${ctx.url}/v1/appointments`, { method: 'POST', headers, body });
+      if (first.status !== 201) throw new Error(`replay setup: ${first.status} ${await first.text()}`);
+      return { expectStatus: 201, request: { method: 'POST', path: '/v1/appointments', headers, body } };
+    },
+  },
+  {
+    name: 'get by id',
+    needs: ['GET /v1/appointments/{id}'],
+    async prepare(ctx) {
+      const ids = ctx.seeded.sampleIds;
+      let n = 0;
+      return {
+        expectStatus: 200,
+        request: {
+          method: 'GET',
+          path: `/v1/appointments/${ids[0]}`,
+          headers: ctx.headers,
+          setupRequest: (request) => ({ ...request, path: `/v1/appointments/${ids[n++ % ids.length]}` }),
+        },
+      };
+    },
+  },
+  {
+    name: 'list a day',
+    needs: ['GET /v1/appointments'],
+    async prepare(ctx) {
+      const { firstDay, days } = ctx.seeded;
+      let n = 0;
+      const path = () => {
+        const day = firstDay + (n++ % days) * DAY;
+        const from = new Date(day).toISOString();
+        const to = new Date(day + DAY).toISOString();
+        return `/v1/appointments?from=${from}&to=${to}&limit=200`;
+      };
+      return {
+        expectStatus: 200,
+        request: {
+          method: 'GET',
+          path: path(),
+          headers: ctx.headers,
+          setupRequest: (request) => ({ ...request, path: path() }),
+        },
+      };
+    },
+  },
+  {
+    name: 'availability 31 days',
+    needs: ['GET /v1/availability'],
+    async prepare(ctx) {
+      const { seeded } = ctx;
+      let n = 0;
+      const path = () => {
+        const from = Math.floor(Date.now() / DAY) * DAY + (1 + (n++ % 30)) * DAY;
+        const query = new URLSearchParams({
+          serviceTypeId: seeded.bookServiceId,
+          from: new Date(from).toISOString(),
+          to: new Date(from + 31 * DAY).toISOString(),
+        });
+        return `/v1/availability?${query}`;
+      };
+      return {
+        expectStatus: 200,
+        request: {
+          method: 'GET',
+          path: path(),
+          headers: ctx.headers,
+          setupRequest: (request) => ({ ...request, path: path() }),
+        },
+      };
+    },
+  },
+];
