@@ -13,16 +13,7 @@ CREATE TABLE `schedule_exceptions` (
 );
 --> statement-breakpoint
 CREATE INDEX `schedule_exceptions_professional` ON `schedule_exceptions` (`tenant_id`,`professional_id`,`start_date`);--> statement-breakpoint
-CREATE TABLE `service_professionals` (
-	`tenant_id` text NOT NULL,
-	`service_id` text NOT NULL,
-	`professional_id` text NOT NULL,
-	PRIMARY KEY(`service_id`, `professional_id`),
-	FOREIGN KEY (`service_id`) REFERENCES `services`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`professional_id`) REFERENCES `professionals`(`id`) ON UPDATE no action ON DELETE no action
-);
---> statement-breakpoint
-CREATE INDEX `service_professionals_tenant` ON `service_professionals` (`tenant_id`);--> statement-breakpoint
 ALTER TABLE `appointments` ADD `patient_name_search` text DEFAULT '' NOT NULL;--> statement-breakpoint
 CREATE INDEX `appointments_status_end` ON `appointments` (`status`,`ends_at`);--> statement-breakpoint
-ALTER TABLE `professionals` ADD `weekly_schedule` text DEFAULT '{}' NOT NULL;
+ALTER TABLE `professionals` ADD `weekly_schedule` text DEFAULT '{}' NOT NULL;--> statement-breakpoint
+ALTER TABLE `services` ADD `professional_ids` text DEFAULT '[]' NOT NULL;

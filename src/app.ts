@@ -4,8 +4,10 @@ import { Scalar } from '@scalar/hono-api-reference';
 import { cors } from 'hono/cors';
 import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
+import { availabilityRoutes } from './api/availability.js';
 import { healthRoutes } from './api/health.js';
 import { professionalRoutes } from './api/professionals.js';
+import { scheduleRoutes } from './api/schedule.js';
 import { serviceRoutes } from './api/services.js';
 import { tenantRoutes } from './api/tenants.js';
 import type { AppDeps } from './deps.js';
@@ -50,10 +52,12 @@ export function createApp(deps: AppDeps) {
     .route('/', healthRoutes)
     .route('/', tenantRoutes)
     .route('/', professionalRoutes)
+    .route('/', scheduleRoutes)
     .route('/', serviceRoutes)
     .route('/', appointmentQueryRoutes)
     .route('/', appointmentRoutes)
-    .route('/', appointmentLifecycleRoutes);
+    .route('/', appointmentLifecycleRoutes)
+    .route('/', availabilityRoutes);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

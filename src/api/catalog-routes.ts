@@ -104,7 +104,7 @@ export function catalogRoutes<K extends CatalogKind>(r: CatalogResource<K>) {
     .openapi(create, async (c) => {
       const { tenant } = c.var.credential;
       const { store, clock } = c.var.deps;
-      const row = await createItem(store.db, r.kind, tenant.id, c.req.valid('json') as never, clock.now());
+      const row = await createItem(store.db, r.kind, tenant.id, c.req.valid('json'), clock.now());
       c.header('Location', `${r.path}/${row.id}`);
       return c.json(r.render(row, tenant.config.timezone), 201);
     })
@@ -121,7 +121,7 @@ export function catalogRoutes<K extends CatalogKind>(r: CatalogResource<K>) {
         r.kind,
         tenant.id,
         c.req.valid('param').id,
-        c.req.valid('json') as never,
+        c.req.valid('json'),
         clock.now(),
       );
       return c.json(r.render(row, tenant.config.timezone), 200);

@@ -56,13 +56,27 @@ async function assertExternalIdFree(
   }
 }
 
+/** A service's professional list arrives as ids; each must be one of the clinic's professionals. */
+async function toColumns<K extends CatalogKind>(
+  db: Db,
+  kind: K,
+  tenantId: string,
+  fields: Record<string, unknown>,
+) {
+  if (kind !== 'service' || fields.professionalIds === undefined) return fields as Partial<Editable<K>>;
+  const ids = [...new Set(fields.professionalIds as string[])];
+  for (const id of ids) await getItem(db, 'professional', tenantId, id);
+  return { ...fields, professionalIds: JSON.stringify(ids) } as unknown as Partial<Editable<K>>;
+}
+
 export async function createItem<K extends CatalogKind>(
   db: Db,
   kind: K,
   tenantId: string,
-  fields: Editable<K>,
+  input: Record<string, unknown>,
   now: number,
 ): Promise<CatalogRow<K>> {
+  const fields = await toColumns(db, kind, tenantId, input);
   await assertExternalIdFree(db, kind, tenantId, (fields as { externalId?: unknown }).externalId);
   const row = { ...fields, id: crypto.randomUUID(), tenantId, createdAt: now, updatedAt: now };
   await insertCatalogItem(db, kinds[kind].table, row as Table<K>['$inferInsert']);
@@ -74,10 +88,11 @@ export async function updateItem<K extends CatalogKind>(
   kind: K,
   tenantId: string,
   id: string,
-  patch: Partial<Editable<K>>,
+  input: Record<string, unknown>,
   now: number,
 ): Promise<CatalogRow<K>> {
   await getItem(db, kind, tenantId, id);
+  const patch = await toColumns(db, kind, tenantId, input);
   await assertExternalIdFree(db, kind, tenantId, (patch as { externalId?: unknown }).externalId, id);
   const row = await updateCatalogItem(db, kinds[kind].table, tenantId, id, { ...patch, updatedAt: now });
   if (!row) throw new AppError(kinds[kind].notFound, `${kinds[kind].label} ${id} not found`);

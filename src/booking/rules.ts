@@ -2,7 +2,6 @@
 // overlap rule itself lives in SQL (src/db/appointments.ts `overlaps`), checked inside the write.
 import type { Tenant } from '../accounts/tenants.js';
 import type { ProfessionalRow, ServiceRow } from '../db/catalog.js';
-import { qualifiedProfessionalIds } from '../db/schedule.js';
 import type { AppDeps } from '../deps.js';
 import { DAY, MINUTE } from '../domain/time.js';
 import { AppError, fieldInvalid } from '../http/errors.js';
@@ -39,14 +38,11 @@ export async function bookableService(deps: AppDeps, tenant: Tenant, id: string)
 }
 
 /** Throws unless the service is open to this professional (a service without a list is open to all). */
-export async function assertQualified(
-  deps: AppDeps,
-  tenant: Tenant,
-  service: ServiceRow,
-  professionalId: string,
-) {
-  const allowed =
-    (await qualifiedProfessionalIds(deps.store.db, tenant.id, [service.id])).get(service.id) ?? [];
+export const qualifiedFor = (service: Pick<ServiceRow, 'professionalIds'>) =>
+  JSON.parse(service.professionalIds) as string[];
+
+export function assertQualified(service: ServiceRow, professionalId: string) {
+  const allowed = qualifiedFor(service);
   if (allowed.length && !allowed.includes(professionalId)) {
     throw new AppError('professional_not_qualified', 'This professional does not provide this service', [
       { path: 'professionalId', message: 'Not qualified for the service' },
@@ -74,7 +70,7 @@ export async function assertSlotAllowed(
 ) {
   const now = deps.clock.now();
   if (slot.startsAt <= now) throw fieldInvalid('startsAt', 'Must be in the future');
-  await assertQualified(deps, tenant, slot.service, slot.professional.id);
+  assertQualified(slot.service, slot.professional.id);
   if (!keepsToBookingWindow(slot.source)) return;
   const { earliest, latest } = bookingWindow(tenant, now);
   if (slot.startsAt < earliest) {

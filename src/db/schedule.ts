@@ -1,8 +1,8 @@
 // Queries for working hours, exceptions, who may deliver a service, and busy time.
-import { and, asc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, lte } from 'drizzle-orm';
 import { BLOCKING_STATUSES, MAX_BLOCK_MS } from './appointments.js';
-import { appointments, professionals, scheduleExceptions, serviceProfessionals } from './schema.js';
-import { compile, type Db, type Store } from './store.js';
+import { appointments, professionals, scheduleExceptions } from './schema.js';
+import type { Db } from './store.js';
 
 export type ExceptionRow = typeof scheduleExceptions.$inferSelect;
 
@@ -63,42 +63,6 @@ export async function deleteException(
     )
     .returning({ id: scheduleExceptions.id });
   return deleted.length > 0;
-}
-
-/** The professionals a service is limited to; empty means every professional may deliver it. */
-export async function qualifiedProfessionalIds(
-  db: Db,
-  tenantId: string,
-  serviceIds: string[],
-): Promise<Map<string, string[]>> {
-  const byService = new Map<string, string[]>(serviceIds.map((id) => [id, []]));
-  if (serviceIds.length === 0) return byService;
-  const rows = await db
-    .select()
-    .from(serviceProfessionals)
-    .where(
-      and(eq(serviceProfessionals.tenantId, tenantId), inArray(serviceProfessionals.serviceId, serviceIds)),
-    );
-  for (const row of rows) byService.get(row.serviceId)?.push(row.professionalId);
-  return byService;
-}
-
-/** Replaces the service's professional list in one unit. */
-export async function saveQualifiedProfessionals(
-  store: Store,
-  tenantId: string,
-  serviceId: string,
-  professionalIds: string[],
-) {
-  await store.atomic(
-    [
-      sql`DELETE FROM service_professionals WHERE tenant_id = ${tenantId} AND service_id = ${serviceId}`,
-      ...professionalIds.map(
-        (pid) =>
-          sql`INSERT INTO service_professionals (tenant_id, service_id, professional_id) VALUES (${tenantId}, ${serviceId}, ${pid})`,
-      ),
-    ].map(compile),
-  );
 }
 
 export interface BusySpan {

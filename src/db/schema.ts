@@ -88,6 +88,8 @@ export const services = sqliteTable(
     bufferMinutes: integer('buffer_minutes').notNull().default(0),
     priceCents: integer('price_cents'),
     currency: text('currency').notNull().default('EUR'),
+    // JSON array of the professionals who provide it; [] means every professional does.
+    professionalIds: text('professional_ids').notNull().default('[]'),
     externalId: text('external_id'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     deletedAt: integer('deleted_at'),
@@ -138,24 +140,6 @@ export const appointments = sqliteTable(
     index('appointments_tenant_updated').on(t.tenantId, t.updatedAt),
     // The no-show sweep: blocking appointments by end time, across clinics.
     index('appointments_status_end').on(t.status, t.endsAt),
-  ],
-);
-
-/** Services limited to some professionals; a service without rows here is open to all. */
-export const serviceProfessionals = sqliteTable(
-  'service_professionals',
-  {
-    tenantId: text('tenant_id').notNull(),
-    serviceId: text('service_id')
-      .notNull()
-      .references(() => services.id),
-    professionalId: text('professional_id')
-      .notNull()
-      .references(() => professionals.id),
-  },
-  (t) => [
-    primaryKey({ columns: [t.serviceId, t.professionalId] }),
-    index('service_professionals_tenant').on(t.tenantId),
   ],
 );
 

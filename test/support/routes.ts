@@ -8,10 +8,11 @@ export interface Resources {
   professionalId: string;
   serviceId: string;
   appointmentId: string;
+  exceptionId: string;
 }
 
 export interface RouteCase {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   path: (r: Resources) => string;
   scope: string;
   body?: (r: Resources) => unknown;
@@ -30,6 +31,12 @@ export async function createResources(app: TestApp): Promise<Resources> {
     professionalId: s.professional.id,
     serviceId: s.service.id,
     appointmentId: appointment.body.id,
+    exceptionId: (
+      await app.request('POST', `/v1/professionals/${s.professional.id}/exceptions`, {
+        key: s.clinic.key,
+        body: { kind: 'holiday', date: '2026-12-25' },
+      })
+    ).body.id,
   };
 }
 
@@ -104,6 +111,90 @@ export const ROUTES: RouteCase[] = [
     scope: 'appointments:read',
     owned: true,
   },
+  {
+    method: 'PATCH',
+    path: (r) => `/v1/appointments/${r.appointmentId}`,
+    scope: 'appointments:write',
+    body: () => ({ patientNotes: 'x' }),
+    owned: true,
+  },
+  {
+    method: 'DELETE',
+    path: (r) => `/v1/appointments/${r.appointmentId}`,
+    scope: 'appointments:write',
+    owned: true,
+  },
+  {
+    method: 'POST',
+    path: (r) => `/v1/appointments/${r.appointmentId}/cancel`,
+    scope: 'appointments:write',
+    body: () => ({ reason: 'x' }),
+    owned: true,
+  },
+  {
+    method: 'POST',
+    path: (r) => `/v1/appointments/${r.appointmentId}/attend`,
+    scope: 'appointments:write',
+    owned: true,
+  },
+  {
+    method: 'POST',
+    path: (r) => `/v1/appointments/${r.appointmentId}/reschedule`,
+    scope: 'appointments:write',
+    body: () => ({ startsAt: '2026-06-03T10:00:00Z' }),
+    owned: true,
+  },
+  {
+    method: 'GET',
+    path: (r) => `/v1/appointments/${r.appointmentId}/history`,
+    scope: 'appointments:read',
+    owned: true,
+  },
+  {
+    method: 'GET',
+    path: (r) =>
+      `/v1/appointments/conflicts?professionalId=${r.professionalId}&startsAt=2026-06-01T10:00:00Z`,
+    scope: 'appointments:read',
+    owned: false,
+  },
+  {
+    method: 'GET',
+    path: (r) => `/v1/availability?serviceTypeId=${r.serviceId}&from=2026-06-01&to=2026-06-02`,
+    scope: 'appointments:read',
+    owned: false,
+  },
+  {
+    method: 'GET',
+    path: (r) => `/v1/professionals/${r.professionalId}/schedule`,
+    scope: 'professionals:read',
+    owned: true,
+  },
+  {
+    method: 'PUT',
+    path: (r) => `/v1/professionals/${r.professionalId}/schedule`,
+    scope: 'professionals:write',
+    body: () => ({ weekly: { monday: [{ start: '09:00', end: '17:00' }] } }),
+    owned: true,
+  },
+  {
+    method: 'GET',
+    path: (r) => `/v1/professionals/${r.professionalId}/exceptions`,
+    scope: 'professionals:read',
+    owned: true,
+  },
+  {
+    method: 'POST',
+    path: (r) => `/v1/professionals/${r.professionalId}/exceptions`,
+    scope: 'professionals:write',
+    body: () => ({ kind: 'time_off', date: '2026-07-01' }),
+    owned: true,
+  },
+  {
+    method: 'DELETE',
+    path: (r) => `/v1/professionals/${r.professionalId}/exceptions/${r.exceptionId}`,
+    scope: 'professionals:write',
+    owned: true,
+  },
 ];
 
 export const describeRoute = (route: RouteCase) =>
@@ -112,4 +203,5 @@ export const describeRoute = (route: RouteCase) =>
     professionalId: ':id',
     serviceId: ':id',
     appointmentId: ':id',
+    exceptionId: ':exceptionId',
   })}`;

@@ -47,6 +47,9 @@ export const ServiceSchema = z
       .openapi({ description: 'Time kept free after each appointment', example: 5 }),
     priceCents: z.number().int().nullable().openapi({ example: 4500 }),
     currency: z.string().openapi({ example: 'EUR' }),
+    professionalIds: z
+      .array(z.string())
+      .openapi({ description: 'Who provides it; empty = every professional' }),
     externalId: z.string().nullable(),
     active: z.boolean(),
     createdAt: timestamp(),
@@ -65,6 +68,11 @@ export const ServiceCreateSchema = z
       .string()
       .regex(/^[A-Z]{3}$/, 'ISO 4217 code, e.g. EUR')
       .optional(),
+    professionalIds: z
+      .array(z.string())
+      .max(200)
+      .optional()
+      .openapi({ description: 'Limit the service to these professionals (empty or absent: all)' }),
     externalId: externalIdSchema.optional(),
     active: z.boolean().optional(),
   })
@@ -95,6 +103,7 @@ export const renderService = (s: CatalogRow<'service'>, zone: string): z.infer<t
   bufferMinutes: s.bufferMinutes,
   priceCents: s.priceCents,
   currency: s.currency,
+  professionalIds: JSON.parse(s.professionalIds) as string[],
   externalId: s.externalId,
   active: s.active,
   createdAt: renderInstant(s.createdAt, zone),
