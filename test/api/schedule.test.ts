@@ -49,7 +49,7 @@ describe('weekly schedule', () => {
     [{ monday: [{ start: '9:00', end: '12:00' }] }, 'bad clock'],
     [{ monday: [{ start: '09:00', end: '24:30' }] }, 'past midnight'],
     [{ funday: [] }, 'unknown day'],
-  ])('422 for %j (%s)', async (weekly) => {
+  ] as [Record<string, unknown>, string][])('422 for %j (%s)', async (weekly) => {
     const s = await setupClinic(app);
     const reply = await app.request('PUT', `/v1/professionals/${s.professional.id}/schedule`, {
       key: s.clinic.key,
@@ -116,7 +116,7 @@ describe('exceptions', () => {
     [{ kind: 'time_off', date: '2026-04-11', endDate: '2026-04-10' }, 'end before start'],
     [{ kind: 'time_off', date: '2026-02-30' }, 'impossible date'],
     [{ kind: 'vacation', date: '2026-04-11' }, 'unknown kind'],
-  ])('422 for %j (%s)', async (body) => {
+  ] as [Record<string, unknown>, string][])('422 for %j (%s)', async (body) => {
     const s = await setupClinic(app);
     const reply = await app.request('POST', `/v1/professionals/${s.professional.id}/exceptions`, {
       key: s.clinic.key,
