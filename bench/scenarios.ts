@@ -139,12 +139,30 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'availability 31 days',
-    needs: ['GET /v1/availability'],
+    needs: ['GET /v1/availability', 'PUT /v1/professionals/{id}/schedule'],
     async prepare(ctx) {
       const { seeded } = ctx;
+      const hours = [{ start: '08:00', end: '20:00' }];
+      const weekly = {
+        monday: hours,
+        tuesday: hours,
+        wednesday: hours,
+        thursday: hours,
+        friday: hours,
+        saturday: [{ start: '09:00', end: '13:00' }],
+      };
+      for (const id of seeded.professionalIds) {
+        const reply = await fetch(`${ctx.url}/v1/professionals/${id}/schedule`, {
+          method: 'PUT',
+          headers: { ...ctx.headers, ...json },
+          body: JSON.stringify({ weekly }),
+        });
+        if (reply.status !== 200) throw new Error(`schedule setup: ${reply.status} ${await reply.text()}`);
+      }
+      // Any qualified professional, 31 days from a day in the next two weeks (inside the horizon).
       let n = 0;
       const path = () => {
-        const from = Math.floor(Date.now() / DAY) * DAY + (1 + (n++ % 30)) * DAY;
+        const from = Math.floor(Date.now() / DAY) * DAY + (1 + (n++ % 14)) * DAY;
         const query = new URLSearchParams({
           serviceTypeId: seeded.bookServiceId,
           from: new Date(from).toISOString(),
