@@ -6,6 +6,7 @@ import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appoin
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
 import { healthRoutes } from './api/health.js';
+import { patientRoutes } from './api/patients.js';
 import { professionalRoutes } from './api/professionals.js';
 import { scheduleRoutes } from './api/schedule.js';
 import { serviceRoutes } from './api/services.js';
@@ -57,7 +58,8 @@ export function createApp(deps: AppDeps) {
     .route('/', appointmentQueryRoutes)
     .route('/', appointmentRoutes)
     .route('/', appointmentLifecycleRoutes)
-    .route('/', availabilityRoutes);
+    .route('/', availabilityRoutes)
+    .route('/', patientRoutes);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -74,6 +76,7 @@ export function createApp(deps: AppDeps) {
       { name: 'Appointments', description: 'Read, create and change appointments' },
       { name: 'Professionals', description: 'Doctors and clinical staff' },
       { name: 'Services', description: 'Appointment types, durations and prices' },
+      { name: 'Patients', description: 'Patients derived from appointments, by name or phone hash' },
       { name: 'Health', description: 'Public' },
     ],
   });

@@ -14,6 +14,7 @@ try {
     port: config.env.PORT,
     host: config.env.HOST,
     rateLimits: config.rateLimits,
+    schedulerIntervalMs: config.env.SCHEDULER_INTERVAL_SECONDS * 1000,
   });
   logger.info('started', { url: service.url, database: config.databasePath, docs: `${service.url}/docs` });
   const stop = async (signal: string) => {

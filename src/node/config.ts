@@ -18,6 +18,8 @@ const envSchema = z.object({
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_KEY_PER_SECOND: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  // Timed jobs (no-show detection, purges); 0 turns the timer off (e.g. when a cron runs them).
+  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
 });
 
 export interface NodeConfig {

@@ -2,6 +2,7 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from '../app.js';
+import { runScheduledJobs } from '../booking/scheduled.js';
 import { type Secrets, vaultKeys } from '../config.js';
 import { openSqliteStore, type SqliteStore } from '../db/sqlite.js';
 import type { AppDeps } from '../deps.js';
@@ -18,6 +19,8 @@ export interface NodeServiceOptions {
   port?: number;
   host?: string;
   rateLimits?: AppDeps['rateLimits'];
+  /** How often the timed jobs (no-show detection, purges) run; 0 turns the timer off. Default 60 s. */
+  schedulerIntervalMs?: number;
 }
 
 export interface NodeService {
@@ -38,6 +41,28 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
   };
 }
 
+/** Runs the timed jobs on an interval, logging what they changed; a failure is logged, not fatal. */
+function startScheduler(deps: AppDeps, intervalMs: number) {
+  if (intervalMs <= 0) return undefined;
+  let running = false;
+  const timer = setInterval(async () => {
+    if (running) return;
+    running = true;
+    try {
+      const report = await runScheduledJobs(deps, deps.clock.now());
+      if (report.noShows || report.idempotencyKeysPurged) deps.logger.info('scheduled_jobs', { ...report });
+    } catch (error) {
+      deps.logger.error('scheduled_jobs_failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      running = false;
+    }
+  }, intervalMs);
+  timer.unref();
+  return timer;
+}
+
 /** Starts the HTTP service; port 0 picks a free port (tests, benchmarks). */
 export async function startNodeService(options: NodeServiceOptions): Promise<NodeService> {
   const deps = await buildNodeDeps(options);
@@ -46,6 +71,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const server: ServerType = await new Promise((ready) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }, () => ready(s));
   });
+  const timer = startScheduler(deps, options.schedulerIntervalMs ?? 60_000);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
@@ -53,6 +79,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((done) => {
+        if (timer) clearInterval(timer);
         server.close(() => {
           deps.store.close();
           done();

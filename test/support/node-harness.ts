@@ -3,12 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey, revokeKey } from '../../src/accounts/api-keys.js';
-import { createTenant } from '../../src/accounts/tenants.js';
-import { updateTenant } from '../../src/db/tenants.js';
+import { runScheduledJobs } from '../../src/booking/scheduled.js';
 import { silentLogger } from '../../src/logger.js';
 import { startNodeService } from '../../src/node/server.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
+import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
 import type { TestApp, TestAppOptions } from './types.js';
 
@@ -26,10 +25,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: silentLogger,
     clock: { now: () => now },
     port: 0,
+    // Timed jobs run when a test asks (runScheduledJobs), not on a wall-clock timer.
+    schedulerIntervalMs: 0,
     rateLimits: options.rateLimits ?? UNLIMITED,
   });
   const { store } = service.deps;
-  let clinics = 0;
 
   return {
     async request(method, path, opts = {}) {
@@ -40,39 +40,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       now = ms;
     },
     now: () => now,
-    async createClinic(o = {}) {
-      const tenant = await createTenant(
-        store.db,
-        {
-          name: o.name ?? `Clínica ${++clinics}`,
-          timezone: o.timezone ?? 'Europe/Lisbon',
-          country: o.country ?? 'PT',
-          status: o.status ?? 'active',
-        },
-        now,
-      );
-      const { apiKey, key } = await createApiKey(store.db, tenant.id, { scopes: ['*'] }, now);
-      return { tenantId: tenant.id, key: apiKey, keyId: key.id };
-    },
-    async createKey(tenantId, scopes, o = {}) {
-      const { apiKey, key } = await createApiKey(
-        store.db,
-        tenantId,
-        { scopes, expiresInDays: o.expiresInDays },
-        now,
-      );
-      return { key: apiKey, keyId: key.id };
-    },
-    async revokeKey(keyId) {
-      await revokeKey(store.db, keyId, now);
-    },
-    async setTenantStatus(tenantId, status) {
-      await updateTenant(store.db, tenantId, { status });
-    },
+    ...adminOperations(store.db, () => now),
     sql: async (query, ...params) => store.sqlite.prepare(query).all(...params) as Record<string, unknown>[],
     exec: async (statement) => {
       store.sqlite.exec(statement);
     },
+    runScheduledJobs: () => runScheduledJobs(service.deps, now),
     async close() {
       await service.close();
       rmSync(dir, { recursive: true, force: true });

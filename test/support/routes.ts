@@ -195,6 +195,7 @@ export const ROUTES: RouteCase[] = [
     scope: 'professionals:write',
     owned: true,
   },
+  { method: 'GET', path: () => '/v1/patients?search=maria', scope: 'appointments:read', owned: false },
 ];
 
 export const describeRoute = (route: RouteCase) =>

@@ -53,5 +53,7 @@ export interface TestApp {
   sql(query: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
   /** Runs SQL that changes the database directly (to inject failures, age rows). */
   exec(statement: string): Promise<void>;
+  /** Runs the timed jobs once at the service's "now", as the Node timer or the Workers cron does. */
+  runScheduledJobs(): Promise<{ noShows: number; idempotencyKeysPurged: number }>;
   close(): Promise<void>;
 }
