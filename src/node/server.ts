@@ -10,6 +10,7 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { createPhoneVault } from '../security/phone-vault.js';
+import { answerClientError } from './client-errors.js';
 
 export interface NodeServiceOptions {
   databasePath: string;
@@ -71,6 +72,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const server: ServerType = await new Promise((ready) => {
     const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }, () => ready(s));
   });
+  server.on('clientError', answerClientError(options.logger));
   const timer = startScheduler(deps, options.schedulerIntervalMs ?? 60_000);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
