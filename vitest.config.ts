@@ -1,13 +1,46 @@
+// Two projects, one `npm test`: the shared HTTP suite (test/api) runs on Node against better-sqlite3
+// and inside workerd against local D1; each picks its harness through the '#harness' alias.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 
 export default defineConfig({
-  resolve: {
-    alias: { '#harness': fileURLToPath(new URL('./test/support/node-harness.ts', import.meta.url)) },
-  },
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    projects: [
+      {
+        resolve: { alias: { '#harness': path('./test/support/node-harness.ts') } },
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/workers/**'],
+          ...timeouts,
+        },
+      },
+      {
+        // workerd with wrangler.toml's bindings. Vitest's runner itself needs Node.js compatibility,
+        // which the plugin turns on whatever wrangler.toml says (it is off there), so these tests cannot
+        // show that the Worker avoids node:*; .ci/run checks the built bundle for that instead.
+        // The extra flag gives the runner node:inspector, which it probes (else it warns once per file).
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              compatibilityFlags: ['enable_nodejs_inspector_module'],
+              bindings: { TEST_MIGRATIONS: await readD1Migrations(path('./drizzle')) },
+            },
+          }),
+        ],
+        resolve: { alias: { '#harness': path('./test/support/worker-harness.ts') } },
+        test: {
+          name: 'workers',
+          include: ['test/api/**/*.test.ts', 'test/workers/**/*.test.ts'],
+          setupFiles: ['./test/workers/apply-migrations.ts'],
+          ...timeouts,
+        },
+      },
+    ],
   },
 });

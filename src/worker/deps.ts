@@ -1,0 +1,34 @@
+// Builds the app's dependencies on Workers: D1 store, Web Crypto vault, Durable Object limiter.
+import { vaultKeys } from '../config.js';
+import { openD1Store } from '../db/d1.js';
+import type { AppDeps } from '../deps.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import { jsonLogger, type Logger } from '../logger.js';
+import { createPhoneVault } from '../security/phone-vault.js';
+import type { WorkerConfig } from './env.js';
+import { durableObjectRateLimiter } from './rate-limiter.js';
+
+export interface WorkerDepsOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Overrides the limits from the env (tests). */
+  rateLimits?: AppDeps['rateLimits'];
+  /** Prefix of every rate-limit subject (keeps independent apps' counters apart). */
+  rateLimitScope?: string;
+}
+
+export async function buildWorkerDeps(
+  config: WorkerConfig,
+  options: WorkerDepsOptions = {},
+): Promise<AppDeps> {
+  return {
+    store: openD1Store(config.db),
+    vault: await createPhoneVault(vaultKeys(config.secrets)),
+    clock: options.clock ?? systemClock,
+    logger: options.logger ?? jsonLogger(),
+    rateLimiter: durableObjectRateLimiter(config.rateLimiter, options.rateLimitScope),
+    rateLimits: options.rateLimits ?? config.rateLimits,
+    // Set by Cloudflare's edge on every request; a client cannot forge it.
+    clientAddress: (c) => c.req.header('cf-connecting-ip'),
+  };
+}

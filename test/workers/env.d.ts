@@ -1,0 +1,13 @@
+// Bindings of the workers test project: wrangler.toml's, plus the migrations vitest.config.ts reads.
+import type { D1Migration } from 'cloudflare:test';
+import type { RateLimiterObject } from '../../src/worker/rate-limiter.js';
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      DB: D1Database;
+      RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
+      TEST_MIGRATIONS: D1Migration[];
+    }
+  }
+}
