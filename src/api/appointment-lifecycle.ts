@@ -73,7 +73,7 @@ const deleteRoute = createRoute({
   description: 'Sets status cancelled (the record stays). Cancelling a cancelled appointment is a no-op.',
   middleware: write(),
   request: { params: IdParam, headers: IdempotencyHeader },
-  responses: { 204: { description: 'Cancelled' }, ...errorResponses(400, 404, 409) },
+  responses: { 204: { description: 'Cancelled' }, ...errorResponses(400, 404, 409, 422) },
 });
 
 const cancelRoute = action(

@@ -55,7 +55,7 @@ export function catalogRoutes<K extends CatalogKind>(r: CatalogResource<K>) {
     summary: `Create a ${r.noun}`,
     middleware: [requireScope(r.write)] as const,
     request: { body: jsonBody(r.createSchema) },
-    responses: { 201: jsonContent(r.schema, `The new ${r.noun}`), ...writeErrorResponses(409) },
+    responses: { 201: jsonContent(r.schema, `The new ${r.noun}`), ...writeErrorResponses(404, 409) },
   });
   const get = createRoute({
     method: 'get',
