@@ -5,17 +5,20 @@ import { cors } from 'hono/cors';
 import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
+import { callRoutes } from './api/calls.js';
 import { healthRoutes } from './api/health.js';
 import { patientRoutes } from './api/patients.js';
 import { professionalRoutes } from './api/professionals.js';
 import { scheduleRoutes } from './api/schedule.js';
 import { serviceRoutes } from './api/services.js';
 import { tenantRoutes } from './api/tenants.js';
+import { voiceRoutes } from './api/voice.js';
 import type { AppDeps } from './deps.js';
 import { handleError, handleNotFound } from './http/error-handler.js';
 import { apiKeyAuth, jsonBodyGuard, requestContext } from './http/middleware.js';
 import { rateLimitPerIp, rateLimitPerKey } from './http/rate-limit-middleware.js';
 import { createRouter } from './http/router.js';
+import { voiceWebhooks } from './voice/webhooks.js';
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
@@ -59,7 +62,10 @@ export function createApp(deps: AppDeps) {
     .route('/', appointmentRoutes)
     .route('/', appointmentLifecycleRoutes)
     .route('/', availabilityRoutes)
-    .route('/', patientRoutes);
+    .route('/', patientRoutes)
+    .route('/', voiceRoutes)
+    .route('/', callRoutes)
+    .route('/', voiceWebhooks);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -77,6 +83,8 @@ export function createApp(deps: AppDeps) {
       { name: 'Professionals', description: 'Doctors and clinical staff' },
       { name: 'Services', description: 'Appointment types, durations and prices' },
       { name: 'Patients', description: 'Patients derived from appointments, by name or phone hash' },
+      { name: 'Voice', description: 'Voice platform integrations and tool definitions' },
+      { name: 'Calls', description: 'Calls the voice platforms reported, with transcripts and tool calls' },
       { name: 'Health', description: 'Public' },
     ],
   });

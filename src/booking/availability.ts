@@ -8,13 +8,14 @@ import type { AppDeps } from '../deps.js';
 import { freeSlots } from '../domain/slots.js';
 import { DAY, MINUTE } from '../domain/time.js';
 import { workingIntervals } from '../domain/working-hours.js';
-import { fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../http/errors.js';
 import { listItems } from './catalog.js';
 import {
   assertQualified,
   bookableProfessional,
   bookableService,
   bookingWindow,
+  outsideWorkingHours,
   qualifiedFor,
 } from './rules.js';
 import { exceptionsByProfessional, readWeekly } from './schedule.js';
@@ -96,4 +97,43 @@ export async function findAvailability(
   slots.sort((a, b) => a.startsAt - b.startsAt || a.rank - b.rank);
   const page = slots.slice(0, q.limit).map(({ rank: _, ...slot }) => slot);
   return { slots: page, nextFrom: slots.length > q.limit ? slots[q.limit]!.startsAt : null };
+}
+
+/**
+ * The first qualified professional (in name order) free at exactly this start. When none is, says
+ * why: nobody works then (outside_working_hours) or everybody who does is booked (slot_conflict).
+ */
+export async function firstFreeProfessional(
+  deps: AppDeps,
+  tenant: Tenant,
+  service: ServiceRow,
+  startsAt: number,
+): Promise<string> {
+  const { slots } = await findAvailability(deps, tenant, {
+    serviceTypeId: service.id,
+    from: startsAt,
+    to: startsAt + 1,
+    limit: 1,
+  });
+  if (slots[0]) return slots[0].professionalId;
+  const endsAt = startsAt + service.durationMinutes * MINUTE;
+  const professionals = await candidates(deps, tenant, service);
+  const exceptions = await exceptionsByProfessional(
+    deps,
+    tenant,
+    professionals.map((p) => p.id),
+    startsAt,
+    endsAt,
+  );
+  const someoneWorks = professionals.some((p) =>
+    workingIntervals(
+      readWeekly(p),
+      exceptions.get(p.id) ?? [],
+      tenant.config.timezone,
+      startsAt,
+      endsAt,
+    ).some((i) => i.start <= startsAt && i.end >= endsAt),
+  );
+  if (!someoneWorks) throw outsideWorkingHours();
+  throw new AppError('slot_conflict', 'No professional is free for this service at that time');
 }

@@ -14,12 +14,14 @@ import { foldText } from '../domain/text.js';
 import { MINUTE } from '../domain/time.js';
 import { fieldInvalid } from '../http/errors.js';
 import { type AppointmentSource, appointmentLocation, viewAppointment } from './appointment-view.js';
+import { firstFreeProfessional } from './availability.js';
 import { type CommandResult, runCommand } from './command.js';
 import { type CommandContext, slotConflict } from './context.js';
-import { assertSlotAllowed, bookableProfessional, bookableService } from './rules.js';
+import { assertSlotAllowed, assertTimeAllowed, bookableProfessional, bookableService } from './rules.js';
 
 export interface BookInput {
-  professionalId: string;
+  /** Absent: the first qualified professional free at that time (voice, booking page). */
+  professionalId?: string;
   serviceTypeId: string;
   patientName: string;
   /** As the caller gave it: E.164, or national digits read with the clinic's country. */
@@ -39,8 +41,12 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
 
   return runCommand(deps.store, tenant.id, now, ctx.idempotency, async (commandId) => {
-    const professional = await bookableProfessional(deps, tenant, input.professionalId);
     const service = await bookableService(deps, tenant, input.serviceTypeId);
+    // Time rules first: with no professional named, a refused time must not read as "taken".
+    assertTimeAllowed(deps, tenant, input.startsAt, input.source);
+    const professionalId =
+      input.professionalId ?? (await firstFreeProfessional(deps, tenant, service, input.startsAt));
+    const professional = await bookableProfessional(deps, tenant, professionalId);
     const endsAt = input.startsAt + service.durationMinutes * MINUTE;
     await assertSlotAllowed(deps, tenant, {
       professional,

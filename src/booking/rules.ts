@@ -56,7 +56,39 @@ export const bookingWindow = (tenant: Tenant, now: number) => ({
   latest: now + tenant.config.bookingHorizonDays * DAY,
 });
 
-/** Everything a new slot must satisfy before the write: future, qualified and, for voice and self-service, the window. */
+/** The rules on the time alone: in the future and, for voice and self-service, notice and horizon. */
+export function assertTimeAllowed(
+  deps: AppDeps,
+  tenant: Tenant,
+  startsAt: number,
+  source: AppointmentSource,
+) {
+  const now = deps.clock.now();
+  if (startsAt <= now) throw fieldInvalid('startsAt', 'Must be in the future');
+  if (!keepsToBookingWindow(source)) return;
+  const { earliest, latest } = bookingWindow(tenant, now);
+  if (startsAt < earliest) {
+    throw new AppError(
+      'insufficient_notice',
+      `Bookings need ${tenant.config.minimumNoticeMinutes} minutes notice`,
+      [{ path: 'startsAt', message: 'Too soon' }],
+    );
+  }
+  if (startsAt > latest) {
+    throw new AppError(
+      'beyond_booking_horizon',
+      `Bookings open ${tenant.config.bookingHorizonDays} days ahead`,
+      [{ path: 'startsAt', message: 'Too far ahead' }],
+    );
+  }
+}
+
+export const outsideWorkingHours = () =>
+  new AppError('outside_working_hours', 'The professional does not work at that time', [
+    { path: 'startsAt', message: 'Outside working hours' },
+  ]);
+
+/** Everything a new slot must satisfy before the write: the time rules, qualification and, for voice and self-service, working hours. */
 export async function assertSlotAllowed(
   deps: AppDeps,
   tenant: Tenant,
@@ -68,28 +100,12 @@ export async function assertSlotAllowed(
     source: AppointmentSource;
   },
 ) {
-  const now = deps.clock.now();
-  if (slot.startsAt <= now) throw fieldInvalid('startsAt', 'Must be in the future');
+  assertTimeAllowed(deps, tenant, slot.startsAt, slot.source);
   assertQualified(slot.service, slot.professional.id);
-  if (!keepsToBookingWindow(slot.source)) return;
-  const { earliest, latest } = bookingWindow(tenant, now);
-  if (slot.startsAt < earliest) {
-    throw new AppError(
-      'insufficient_notice',
-      `Bookings need ${tenant.config.minimumNoticeMinutes} minutes notice`,
-      [{ path: 'startsAt', message: 'Too soon' }],
-    );
-  }
-  if (slot.startsAt > latest) {
-    throw new AppError(
-      'beyond_booking_horizon',
-      `Bookings open ${tenant.config.bookingHorizonDays} days ahead`,
-      [{ path: 'startsAt', message: 'Too far ahead' }],
-    );
-  }
-  if (!(await isWithinHours(deps, tenant, slot.professional, slot.startsAt, slot.endsAt))) {
-    throw new AppError('outside_working_hours', 'The professional does not work at that time', [
-      { path: 'startsAt', message: 'Outside working hours' },
-    ]);
+  if (
+    keepsToBookingWindow(slot.source) &&
+    !(await isWithinHours(deps, tenant, slot.professional, slot.startsAt, slot.endsAt))
+  ) {
+    throw outsideWorkingHours();
   }
 }

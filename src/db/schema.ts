@@ -192,3 +192,73 @@ export const idempotencyKeys = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.key] }), index('idempotency_keys_created').on(t.createdAt)],
 );
+
+/** A voice platform connected to a clinic: its credentials (encrypted) and the clinic's numbers. */
+export const voiceIntegrations = sqliteTable(
+  'voice_integrations',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    platform: text('platform').notNull(), // vapi | retell | elevenlabs | openai | telnyx | twilio
+    name: text('name'),
+    // AES-GCM sealed JSON of the platform's secrets (they must be recoverable to verify signatures).
+    credentialsEncrypted: text('credentials_encrypted').notNull(),
+    phoneNumbers: text('phone_numbers').notNull().default('[]'), // JSON array of E.164 numbers
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('voice_integrations_tenant').on(t.tenantId)],
+);
+
+/** A phone (or web) call a platform told us about. */
+export const calls = sqliteTable(
+  'calls',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    integrationId: text('integration_id').notNull(),
+    platform: text('platform').notNull(),
+    externalCallId: text('external_call_id').notNull(),
+    // The caller's number only encrypted (+ its hash); the clinic's own number in clear.
+    fromNumberEncrypted: text('from_number_encrypted'),
+    fromNumberHash: text('from_number_hash'),
+    toNumber: text('to_number'),
+    status: text('status').notNull(), // in_progress | completed | failed
+    outcome: text('outcome'),
+    endedReason: text('ended_reason'),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+    durationSeconds: integer('duration_seconds'),
+    transcriptionWordCount: integer('transcription_word_count'),
+    recordingUrl: text('recording_url'),
+    metadata: text('metadata').notNull().default('{}'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('calls_external').on(t.integrationId, t.externalCallId),
+    index('calls_tenant_started').on(t.tenantId, t.startedAt),
+  ],
+);
+
+export const callEvents = sqliteTable(
+  'call_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    callId: text('call_id').notNull(),
+    eventType: text('event_type').notNull(), // speech | tool_call | status
+    role: text('role'), // caller | agent, for speech
+    transcript: text('transcript'),
+    toolName: text('tool_name'),
+    toolInput: text('tool_input'),
+    toolOutput: text('tool_output'),
+    occurredAt: integer('occurred_at').notNull(),
+  },
+  (t) => [index('call_events_call').on(t.tenantId, t.callId, t.occurredAt)],
+);

@@ -20,6 +20,8 @@ const statusByCode = {
   patient_not_found: 404,
   api_key_not_found: 404,
   exception_not_found: 404,
+  integration_not_found: 404,
+  call_not_found: 404,
   tenant_not_provisioned: 404,
   method_not_allowed: 405,
   slot_conflict: 409,

@@ -32,8 +32,12 @@ export const requestContext = (deps: AppDeps) =>
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
+/** Voice platforms call these with their own auth and content types (Twilio posts forms). */
+export const isVoiceWebhook = (path: string) => path.startsWith('/v1/voice/webhooks/');
+
 /** Write requests that carry a body must send JSON, at most 64 KiB. */
 export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
+  if (isVoiceWebhook(c.req.path)) return next();
   const method = c.req.method;
   if (method !== 'POST' && method !== 'PATCH' && method !== 'PUT') return next();
   const length = c.req.header('content-length');
@@ -52,6 +56,7 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
 
 /** Resolves the API key to its clinic; every later query is scoped to that tenant. */
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
+  if (isVoiceWebhook(c.req.path)) return next();
   const { store, clock } = c.var.deps;
   c.set('credential', await authenticate(store.db, c.req.header('authorization'), clock.now()));
   await next();

@@ -1,0 +1,207 @@
+// /v1/voice: connect voice platforms to the clinic, and get their tool definitions.
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { IntegrationRow } from '../db/voice.js';
+import { renderInstant } from '../domain/time.js';
+import type { AppEnv } from '../http/env.js';
+import { requireScope } from '../http/middleware.js';
+import { createRouter } from '../http/router.js';
+import { PLATFORMS } from '../voice/credentials.js';
+import { TOOL_FORMATS, toolDefinitions } from '../voice/definitions.js';
+import {
+  changeIntegration,
+  createIntegration,
+  credentialFields,
+  getIntegration,
+  listTenantIntegrations,
+} from '../voice/integrations.js';
+import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
+import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
+
+const TAG = 'Voice';
+
+const IntegrationSchema = z
+  .object({
+    id: z.string(),
+    platform: z.enum(PLATFORMS),
+    name: z.string().nullable(),
+    phoneNumbers: z.array(z.string()),
+    active: z.boolean(),
+    webhookUrl: z.string().openapi({ description: 'Give this URL to the platform (server URL / webhook)' }),
+    toolsUrl: z
+      .string()
+      .openapi({ description: 'Tool calls for platforms that post them elsewhere (ElevenLabs, OpenAI)' }),
+    credentialFields: z
+      .array(z.string())
+      .openapi({ description: 'Which secrets are set (never their values)' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('VoiceIntegration');
+
+const IntegrationCreateSchema = z
+  .object({
+    platform: z.enum(PLATFORMS),
+    name: z.string().trim().min(1).max(200).nullable().optional(),
+    credentials: z.record(z.string(), z.unknown()).openapi({
+      description:
+        'vapi {secret | hmacSecret}; retell {apiKey}; elevenlabs {toolSecret, webhookSecret?}; ' +
+        'openai {apiKey, webhookSecret, model?, voice?}; telnyx {publicKey}; twilio {authToken}',
+    }),
+    phoneNumbers: z
+      .array(z.string())
+      .max(50)
+      .optional()
+      .openapi({ description: "The clinic's numbers on this platform" }),
+  })
+  .strict()
+  .openapi('VoiceIntegrationCreate');
+
+const IntegrationPatchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).nullable().optional(),
+    credentials: z.record(z.string(), z.unknown()).optional(),
+    phoneNumbers: z.array(z.string()).max(50).optional(),
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .openapi('VoiceIntegrationPatch');
+
+const urlsOf = (c: Context<AppEnv>, id: string) => {
+  const origin = new URL(c.req.url).origin;
+  return {
+    webhookUrl: `${origin}${WEBHOOK_PREFIX}/${id}`,
+    toolsUrl: `${origin}${WEBHOOK_PREFIX}/${id}/tools`,
+  };
+};
+
+async function render(c: Context<AppEnv>, row: IntegrationRow): Promise<z.infer<typeof IntegrationSchema>> {
+  const zone = c.var.credential.tenant.config.timezone;
+  return {
+    id: row.id,
+    platform: row.platform as (typeof PLATFORMS)[number],
+    name: row.name,
+    phoneNumbers: JSON.parse(row.phoneNumbers) as string[],
+    active: row.active,
+    ...urlsOf(c, row.id),
+    credentialFields: await credentialFields(c.var.deps, row),
+    createdAt: renderInstant(row.createdAt, zone),
+    updatedAt: renderInstant(row.updatedAt, zone),
+  };
+}
+
+const manage = () => [requireScope('calls:write')];
+
+const createRouteDef = createRoute({
+  method: 'post',
+  path: '/v1/voice/integrations',
+  tags: [TAG],
+  summary: 'Connect a voice platform',
+  middleware: manage(),
+  request: { body: jsonBody(IntegrationCreateSchema) },
+  responses: {
+    201: jsonContent(IntegrationSchema, 'The integration and its webhook URL'),
+    ...writeErrorResponses(),
+  },
+});
+
+const listRouteDef = createRoute({
+  method: 'get',
+  path: '/v1/voice/integrations',
+  tags: [TAG],
+  summary: 'List voice integrations',
+  middleware: manage(),
+  responses: {
+    200: jsonContent(z.object({ items: z.array(IntegrationSchema) }), 'Integrations'),
+    ...errorResponses(),
+  },
+});
+
+const getRouteDef = createRoute({
+  method: 'get',
+  path: '/v1/voice/integrations/{id}',
+  tags: [TAG],
+  summary: 'Get a voice integration',
+  middleware: manage(),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(IntegrationSchema, 'The integration'), ...errorResponses(404) },
+});
+
+const patchRouteDef = createRoute({
+  method: 'patch',
+  path: '/v1/voice/integrations/{id}',
+  tags: [TAG],
+  summary: 'Update a voice integration (rotate credentials, numbers, pause)',
+  middleware: manage(),
+  request: { params: IdParam, body: jsonBody(IntegrationPatchSchema) },
+  responses: { 200: jsonContent(IntegrationSchema, 'The integration'), ...writeErrorResponses(404) },
+});
+
+const deleteRouteDef = createRoute({
+  method: 'delete',
+  path: '/v1/voice/integrations/{id}',
+  tags: [TAG],
+  summary: 'Disconnect a voice integration',
+  description: 'Its webhook URL stops answering; its calls stay.',
+  middleware: manage(),
+  request: { params: IdParam },
+  responses: { 204: { description: 'Disconnected' }, ...errorResponses(404) },
+});
+
+const toolsRouteDef = createRoute({
+  method: 'get',
+  path: '/v1/voice/tools',
+  tags: [TAG],
+  summary: 'Tool definitions to paste into a voice platform',
+  description:
+    'list_services, check_availability, book_appointment, find_appointments, cancel_appointment, ' +
+    'reschedule_appointment, pointing at the integration URLs.',
+  middleware: [requireScope('calls:read')],
+  request: {
+    query: z.object({
+      format: z.enum(TOOL_FORMATS).default('openai'),
+      integrationId: z.string().optional().openapi({ description: 'Whose URLs to put in the definitions' }),
+    }),
+  },
+  responses: {
+    200: jsonContent(z.object({ format: z.string(), tools: z.array(z.unknown()) }), 'Definitions'),
+    ...errorResponses(404, 422),
+  },
+});
+
+export const voiceRoutes = createRouter()
+  .openapi(createRouteDef, async (c) => {
+    const row = await createIntegration(c.var.deps, c.var.credential.tenant, c.req.valid('json'));
+    c.header('Location', `/v1/voice/integrations/${row.id}`);
+    return c.json(await render(c, row), 201);
+  })
+  .openapi(listRouteDef, async (c) => {
+    const rows = await listTenantIntegrations(c.var.deps, c.var.credential.tenant);
+    return c.json({ items: await Promise.all(rows.map((r) => render(c, r))) }, 200);
+  })
+  .openapi(getRouteDef, async (c) =>
+    c.json(
+      await render(c, await getIntegration(c.var.deps, c.var.credential.tenant, c.req.valid('param').id)),
+      200,
+    ),
+  )
+  .openapi(patchRouteDef, async (c) => {
+    const row = await changeIntegration(
+      c.var.deps,
+      c.var.credential.tenant,
+      c.req.valid('param').id,
+      c.req.valid('json'),
+    );
+    return c.json(await render(c, row), 200);
+  })
+  .openapi(deleteRouteDef, async (c) => {
+    await changeIntegration(c.var.deps, c.var.credential.tenant, c.req.valid('param').id, { active: false });
+    return c.body(null, 204);
+  })
+  .openapi(toolsRouteDef, async (c) => {
+    const { format, integrationId } = c.req.valid('query');
+    const id = integrationId
+      ? (await getIntegration(c.var.deps, c.var.credential.tenant, integrationId)).id
+      : '{integrationId}';
+    return c.json({ format, tools: toolDefinitions(format, urlsOf(c, id)) }, 200);
+  });

@@ -1,0 +1,127 @@
+// Queries for voice integrations, the calls they report and each call's events.
+import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import { callEvents, calls, voiceIntegrations } from './schema.js';
+import type { Db } from './store.js';
+
+export type IntegrationRow = typeof voiceIntegrations.$inferSelect;
+export type CallRow = typeof calls.$inferSelect;
+export type CallEventRow = typeof callEvents.$inferSelect;
+
+export async function insertIntegration(db: Db, row: IntegrationRow) {
+  await db.insert(voiceIntegrations).values(row);
+}
+
+export async function findIntegration(
+  db: Db,
+  id: string,
+  tenantId?: string,
+): Promise<IntegrationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(voiceIntegrations)
+    .where(and(eq(voiceIntegrations.id, id), tenantId ? eq(voiceIntegrations.tenantId, tenantId) : undefined))
+    .limit(1);
+  return row;
+}
+
+export async function listIntegrations(db: Db, tenantId: string) {
+  return db
+    .select()
+    .from(voiceIntegrations)
+    .where(eq(voiceIntegrations.tenantId, tenantId))
+    .orderBy(asc(voiceIntegrations.createdAt));
+}
+
+export async function updateIntegration(
+  db: Db,
+  tenantId: string,
+  id: string,
+  patch: Partial<IntegrationRow>,
+) {
+  const [row] = await db
+    .update(voiceIntegrations)
+    .set(patch)
+    .where(and(eq(voiceIntegrations.tenantId, tenantId), eq(voiceIntegrations.id, id)))
+    .returning();
+  return row;
+}
+
+/** The call record for a platform call id, created on first sight (concurrent first sights make one). */
+export async function ensureCall(db: Db, row: CallRow): Promise<CallRow> {
+  await db.insert(calls).values(row).onConflictDoNothing();
+  const [found] = await db
+    .select()
+    .from(calls)
+    .where(and(eq(calls.integrationId, row.integrationId), eq(calls.externalCallId, row.externalCallId)))
+    .limit(1);
+  return found!;
+}
+
+export async function updateCall(db: Db, id: string, patch: Partial<CallRow>) {
+  await db.update(calls).set(patch).where(eq(calls.id, id));
+}
+
+/** Marks the call ended once; false when it was already ended (a repeated end-of-call report). */
+export async function closeCall(db: Db, id: string, patch: Partial<CallRow>): Promise<boolean> {
+  const closed = await db
+    .update(calls)
+    .set(patch)
+    .where(and(eq(calls.id, id), isNull(calls.endedAt)))
+    .returning({ id: calls.id });
+  return closed.length > 0;
+}
+
+export async function insertCallEvents(db: Db, rows: CallEventRow[]) {
+  if (rows.length) await db.insert(callEvents).values(rows);
+}
+
+export async function findCall(db: Db, tenantId: string, id: string): Promise<CallRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(calls)
+    .where(and(eq(calls.tenantId, tenantId), eq(calls.id, id)))
+    .limit(1);
+  return row;
+}
+
+export async function listCallEvents(db: Db, tenantId: string, callId: string) {
+  return db
+    .select()
+    .from(callEvents)
+    .where(and(eq(callEvents.tenantId, tenantId), eq(callEvents.callId, callId)))
+    .orderBy(asc(callEvents.occurredAt), sql`rowid`);
+}
+
+export interface CallFilter {
+  tenantId: string;
+  from?: number;
+  to?: number;
+  outcome?: string;
+  status?: string;
+  /** Position after which the page starts (calls are listed newest first). */
+  before?: { startedAt: number; id: string };
+  limit: number;
+}
+
+export async function listCalls(db: Db, f: CallFilter): Promise<CallRow[]> {
+  return db
+    .select()
+    .from(calls)
+    .where(
+      and(
+        eq(calls.tenantId, f.tenantId),
+        f.from === undefined ? undefined : gte(calls.startedAt, f.from),
+        f.to === undefined ? undefined : lt(calls.startedAt, f.to),
+        f.outcome ? eq(calls.outcome, f.outcome) : undefined,
+        f.status ? eq(calls.status, f.status) : undefined,
+        f.before
+          ? or(
+              lt(calls.startedAt, f.before.startedAt),
+              and(eq(calls.startedAt, f.before.startedAt), lt(calls.id, f.before.id)),
+            )
+          : undefined,
+      ),
+    )
+    .orderBy(desc(calls.startedAt), desc(calls.id))
+    .limit(f.limit);
+}

@@ -1,0 +1,128 @@
+// What a call leaves behind: tool calls and speech as events, its outcome, its end. Tool inputs are
+// stored without phone numbers, and long digit runs in transcripts are masked: a call log must not
+// become a second copy of patients' numbers.
+
+import { type CallRow, closeCall, insertCallEvents, updateCall } from '../db/voice.js';
+import type { AppDeps } from '../deps.js';
+import { runTool, type ToolOutcome } from './run-tool.js';
+import type { VoiceSession } from './session.js';
+
+/** Masks runs of 6+ digits (allowing spaces, dots and dashes between them) keeping the last 2. */
+export function maskDigits(text: string): string {
+  return text.replace(/\+?\d[\d\s.-]{4,}\d/g, (run) => {
+    const digits = run.replace(/\D/g, '');
+    return digits.length >= 6 ? `${'•'.repeat(digits.length - 2)}${digits.slice(-2)}` : run;
+  });
+}
+
+const redactArgs = (args: unknown): unknown => {
+  if (typeof args === 'string') {
+    try {
+      return redactArgs(JSON.parse(args));
+    } catch {
+      return maskDigits(args);
+    }
+  }
+  if (!args || typeof args !== 'object') return args;
+  return Object.fromEntries(
+    Object.entries(args as Record<string, unknown>).map(([k, v]) => [
+      k,
+      /phone/i.test(k) && v ? '[phone]' : typeof v === 'string' ? maskDigits(v) : v,
+    ]),
+  );
+};
+
+// The outcome a call ends with: a booking outranks a reschedule, which outranks a cancellation.
+const RANK: Record<string, number> = { booking_created: 3, booking_rescheduled: 2, booking_cancelled: 1 };
+
+/** Runs a tool call and logs it on the call (event + outcome). */
+export async function handleToolCall(
+  s: VoiceSession,
+  name: string,
+  args: unknown,
+  toolCallId?: string,
+): Promise<ToolOutcome> {
+  const outcome = await runTool(s, name, args, toolCallId);
+  const now = s.deps.clock.now();
+  await insertCallEvents(s.deps.store.db, [
+    {
+      id: crypto.randomUUID(),
+      tenantId: s.tenant.id,
+      callId: s.call.id,
+      eventType: 'tool_call',
+      role: null,
+      transcript: null,
+      toolName: name,
+      toolInput: JSON.stringify(redactArgs(args) ?? {}),
+      toolOutput: JSON.stringify({
+        ok: outcome.ok,
+        result: outcome.text,
+        appointmentId: outcome.appointmentId ?? null,
+        toolCallId: toolCallId ?? null,
+      }),
+      occurredAt: now,
+    },
+  ]);
+  if (outcome.outcome && (RANK[outcome.outcome] ?? 0) > (RANK[s.call.outcome ?? ''] ?? 0)) {
+    s.call = { ...s.call, outcome: outcome.outcome };
+    await updateCall(s.deps.store.db, s.call.id, { outcome: outcome.outcome, updatedAt: now });
+  }
+  return outcome;
+}
+
+export interface Utterance {
+  role: 'caller' | 'agent';
+  text: string;
+  at: number;
+}
+
+export interface CallEnd {
+  endedAt?: number;
+  startedAt?: number;
+  status?: 'completed' | 'failed';
+  reason?: string | null;
+  recordingUrl?: string | null;
+  transcript?: Utterance[];
+}
+
+/** Closes a call: times, duration, reason, and its transcript as speech events (once). */
+export async function endCall(deps: AppDeps, call: CallRow, end: CallEnd): Promise<void> {
+  const now = deps.clock.now();
+  const startedAt = end.startedAt ?? call.startedAt;
+  const endedAt = end.endedAt ?? now;
+  const transcript = end.transcript ?? [];
+  const patch = {
+    status: end.status ?? 'completed',
+    startedAt,
+    endedAt,
+    endedReason: end.reason ?? call.endedReason,
+    durationSeconds: Math.max(0, Math.round((endedAt - startedAt) / 1000)),
+    recordingUrl: end.recordingUrl ?? call.recordingUrl,
+    transcriptionWordCount: transcript.length
+      ? transcript.reduce((n, u) => n + u.text.split(/\s+/).filter(Boolean).length, 0)
+      : call.transcriptionWordCount,
+    updatedAt: now,
+  };
+  // A platform may repeat its end-of-call report: only the first one closes the call and stores the transcript.
+  const first = await closeCall(deps.store.db, call.id, patch);
+  if (!first) {
+    await updateCall(deps.store.db, call.id, patch);
+    return;
+  }
+  if (!transcript.length) return;
+  await insertCallEvents(
+    deps.store.db,
+    transcript.map((u) => ({
+      id: crypto.randomUUID(),
+      tenantId: call.tenantId,
+      callId: call.id,
+      eventType: 'speech',
+      role: u.role,
+      transcript: maskDigits(u.text),
+      toolName: null,
+      toolInput: null,
+      toolOutput: null,
+      occurredAt: u.at,
+    })),
+  );
+}

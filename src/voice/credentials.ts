@@ -1,0 +1,44 @@
+// What each platform needs us to keep to verify its webhooks (and, for OpenAI, to accept calls).
+// Stored sealed with AES-GCM: unlike API keys these must be recoverable to check signatures.
+import { z } from 'zod';
+
+const secret = (min = 16) => z.string().min(min).max(500);
+
+export const CREDENTIALS = {
+  vapi: z
+    .object({
+      secret: secret().optional().describe('Sent by Vapi as a Bearer token or X-Vapi-Secret'),
+      hmacSecret: secret().optional().describe("Secret of Vapi's HMAC authentication plan"),
+    })
+    .strict()
+    .refine(
+      (c) => c.secret || c.hmacSecret,
+      'Give secret (bearer / X-Vapi-Secret) or hmacSecret (HMAC plan)',
+    ),
+  retell: z
+    .object({ apiKey: secret(8).describe('The Retell API key: Retell signs webhooks with it') })
+    .strict(),
+  elevenlabs: z
+    .object({
+      toolSecret: secret().describe('Value of the X-Agendai-Secret header configured on each server tool'),
+      webhookSecret: secret(8).optional().describe('Post-call webhook HMAC secret'),
+    })
+    .strict(),
+  openai: z
+    .object({
+      apiKey: secret(8),
+      webhookSecret: secret(8).describe('whsec_... of the project webhook for realtime.call.incoming'),
+      model: z.string().max(100).default('gpt-realtime'),
+      voice: z.string().max(50).optional(),
+      baseURL: z.url().optional().describe('Only to point at another OpenAI-compatible endpoint'),
+    })
+    .strict(),
+  telnyx: z
+    .object({ publicKey: z.string().min(32).max(200).describe('Account Ed25519 public key (base64)') })
+    .strict(),
+  twilio: z.object({ authToken: secret(8) }).strict(),
+} as const;
+
+export type Platform = keyof typeof CREDENTIALS;
+export const PLATFORMS = Object.keys(CREDENTIALS) as Platform[];
+export type Credentials<P extends Platform> = z.infer<(typeof CREDENTIALS)[P]>;

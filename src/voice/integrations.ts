@@ -1,0 +1,114 @@
+// Connecting a voice platform to a clinic: credentials sealed at rest, the clinic's numbers, and a
+// webhook URL of its own.
+import type { Tenant } from '../accounts/tenants.js';
+import {
+  findIntegration,
+  type IntegrationRow,
+  insertIntegration,
+  listIntegrations,
+  updateIntegration,
+} from '../db/voice.js';
+import type { AppDeps } from '../deps.js';
+import { toE164 } from '../domain/phone.js';
+import { AppError, fieldInvalid } from '../http/errors.js';
+import { CREDENTIALS, type Credentials, type Platform } from './credentials.js';
+
+const context = (row: Pick<IntegrationRow, 'tenantId' | 'id'>) => `integration:${row.tenantId}:${row.id}`;
+
+function checkCredentials(platform: Platform, credentials: unknown) {
+  const parsed = CREDENTIALS[platform].safeParse(credentials);
+  if (!parsed.success) {
+    throw fieldInvalid(
+      `credentials.${parsed.error.issues[0]?.path.join('.') ?? ''}`.replace(/\.$/, ''),
+      parsed.error.issues[0]!.message,
+    );
+  }
+  return parsed.data;
+}
+
+function checkNumbers(numbers: string[], country: string) {
+  return numbers.map((n, i) => {
+    const e164 = toE164(n, country);
+    if (!e164) throw fieldInvalid(`phoneNumbers.${i}`, 'Not a valid phone number');
+    return e164;
+  });
+}
+
+export interface NewIntegration {
+  platform: Platform;
+  name?: string | null;
+  credentials: unknown;
+  phoneNumbers?: string[];
+}
+
+export async function createIntegration(
+  deps: AppDeps,
+  tenant: Tenant,
+  input: NewIntegration,
+): Promise<IntegrationRow> {
+  const credentials = checkCredentials(input.platform, input.credentials);
+  const now = deps.clock.now();
+  const id = crypto.randomUUID();
+  const row: IntegrationRow = {
+    id,
+    tenantId: tenant.id,
+    platform: input.platform,
+    name: input.name ?? null,
+    credentialsEncrypted: await deps.vault.encrypt(
+      JSON.stringify(credentials),
+      context({ tenantId: tenant.id, id }),
+    ),
+    phoneNumbers: JSON.stringify(checkNumbers(input.phoneNumbers ?? [], tenant.country)),
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await insertIntegration(deps.store.db, row);
+  return row;
+}
+
+export async function getIntegration(deps: AppDeps, tenant: Tenant, id: string): Promise<IntegrationRow> {
+  const row = await findIntegration(deps.store.db, id, tenant.id);
+  if (!row) throw new AppError('integration_not_found', `Integration ${id} not found`);
+  return row;
+}
+
+export const listTenantIntegrations = (deps: AppDeps, tenant: Tenant) =>
+  listIntegrations(deps.store.db, tenant.id);
+
+export interface IntegrationPatch {
+  name?: string | null;
+  credentials?: unknown;
+  phoneNumbers?: string[];
+  active?: boolean;
+}
+
+export async function changeIntegration(deps: AppDeps, tenant: Tenant, id: string, patch: IntegrationPatch) {
+  const row = await getIntegration(deps, tenant, id);
+  const platform = row.platform as Platform;
+  const update: Partial<IntegrationRow> = { updatedAt: deps.clock.now() };
+  if (patch.name !== undefined) update.name = patch.name;
+  if (patch.active !== undefined) update.active = patch.active;
+  if (patch.phoneNumbers)
+    update.phoneNumbers = JSON.stringify(checkNumbers(patch.phoneNumbers, tenant.country));
+  if (patch.credentials !== undefined) {
+    update.credentialsEncrypted = await deps.vault.encrypt(
+      JSON.stringify(checkCredentials(platform, patch.credentials)),
+      context(row),
+    );
+  }
+  return (await updateIntegration(deps.store.db, tenant.id, id, update))!;
+}
+
+/** The decrypted credentials of an integration (only the webhook door needs them). */
+export async function credentialsOf<P extends Platform>(
+  deps: AppDeps,
+  row: IntegrationRow,
+): Promise<Credentials<P>> {
+  return JSON.parse(await deps.vault.decrypt(row.credentialsEncrypted, context(row))) as Credentials<P>;
+}
+
+/** Names of the credential fields set, never their values. */
+export async function credentialFields(deps: AppDeps, row: IntegrationRow): Promise<string[]> {
+  return Object.keys(await credentialsOf(deps, row)).sort();
+}

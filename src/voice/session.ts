@@ -1,0 +1,90 @@
+// A voice session: one platform call, tied to its clinic, its call record and its caller.
+import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
+import { findTenant } from '../db/tenants.js';
+import { type CallRow, ensureCall, type IntegrationRow } from '../db/voice.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../http/errors.js';
+import { callerNumber } from './caller-id.js';
+import type { Platform } from './credentials.js';
+import { type Language, languageOf } from './speech.js';
+
+export type { Platform };
+
+export interface VoiceSession {
+  deps: AppDeps;
+  tenant: Tenant;
+  integration: IntegrationRow;
+  platform: Platform;
+  call: CallRow;
+  /** The caller's E.164 number, or null (withheld, web call). */
+  caller: string | null;
+  language: Language;
+}
+
+export interface CallIdentity {
+  externalCallId: string;
+  callerRaw?: string | null;
+  calledRaw?: string | null;
+  startedAt?: number;
+}
+
+export async function clinicOf(deps: AppDeps, integration: IntegrationRow): Promise<Tenant> {
+  const row = await findTenant(deps.store.db, integration.tenantId);
+  if (!row || !isTenantActive(row)) throw new AppError('tenant_inactive', 'This clinic is suspended');
+  return toTenant(row);
+}
+
+/** Opens (or resumes) the session of a platform call: the call record exists once per platform call id. */
+export async function openSession(
+  deps: AppDeps,
+  integration: IntegrationRow,
+  identity: CallIdentity,
+): Promise<VoiceSession> {
+  const tenant = await clinicOf(deps, integration);
+  const now = deps.clock.now();
+  const caller = callerNumber(identity.callerRaw, tenant.country);
+  const called = callerNumber(identity.calledRaw, tenant.country);
+  const call = await ensureCall(deps.store.db, {
+    id: crypto.randomUUID(),
+    tenantId: tenant.id,
+    integrationId: integration.id,
+    platform: integration.platform,
+    externalCallId: identity.externalCallId,
+    fromNumberEncrypted: caller
+      ? await deps.vault.encrypt(
+          caller,
+          callerContext({
+            tenantId: tenant.id,
+            integrationId: integration.id,
+            externalCallId: identity.externalCallId,
+          }),
+        )
+      : null,
+    fromNumberHash: caller ? await deps.vault.hash(caller) : null,
+    toNumber: called,
+    status: 'in_progress',
+    outcome: null,
+    endedReason: null,
+    startedAt: identity.startedAt ?? now,
+    endedAt: null,
+    durationSeconds: null,
+    transcriptionWordCount: null,
+    recordingUrl: null,
+    metadata: '{}',
+    createdAt: now,
+    updatedAt: now,
+  });
+  return {
+    deps,
+    tenant,
+    integration,
+    platform: integration.platform as Platform,
+    call,
+    caller,
+    language: languageOf(tenant.config.language),
+  };
+}
+
+/** The context that decrypts a call's caller number: bound to the clinic, integration and call id. */
+export const callerContext = (call: Pick<CallRow, 'tenantId' | 'integrationId' | 'externalCallId'>) =>
+  `call:${call.tenantId}:${call.integrationId}:${call.externalCallId}`;

@@ -1,0 +1,102 @@
+// The one tool catalogue every voice platform gets, defined once with zod. Parameters are nullable
+// rather than optional so the same schemas work in OpenAI's strict mode; a missing key means null.
+import { z } from 'zod';
+
+const when = (what: string) =>
+  z
+    .string()
+    .nullable()
+    .describe(
+      `${what}: local date-time "YYYY-MM-DDTHH:MM" in the clinic's time zone, or ISO 8601 with offset`,
+    );
+
+export const TOOLS = {
+  list_services: {
+    description: 'List the services (appointment types) the clinic offers, with duration and price.',
+    parameters: z.object({}),
+  },
+  check_availability: {
+    description:
+      'Find free appointment times for a service. Give a day, or a range, or nothing for the nearest times. ' +
+      'Returns a few nearest options in one sentence.',
+    parameters: z.object({
+      service: z.string().describe('Service name (as the caller said it) or id'),
+      professional: z.string().nullable().describe('Professional name or id, if the caller asked for one'),
+      date: z.string().nullable().describe('Local day "YYYY-MM-DD", if the caller named one'),
+      from: when('Start of a range'),
+      to: when('End of a range'),
+      partOfDay: z
+        .enum(['morning', 'afternoon', 'evening'])
+        .nullable()
+        .describe('Morning (<12h), afternoon (12–18h) or evening'),
+    }),
+  },
+  book_appointment: {
+    description:
+      'Book an appointment at a time that check_availability offered. The phone defaults to the caller ID; ' +
+      'ask for a number only if the tool says it needs one.',
+    parameters: z.object({
+      service: z.string().describe('Service name or id'),
+      startsAt: z.string().describe('Local date-time "YYYY-MM-DDTHH:MM", or ISO 8601 with offset'),
+      professional: z.string().nullable().describe('Professional name or id, if any'),
+      patientName: z.string().describe("The patient's full name"),
+      patientPhone: z
+        .string()
+        .nullable()
+        .describe('Only if the caller gave another number, or caller ID is withheld'),
+      notes: z.string().nullable().describe('Reason for the visit or anything the clinic should know'),
+    }),
+  },
+  find_appointments: {
+    description: "List the caller's upcoming appointments (matched by the number they call from).",
+    parameters: z.object({}),
+  },
+  cancel_appointment: {
+    description: "Cancel one of the caller's appointments. Identify it by id or by its current start time.",
+    parameters: z.object({
+      appointmentId: z.string().nullable().describe('Id from find_appointments'),
+      startsAt: when('Its current start'),
+      reason: z.string().nullable().describe('Why, if the caller said'),
+    }),
+  },
+  reschedule_appointment: {
+    description: "Move one of the caller's appointments to a new time (check availability first).",
+    parameters: z.object({
+      appointmentId: z.string().nullable().describe('Id from find_appointments'),
+      currentStartsAt: when('Its current start'),
+      newStartsAt: z.string().describe('New local date-time "YYYY-MM-DDTHH:MM", or ISO 8601 with offset'),
+      professional: z.string().nullable().describe('Another professional, if the caller asked'),
+    }),
+  },
+} as const;
+
+export type ToolName = keyof typeof TOOLS;
+export type ToolArgs<N extends ToolName> = z.infer<(typeof TOOLS)[N]['parameters']>;
+
+export const isToolName = (name: string): name is ToolName => Object.hasOwn(TOOLS, name);
+
+/** Parses a tool's arguments (object or JSON string, as platforms send both); missing keys are null. */
+export function parseToolArgs<N extends ToolName>(name: N, raw: unknown): ToolArgs<N> | { error: string } {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = raw.trim() ? JSON.parse(raw) : {};
+    } catch {
+      return { error: 'Arguments are not valid JSON' };
+    }
+  }
+  if (value === null || value === undefined) value = {};
+  if (typeof value !== 'object' || Array.isArray(value)) return { error: 'Arguments must be an object' };
+  const schema = TOOLS[name].parameters as z.ZodObject;
+  const filled = {
+    ...Object.fromEntries(Object.keys(schema.shape).map((k) => [k, null])),
+    ...(value as object),
+  };
+  const parsed = schema.safeParse(filled);
+  if (!parsed.success) {
+    return {
+      error: parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '),
+    };
+  }
+  return parsed.data as ToolArgs<N>;
+}
