@@ -9,6 +9,8 @@ export interface Resources {
   serviceId: string;
   appointmentId: string;
   exceptionId: string;
+  integrationId: string;
+  callId: string;
 }
 
 export interface RouteCase {
@@ -26,8 +28,23 @@ export async function createResources(app: TestApp): Promise<Resources> {
     key: s.clinic.key,
     body: appointmentBody(s, '2026-06-01T10:00:00Z'),
   });
+  const secret = 'route-table-secret-0123456789';
+  const integration = await app.request('POST', '/v1/voice/integrations', {
+    key: s.clinic.key,
+    body: { platform: 'vapi', credentials: { secret } },
+  });
+  // A call exists once a platform reports it.
+  await app.request('POST', new URL(integration.body.webhookUrl).pathname, {
+    headers: { 'x-vapi-secret': secret },
+    body: {
+      message: { type: 'status-update', status: 'in-progress', call: { id: `call-${integration.body.id}` } },
+    },
+  });
+  const calls = await app.request('GET', '/v1/calls', { key: s.clinic.key });
   return {
     clinic: s.clinic,
+    integrationId: integration.body.id,
+    callId: calls.body.items[0].id,
     professionalId: s.professional.id,
     serviceId: s.service.id,
     appointmentId: appointment.body.id,
@@ -196,6 +213,36 @@ export const ROUTES: RouteCase[] = [
     owned: true,
   },
   { method: 'GET', path: () => '/v1/patients?search=maria', scope: 'appointments:read', owned: false },
+  {
+    method: 'POST',
+    path: () => '/v1/voice/integrations',
+    scope: 'calls:write',
+    body: () => ({ platform: 'vapi', credentials: { secret: 'another-secret-0123456789' } }),
+    owned: false,
+  },
+  { method: 'GET', path: () => '/v1/voice/integrations', scope: 'calls:write', owned: false },
+  {
+    method: 'GET',
+    path: (r) => `/v1/voice/integrations/${r.integrationId}`,
+    scope: 'calls:write',
+    owned: true,
+  },
+  {
+    method: 'PATCH',
+    path: (r) => `/v1/voice/integrations/${r.integrationId}`,
+    scope: 'calls:write',
+    body: () => ({ name: 'Linha principal' }),
+    owned: true,
+  },
+  {
+    method: 'DELETE',
+    path: (r) => `/v1/voice/integrations/${r.integrationId}`,
+    scope: 'calls:write',
+    owned: true,
+  },
+  { method: 'GET', path: () => '/v1/voice/tools?format=vapi', scope: 'calls:read', owned: false },
+  { method: 'GET', path: () => '/v1/calls', scope: 'calls:read', owned: false },
+  { method: 'GET', path: (r) => `/v1/calls/${r.callId}`, scope: 'calls:read', owned: true },
 ];
 
 export const describeRoute = (route: RouteCase) =>
@@ -205,4 +252,6 @@ export const describeRoute = (route: RouteCase) =>
     serviceId: ':id',
     appointmentId: ':id',
     exceptionId: ':exceptionId',
+    integrationId: ':id',
+    callId: ':id',
   })}`;
