@@ -63,6 +63,8 @@ export interface Fixtures {
   ids: Record<string, string[]>;
   phones: string[];
   dates: string[];
+  /** Only the known ids, never a random uuid (for requests that must succeed). */
+  exact?: boolean;
 }
 
 const SQL = [
@@ -176,7 +178,7 @@ export function resourceOf(name: string, path: string): string | undefined {
 }
 
 /** A plausible value for a schema: enums, known ids, valid phones and dates, in-range numbers. */
-function plausible(
+export function plausible(
   doc: OpenApiDocument,
   raw: Schema,
   name: string,
@@ -191,7 +193,8 @@ function plausible(
   if ('const' in schema) return fc.constant(schema.const);
   const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
   const known = f.ids[resourceOf(name, path) ?? ''];
-  if (known?.length && type !== 'array') return fc.oneof(fc.constantFrom(...known), fc.uuid());
+  if (known?.length && type !== 'array')
+    return f.exact ? fc.constantFrom(...known) : fc.oneof(fc.constantFrom(...known), fc.uuid());
   if (/phone/i.test(name) && type !== 'array') return fc.constantFrom(...f.phones);
   switch (type) {
     case 'string':
@@ -419,4 +422,42 @@ export function describeRequest(req: FuzzRequest): string {
     headers,
     body: req.body && cut(req.body),
   });
+}
+
+/** A request of plausible values only: known ids, required query parameters, a schema-shaped body. */
+export function plausibleRequestArbitrary(
+  doc: OpenApiDocument,
+  op: Operation,
+  f: Fixtures,
+): fc.Arbitrary<FuzzRequest> {
+  const exact = { ...f, exact: true };
+  const text = (p: Parameter) =>
+    plausible(doc, p.schema, p.name, op.path, exact).map((v) => (Array.isArray(v) ? v.join(',') : String(v)));
+  const pathParams = op.parameters.filter((p) => p.in === 'path');
+  const queryParams = op.parameters.filter((p) => p.in === 'query');
+  return fc
+    .record({
+      path: fc.tuple(...pathParams.map(text)),
+      query: fc.tuple(
+        ...queryParams.map((p) => (p.required ? text(p) : fc.option(text(p), { nil: undefined }))),
+      ),
+      body: op.body
+        ? plausible(doc, resolve(doc, op.body), '', op.path, exact).map((v) => JSON.stringify(v))
+        : fc.constant(undefined),
+    })
+    .map((r) => {
+      const path = r.path.reduce<string>(
+        (p, v, i) => p.replace(`{${pathParams[i]!.name}}`, pathSegment(v)),
+        op.path,
+      );
+      const params = new URLSearchParams();
+      queryParams.forEach((p, i) => {
+        const v = r.query[i];
+        if (v !== undefined) params.append(p.name, v);
+      });
+      const search = params.toString();
+      const headers: Record<string, string> = { authorization: `Bearer ${f.key}` };
+      if (r.body !== undefined) headers['content-type'] = 'application/json';
+      return { method: op.method, path: search ? `${path}?${search}` : path, headers, body: r.body };
+    });
 }
