@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type OpenAI from 'openai';
 // What the application needs from its runtime; each entry (Node, Workers, a test) builds one.
 import type { Store } from './db/store.js';
 import type { Clock } from './domain/clock.js';
@@ -16,7 +17,22 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimitSettings>;
   /** The client's IP address as the runtime sees it (for per-IP limits). */
   clientAddress?: (c: Context) => string | undefined;
+  /** Serves an accepted OpenAI Realtime SIP call's tool calls over its sideband WebSocket (Node only). */
+  realtimeSideband?: RealtimeSideband;
 }
+
+/** One accepted OpenAI Realtime call, as the voice door hands it to the sideband. */
+export interface RealtimeSidebandCall {
+  callId: string;
+  /** The integration's client (its API key and base URL). */
+  client: OpenAI;
+  /** Runs one function call of the model through the booking core; resolves to the output to send back. */
+  runTool(name: string, args: string, toolCallId: string): Promise<string>;
+  /** The sideband closed: the call is over. */
+  ended(): Promise<void>;
+}
+
+export type RealtimeSideband = (call: RealtimeSidebandCall) => void;
 
 export interface RateLimitSettings {
   perKeyPerMinute: number;

@@ -46,7 +46,8 @@ const IntegrationCreateSchema = z
     credentials: z.record(z.string(), z.unknown()).openapi({
       description:
         'vapi {secret | hmacSecret}; retell {apiKey}; elevenlabs {toolSecret, webhookSecret?}; ' +
-        'openai {apiKey, webhookSecret, model?, voice?}; telnyx {publicKey}; twilio {authToken}',
+        'openai {apiKey, webhookSecret? (Realtime SIP), toolSecret? (/tools), model?, voice?, baseURL?}; ' +
+        'telnyx {publicKey}; twilio {authToken}',
     }),
     phoneNumbers: z
       .array(z.string())

@@ -11,6 +11,7 @@ import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { createPhoneVault } from '../security/phone-vault.js';
 import { answerClientError } from './client-errors.js';
+import { nodeRealtimeSideband } from './realtime-sideband.js';
 
 export interface NodeServiceOptions {
   databasePath: string;
@@ -39,6 +40,7 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     rateLimiter: memoryRateLimiter(),
     rateLimits: options.rateLimits,
     clientAddress: (c) => getConnInfo(c).remote.address,
+    realtimeSideband: nodeRealtimeSideband(options.logger),
   };
 }
 

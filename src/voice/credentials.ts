@@ -24,15 +24,27 @@ export const CREDENTIALS = {
       webhookSecret: secret(8).optional().describe('Post-call webhook HMAC secret'),
     })
     .strict(),
+  // The /tools endpoint has a secret of its own: the API key spends the clinic's OpenAI money and the
+  // webhook secret proves a message came from OpenAI; neither should be handed to the clinic's middleware.
   openai: z
     .object({
-      apiKey: secret(8),
-      webhookSecret: secret(8).describe('whsec_... of the project webhook for realtime.call.incoming'),
+      apiKey: secret(8).describe('OpenAI API key: accepts Realtime SIP calls and opens their sideband'),
+      webhookSecret: secret(8)
+        .optional()
+        .describe('whsec_... of the project webhook for realtime.call.incoming'),
+      toolSecret: secret().optional().describe('Bearer token your code sends to the /tools endpoint'),
       model: z.string().max(100).default('gpt-realtime'),
       voice: z.string().max(50).optional(),
-      baseURL: z.url().optional().describe('Only to point at another OpenAI-compatible endpoint'),
+      baseURL: z
+        .url({ protocol: /^https$/ })
+        .optional()
+        .describe('Only to point at another OpenAI-compatible endpoint (https; the sideband is wss)'),
     })
-    .strict(),
+    .strict()
+    .refine(
+      (c) => c.webhookSecret || c.toolSecret,
+      'Give webhookSecret (Realtime SIP) or toolSecret (the /tools endpoint)',
+    ),
   telnyx: z
     .object({ publicKey: z.string().min(32).max(200).describe('Account Ed25519 public key (base64)') })
     .strict(),

@@ -6,11 +6,16 @@ import type { AppEnv } from '../http/env.js';
 import { AppError } from '../http/errors.js';
 import type { Platform } from './credentials.js';
 import type { Adapters, WebhookInput } from './door.js';
+import { elevenlabs } from './platforms/elevenlabs.js';
+import { openai } from './platforms/openai.js';
+import { retell } from './platforms/retell.js';
+import { telnyx } from './platforms/telnyx.js';
+import { twilio } from './platforms/twilio.js';
 import { vapi } from './platforms/vapi.js';
 
 export const WEBHOOK_PREFIX = '/v1/voice/webhooks';
 
-const adapters: Adapters = { vapi };
+const adapters: Adapters = { vapi, retell, elevenlabs, openai, telnyx, twilio };
 
 /** Registers another platform's adapter (each lives in src/voice/platforms/). */
 export const registerAdapter = (platform: Platform, adapter: NonNullable<Adapters[Platform]>) => {
