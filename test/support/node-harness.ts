@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScheduledJobs } from '../../src/booking/scheduled.js';
-import { silentLogger } from '../../src/logger.js';
+import { jsonLogger, silentLogger } from '../../src/logger.js';
 import { startNodeService } from '../../src/node/server.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { adminOperations } from './admin.js';
@@ -22,7 +22,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       PHONE_HASH_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },
       PHONE_ENCRYPTION_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },
     },
-    logger: silentLogger,
+    logger: options.logSink ? jsonLogger(options.logSink) : silentLogger,
     clock: { now: () => now },
     port: 0,
     // Timed jobs run when a test asks (runScheduledJobs), not on a wall-clock timer.
@@ -32,6 +32,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const { store } = service.deps;
 
   return {
+    baseUrl: service.url,
     async request(method, path, opts = {}) {
       const { url, init } = buildRequest(service.url, method, path, opts);
       return parseReply(await fetch(url, init));

@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
-/** The column that may hold the number, sealed with AES-GCM. */
-export const ENCRYPTED_COLUMN = { table: 'appointments', column: 'patient_phone_encrypted' };
+/** Columns that may hold a number, sealed with AES-GCM (appointments.patient_phone_encrypted, ...). */
+export const isCiphertextColumn = (column: string) => column.endsWith('_encrypted');
 
 /** Every form of the number: as given, E.164, national digits, formatted, RFC 3966, 00-prefixed. */
 export function phoneForms(input: string, country: string): string[] {
@@ -33,7 +33,7 @@ export const formsIn = (text: string, forms: string[]) => forms.filter((form) =>
 
 type Query = (sql: string) => Record<string, unknown>[] | Promise<Record<string, unknown>[]>;
 
-/** Every column of every table (but the ciphertext) that holds one of the forms. */
+/** Every column of every table (but the ciphertexts) that holds one of the forms. */
 export async function scanDatabaseRows(query: Query, forms: string[]): Promise<string[]> {
   const findings: string[] = [];
   const tables = await query(
@@ -42,7 +42,7 @@ export async function scanDatabaseRows(query: Query, forms: string[]): Promise<s
   for (const { name: table } of tables as { name: string }[]) {
     const columns = (await query(`PRAGMA table_info("${table}")`)) as { name: string }[];
     for (const { name: column } of columns) {
-      if (table === ENCRYPTED_COLUMN.table && column === ENCRYPTED_COLUMN.column) continue;
+      if (isCiphertextColumn(column)) continue;
       const rows = await query(
         `SELECT CAST("${column}" AS TEXT) AS v FROM "${table}" WHERE "${column}" IS NOT NULL`,
       );

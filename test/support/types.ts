@@ -34,9 +34,13 @@ export interface TestAppOptions {
   now?: number;
   /** Defaults to effectively unlimited; pass Mivicall's numbers to test the limiter. */
   rateLimits?: { perKeyPerMinute?: number; perKeyPerSecond?: number; perIpPerMinute?: number };
+  /** Receives every log line the service writes (JSON, as in production); the logger is silent without it. */
+  logSink?: (line: string) => void;
 }
 
 export interface TestApp {
+  /** The real server's URL (Node only: inside workerd requests go straight to the app). */
+  baseUrl?: string;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
   /** Moves the service's clock (ms since epoch). */
   setNow(ms: number): void;

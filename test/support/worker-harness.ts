@@ -12,7 +12,7 @@
 import { env } from 'cloudflare:workers';
 import { createApp } from '../../src/app.js';
 import { runScheduledJobs } from '../../src/booking/scheduled.js';
-import { silentLogger } from '../../src/logger.js';
+import { jsonLogger, silentLogger } from '../../src/logger.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { buildWorkerDeps } from '../../src/worker/deps.js';
 import { parseWorkerEnv } from '../../src/worker/env.js';
@@ -34,7 +34,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const deps = await buildWorkerDeps(config, {
     clock: { now: () => now },
-    logger: silentLogger,
+    logger: options.logSink ? jsonLogger(options.logSink) : silentLogger,
     rateLimits: options.rateLimits ?? UNLIMITED,
     // Test files share the Durable Object namespace; each app counts on its own.
     rateLimitScope: `${crypto.randomUUID()}:`,
