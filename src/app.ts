@@ -19,6 +19,8 @@ import { apiKeyAuth, jsonBodyGuard, requestContext } from './http/middleware.js'
 import { rateLimitPerIp, rateLimitPerKey } from './http/rate-limit-middleware.js';
 import { createRouter } from './http/router.js';
 import { voiceWebhooks } from './voice/webhooks.js';
+import { bookingApi } from './web/booking-api.js';
+import { bookingPage } from './web/booking-page.js';
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
@@ -42,7 +44,8 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', jsonBodyGuard);
   app.use('/v1/*', apiKeyAuth);
   app.use('/v1/*', rateLimitPerKey);
-  for (const path of ['/health', '/openapi.json', '/docs']) app.use(path, rateLimitPerIp);
+  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*']) app.use(path, rateLimitPerIp);
+  app.use('/booking/*', jsonBodyGuard);
   app.onError(handleError);
   app.notFound(handleNotFound);
 
@@ -65,7 +68,9 @@ export function createApp(deps: AppDeps) {
     .route('/', patientRoutes)
     .route('/', voiceRoutes)
     .route('/', callRoutes)
-    .route('/', voiceWebhooks);
+    .route('/', voiceWebhooks)
+    .route('/', bookingApi)
+    .route('/', bookingPage);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,0 +1,84 @@
+// The booking page in a real browser (Debian Chromium driven by playwright-core): a patient picks a
+// service, a day and a time, types name and phone, and gets a confirmation.
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp } from '#harness';
+import { bookingClinic } from '../support/booking.js';
+import type { TestApp } from '../support/types.js';
+import { appointmentsOf } from '../support/voice.js';
+
+let app: TestApp;
+let browser: Browser;
+beforeAll(async () => {
+  app = await startTestApp();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+it('a patient books a free time on the public page', async () => {
+  const b = await bookingClinic(app);
+  // A time is taken already: the page must not offer it.
+  await app.request('POST', '/v1/appointments', {
+    key: b.clinic.key,
+    body: {
+      professionalId: b.rui.id,
+      serviceTypeId: b.consulta.id,
+      patientName: 'X',
+      patientPhone: '+351912000009',
+      startsAt: '2026-03-03T09:00:00Z',
+    },
+  });
+  await app.request('POST', '/v1/appointments', {
+    key: b.clinic.key,
+    body: {
+      professionalId: b.ana.id,
+      serviceTypeId: b.consulta.id,
+      patientName: 'Y',
+      patientPhone: '+351912000008',
+      startsAt: '2026-03-03T09:00:00Z',
+    },
+  });
+  const errors: string[] = [];
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${app.baseUrl!}/booking/${b.slug}`);
+  await expect.poll(() => page.locator('#service option').count(), { message: errors.join(' / ') }).toBe(2);
+  await page.selectOption('#service', b.consulta.id);
+  await page.fill('#date', '2026-03-03');
+  await page.dispatchEvent('#date', 'change');
+  await page.locator('#slots .slot').first().waitFor();
+  const times = await page.locator('#slots .slot').allTextContents();
+  expect(times[0]).toBe('09:30');
+  expect(times).not.toContain('09:00');
+  await page.click('#slots .slot >> text=10:00');
+  await page.fill('#name', 'Maria Silva');
+  await page.fill('#phone', '912 345 678');
+  await page.click('#submit');
+  await expect
+    .poll(() => page.locator('#confirmation').textContent())
+    .toMatch(
+      /^Marcação confirmada: Consulta de rotina, 2026-03-03 10:00 com Dr\. Rui Lopes\. Referência [0-9A-F]{8}\.$/,
+    );
+  expect(errors).toEqual([]);
+  const booked = (await appointmentsOf(app, b.clinic)).filter((a) => a.source === 'self_service');
+  expect(booked).toMatchObject([{ patientName: 'Maria Silva', startsAt: '2026-03-03T10:00:00+00:00' }]);
+  await page.close();
+});
