@@ -156,6 +156,16 @@ async function offerAlternatives(
   );
 }
 
+/** The professional the caller named, if any; a name matching nobody is answered as such. */
+async function namedProfessional(
+  s: VoiceSession,
+  said: string | null,
+): Promise<{ id: string | undefined } | { outcome: ToolOutcome }> {
+  if (!said) return { id: undefined };
+  const professional = await resolveProfessional(s, said);
+  return professional ? { id: professional.id } : { outcome: fail(say(s, 'noProfessional')(said)) };
+}
+
 async function listServicesTool(s: VoiceSession): Promise<ToolOutcome> {
   const services = await activeServices(s);
   if (!services.length) return fail(say(s, 'noServices')());
@@ -186,12 +196,9 @@ async function checkAvailabilityTool(
 ): Promise<ToolOutcome> {
   const service = await resolveService(s, a.service);
   if (!service) return unknownService(s);
-  let professionalId: string | undefined;
-  if (a.professional) {
-    const professional = await resolveProfessional(s, a.professional);
-    if (!professional) return fail(say(s, 'noProfessional')(a.professional));
-    professionalId = professional.id;
-  }
+  const named = await namedProfessional(s, a.professional);
+  if ('outcome' in named) return named.outcome;
+  const professionalId = named.id;
   const zone = s.tenant.config.timezone;
   const now = s.deps.clock.now();
   let range: [number, number] = [now, now + 14 * DAY];
@@ -272,12 +279,9 @@ async function bookTool(
   const zone = s.tenant.config.timezone;
   const service = await resolveService(s, a.service);
   if (!service) return unknownService(s);
-  let professionalId: string | undefined;
-  if (a.professional) {
-    const professional = await resolveProfessional(s, a.professional);
-    if (!professional) return fail(say(s, 'noProfessional')(a.professional));
-    professionalId = professional.id;
-  }
+  const named = await namedProfessional(s, a.professional);
+  if ('outcome' in named) return named.outcome;
+  const professionalId = named.id;
   const startsAt = resolveInstant(a.startsAt, zone);
   if (startsAt === null) return fail(say(s, 'badTime')());
   if (!a.patientName.trim()) return fail(say(s, 'needName')());
@@ -401,12 +405,9 @@ async function rescheduleTool(
   const { appointment } = picked;
   const startsAt = resolveInstant(a.newStartsAt, zone);
   if (startsAt === null) return fail(say(s, 'badTime')());
-  let professionalId: string | undefined;
-  if (a.professional) {
-    const professional = await resolveProfessional(s, a.professional);
-    if (!professional) return fail(say(s, 'noProfessional')(a.professional));
-    professionalId = professional.id;
-  }
+  const named = await namedProfessional(s, a.professional);
+  if ('outcome' in named) return named.outcome;
+  const professionalId = named.id;
   const ctx = await commandContext(s, 'reschedule_appointment', a, toolCallId);
   const result = await attempt(() =>
     changeAppointment(ctx, appointment.id, { reschedule: { startsAt, professionalId } }),
