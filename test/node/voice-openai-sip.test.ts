@@ -1,0 +1,175 @@
+// OpenAI Realtime over SIP, the whole flow on Node: a signed realtime.call.incoming → the call accepted
+// (instructions, tools) → a function call over the sideband WebSocket books through the core and its
+// output goes back. OpenAI is a local stand-in (HTTPS + WSS on 127.0.0.1) the SDK reaches by baseURL.
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestApp } from '../support/node-harness.js';
+import { type OpenAIStandIn, startOpenAIStandIn } from '../support/openai-stand-in.js';
+import type { TestApp } from '../support/types.js';
+import { appointmentsOf, voiceClinic } from '../support/voice.js';
+
+let app: TestApp;
+let openai: OpenAIStandIn;
+beforeAll(async () => {
+  openai = await startOpenAIStandIn();
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app.close();
+  await openai.close();
+});
+
+const API_KEY = 'sk-test-openai-0123456789';
+const WEBHOOK_SECRET = `whsec_${Buffer.from('openai-webhook-signing-key-0123').toString('base64')}`;
+const CALLER = '+351912345678';
+
+const incoming = (callId: string) =>
+  JSON.stringify({
+    object: 'event',
+    id: `evt_${callId}`,
+    type: 'realtime.call.incoming',
+    created_at: Math.floor(Date.now() / 1000),
+    data: {
+      call_id: callId,
+      sip_headers: [
+        { name: 'From', value: `"Maria Silva" <sip:${CALLER}@sip.carrier.example>;tag=9fxced76sl` },
+        { name: 'To', value: '<sip:+351210000000@sip.api.openai.com;transport=tls>' },
+        { name: 'Call-ID', value: '3848276298220188511@sip.carrier.example' },
+      ],
+    },
+  });
+
+function postSigned(path: string, raw: string, at = new Date()) {
+  const id = `wh_${crypto.randomUUID()}`;
+  return app.request('POST', path, {
+    body: raw,
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+      'webhook-signature': new Webhook(WEBHOOK_SECRET).sign(id, at, raw),
+    },
+  });
+}
+
+const functionCall = (callId: string, args: unknown) => ({
+  type: 'response.function_call_arguments.done',
+  event_id: `event_${callId}`,
+  response_id: 'resp_1',
+  item_id: `item_${callId}`,
+  output_index: 0,
+  call_id: callId,
+  name: 'book_appointment',
+  arguments: JSON.stringify(args),
+});
+
+describe('OpenAI Realtime SIP', () => {
+  it('accepts the call with the clinic instructions and tools, then books over the sideband', async () => {
+    const o = await voiceClinic(app, 'openai', {
+      apiKey: API_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      model: 'gpt-realtime',
+      voice: 'marin',
+      baseURL: openai.baseURL,
+    });
+    const sidebandOpened = openai.nextSideband();
+    const reply = await postSigned(o.path, incoming('rtc_book'));
+    expect(reply.status).toBe(200);
+
+    const accept = openai.requests.find((r) => r.path === '/v1/realtime/calls/rtc_book/accept')!;
+    expect(accept.method).toBe('POST');
+    expect(accept.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(accept.body).toMatchObject({
+      type: 'realtime',
+      model: 'gpt-realtime',
+      audio: { output: { voice: 'marin' } },
+      parallel_tool_calls: false,
+    });
+    expect(accept.body.instructions).toContain('You answer the phone for Clínica Sorriso');
+    expect(accept.body.instructions).toContain('Speak European Portuguese (pt-PT)');
+    expect(accept.body.instructions).toContain('Today is Monday 2 March 2026 in Europe/Lisbon');
+    expect(accept.body.tools.map((t: { type: string; name: string }) => `${t.type}:${t.name}`)).toEqual([
+      'function:list_services',
+      'function:check_availability',
+      'function:book_appointment',
+      'function:find_appointments',
+      'function:cancel_appointment',
+      'function:reschedule_appointment',
+    ]);
+    expect(accept.body.tools[2].parameters.required).toContain('startsAt');
+
+    const sideband = await sidebandOpened;
+    expect(sideband.path).toBe('/v1/realtime?call_id=rtc_book');
+    expect(sideband.headers.authorization).toBe(`Bearer ${API_KEY}`);
+
+    const args = { service: 'Consulta de rotina', startsAt: '2026-03-03T10:00', patientName: 'Maria Silva' };
+    sideband.send(functionCall('call_fn_1', args));
+    const output = await sideband.next();
+    expect(output).toEqual({
+      type: 'conversation.item.create',
+      item: {
+        type: 'function_call_output',
+        call_id: 'call_fn_1',
+        output:
+          'Marcação confirmada: Consulta de rotina, terça-feira, 3 de março, às 10:00 com Dr. Rui Lopes.',
+      },
+    });
+    expect(await sideband.next()).toEqual({ type: 'response.create' });
+
+    // The same function call again (a replayed event): the same answer, still one booking.
+    sideband.send(functionCall('call_fn_1', args));
+    expect((await sideband.next()).item.output).toBe(output.item.output);
+    expect(await sideband.next()).toEqual({ type: 'response.create' });
+
+    const booked = await appointmentsOf(app, o.clinic);
+    expect(booked).toHaveLength(1);
+    expect(booked[0]).toMatchObject({
+      source: 'voice_ai',
+      patientName: 'Maria Silva',
+      professionalId: o.rui.id,
+    });
+    const calls = (await app.request('GET', '/v1/calls', { key: o.clinic.key })).body.items;
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({
+      platform: 'openai',
+      externalCallId: 'rtc_book',
+      fromNumber: CALLER,
+      toNumber: '+351210000000',
+      status: 'in_progress',
+      outcome: 'booking_created',
+    });
+    expect(booked[0]!.callId).toBe(calls[0].id);
+
+    // OpenAI closes the sideband when the caller hangs up: the call is over.
+    sideband.socket.close();
+    await vi.waitFor(async () => {
+      const detail = await app.request('GET', `/v1/calls/${calls[0].id}`, { key: o.clinic.key });
+      expect(detail.body.call.status).toBe('completed');
+    });
+  });
+
+  it('a forged or stale incoming call is answered 401 and never accepted', async () => {
+    const o = await voiceClinic(app, 'openai', {
+      apiKey: API_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      baseURL: openai.baseURL,
+    });
+    const raw = incoming('rtc_stale');
+    expect((await postSigned(o.path, raw, new Date(Date.now() - 301_000))).status).toBe(401);
+    const forged = raw.replace(CALLER, '+351969999999');
+    const id = 'wh_forged';
+    const at = new Date();
+    const reply = await app.request('POST', o.path, {
+      body: forged,
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': new Webhook(WEBHOOK_SECRET).sign(id, at, raw),
+      },
+    });
+    expect(reply.status).toBe(401);
+    expect(openai.requests.filter((r) => r.path.includes('rtc_stale'))).toHaveLength(0);
+    expect((await app.request('GET', '/v1/calls', { key: o.clinic.key })).body.items).toHaveLength(0);
+  });
+});
