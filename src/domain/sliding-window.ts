@@ -4,9 +4,12 @@ import type { RateLimitDecision, RateLimitRule } from '../http/rate-limit.js';
 
 export type WindowState = Record<string, number[]>;
 
-/** Decides one request against every rule and, when allowed, records it in `state` (mutated). */
+/**
+ * Decides one request against every rule and, when allowed, records it in `state` (mutated). The
+ * answer describes the first rule (the primary window, e.g. per minute) unless another one refuses.
+ */
 export function consumeWindow(state: WindowState, rules: RateLimitRule[], now: number): RateLimitDecision {
-  let tightest: RateLimitDecision | undefined;
+  let primary: RateLimitDecision | undefined;
   let refused: RateLimitDecision | undefined;
   for (const rule of rules) {
     const times = (state[rule.name] ??= []);
@@ -21,12 +24,11 @@ export function consumeWindow(state: WindowState, rules: RateLimitRule[], now: n
       retryAfterMs: full ? Math.max(0, times[times.length - rule.limit]! + rule.windowMs - now) : 0,
     };
     if (full && (!refused || decision.retryAfterMs > refused.retryAfterMs)) refused = decision;
-    if (!tightest || decision.remaining / decision.limit < tightest.remaining / tightest.limit)
-      tightest = decision;
+    primary ??= decision;
   }
   if (refused) return refused;
   for (const rule of rules) state[rule.name]!.push(now);
-  return tightest ?? { allowed: true, limit: 0, remaining: 0, resetAt: now, retryAfterMs: 0 };
+  return primary ?? { allowed: true, limit: 0, remaining: 0, resetAt: now, retryAfterMs: 0 };
 }
 
 /** Whether the state holds nothing younger than the longest window (safe to forget). */
