@@ -141,7 +141,9 @@ async function runSize(dir: string, appointments: number, baseline: Figures): Pr
   });
   const results: ScenarioResult[] = [];
   try {
-    const doc = (await (await fetch(`${service.url}/openapi.json`)).json()) as OpenApiDocument;
+    const answer = await fetch(`${service.url}/openapi.json`);
+    const doc = (await answer.json().catch(() => ({}))) as OpenApiDocument;
+    if (!doc.paths) throw new Error(`GET /openapi.json answered ${answer.status} without paths`);
     const ctx: BenchContext = {
       url: service.url,
       seeded,
@@ -157,8 +159,15 @@ async function runSize(dir: string, appointments: number, baseline: Figures): Pr
         continue;
       }
       log(`  ${scenario.name}…`);
-      const figures = await measure(service.url, await scenario.prepare(ctx));
-      results.push({ name: scenario.name, ...figures, vsBaseline: compare(figures, baseline) });
+      try {
+        const figures = await measure(service.url, await scenario.prepare(ctx));
+        results.push({ name: scenario.name, ...figures, vsBaseline: compare(figures, baseline) });
+      } catch (error) {
+        // One broken scenario should not cost the figures of the others.
+        const message = error instanceof Error ? error.message : String(error);
+        log(`    FAILED: ${message}`);
+        results.push({ name: scenario.name, unavailable: `failed: ${message.slice(0, 200)}` });
+      }
     }
   } finally {
     await service.stop();

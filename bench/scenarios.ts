@@ -181,4 +181,120 @@ export const SCENARIOS: Scenario[] = [
       };
     },
   },
+  {
+    name: 'voice: check_availability',
+    needs: ['POST /v1/voice/integrations', 'PUT /v1/professionals/{id}/schedule'],
+    async prepare(ctx) {
+      const voice = await voiceLine(ctx);
+      let n = 0;
+      return {
+        expectStatus: 200,
+        request: {
+          method: 'POST',
+          path: voice.path,
+          headers: voice.headers,
+          setupRequest: (request) => ({
+            ...request,
+            body: voice.toolCall(n++, 'check_availability', {
+              service: ctx.seeded.bookServiceId,
+              professional: null,
+              date: null,
+              from: null,
+              to: null,
+              partOfDay: null,
+            }),
+          }),
+        },
+      };
+    },
+  },
+  {
+    name: 'voice: book_appointment',
+    needs: ['POST /v1/voice/integrations', 'PUT /v1/professionals/{id}/schedule'],
+    async prepare(ctx) {
+      const voice = await voiceLine(ctx);
+      // Professionals of its own, open round the clock, so every call books a free 15-minute slot
+      // inside the booking horizon whatever the other scenarios took.
+      const professionals: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const created = await fetch(`${ctx.url}/v1/professionals`, {
+          method: 'POST',
+          headers: { ...ctx.headers, ...json },
+          body: JSON.stringify({ name: `Dr. Voz ${ctx.runId} ${i}` }),
+        });
+        const { id } = (await created.json()) as { id: string };
+        const day = [{ start: '00:00', end: '24:00' }];
+        const weekly = Object.fromEntries(
+          ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'].map((d) => [d, day]),
+        );
+        await fetch(`${ctx.url}/v1/professionals/${id}/schedule`, {
+          method: 'PUT',
+          headers: { ...ctx.headers, ...json },
+          body: JSON.stringify({ weekly }),
+        });
+        professionals.push(id);
+      }
+      const service = ctx.seeded.serviceIds.find((_, i) => i % 5 === 3) ?? ctx.seeded.bookServiceId;
+      const firstSlot = Math.floor(Date.now() / DAY) * DAY + 2 * DAY;
+      const args = (n: number) => ({
+        service,
+        startsAt: new Date(firstSlot + Math.floor(n / professionals.length) * 15 * 60_000).toISOString(),
+        professional: professionals[n % professionals.length],
+        patientName: `Paciente Voz ${n}`,
+        patientPhone: null,
+        notes: null,
+      });
+      const probe = await fetch(`${ctx.url}${voice.path}`, {
+        method: 'POST',
+        headers: voice.headers,
+        body: voice.toolCall(0, 'book_appointment', args(0)),
+      });
+      const answer = await probe.text();
+      if (probe.status !== 200 || !/confirmad|booked/i.test(answer)) {
+        throw new Error(`voice booking setup: ${probe.status} ${answer.slice(0, 300)}`);
+      }
+      let n = 1;
+      return {
+        expectStatus: 200,
+        request: {
+          method: 'POST',
+          path: voice.path,
+          headers: voice.headers,
+          setupRequest: (request) => {
+            const i = n++;
+            return { ...request, body: voice.toolCall(i, 'book_appointment', args(i)) };
+          },
+        },
+      };
+    },
+  },
 ];
+
+/** A Vapi integration of the clinic: its webhook path, auth header and a tool-call body builder. */
+async function voiceLine(ctx: BenchContext) {
+  const secret = `bench-secret-${ctx.runId}-0123456789`;
+  const reply = await fetch(`${ctx.url}/v1/voice/integrations`, {
+    method: 'POST',
+    headers: { ...ctx.headers, ...json },
+    body: JSON.stringify({ platform: 'vapi', credentials: { secret } }),
+  });
+  if (reply.status !== 201) throw new Error(`voice setup: ${reply.status} ${await reply.text()}`);
+  const { webhookUrl } = (await reply.json()) as { webhookUrl: string };
+  const runId = `${ctx.runId}-${Math.random().toString(36).slice(2, 8)}`;
+  return {
+    path: new URL(webhookUrl).pathname,
+    headers: { ...json, 'x-vapi-secret': secret },
+    // 50 calls in parallel, each making many tool calls; every tool call has its own id.
+    toolCall: (n: number, name: string, args: Record<string, unknown>) =>
+      JSON.stringify({
+        message: {
+          type: 'tool-calls',
+          call: {
+            id: `bench-call-${runId}-${n % 50}`,
+            customer: { number: `+35196${String(1_000_000 + (n % 50)).slice(-7)}` },
+          },
+          toolCallList: [{ id: `bench-tool-${runId}-${n}`, function: { name, arguments: args } }],
+        },
+      }),
+  };
+}
