@@ -1,8 +1,17 @@
 // OpenAI Realtime over SIP, the whole flow on Node: a signed realtime.call.incoming → the call accepted
 // (instructions, tools) → a function call over the sideband WebSocket books through the core and its
 // output goes back. OpenAI is a local stand-in (HTTPS + WSS on 127.0.0.1) the SDK reaches by baseURL.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../src/app.js';
+import { silentLogger } from '../../src/logger.js';
+import { buildNodeDeps } from '../../src/node/server.js';
+import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
+import { adminOperations } from '../support/admin.js';
+import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from '../support/http.js';
 import { startTestApp } from '../support/node-harness.js';
 import { type OpenAIStandIn, startOpenAIStandIn } from '../support/openai-stand-in.js';
 import type { TestApp } from '../support/types.js';
@@ -171,5 +180,68 @@ describe('OpenAI Realtime SIP', () => {
     expect(reply.status).toBe(401);
     expect(openai.requests.filter((r) => r.path.includes('rtc_stale'))).toHaveLength(0);
     expect((await app.request('GET', '/v1/calls', { key: o.clinic.key })).body.items).toHaveLength(0);
+  });
+});
+
+/** The app as the Worker builds it in this respect: no sideband (requests go to app.fetch in-process). */
+async function startWithoutSideband() {
+  const dir = mkdtempSync(join(tmpdir(), 'agendai-nosideband-'));
+  const deps = await buildNodeDeps({
+    databasePath: join(dir, 'test.db'),
+    secrets: {
+      PHONE_HASH_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },
+      PHONE_ENCRYPTION_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },
+    },
+    logger: silentLogger,
+    clock: { now: () => DEFAULT_NOW },
+    rateLimits: UNLIMITED,
+  });
+  const app = createApp({ ...deps, realtimeSideband: undefined, clientAddress: () => '127.0.0.1' });
+  const harness = {
+    ...adminOperations(deps.store.db, () => DEFAULT_NOW),
+    now: () => DEFAULT_NOW,
+    request: async (method: string, path: string, options = {}) => {
+      const { url, init } = buildRequest('http://agendai.test', method, path, options);
+      return parseReply(await app.fetch(new Request(url, init)));
+    },
+  } as unknown as TestApp;
+  return {
+    harness,
+    close() {
+      deps.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('OpenAI Realtime SIP without a sideband (the Worker)', () => {
+  it('accepts the call without tools, and the agent is told it cannot book on this line', async () => {
+    const { harness, close } = await startWithoutSideband();
+    try {
+      const o = await voiceClinic(harness, 'openai', {
+        apiKey: API_KEY,
+        webhookSecret: WEBHOOK_SECRET,
+        baseURL: openai.baseURL,
+      });
+      const raw = incoming('rtc_worker');
+      const id = 'wh_worker';
+      const at = new Date();
+      const reply = await harness.request('POST', o.path, {
+        body: raw,
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(WEBHOOK_SECRET).sign(id, at, raw),
+        },
+      });
+      expect(reply.status).toBe(200);
+      const accept = openai.requests.find((r) => r.path === '/v1/realtime/calls/rtc_worker/accept')!;
+      expect(accept.body.tools).toBeUndefined();
+      expect(accept.body.instructions).toContain('you cannot see or change appointments');
+      expect(accept.body.instructions).not.toContain('Use the tools');
+    } finally {
+      close();
+    }
   });
 });

@@ -81,7 +81,7 @@ const LANGUAGES: Record<string, string> = {
 };
 
 /** What the Realtime model is told when it picks up: the clinic, its language, and today's date there. */
-export function realtimeInstructions(tenant: Tenant, now: number): string {
+export function realtimeInstructions(tenant: Tenant, now: number, withTools = true): string {
   const { timezone, language, greeting } = tenant.config;
   const tag = language.toLowerCase();
   const speak = LANGUAGES[tag] ?? LANGUAGES[tag.split('-')[0]!] ?? language;
@@ -90,9 +90,15 @@ export function realtimeInstructions(tenant: Tenant, now: number): string {
     `You answer the phone for ${tenant.name}, a clinic. Speak ${speak}.`,
     greeting ? `Open the call with: "${greeting}"` : 'Greet the caller with the clinic name.',
     `Today is ${today} in ${timezone}; every time you say or send is local time there ("YYYY-MM-DDTHH:MM").`,
-    'Use the tools to list services, find free times, and book, find, cancel or move appointments.',
-    'Never offer a time the tools did not offer, and never confirm a booking the tool did not confirm.',
-    "The patient's phone number defaults to the number they call from: ask for one only if a tool asks.",
+    ...(withTools
+      ? [
+          'Use the tools to list services, find free times, and book, find, cancel or move appointments.',
+          'Never offer a time the tools did not offer, and never confirm a booking the tool did not confirm.',
+          "The patient's phone number defaults to the number they call from: ask for one only if a tool asks.",
+        ]
+      : [
+          'On this line you cannot see or change appointments: say so, and ask the caller to contact the clinic another way.',
+        ]),
     'Keep every answer short: this is a phone call.',
   ].join('\n');
 }
@@ -121,20 +127,26 @@ export const openai: PlatformAdapter = {
       callerRaw: sipHeader(sip, 'From'),
       calledRaw: sipHeader(sip, 'To'),
     });
+    const sideband = deps.realtimeSideband;
+    const instructions = realtimeInstructions(session.tenant, deps.clock.now(), Boolean(sideband));
+    const tools = toolDefinitions('openai-realtime', { webhookUrl: '', toolsUrl: '' });
     await client.realtime.calls.accept(callId, {
       type: 'realtime',
       model: credentials.model,
-      instructions: realtimeInstructions(session.tenant, deps.clock.now()),
-      tools: toolDefinitions('openai-realtime', {
-        webhookUrl: '',
-        toolsUrl: '',
-      }) as OpenAI.Realtime.RealtimeToolsConfig,
-      tool_choice: 'auto',
-      // One function call per response: each output is followed by one response.create.
-      parallel_tool_calls: false,
+      instructions,
       ...(credentials.voice ? { audio: { output: { voice: credentials.voice } } } : {}),
+      // Tools only where something answers them (the Node sideband): a model left waiting on a
+      // function call goes silent. Without one (Workers) the agent can still talk, and says so.
+      ...(sideband
+        ? {
+            tools: tools as OpenAI.Realtime.RealtimeToolsConfig,
+            tool_choice: 'auto' as const,
+            // One function call per response: each output is followed by one response.create.
+            parallel_tool_calls: false,
+          }
+        : {}),
     });
-    deps.realtimeSideband?.({
+    sideband?.({
       callId,
       client,
       runTool: async (name, args, toolCallId) => (await handleToolCall(session, name, args, toolCallId)).text,

@@ -41,10 +41,13 @@ function candidateUrls(seen: string, headers: Headers): string[] {
   const proto = headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
   const host = headers.get('x-forwarded-host')?.split(',')[0]?.trim();
   if (proto || host) {
-    const forwarded = new URL(seen);
-    if (proto === 'https' || proto === 'http') forwarded.protocol = `${proto}:`;
-    if (host) forwarded.host = host;
-    urls.push(forwarded);
+    const scheme = proto === 'https' || proto === 'http' ? `${proto}:` : urls[0]!.protocol;
+    try {
+      // Rebuilt from scratch: a forwarded host carries its own port (or none), never the internal one.
+      urls.push(new URL(urls[0]!.pathname + urls[0]!.search, `${scheme}//${host ?? urls[0]!.host}`));
+    } catch {
+      // A malformed forwarded host: only the URL seen is a candidate.
+    }
   }
   return [...new Set(urls.flatMap((u) => [u.toString(), withPort(u)]))];
 }
