@@ -15,8 +15,10 @@ const problems = [];
 if (gzipped > LIMIT) problems.push(`it is over ${kib(LIMIT)} gzipped`);
 const text = code.toString('utf8');
 const imports = new Set();
+// An import quoted inside a message (the openai SDK's "set globalThis.File to `import('node:buffer').File`")
+// is text, not code: a backtick or quote right before it rules it out.
 for (const match of text.matchAll(
-  /(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']((?:node:)?[\w./-]+)["']/g,
+  /(?<![`'"])(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']((?:node:)?[\w./-]+)["']/g,
 )) {
   const name = match[1];
   if (name.startsWith('node:') || name === 'better-sqlite3' || name.startsWith('better-sqlite3/'))
