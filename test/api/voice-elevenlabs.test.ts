@@ -70,6 +70,12 @@ describe('ElevenLabs: server tools', () => {
       expect(rejected.body.error).toBe('invalid_signature');
     }
     expect(await callsOf(other.clinic.key)).toHaveLength(0);
+    // Server tools name themselves in the URL; /tools alone is not one.
+    const bare = await app.request('POST', new URL(e.integration.toolsUrl).pathname, {
+      body: raw,
+      headers: { 'content-type': 'application/json', 'x-agendai-secret': TOOL_SECRET },
+    });
+    expect(bare.status).toBe(404);
   });
 
   it('the pasted definitions reach the tools: a booking for the caller, once however often it is re-sent', async () => {

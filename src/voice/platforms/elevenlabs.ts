@@ -2,6 +2,7 @@
 // with the X-Agendai-Secret header (see definitions.ts: caller_id and conversation_id come from the
 // system__caller_id / system__conversation_id variables); the post-call webhook goes to the main URL,
 // signed `ElevenLabs-Signature: t=<unix s>,v0=<hex HMAC-SHA256(webhookSecret, "t.rawBody")>`.
+import { AppError } from '../../http/errors.js';
 import { endCall, handleToolCall, type Utterance } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
 import { credentialsOf } from '../integrations.js';
@@ -85,6 +86,7 @@ export const elevenlabs: PlatformAdapter = {
     const presented =
       headers.get('x-agendai-secret') ?? /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
     if (!presented || !(await secretsEqual(presented, toolSecret))) throw unauthorized('bad tool secret');
+    if (!toolName) throw new AppError('not_found', 'ElevenLabs tools post to /tools/{toolName}');
     const body = parseJson(raw);
     const {
       caller_id: callerId,
@@ -95,7 +97,7 @@ export const elevenlabs: PlatformAdapter = {
       externalCallId: text(conversationId) ?? 'unknown',
       callerRaw: text(callerId),
     });
-    const name = toolName ?? '';
+    const name = toolName;
     // ElevenLabs sends no tool-call id and may re-send a request that timed out: see derived-id.ts.
     const toolCallId = await derivedToolCallId(session, name, args);
     const outcome = await handleToolCall(session, name, args, toolCallId);
