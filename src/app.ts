@@ -13,6 +13,7 @@ import { scheduleRoutes } from './api/schedule.js';
 import { serviceRoutes } from './api/services.js';
 import { tenantRoutes } from './api/tenants.js';
 import { voiceRoutes } from './api/voice.js';
+import { webhookRoutes } from './api/webhooks.js';
 import type { AppDeps } from './deps.js';
 import { handleError, handleNotFound } from './http/error-handler.js';
 import { apiKeyAuth, jsonBodyGuard, requestContext } from './http/middleware.js';
@@ -21,6 +22,7 @@ import { createRouter } from './http/router.js';
 import { voiceWebhooks } from './voice/webhooks.js';
 import { bookingApi } from './web/booking-api.js';
 import { bookingPage } from './web/booking-page.js';
+import { deliverAfterWrites } from './webhooks/kick.js';
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
@@ -46,6 +48,8 @@ export function createApp(deps: AppDeps) {
   app.use('/v1/*', rateLimitPerKey);
   for (const path of ['/health', '/openapi.json', '/docs', '/booking/*']) app.use(path, rateLimitPerIp);
   app.use('/booking/*', jsonBodyGuard);
+  // A write may have queued webhook events: deliver them now rather than at the next timer tick.
+  app.use('*', deliverAfterWrites);
   app.onError(handleError);
   app.notFound(handleNotFound);
 
@@ -68,6 +72,7 @@ export function createApp(deps: AppDeps) {
     .route('/', patientRoutes)
     .route('/', voiceRoutes)
     .route('/', callRoutes)
+    .route('/', webhookRoutes)
     .route('/', voiceWebhooks)
     .route('/', bookingApi)
     .route('/', bookingPage);
@@ -90,6 +95,7 @@ export function createApp(deps: AppDeps) {
       { name: 'Patients', description: 'Patients derived from appointments, by name or phone hash' },
       { name: 'Voice', description: 'Voice platform integrations and tool definitions' },
       { name: 'Calls', description: 'Calls the voice platforms reported, with transcripts and tool calls' },
+      { name: 'Webhooks', description: 'Signed POSTs to your systems when appointments change' },
       { name: 'Health', description: 'Public' },
     ],
   });

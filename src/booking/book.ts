@@ -3,7 +3,6 @@
 import {
   type AppointmentRow,
   insertAppointmentIf,
-  insertHistoryIf,
   isBookable,
   overlaps,
   writtenBy,
@@ -17,6 +16,7 @@ import { type AppointmentSource, appointmentLocation, viewAppointment } from './
 import { firstFreeProfessional } from './availability.js';
 import { type CommandResult, runCommand } from './command.js';
 import { type CommandContext, slotConflict } from './context.js';
+import { recordChange } from './record.js';
 import { assertSlotAllowed, assertTimeAllowed, bookableProfessional, bookableService } from './rules.js';
 
 export interface BookInput {
@@ -92,21 +92,19 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
     return {
       writes: (guard) => [
         insertAppointmentIf(row, [guard, ...stillBookable, not(overlaps(row))]),
-        insertHistoryIf(
-          {
-            tenantId: tenant.id,
-            appointmentId: id,
-            action: 'created',
-            actor: ctx.actor,
-            changes: {
-              status: { from: null, to: 'confirmed' },
-              startsAt: { from: null, to: view.startsAt },
-              professionalId: { from: null, to: row.professionalId },
-            },
-            occurredAt: now,
+        ...recordChange({
+          tenant,
+          appointment: view,
+          action: 'created',
+          actor: ctx.actor,
+          changes: {
+            status: { from: null, to: 'confirmed' },
+            startsAt: { from: null, to: view.startsAt },
+            professionalId: { from: null, to: row.professionalId },
           },
+          now,
           commandId,
-        ),
+        }),
       ],
       answers: [
         { when: writtenBy(id, commandId), answer: created },

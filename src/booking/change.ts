@@ -3,14 +3,7 @@
 // DELETE and the action routes, so every change follows the same rules and leaves history.
 import type { SQL } from 'drizzle-orm';
 import type { AppointmentRow } from '../db/appointments.js';
-import {
-  insertHistoryIf,
-  isBookable,
-  overlaps,
-  unchangedSince,
-  updateAppointmentIf,
-  writtenBy,
-} from '../db/appointments.js';
+import { isBookable, overlaps, unchangedSince, updateAppointmentIf, writtenBy } from '../db/appointments.js';
 import { allOf, not } from '../db/store.js';
 import { canTransition, isBlocking } from '../domain/status.js';
 import { MINUTE, renderInstant } from '../domain/time.js';
@@ -19,6 +12,7 @@ import { type AppointmentStatus, appointmentLocation, viewAppointment } from './
 import { type Answer, type CommandPlan, type CommandResult, runCommand } from './command.js';
 import { type CommandContext, errorAnswer, slotConflict } from './context.js';
 import { getAppointment } from './find.js';
+import { recordChange } from './record.js';
 import { assertSlotAllowed, bookableProfessional, bookableService } from './rules.js';
 
 export interface AppointmentChange {
@@ -150,13 +144,10 @@ export async function changeAppointment(
       lastCommandId: commandId,
       updatedAt: now,
     };
+    const view = viewAppointment(Object.keys(changes).length ? updated : current, zone);
     const answer = change.emptyAnswer
       ? { status: 204, body: '', location: null }
-      : {
-          status: 200,
-          body: JSON.stringify(viewAppointment(Object.keys(changes).length ? updated : current, zone)),
-          location: appointmentLocation(id),
-        };
+      : { status: 200, body: JSON.stringify(view), location: appointmentLocation(id) };
     // Nothing changes (a repeated cancel, the same notes): answer as done without writing.
     if (Object.keys(changes).length === 0) return decided(answer);
 
@@ -164,10 +155,7 @@ export async function changeAppointment(
     return {
       writes: (guard) => [
         updateAppointmentIf(tenant.id, id, current.version, commandId, now, updates, [guard, ...conditions]),
-        insertHistoryIf(
-          { tenantId: tenant.id, appointmentId: id, action, actor: ctx.actor, changes, occurredAt: now },
-          commandId,
-        ),
+        ...recordChange({ tenant, appointment: view, action, actor: ctx.actor, changes, now, commandId }),
       ],
       answers: [
         { when: writtenBy(id, commandId), answer },

@@ -3,18 +3,22 @@
 import { purgeKeysBefore } from '../db/idempotency.js';
 import { compile } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
+import { type DeliveryReport, deliverWebhooks } from '../webhooks/delivery.js';
 import { IDEMPOTENCY_RETENTION_MS } from './command.js';
 import { detectNoShows } from './no-show.js';
 
 export interface ScheduledReport {
   noShows: number;
   idempotencyKeysPurged: number;
+  webhooks: DeliveryReport;
 }
 
 /** Runs every timed job once, at `now`. */
-export async function runScheduledJobs(deps: Pick<AppDeps, 'store'>, now: number): Promise<ScheduledReport> {
-  const noShows = await detectNoShows(deps.store, now);
+export async function runScheduledJobs(deps: AppDeps, now: number): Promise<ScheduledReport> {
+  const noShows = await detectNoShows(deps, now);
   // Rows past retention are already ignored by lookups; purging only keeps the table small.
   const [purged] = await deps.store.atomic([compile(purgeKeysBefore(now - IDEMPOTENCY_RETENTION_MS))]);
-  return { noShows, idempotencyKeysPurged: purged?.changes ?? 0 };
+  // After the no-shows, so their events go out in this run.
+  const webhooks = await deliverWebhooks(deps, now);
+  return { noShows, idempotencyKeysPurged: purged?.changes ?? 0, webhooks };
 }

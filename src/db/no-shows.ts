@@ -1,25 +1,24 @@
-// The no-show sweep as one atomic unit: blocking appointments whose end plus the clinic's grace
-// period has passed become no_show, with a history entry each. Both statements select the same
-// rows (same condition, order and limit, inside one unit), so history and status always agree.
-import { type SQL, sql } from 'drizzle-orm';
+// Finding appointments due to become no_show: still blocking when their end plus the clinic's grace
+// period (config.noShowGraceMinutes, default 30) has passed.
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { type AppointmentRow, BLOCKING_STATUSES } from './appointments.js';
+import { appointments, tenants } from './schema.js';
+import type { Db } from './store.js';
 
-const due = (from: 'confirmed' | 'rescheduled', now: number, limit: number): SQL => sql`
-  SELECT a.id FROM appointments a JOIN tenants t ON t.id = a.tenant_id
-  WHERE a.status = ${from} AND a.ends_at <= ${now}
-    AND a.ends_at + coalesce(json_extract(t.config, '$.noShowGraceMinutes'), 30) * 60000 <= ${now}
-  ORDER BY a.ends_at, a.id LIMIT ${limit}`;
-
-/** History entries first (they read the old status), then the status change. */
-export const markNoShows = (
-  from: 'confirmed' | 'rescheduled',
-  now: number,
-  commandId: string,
-  limit: number,
-): SQL[] => [
-  sql`INSERT INTO appointment_history (id, tenant_id, appointment_id, action, actor, changes, occurred_at)
-    SELECT lower(hex(randomblob(16))), tenant_id, id, 'no_show', 'system:no_show',
-      json_object('status', json_object('from', status, 'to', 'no_show')), ${now}
-    FROM appointments WHERE id IN (${due(from, now, limit)})`,
-  sql`UPDATE appointments SET status = 'no_show', version = version + 1, last_command_id = ${commandId}, updated_at = ${now}
-    WHERE id IN (${due(from, now, limit)})`,
-];
+export async function dueForNoShow(db: Db, now: number, limit: number): Promise<AppointmentRow[]> {
+  const rows = await db
+    .select({ appointment: appointments })
+    .from(appointments)
+    .innerJoin(tenants, eq(tenants.id, appointments.tenantId))
+    .where(
+      and(
+        inArray(appointments.status, [...BLOCKING_STATUSES]),
+        // ends_at <= now keeps the (status, ends_at) index in play; the grace is per clinic.
+        lte(appointments.endsAt, now),
+        sql`${appointments.endsAt} + coalesce(json_extract(${tenants.config}, '$.noShowGraceMinutes'), 30) * 60000 <= ${now}`,
+      ),
+    )
+    .orderBy(asc(appointments.endsAt), asc(appointments.id))
+    .limit(limit);
+  return rows.map((r) => r.appointment);
+}

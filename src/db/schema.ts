@@ -262,3 +262,50 @@ export const callEvents = sqliteTable(
   },
   (t) => [index('call_events_call').on(t.tenantId, t.callId, t.occurredAt)],
 );
+
+/** Where a clinic wants to hear about changes (its PMS): signed outbound webhooks. */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    url: text('url').notNull(),
+    description: text('description'),
+    events: text('events').notNull().default('["*"]'), // JSON array of event types, or ["*"]
+    // Sealed: the secret must be recoverable to sign each delivery.
+    secretEncrypted: text('secret_encrypted').notNull(),
+    // After a rotation the old secret still signs (as a second v1) until this instant.
+    previousSecretEncrypted: text('previous_secret_encrypted'),
+    previousSecretExpiresAt: integer('previous_secret_expires_at'),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_tenant').on(t.tenantId)],
+);
+
+/** The outbox: one row per event and endpoint, written in the same unit as the change it reports. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    endpointId: text('endpoint_id').notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    payload: text('payload').notNull(),
+    status: text('status').notNull(), // pending | delivered | failed
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastStatusCode: integer('last_status_code'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
+    index('webhook_deliveries_endpoint').on(t.tenantId, t.endpointId, t.createdAt),
+  ],
+);

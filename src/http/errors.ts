@@ -22,6 +22,7 @@ const statusByCode = {
   exception_not_found: 404,
   integration_not_found: 404,
   call_not_found: 404,
+  webhook_not_found: 404,
   tenant_not_provisioned: 404,
   method_not_allowed: 405,
   slot_conflict: 409,

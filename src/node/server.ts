@@ -53,7 +53,16 @@ function startScheduler(deps: AppDeps, intervalMs: number) {
     running = true;
     try {
       const report = await runScheduledJobs(deps, deps.clock.now());
-      if (report.noShows || report.idempotencyKeysPurged) deps.logger.info('scheduled_jobs', { ...report });
+      const { webhooks } = report;
+      if (
+        report.noShows ||
+        report.idempotencyKeysPurged ||
+        webhooks.delivered ||
+        webhooks.retried ||
+        webhooks.failed
+      ) {
+        deps.logger.info('scheduled_jobs', { ...report });
+      }
     } catch (error) {
       deps.logger.error('scheduled_jobs_failed', {
         error: error instanceof Error ? error.message : String(error),

@@ -101,7 +101,7 @@ describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s
         'GET',
         route
           .path(theirs)
-          .replace(/\/(cancel|attend|no-show|reschedule|history)$/, '')
+          .replace(/\/(cancel|attend|no-show|reschedule|history|rotate-secret|deliveries)$/, '')
           .replace(/\/exceptions\/[^/]+$/, '/exceptions'),
         {
           key: theirs.clinic.key,

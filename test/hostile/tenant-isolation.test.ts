@@ -70,6 +70,10 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
     },
   });
   if (report.status >= 300) throw new Error(`fixture call: ${report.status} ${report.text}`);
+  const webhook = await post(c, '/v1/webhooks', {
+    url: 'https://pms.example.invalid/hooks',
+    description: `PMS ${marker}`,
+  });
   const calls = await app.request('GET', '/v1/calls', { key: c.key, query: { limit: 200 } });
   const callId = (calls.body.items as { id: string; integrationId?: string }[]).find(
     (call) => call.integrationId === undefined || call.integrationId === integration.id,
@@ -85,6 +89,7 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
       patients: appointment.patientPhoneHash,
       integrations: integration.id,
       calls: callId,
+      webhooks: webhook.id,
     },
   };
 }
@@ -97,6 +102,7 @@ const asResources = (e: Estate): Resources => ({
   exceptionId: e.ids.exceptions!,
   integrationId: e.ids.integrations!,
   callId: e.ids.calls!,
+  webhookId: e.ids.webhooks!,
 });
 
 /** The route-table entry for an operation, when there is one (it knows a body that succeeds). */

@@ -11,6 +11,7 @@ export interface Resources {
   exceptionId: string;
   integrationId: string;
   callId: string;
+  webhookId: string;
 }
 
 export interface RouteCase {
@@ -41,10 +42,15 @@ export async function createResources(app: TestApp): Promise<Resources> {
     },
   });
   const calls = await app.request('GET', '/v1/calls', { key: s.clinic.key });
+  const webhook = await app.request('POST', '/v1/webhooks', {
+    key: s.clinic.key,
+    body: { url: 'https://pms.example.invalid/hooks' },
+  });
   return {
     clinic: s.clinic,
     integrationId: integration.body.id,
     callId: calls.body.items[0].id,
+    webhookId: webhook.body.id,
     professionalId: s.professional.id,
     serviceId: s.service.id,
     appointmentId: appointment.body.id,
@@ -243,6 +249,35 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/v1/voice/tools?format=vapi', scope: 'calls:read', owned: false },
   { method: 'GET', path: () => '/v1/calls', scope: 'calls:read', owned: false },
   { method: 'GET', path: (r) => `/v1/calls/${r.callId}`, scope: 'calls:read', owned: true },
+  {
+    method: 'POST',
+    path: () => '/v1/webhooks',
+    scope: 'webhooks:write',
+    body: () => ({ url: 'https://pms.example.invalid/other' }),
+    owned: false,
+  },
+  { method: 'GET', path: () => '/v1/webhooks', scope: 'webhooks:write', owned: false },
+  { method: 'GET', path: (r) => `/v1/webhooks/${r.webhookId}`, scope: 'webhooks:write', owned: true },
+  {
+    method: 'PATCH',
+    path: (r) => `/v1/webhooks/${r.webhookId}`,
+    scope: 'webhooks:write',
+    body: () => ({ description: 'x' }),
+    owned: true,
+  },
+  { method: 'DELETE', path: (r) => `/v1/webhooks/${r.webhookId}`, scope: 'webhooks:write', owned: true },
+  {
+    method: 'POST',
+    path: (r) => `/v1/webhooks/${r.webhookId}/rotate-secret`,
+    scope: 'webhooks:write',
+    owned: true,
+  },
+  {
+    method: 'GET',
+    path: (r) => `/v1/webhooks/${r.webhookId}/deliveries`,
+    scope: 'webhooks:write',
+    owned: true,
+  },
 ];
 
 export const describeRoute = (route: RouteCase) =>
@@ -254,4 +289,5 @@ export const describeRoute = (route: RouteCase) =>
     exceptionId: ':exceptionId',
     integrationId: ':id',
     callId: ':id',
+    webhookId: ':id',
   })}`;

@@ -58,6 +58,10 @@ export interface TestApp {
   /** Runs SQL that changes the database directly (to inject failures, age rows). */
   exec(statement: string): Promise<void>;
   /** Runs the timed jobs once at the service's "now", as the Node timer or the Workers cron does. */
-  runScheduledJobs(): Promise<{ noShows: number; idempotencyKeysPurged: number }>;
+  runScheduledJobs(): Promise<{
+    noShows: number;
+    idempotencyKeysPurged: number;
+    webhooks: { delivered: number; retried: number; failed: number };
+  }>;
   close(): Promise<void>;
 }

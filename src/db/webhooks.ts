@@ -1,0 +1,95 @@
+// Queries for webhook endpoints and the outbox of deliveries.
+import { and, asc, desc, eq, lte, type SQL, sql } from 'drizzle-orm';
+import { webhookDeliveries, webhookEndpoints } from './schema.js';
+import type { Db } from './store.js';
+
+export type EndpointRow = typeof webhookEndpoints.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+
+export async function insertEndpoint(db: Db, row: EndpointRow) {
+  await db.insert(webhookEndpoints).values(row);
+}
+
+export async function findEndpoint(db: Db, tenantId: string, id: string): Promise<EndpointRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, id)))
+    .limit(1);
+  return row;
+}
+
+export async function listEndpoints(db: Db, tenantId: string) {
+  return db
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.active, true)))
+    .orderBy(asc(webhookEndpoints.createdAt));
+}
+
+export async function updateEndpoint(db: Db, tenantId: string, id: string, patch: Partial<EndpointRow>) {
+  const [row] = await db
+    .update(webhookEndpoints)
+    .set(patch)
+    .where(and(eq(webhookEndpoints.tenantId, tenantId), eq(webhookEndpoints.id, id)))
+    .returning();
+  return row;
+}
+
+/**
+ * Queues an event for every active endpoint of the clinic that wants it, only if `condition` holds
+ * (the change it reports was written): part of the same atomic unit as the change.
+ */
+export const enqueueEventIf = (
+  event: { id: string; type: string; tenantId: string; payload: string; now: number },
+  condition: SQL,
+): SQL => sql`
+  INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
+  SELECT lower(hex(randomblob(16))), e.tenant_id, e.id, ${event.id}, ${event.type}, ${event.payload}, 'pending', 0, ${event.now}, ${event.now}
+  FROM webhook_endpoints e
+  WHERE e.tenant_id = ${event.tenantId} AND e.active = 1
+    AND (EXISTS (SELECT 1 FROM json_each(e.events) WHERE value IN ('*', ${event.type})))
+    AND ${condition}`;
+
+export async function dueDeliveries(db: Db, now: number, limit: number): Promise<DeliveryRow[]> {
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
+    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.createdAt))
+    .limit(limit);
+}
+
+/** Takes a delivery for `leaseMs` so a second runner leaves it alone; false if someone else has it. */
+export async function leaseDelivery(
+  db: Db,
+  row: DeliveryRow,
+  now: number,
+  leaseMs: number,
+): Promise<boolean> {
+  const leased = await db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: now + leaseMs })
+    .where(
+      and(
+        eq(webhookDeliveries.id, row.id),
+        eq(webhookDeliveries.status, 'pending'),
+        eq(webhookDeliveries.nextAttemptAt, row.nextAttemptAt),
+      ),
+    )
+    .returning({ id: webhookDeliveries.id });
+  return leased.length > 0;
+}
+
+export async function recordAttempt(db: Db, id: string, patch: Partial<DeliveryRow>) {
+  await db.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id));
+}
+
+export async function listDeliveries(db: Db, tenantId: string, endpointId: string, limit: number) {
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.tenantId, tenantId), eq(webhookDeliveries.endpointId, endpointId)))
+    .orderBy(desc(webhookDeliveries.createdAt), desc(sql`rowid`))
+    .limit(limit);
+}

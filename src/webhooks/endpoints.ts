@@ -1,0 +1,110 @@
+// A clinic's webhook endpoints: where its PMS wants appointment events, each with its own secret.
+import type { Tenant } from '../accounts/tenants.js';
+import {
+  type EndpointRow,
+  findEndpoint,
+  insertEndpoint,
+  listEndpoints,
+  updateEndpoint,
+} from '../db/webhooks.js';
+import type { AppDeps } from '../deps.js';
+import { HOUR } from '../domain/time.js';
+import { AppError, fieldInvalid } from '../http/errors.js';
+import { randomBytes, toBase64Url } from '../security/encoding.js';
+
+/** After a rotation the old secret keeps signing (as a second v1) this long, so receivers can switch. */
+export const ROTATION_OVERLAP_MS = 24 * HOUR;
+
+const secretContext = (row: Pick<EndpointRow, 'tenantId' | 'id'>, which: 'current' | 'previous') =>
+  `webhook:${row.tenantId}:${row.id}:${which}`;
+
+const newSecret = () => `whsec_${toBase64Url(randomBytes(32))}`;
+
+/** https only; plain http only to this machine (local development and tests). */
+export function checkUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw fieldInvalid('url', 'Not a URL');
+  }
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+    throw fieldInvalid('url', 'Use an https:// URL');
+  if (url.username || url.password)
+    throw fieldInvalid('url', 'No credentials in the URL; verify our signature instead');
+  return url.toString();
+}
+
+export async function createEndpoint(
+  deps: AppDeps,
+  tenant: Tenant,
+  input: { url: string; events?: string[]; description?: string | null },
+): Promise<{ endpoint: EndpointRow; secret: string }> {
+  const now = deps.clock.now();
+  const id = crypto.randomUUID();
+  const secret = newSecret();
+  const endpoint: EndpointRow = {
+    id,
+    tenantId: tenant.id,
+    url: checkUrl(input.url),
+    description: input.description ?? null,
+    events: JSON.stringify(input.events?.length ? [...new Set(input.events)] : ['*']),
+    secretEncrypted: await deps.vault.encrypt(secret, secretContext({ tenantId: tenant.id, id }, 'current')),
+    previousSecretEncrypted: null,
+    previousSecretExpiresAt: null,
+    active: true,
+    createdAt: now,
+    updatedAt: now,
+  };
+  await insertEndpoint(deps.store.db, endpoint);
+  return { endpoint, secret };
+}
+
+export async function getEndpoint(deps: AppDeps, tenant: Tenant, id: string): Promise<EndpointRow> {
+  const row = await findEndpoint(deps.store.db, tenant.id, id);
+  if (!row?.active) throw new AppError('webhook_not_found', `Webhook endpoint ${id} not found`);
+  return row;
+}
+
+export const listTenantEndpoints = (deps: AppDeps, tenant: Tenant) => listEndpoints(deps.store.db, tenant.id);
+
+export async function changeEndpoint(
+  deps: AppDeps,
+  tenant: Tenant,
+  id: string,
+  patch: { url?: string; events?: string[]; description?: string | null; active?: boolean },
+): Promise<EndpointRow> {
+  await getEndpoint(deps, tenant, id);
+  const update: Partial<EndpointRow> = { updatedAt: deps.clock.now() };
+  if (patch.url !== undefined) update.url = checkUrl(patch.url);
+  if (patch.events !== undefined)
+    update.events = JSON.stringify(patch.events.length ? [...new Set(patch.events)] : ['*']);
+  if (patch.description !== undefined) update.description = patch.description;
+  if (patch.active !== undefined) update.active = patch.active;
+  return (await updateEndpoint(deps.store.db, tenant.id, id, update))!;
+}
+
+/** A new secret; the old one keeps signing for ROTATION_OVERLAP_MS. */
+export async function rotateSecret(deps: AppDeps, tenant: Tenant, id: string) {
+  const row = await getEndpoint(deps, tenant, id);
+  const now = deps.clock.now();
+  const secret = newSecret();
+  const old = await deps.vault.decrypt(row.secretEncrypted, secretContext(row, 'current'));
+  const updated = await updateEndpoint(deps.store.db, tenant.id, id, {
+    secretEncrypted: await deps.vault.encrypt(secret, secretContext(row, 'current')),
+    previousSecretEncrypted: await deps.vault.encrypt(old, secretContext(row, 'previous')),
+    previousSecretExpiresAt: now + ROTATION_OVERLAP_MS,
+    updatedAt: now,
+  });
+  return { endpoint: updated!, secret };
+}
+
+/** The secrets that sign a delivery now: the current one, and the previous one during a rotation. */
+export async function signingSecrets(deps: AppDeps, row: EndpointRow, now: number): Promise<string[]> {
+  const secrets = [await deps.vault.decrypt(row.secretEncrypted, secretContext(row, 'current'))];
+  if (row.previousSecretEncrypted && (row.previousSecretExpiresAt ?? 0) > now) {
+    secrets.push(await deps.vault.decrypt(row.previousSecretEncrypted, secretContext(row, 'previous')));
+  }
+  return secrets;
+}
