@@ -97,13 +97,13 @@ const compare = (f: Figures, base: Figures) => ({
   p99: round(f.p99Ms / Math.max(base.p99Ms, 0.01)),
 });
 
-async function runBaseline(dir: string): Promise<Figures> {
-  log('baseline: bare Hono + @hono/node-server + better-sqlite3, one insert per POST');
+async function runBaseline(dir: string, label: string): Promise<Figures> {
+  log(`baseline (${label}): bare Hono + @hono/node-server + better-sqlite3, one insert per POST`);
   const process_ = await startServiceProcess({
     entry: 'bench/baseline-server.ts',
-    databasePath: join(dir, 'baseline.db'),
+    databasePath: join(dir, `baseline-${label}.db`),
     logFile: join(dir, 'baseline.log'),
-    env: { DATABASE_PATH: join(dir, 'baseline.db') },
+    env: { DATABASE_PATH: join(dir, `baseline-${label}.db`) },
   });
   try {
     let n = 0;
@@ -122,7 +122,7 @@ async function runBaseline(dir: string): Promise<Figures> {
   }
 }
 
-async function runSize(dir: string, appointments: number, baseline: Figures): Promise<ScenarioResult[]> {
+async function runSize(dir: string, appointments: number): Promise<ScenarioResult[]> {
   const databasePath = join(dir, `agendai-${appointments}.db`);
   const secrets = secretsEnv();
   log(`seeding ${appointments.toLocaleString('en')} appointments…`);
@@ -161,7 +161,7 @@ async function runSize(dir: string, appointments: number, baseline: Figures): Pr
       log(`  ${scenario.name}…`);
       try {
         const figures = await measure(service.url, await scenario.prepare(ctx));
-        results.push({ name: scenario.name, ...figures, vsBaseline: compare(figures, baseline) });
+        results.push({ name: scenario.name, ...figures });
       } catch (error) {
         // One broken scenario should not cost the figures of the others.
         const message = error instanceof Error ? error.message : String(error);
@@ -189,7 +189,7 @@ function table(header: string[], rows: (string | number)[][]) {
 function printSize(appointments: number, baseline: Figures, results: ScenarioResult[]) {
   const rows: (string | number)[][] = [
     [
-      'baseline: bare insert',
+      'baseline: bare insert (mean)',
       baseline.requestsPerSecond,
       baseline.p50Ms,
       baseline.p99Ms,
@@ -245,17 +245,37 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'agendai-bench-'));
   const started = Date.now();
   try {
-    const baseline = await runBaseline(dir);
-    log(`  ${baseline.requestsPerSecond} req/s`);
+    // The baseline runs first and last; the scenarios are compared with the mean of both, and the
+    // drift between the two tells how steady the machine was (other work shares these cores).
+    const before = await runBaseline(dir, 'first');
+    log(`  ${before.requestsPerSecond} req/s`);
     const bySize: Record<string, ScenarioResult[]> = {};
     for (const size of sizes) {
-      bySize[size] = await runSize(dir, size, baseline);
+      bySize[size] = await runSize(dir, size);
       // Each size gets its own database; drop the previous one to spare the disk.
       for (const suffix of ['', '-wal', '-shm'])
         rmSync(join(dir, `agendai-${size}.db${suffix}`), { force: true });
     }
 
+    const after = await runBaseline(dir, 'last');
+    log(`  ${after.requestsPerSecond} req/s`);
+    const mean = (a: number, b: number) => round((a + b) / 2, 1);
+    const baseline: Figures = {
+      requestsPerSecond: mean(before.requestsPerSecond, after.requestsPerSecond),
+      p50Ms: mean(before.p50Ms, after.p50Ms),
+      p99Ms: mean(before.p99Ms, after.p99Ms),
+      requests: before.requests + after.requests,
+      unexpected: before.unexpected + after.unexpected,
+      statuses: {},
+    };
+    const drift = round(after.requestsPerSecond / before.requestsPerSecond);
+    for (const results of Object.values(bySize))
+      for (const r of results)
+        if (r.requestsPerSecond !== undefined) r.vsBaseline = compare(r as Figures, baseline);
     for (const size of sizes) printSize(size, baseline, bySize[size]!);
+    console.log(
+      `baseline first ${before.requestsPerSecond} req/s, last ${after.requestsPerSecond} req/s (drift ×${drift.toFixed(2)}; ratios use the mean)`,
+    );
     const create = bySize[sizes[0]!]!.find((r) => r.name === 'create appointment');
     if (create?.vsBaseline) {
       console.log(
@@ -284,7 +304,7 @@ async function main() {
       commit: gitCommit(),
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
       settings: { connections, durationSeconds: duration, warmupSeconds: warmup, sizes },
-      baseline,
+      baseline: { mean: baseline, first: before, last: after, drift },
       sizes: Object.fromEntries(sizes.map((size) => [size, bySize[size]])),
       ...(scaling ? { scaling } : {}),
       totalSeconds: Math.round((Date.now() - started) / 1000),
