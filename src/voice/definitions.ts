@@ -76,6 +76,7 @@ export function toolDefinitions(format: ToolFormat, urls: ToolUrls): unknown[] {
               properties: {
                 ...schema.properties,
                 caller_id: { type: 'string', dynamic_variable: 'system__caller_id' },
+                called_number: { type: 'string', dynamic_variable: 'system__called_number' },
                 conversation_id: { type: 'string', dynamic_variable: 'system__conversation_id' },
               },
               required: schema.required ?? [],

@@ -80,7 +80,7 @@ export const elevenlabs: PlatformAdapter = {
     return Response.json({});
   },
 
-  /** A server tool: the body is the tool's arguments plus caller_id / conversation_id. */
+  /** A server tool: the body is the tool's arguments plus caller_id / called_number / conversation_id. */
   async tools({ deps, integration, raw, headers, toolName }) {
     const { toolSecret } = await credentialsOf<'elevenlabs'>(deps, integration);
     const presented =
@@ -90,12 +90,14 @@ export const elevenlabs: PlatformAdapter = {
     const body = parseJson(raw);
     const {
       caller_id: callerId,
+      called_number: calledNumber,
       conversation_id: conversationId,
       ...args
     } = (body && typeof body === 'object' && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
     const session = await openSession(deps, integration, {
       externalCallId: text(conversationId) ?? 'unknown',
       callerRaw: text(callerId),
+      calledRaw: text(calledNumber),
     });
     const name = toolName;
     // ElevenLabs sends no tool-call id and may re-send a request that timed out: see derived-id.ts.
