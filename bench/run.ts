@@ -140,6 +140,15 @@ async function runSize(dir: string, appointments: number): Promise<ScenarioResul
     env: { ...secrets, ...NO_RATE_LIMITS },
   });
   const results: ScenarioResult[] = [];
+  const logFile = join(dir, `agendai-${appointments}.log`);
+  let exitedEarly = false;
+  void service.exited.then(({ code, signal }) => {
+    if (stopping) return;
+    exitedEarly = true;
+    const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n');
+    log(`  THE SERVICE EXITED (code ${code}, signal ${signal}); log tail:\n${tail}`);
+  });
+  let stopping = false;
   try {
     const answer = await fetch(`${service.url}/openapi.json`);
     const doc = (await answer.json().catch(() => ({}))) as OpenApiDocument;
@@ -159,6 +168,10 @@ async function runSize(dir: string, appointments: number): Promise<ScenarioResul
         continue;
       }
       log(`  ${scenario.name}…`);
+      if (exitedEarly) {
+        results.push({ name: scenario.name, unavailable: 'failed: the service had exited' });
+        continue;
+      }
       try {
         const figures = await measure(service.url, await scenario.prepare(ctx));
         results.push({ name: scenario.name, ...figures });
@@ -170,6 +183,7 @@ async function runSize(dir: string, appointments: number): Promise<ScenarioResul
       }
     }
   } finally {
+    stopping = true;
     await service.stop();
   }
   const unhandled = readFileSync(join(dir, `agendai-${appointments}.log`), 'utf8')
