@@ -54,5 +54,17 @@ export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 
 export const defaultTenantConfig = (timezone: string): TenantConfig => tenantConfigSchema.parse({ timezone });
 
+// Every request reads its clinic's settings; parsing (and validating the time zone) each time cost
+// ~50 µs. Settings change rarely, so the parsed value is kept per stored JSON text, frozen.
+const parsed = new Map<string, Readonly<TenantConfig>>();
+
 /** Stored JSON → settings; fields added in later releases take their defaults. */
-export const readTenantConfig = (json: string): TenantConfig => tenantConfigSchema.parse(JSON.parse(json));
+export function readTenantConfig(json: string): Readonly<TenantConfig> {
+  let config = parsed.get(json);
+  if (!config) {
+    config = Object.freeze(tenantConfigSchema.parse(JSON.parse(json)));
+    if (parsed.size >= 1000) parsed.clear();
+    parsed.set(json, config);
+  }
+  return config;
+}

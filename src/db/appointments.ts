@@ -1,7 +1,7 @@
 // Appointment queries, and the guarded statements the booking core's atomic units are built from.
 import { and, asc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import { appointmentHistory, appointments } from './schema.js';
-import type { Db } from './store.js';
+import { type Db, preparedOnce } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 

@@ -1,7 +1,7 @@
 // Queries for what a clinic offers: its professionals and its services.
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import { appointments, type professionals, type services } from './schema.js';
-import type { Db } from './store.js';
+import { appointments, professionals, services } from './schema.js';
+import { type Db, preparedOnce } from './store.js';
 
 export type ProfessionalRow = typeof professionals.$inferSelect;
 export type ServiceRow = typeof services.$inferSelect;
@@ -29,17 +29,28 @@ export async function listCatalog<T extends Catalog>(
     .orderBy(asc(table.name), asc(table.id)) as Promise<T['$inferSelect'][]>;
 }
 
+// Booking looks up its professional and service on every request: prepared once per table.
+const byId = new Map(
+  [professionals, services].map((table) => [
+    table as Catalog,
+    preparedOnce((db) =>
+      db
+        .select()
+        .from(table as Catalog)
+        .where(live(table, sql.placeholder('tenantId') as never, sql.placeholder('id') as never))
+        .limit(1)
+        .prepare(),
+    ),
+  ]),
+);
+
 export async function findCatalogItem<T extends Catalog>(
   db: Db,
   table: T,
   tenantId: string,
   id: string,
 ): Promise<T['$inferSelect'] | undefined> {
-  const [row] = await db
-    .select()
-    .from(table as Catalog)
-    .where(live(table, tenantId, id))
-    .limit(1);
+  const [row] = await byId.get(table)!(db).all({ tenantId, id });
   return row as T['$inferSelect'] | undefined;
 }
 

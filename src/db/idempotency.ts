@@ -3,7 +3,7 @@
 // unit: no "in progress" state is ever visible and nothing is left stuck after a crash.
 import { and, eq, gte, type SQL, sql } from 'drizzle-orm';
 import { idempotencyKeys } from './schema.js';
-import type { Db } from './store.js';
+import { type Db, preparedOnce } from './store.js';
 
 export type IdempotencyRow = typeof idempotencyKeys.$inferSelect;
 
@@ -13,18 +13,23 @@ export interface KeyRef {
 }
 
 /** The stored answer for a key, if it is younger than `cutoff`. */
-export async function findFreshKey(db: Db, ref: KeyRef, cutoff: number): Promise<IdempotencyRow | undefined> {
-  const [row] = await db
+const freshKey = preparedOnce((db) =>
+  db
     .select()
     .from(idempotencyKeys)
     .where(
       and(
-        eq(idempotencyKeys.tenantId, ref.tenantId),
-        eq(idempotencyKeys.key, ref.key),
-        gte(idempotencyKeys.createdAt, cutoff),
+        eq(idempotencyKeys.tenantId, sql.placeholder('tenantId')),
+        eq(idempotencyKeys.key, sql.placeholder('key')),
+        gte(idempotencyKeys.createdAt, sql.placeholder('cutoff')),
       ),
     )
-    .limit(1);
+    .limit(1)
+    .prepare(),
+);
+
+export async function findFreshKey(db: Db, ref: KeyRef, cutoff: number): Promise<IdempotencyRow | undefined> {
+  const [row] = await freshKey(db).all({ tenantId: ref.tenantId, key: ref.key, cutoff });
   return row;
 }
 

@@ -1,7 +1,7 @@
 // Queries for clinics (tenants) and their API keys.
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { apiKeys, tenants } from './schema.js';
-import type { Db } from './store.js';
+import { type Db, preparedOnce } from './store.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -37,16 +37,22 @@ export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
   await db.insert(apiKeys).values(row);
 }
 
+const keyWithTenant = preparedOnce((db) =>
+  db
+    .select({ key: apiKeys, tenant: tenants })
+    .from(apiKeys)
+    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .where(eq(apiKeys.keyHash, sql.placeholder('hash')))
+    .limit(1)
+    .prepare(),
+);
+
+/** Every authenticated request runs this: prepared once. */
 export async function findApiKeyWithTenant(
   db: Db,
   keyHash: string,
 ): Promise<{ key: ApiKeyRow; tenant: TenantRow } | undefined> {
-  const [row] = await db
-    .select({ key: apiKeys, tenant: tenants })
-    .from(apiKeys)
-    .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-    .where(eq(apiKeys.keyHash, keyHash))
-    .limit(1);
+  const [row] = await keyWithTenant(db).all({ hash: keyHash });
   return row;
 }
 

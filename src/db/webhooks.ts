@@ -1,7 +1,7 @@
 // Queries for webhook endpoints and the outbox of deliveries.
 import { and, asc, desc, eq, lte, type SQL, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookEndpoints } from './schema.js';
-import type { Db } from './store.js';
+import { type Db, preparedOnce } from './store.js';
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -51,13 +51,24 @@ export const enqueueEventIf = (
     AND (EXISTS (SELECT 1 FROM json_each(e.events) WHERE value IN ('*', ${event.type})))
     AND ${condition}`;
 
-export async function dueDeliveries(db: Db, now: number, limit: number): Promise<DeliveryRow[]> {
-  return db
+// Runs after every write (the delivery kick): prepared once.
+const due = preparedOnce((db) =>
+  db
     .select()
     .from(webhookDeliveries)
-    .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)))
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, sql.placeholder('now')),
+      ),
+    )
     .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.createdAt))
-    .limit(limit);
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+);
+
+export async function dueDeliveries(db: Db, now: number, limit: number): Promise<DeliveryRow[]> {
+  return due(db).all({ now, limit });
 }
 
 /** Takes a delivery for `leaseMs` so a second runner leaves it alone; false if someone else has it. */

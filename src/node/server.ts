@@ -9,9 +9,13 @@ import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
-import { createPhoneVault } from '../security/phone-vault.js';
+import { installSha256 } from '../security/encoding.js';
 import { answerClientError } from './client-errors.js';
+import { createNodePhoneVault, nodeSha256Hex } from './crypto.js';
 import { nodeRealtimeSideband } from './realtime-sideband.js';
+
+// Node's synchronous SHA-256: same digests as Web Crypto, without a threadpool hop per request.
+installSha256(nodeSha256Hex);
 
 export interface NodeServiceOptions {
   databasePath: string;
@@ -34,7 +38,7 @@ export interface NodeService {
 export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDeps & { store: SqliteStore }> {
   return {
     store: openSqliteStore(options.databasePath),
-    vault: await createPhoneVault(vaultKeys(options.secrets)),
+    vault: createNodePhoneVault(vaultKeys(options.secrets)),
     clock: options.clock ?? systemClock,
     logger: options.logger,
     rateLimiter: memoryRateLimiter(),

@@ -1,0 +1,47 @@
+// node:crypto versions of the Web Crypto work the hot paths do (API key digest, phone HMAC and
+// AES-GCM), byte for byte the same output: synchronous, so no threadpool hop per request. The
+// runtime-neutral implementations stay the reference; test/node/crypto-parity.test.ts compares them.
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { fromBase64, toBase64Url } from '../security/encoding.js';
+import type { PhoneVault, PhoneVaultKeys } from '../security/phone-vault.js';
+
+export const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+export function createNodePhoneVault(keys: PhoneVaultKeys): PhoneVault {
+  if (keys.hashKeys.length === 0 || keys.encryptionKeys.length === 0) {
+    throw new Error('PhoneVault needs at least one hash key and one encryption key');
+  }
+  const hmacKeys = keys.hashKeys.map((k) => ({ version: k.version, key: Buffer.from(fromBase64(k.secret)) }));
+  const aesKeys = keys.encryptionKeys.map((k) => ({
+    version: k.version,
+    key: Buffer.from(fromBase64(k.secret)),
+  }));
+  const hashWith = (k: (typeof hmacKeys)[number], e164: string) =>
+    `v${k.version}:${createHmac('sha256', k.key).update(e164, 'utf8').digest('hex')}`;
+  const current = aesKeys[0]!;
+  return {
+    hash: async (e164) => hashWith(hmacKeys[0]!, e164),
+    lookupHashes: async (e164) => hmacKeys.map((k) => hashWith(k, e164)),
+    async encrypt(e164, context) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', current.key, iv);
+      cipher.setAAD(Buffer.from(context, 'utf8'));
+      // Web Crypto's AES-GCM output is ciphertext followed by the 16-byte tag: the same here.
+      const sealed = Buffer.concat([cipher.update(e164, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+      return `v${current.version}.${toBase64Url(iv)}.${toBase64Url(sealed)}`;
+    },
+    async decrypt(sealed, context) {
+      const [version, iv, data] = sealed.split('.');
+      const entry = aesKeys.find((k) => `v${k.version}` === version);
+      if (!entry || !iv || !data) throw new Error('Unknown phone encryption key version');
+      const bytes = Buffer.from(fromBase64(data));
+      const decipher = createDecipheriv('aes-256-gcm', entry.key, Buffer.from(fromBase64(iv)));
+      decipher.setAAD(Buffer.from(context, 'utf8'));
+      decipher.setAuthTag(bytes.subarray(bytes.length - 16));
+      return Buffer.concat([
+        decipher.update(bytes.subarray(0, bytes.length - 16)),
+        decipher.final(),
+      ]).toString('utf8');
+    },
+  };
+}
