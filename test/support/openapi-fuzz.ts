@@ -195,7 +195,10 @@ export function plausible(
   const known = f.ids[resourceOf(name, path) ?? ''];
   if (known?.length && type !== 'array')
     return f.exact ? fc.constantFrom(...known) : fc.oneof(fc.constantFrom(...known), fc.uuid());
-  if (/phone/i.test(name) && type !== 'array') return fc.constantFrom(...f.phones);
+  // Patients' numbers go where a patient's number belongs; the clinic's own lines get clinic numbers,
+  // so a clinic phone shown back is never mistaken for a leaked patient number.
+  if (name === 'patientPhone') return fc.constantFrom(...f.phones);
+  if (/phone/i.test(name) && type !== 'array') return fc.constantFrom('+351213000000', '+351220000001');
   switch (type) {
     case 'string':
       if (schema.format === 'date-time' || /At$|^from$|^to$|Since$/.test(name))
