@@ -28,6 +28,8 @@ export interface AvailabilityQuery {
   from: number;
   to: number;
   limit: number;
+  /** Keep only starts this accepts (e.g. a part of the day), before the limit applies. */
+  accept?: (startsAt: number) => boolean;
 }
 
 export interface Slot {
@@ -67,36 +69,61 @@ export async function findAvailability(
   const ids = professionals.map((p) => p.id);
   const zone = tenant.config.timezone;
   const { earliest, latest } = bookingWindow(tenant, deps.clock.now());
-  // Look a day past `to` so a slot that starts before `to` may end after it.
-  const horizonEnd = q.to + DAY;
-  const [exceptions, busy] = await Promise.all([
-    exceptionsByProfessional(deps, tenant, ids, q.from, horizonEnd),
-    listBusy(deps.store.db, tenant.id, ids, q.from, horizonEnd),
-  ]);
-  const slots: (Slot & { rank: number })[] = [];
-  professionals.forEach((professional, rank) => {
-    const working = workingIntervals(
-      readWeekly(professional),
-      exceptions.get(professional.id) ?? [],
-      zone,
-      q.from,
-      horizonEnd,
-    );
-    const found = freeSlots({
-      working,
+  const durationMs = service.durationMinutes * MINUTE;
+  const grid = {
+    durationMs,
+    bufferMs: service.bufferMinutes * MINUTE,
+    stepMs: tenant.config.slotStepMinutes * MINUTE,
+  };
+  const first = Math.max(earliest, q.from);
+  const last = Math.min(latest, q.to - 1);
+  const page: Slot[] = [];
+  // Slots come out in time order, so the range is walked in windows that double (2, 4, 8... days),
+  // each reading only its own bookings and exceptions, and the walk stops once the page is full: a
+  // 31-day query for a busy clinic usually reads a day or two.
+  for (let windowStart = first, span = 2 * DAY; windowStart <= last; windowStart += span, span *= 2) {
+    const windowEnd = Math.min(last + 1, windowStart + span);
+    // A day either side: working intervals stay whole (the grid starts where the hours start, not
+    // at `from`), and a slot starting near the window's end may run past it.
+    const [readFrom, readTo] = [windowStart - DAY, windowEnd + DAY];
+    const [exceptions, busy] = await Promise.all([
+      exceptionsByProfessional(deps, tenant, ids, readFrom, readTo),
+      listBusy(deps.store.db, tenant.id, ids, readFrom, readTo),
+    ]);
+    const plans = professionals.map((professional) => ({
+      professional,
+      working: workingIntervals(
+        readWeekly(professional),
+        exceptions.get(professional.id) ?? [],
+        zone,
+        readFrom,
+        readTo,
+      ),
       busy: busy.filter((b) => b.professionalId === professional.id),
-      durationMs: service.durationMinutes * MINUTE,
-      bufferMs: service.bufferMinutes * MINUTE,
-      stepMs: tenant.config.slotStepMinutes * MINUTE,
-      earliest: Math.max(earliest, q.from),
-      latest: Math.min(latest, q.to - 1),
-    });
-    for (const s of found)
-      slots.push({ startsAt: s.start, endsAt: s.end, professionalId: professional.id, rank });
-  });
-  slots.sort((a, b) => a.startsAt - b.startsAt || a.rank - b.rank);
-  const page = slots.slice(0, q.limit).map(({ rank: _, ...slot }) => slot);
-  return { slots: page, nextFrom: slots.length > q.limit ? slots[q.limit]!.startsAt : null };
+    }));
+    for (let dayStart = windowStart; dayStart < windowEnd; dayStart += DAY) {
+      const day: (Slot & { rank: number })[] = [];
+      plans.forEach(({ professional, working, busy: mine }, rank) => {
+        const found = freeSlots({
+          ...grid,
+          working,
+          busy: mine,
+          earliest: dayStart,
+          latest: Math.min(windowEnd - 1, dayStart + DAY - 1),
+        });
+        for (const s of found) {
+          if (q.accept && !q.accept(s.start)) continue;
+          day.push({ startsAt: s.start, endsAt: s.end, professionalId: professional.id, rank });
+        }
+      });
+      day.sort((a, b) => a.startsAt - b.startsAt || a.rank - b.rank);
+      for (const { rank: _, ...slot } of day) {
+        if (page.length === q.limit) return { slots: page, nextFrom: slot.startsAt };
+        page.push(slot);
+      }
+    }
+  }
+  return { slots: page, nextFrom: null };
 }
 
 /**

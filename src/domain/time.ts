@@ -7,9 +7,42 @@ export const DAY = 24 * HOUR;
 
 export const isTimeZone = (zone: string) => IANAZone.isValidZone(zone);
 
-/** `2026-05-14T10:00:00+01:00`: the instant as the clinic's wall clock shows it. */
+// Offsets only change on quarter-hour boundaries (every IANA transition since the 1970s), so the
+// offset found for one instant holds for its whole quarter hour. Rendering thousands of slots was
+// dominated by luxon asking Intl for each offset; the cache makes it a map lookup.
+const QUARTER_HOUR = 15 * MINUTE;
+const offsetCache = new Map<string, Map<number, number>>();
+// Whether luxon writes "Z" rather than "+00:00" for this zone (it does for UTC itself).
+const writesZ = new Map<string, boolean>();
+
+/** The zone's UTC offset in minutes at an instant (cached per quarter hour). */
+export function offsetMinutes(ms: number, zone: string): number {
+  let byQuarter = offsetCache.get(zone);
+  if (!byQuarter) offsetCache.set(zone, (byQuarter = new Map()));
+  const quarter = Math.floor(ms / QUARTER_HOUR);
+  let offset = byQuarter.get(quarter);
+  if (offset === undefined) {
+    offset = IANAZone.create(zone).offset(quarter * QUARTER_HOUR);
+    if (byQuarter.size > 50_000) byQuarter.clear();
+    byQuarter.set(quarter, offset);
+  }
+  return offset;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** `2026-05-14T10:00:00+01:00`: the instant as the clinic's wall clock shows it (luxon's ISO format). */
 export function renderInstant(ms: number, zone: string): string {
-  return DateTime.fromMillis(ms, { zone }).toISO({ suppressMilliseconds: true })!;
+  const offset = offsetMinutes(ms, zone);
+  const local = new Date(ms + offset * MINUTE).toISOString();
+  const clock = ms % 1000 === 0 ? local.slice(0, 19) : local.slice(0, 23);
+  if (offset === 0) {
+    let z = writesZ.get(zone);
+    if (z === undefined) writesZ.set(zone, (z = DateTime.fromMillis(0, { zone }).zone.isUniversal));
+    if (z) return `${clock}Z`;
+  }
+  const abs = Math.abs(offset);
+  return `${clock}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 export const renderOptionalInstant = (ms: number | null, zone: string) =>
@@ -20,4 +53,20 @@ export function parseInstant(text: string): number | null {
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) return null;
   const parsed = DateTime.fromISO(text, { setZone: true });
   return parsed.isValid ? parsed.toMillis() : null;
+}
+
+/**
+ * The instant a wall-clock time names in a zone, `wall` being that time written as if it were UTC
+ * (Date.UTC(y, m, d, h, min)). luxon's two-pass correction: a time inside a spring-forward gap moves
+ * forward by the gap (01:30 → 02:30); a time the autumn change repeats takes its later occurrence.
+ */
+export function wallToInstant(wall: number, zone: string): number {
+  const guessed = offsetMinutes(wall, zone);
+  const first = wall - guessed * MINUTE;
+  const actual = offsetMinutes(first, zone);
+  if (actual === guessed) return first;
+  const second = wall - actual * MINUTE;
+  const check = offsetMinutes(second, zone);
+  if (check === actual) return second;
+  return wall - Math.min(actual, check) * MINUTE;
 }

@@ -1,8 +1,13 @@
 // Working hours: a weekly pattern plus dated exceptions, both in the clinic's wall-clock time, turned
 // into UTC intervals. Each local day is converted on its own, so a DST change moves nothing: 09:00
 // stays 09:00 on the clock, whatever the offset that day.
-import { DateTime } from 'luxon';
-import { DAY } from './time.js';
+import { DAY, MINUTE, offsetMinutes, wallToInstant } from './time.js';
+
+/** The local calendar date of an instant, as that date's midnight written as UTC. */
+function localMidnightWall(ms: number, zone: string): number {
+  const wall = ms + offsetMinutes(ms, zone) * MINUTE;
+  return wall - (((wall % DAY) + DAY) % DAY);
+}
 
 export const WEEKDAYS = [
   'monday',
@@ -74,12 +79,9 @@ export function subtractIntervals(intervals: Interval[], holes: Interval[]): Int
   return out;
 }
 
-/** The instant at `minute` after midnight of local `date` (1440 = the next midnight). */
-function localInstant(date: DateTime, minute: number): number {
-  const day = minute === 1440 ? date.plus({ days: 1 }) : date;
-  const m = minute === 1440 ? 0 : minute;
-  return day.set({ hour: Math.floor(m / 60), minute: m % 60, second: 0, millisecond: 0 }).toMillis();
-}
+/** The instant at `minute` after midnight of a local day (`dayWall`: that midnight written as UTC). */
+const localInstant = (dayWall: number, minute: number, zone: string) =>
+  wallToInstant(dayWall + minute * MINUTE, zone);
 
 const covers = (e: ScheduleException, isoDate: string) => e.startDate <= isoDate && isoDate <= e.endDate;
 
@@ -93,25 +95,26 @@ export function workingIntervals(
 ): Interval[] {
   const open: Interval[] = [];
   const closed: Interval[] = [];
-  // One local day before and after, so intervals crossing the range edges are seen whole.
-  let day = DateTime.fromMillis(from - DAY, { zone }).startOf('day');
-  const last = DateTime.fromMillis(to + DAY, { zone }).startOf('day');
-  while (day <= last) {
-    const iso = day.toISODate()!;
+  // Local days are walked as UTC calendar dates (no zone arithmetic per day), one day before and
+  // after the range so intervals crossing its edges are seen whole.
+  const startDay = localMidnightWall(from - DAY, zone);
+  const lastDay = localMidnightWall(to + DAY, zone);
+  for (let day = startDay; day <= lastDay; day += DAY) {
+    const iso = new Date(day).toISOString().slice(0, 10);
     const todays = exceptions.filter((e) => covers(e, iso));
     const wholeDayOff = todays.some((e) => e.kind !== 'extra_hours' && e.startMinute === null);
     if (!wholeDayOff) {
-      for (const i of weekly[WEEKDAYS[day.weekday - 1]!] ?? []) {
-        open.push({ start: localInstant(day, i.start), end: localInstant(day, i.end) });
+      // getUTCDay: 0 = Sunday; WEEKDAYS starts on Monday.
+      for (const i of weekly[WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7]!] ?? []) {
+        open.push({ start: localInstant(day, i.start, zone), end: localInstant(day, i.end, zone) });
       }
     }
     for (const e of todays) {
-      const start = localInstant(day, e.startMinute ?? 0);
-      const end = localInstant(day, e.endMinute ?? 1440);
+      const start = localInstant(day, e.startMinute ?? 0, zone);
+      const end = localInstant(day, e.endMinute ?? 1440, zone);
       if (e.kind === 'extra_hours') open.push({ start, end });
       else closed.push({ start, end });
     }
-    day = day.plus({ days: 1 });
   }
   return subtractIntervals(mergeIntervals(open), mergeIntervals(closed))
     .map((i) => ({ start: Math.max(i.start, from), end: Math.min(i.end, to) }))

@@ -78,7 +78,10 @@ const answerOf = (result: CommandResult) => ({
 
 const PARTS = { morning: [0, 12], afternoon: [12, 18], evening: [18, 24] } as const;
 
-/** Free slots for a service, one per start time (the first professional in name order takes it). */
+/**
+ * Free times for a service, one per start time (the first professional in name order takes it),
+ * earliest first, at most `limit` of them: the agent offers a handful, so the search stops early.
+ */
 async function freeTimes(
   s: VoiceSession,
   service: CatalogRow<'service'>,
@@ -86,27 +89,40 @@ async function freeTimes(
   from: number,
   to: number,
   partOfDay?: keyof typeof PARTS | null,
+  limit = 12,
 ): Promise<Slot[]> {
+  const zone = s.tenant.config.timezone;
   const now = s.deps.clock.now();
   const { earliest, latest } = bookingWindow(s.tenant, now);
   const start = Math.max(from, earliest);
   const end = Math.min(to, latest + 1, start + 31 * DAY);
   if (end <= start) return [];
-  const { slots } = await findAvailability(s.deps, s.tenant, {
-    serviceTypeId: service.id,
-    professionalId,
-    from: start,
-    to: end,
-    limit: 2000,
-  });
-  const seen = new Set<number>();
-  return slots.filter((slot) => {
-    if (seen.has(slot.startsAt)) return false;
-    seen.add(slot.startsAt);
-    if (!partOfDay) return true;
-    const hour = DateTime.fromMillis(slot.startsAt, { zone: s.tenant.config.timezone }).hour;
-    return hour >= PARTS[partOfDay][0] && hour < PARTS[partOfDay][1];
-  });
+  const accept = partOfDay
+    ? (ms: number) => {
+        const hour = DateTime.fromMillis(ms, { zone }).hour;
+        return hour >= PARTS[partOfDay][0] && hour < PARTS[partOfDay][1];
+      }
+    : undefined;
+  const times: Slot[] = [];
+  // Several professionals may share a time; ask for pages until enough distinct times are found.
+  for (let cursor = start; times.length < limit && cursor < end; ) {
+    const { slots, nextFrom } = await findAvailability(s.deps, s.tenant, {
+      serviceTypeId: service.id,
+      professionalId,
+      from: cursor,
+      to: end,
+      limit: 100,
+      accept,
+    });
+    for (const slot of slots) {
+      if (times.length === limit) break;
+      if (times.at(-1)?.startsAt !== slot.startsAt) times.push(slot);
+    }
+    if (nextFrom === null) break;
+    // A page can be all one start time (many professionals free at once): step past it.
+    cursor = nextFrom > cursor ? nextFrom : cursor + 1;
+  }
+  return times;
 }
 
 async function professionalNames(s: VoiceSession) {
@@ -138,7 +154,10 @@ async function offerAlternatives(
   professionalId: string | undefined,
   around: number,
 ) {
-  const slots = await freeTimes(s, service, professionalId, around - DAY, around + 14 * DAY);
+  // The nearest free times on either side of the wanted one: up to a day before, two weeks after.
+  const before = await freeTimes(s, service, professionalId, around - DAY, around, null, 1000);
+  const after = await freeTimes(s, service, professionalId, around, around + 14 * DAY, null, 3);
+  const slots = [...before.slice(-3), ...after];
   if (!slots.length) return say(s, 'noSlots')();
   const nearest = [...slots]
     .sort((a, b) => Math.abs(a.startsAt - around) - Math.abs(b.startsAt - around))

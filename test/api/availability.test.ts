@@ -182,6 +182,23 @@ describe('GET /v1/availability', () => {
     ]);
   });
 
+  it('keeps the grid on the working hours when `from` is not on it', async () => {
+    const s = await setupClinic(app);
+    await setHours(s.clinic, s.professional.id, WEEKDAYS);
+    await tuneClinic(s.clinic, { slotStepMinutes: 15 });
+    const got = await slots(s.clinic, {
+      serviceTypeId: s.service.id,
+      from: '2026-05-14T10:07:00+01:00',
+      to: '2026-05-14',
+      limit: 3,
+    });
+    expect(got.items.map((x) => x.startsAt)).toEqual([
+      '2026-05-14T10:15:00+01:00',
+      '2026-05-14T10:30:00+01:00',
+      '2026-05-14T10:45:00+01:00',
+    ]);
+  });
+
   it('422 for a range over 31 days, a reversed range or bad dates; 404 for an unknown service', async () => {
     const s = await setupClinic(app);
     for (const query of [
