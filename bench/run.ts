@@ -258,6 +258,7 @@ function scalingRows(small: ScenarioResult[], large: ScenarioResult[]) {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'agendai-bench-'));
   const started = Date.now();
+  const commit = gitCommit();
   try {
     // The baseline runs first and last; the scenarios are compared with the mean of both, and the
     // drift between the two tells how steady the machine was (other work shares these cores).
@@ -315,7 +316,7 @@ async function main() {
     const previous = existsSync(args.out) ? JSON.parse(readFileSync(args.out, 'utf8')) : {};
     const record = {
       measuredAt: new Date().toISOString(),
-      commit: gitCommit(),
+      commit,
       machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
       settings: { connections, durationSeconds: duration, warmupSeconds: warmup, sizes },
       baseline: { mean: baseline, first: before, last: after, drift },
@@ -330,9 +331,12 @@ async function main() {
   }
 }
 
+/** The commit measured, marked `+dirty` when the service's sources differ from it. */
 function gitCommit() {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT }).toString().trim();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT }).toString().trim();
+    const dirty = git('status', '--porcelain', '--', 'src', 'drizzle', 'package.json') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? '+dirty' : ''}`;
   } catch {
     return undefined;
   }
