@@ -57,3 +57,9 @@ export function preparedOnce<T>(build: (db: Db) => T): (db: Db) => T {
     return query;
   };
 }
+
+/** A drizzle write builder as a statement for `atomic` (so it joins the group commit on Node). */
+export function statementOf(query: { toSQL(): { sql: string; params: unknown[] } }): Statement {
+  const { sql, params } = query.toSQL();
+  return { sql, params: params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p)) };
+}

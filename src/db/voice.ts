@@ -1,7 +1,7 @@
 // Queries for voice integrations, the calls they report and each call's events.
 import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import { callEvents, calls, voiceIntegrations } from './schema.js';
-import type { Db } from './store.js';
+import { type Db, preparedOnce, type Store, statementOf } from './store.js';
 
 export type IntegrationRow = typeof voiceIntegrations.$inferSelect;
 export type CallRow = typeof calls.$inferSelect;
@@ -46,33 +46,56 @@ export async function updateIntegration(
   return row;
 }
 
-/** The call record for a platform call id, created on first sight (concurrent first sights make one). */
-export async function ensureCall(db: Db, row: CallRow): Promise<CallRow> {
-  await db.insert(calls).values(row).onConflictDoNothing();
-  const [found] = await db
+// Every tool call looks its call up: prepared once. The writes below go through `atomic`, so on
+// Node concurrent tool calls share one commit instead of an fsync each.
+const callByPlatformId = preparedOnce((db) =>
+  db
     .select()
     .from(calls)
-    .where(and(eq(calls.integrationId, row.integrationId), eq(calls.externalCallId, row.externalCallId)))
-    .limit(1);
-  return found!;
+    .where(
+      and(
+        eq(calls.integrationId, sql.placeholder('integrationId')),
+        eq(calls.externalCallId, sql.placeholder('externalCallId')),
+      ),
+    )
+    .limit(1)
+    .prepare(),
+);
+
+/** The call record for a platform call id, created on first sight (concurrent first sights make one). */
+export async function ensureCall(store: Store, row: CallRow): Promise<CallRow> {
+  const find = async () =>
+    (
+      await callByPlatformId(store.db).all({
+        integrationId: row.integrationId,
+        externalCallId: row.externalCallId,
+      })
+    )[0];
+  const known = await find();
+  if (known) return known;
+  await store.atomic([statementOf(store.db.insert(calls).values(row).onConflictDoNothing())]);
+  return (await find())!;
 }
 
-export async function updateCall(db: Db, id: string, patch: Partial<CallRow>) {
-  await db.update(calls).set(patch).where(eq(calls.id, id));
+export async function updateCall(store: Store, id: string, patch: Partial<CallRow>) {
+  await store.atomic([statementOf(store.db.update(calls).set(patch).where(eq(calls.id, id)))]);
 }
 
 /** Marks the call ended once; false when it was already ended (a repeated end-of-call report). */
-export async function closeCall(db: Db, id: string, patch: Partial<CallRow>): Promise<boolean> {
-  const closed = await db
-    .update(calls)
-    .set(patch)
-    .where(and(eq(calls.id, id), isNull(calls.endedAt)))
-    .returning({ id: calls.id });
-  return closed.length > 0;
+export async function closeCall(store: Store, id: string, patch: Partial<CallRow>): Promise<boolean> {
+  const [closed] = await store.atomic([
+    statementOf(
+      store.db
+        .update(calls)
+        .set(patch)
+        .where(and(eq(calls.id, id), isNull(calls.endedAt))),
+    ),
+  ]);
+  return (closed?.changes ?? 0) > 0;
 }
 
-export async function insertCallEvents(db: Db, rows: CallEventRow[]) {
-  if (rows.length) await db.insert(callEvents).values(rows);
+export async function insertCallEvents(store: Store, rows: CallEventRow[]) {
+  if (rows.length) await store.atomic([statementOf(store.db.insert(callEvents).values(rows))]);
 }
 
 export async function findCall(db: Db, tenantId: string, id: string): Promise<CallRow | undefined> {

@@ -44,7 +44,7 @@ export async function handleToolCall(
 ): Promise<ToolOutcome> {
   const outcome = await runTool(s, name, args, toolCallId);
   const now = s.deps.clock.now();
-  await insertCallEvents(s.deps.store.db, [
+  await insertCallEvents(s.deps.store, [
     {
       id: crypto.randomUUID(),
       tenantId: s.tenant.id,
@@ -65,7 +65,7 @@ export async function handleToolCall(
   ]);
   if (outcome.outcome && (RANK[outcome.outcome] ?? 0) > (RANK[s.call.outcome ?? ''] ?? 0)) {
     s.call = { ...s.call, outcome: outcome.outcome };
-    await updateCall(s.deps.store.db, s.call.id, { outcome: outcome.outcome, updatedAt: now });
+    await updateCall(s.deps.store, s.call.id, { outcome: outcome.outcome, updatedAt: now });
   }
   return outcome;
 }
@@ -104,14 +104,14 @@ export async function endCall(deps: AppDeps, call: CallRow, end: CallEnd): Promi
     updatedAt: now,
   };
   // A platform may repeat its end-of-call report: only the first one closes the call and stores the transcript.
-  const first = await closeCall(deps.store.db, call.id, patch);
+  const first = await closeCall(deps.store, call.id, patch);
   if (!first) {
-    await updateCall(deps.store.db, call.id, patch);
+    await updateCall(deps.store, call.id, patch);
     return;
   }
   if (!transcript.length) return;
   await insertCallEvents(
-    deps.store.db,
+    deps.store,
     transcript.map((u) => ({
       id: crypto.randomUUID(),
       tenantId: call.tenantId,

@@ -44,7 +44,7 @@ export async function openSession(
   const now = deps.clock.now();
   const caller = callerNumber(identity.callerRaw, tenant.country);
   const called = callerNumber(identity.calledRaw, tenant.country);
-  const call = await ensureCall(deps.store.db, {
+  const call = await ensureCall(deps.store, {
     id: crypto.randomUUID(),
     tenantId: tenant.id,
     integrationId: integration.id,
