@@ -41,10 +41,13 @@ export const missingOperations = (scenario: Scenario, doc: OpenApiDocument) =>
 
 const json = { 'content-type': 'application/json' };
 
-/** The first free half-hour slot index from tomorrow on (seeded appointments start on the hour). */
+/**
+ * Where PMS bookings go: half-hour slots from 100 days ahead (past the 90-day booking horizon the
+ * availability reads stop at, and past the seeded calendar), the same empty days at every size.
+ */
 const firstFreeIndex = (seeded: Seeded) => {
-  const tomorrow = Math.floor(Date.now() / DAY) * DAY + DAY;
-  return Math.max(0, Math.round((tomorrow - seeded.firstDay) / DAY)) * 12;
+  const day = Math.floor(Date.now() / DAY) * DAY + 100 * DAY;
+  return Math.round((day - seeded.firstDay) / DAY) * 12;
 };
 
 function bookingBody(ctx: BenchContext, n: number) {

@@ -13,9 +13,11 @@ export const DAY = 24 * HOUR;
 
 /**
  * The slot plan shared by the seed and the scenarios. Seeded appointments start on the hour,
- * 08:00–19:00 UTC, 30 minutes at most; the create scenario books the free half hours after them
- * (the same days, so its overlap checks run among real neighbours).
+ * 08:00–19:00 UTC, 30 minutes at most. Whatever the size, the seed covers the next FUTURE_DAYS days
+ * (so 31-day availability sees the same calendar at 10k and at 1M) and reaches back as far as the
+ * count requires. The write scenarios book past the booking horizon, where the reads never look.
  */
+export const FUTURE_DAYS = 60;
 export const SLOTS_PER_DAY = 12;
 export const FIRST_HOUR = 8;
 
@@ -92,10 +94,9 @@ export async function seedDatabase(path: string, options: SeedOptions): Promise<
       services.push(row);
     }
 
-    // Half the appointments lie in the past, half ahead (where the write scenarios book).
     const perProfessional = Math.ceil(options.appointments / options.professionals);
     const days = Math.ceil(perProfessional / SLOTS_PER_DAY);
-    const firstDay = midnight(now) - Math.floor(days / 2) * DAY;
+    const firstDay = midnight(now) + DAY - (days - Math.min(days, FUTURE_DAYS)) * DAY;
 
     const vault = await createPhoneVault(vaultKeys(parseSecrets(options.secrets)));
     const patients = Math.min(20_000, Math.max(1, Math.floor(options.appointments / 5)));
