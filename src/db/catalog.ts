@@ -10,23 +10,30 @@ type Catalog = typeof professionals | typeof services;
 const live = (table: Catalog, tenantId: string, id: string) =>
   and(eq(table.tenantId, tenantId), eq(table.id, id), isNull(table.deletedAt));
 
+// Availability and every voice tool list the clinic's professionals and services: prepared once per
+// table; the active filter is applied in code (a clinic has tens of them, not thousands).
+const listed = new Map(
+  [professionals, services].map((table) => [
+    table as Catalog,
+    preparedOnce((db) =>
+      db
+        .select()
+        .from(table as Catalog)
+        .where(and(eq(table.tenantId, sql.placeholder('tenantId') as never), isNull(table.deletedAt)))
+        .orderBy(asc(table.name), asc(table.id))
+        .prepare(),
+    ),
+  ]),
+);
+
 export async function listCatalog<T extends Catalog>(
   db: Db,
   table: T,
   tenantId: string,
   filter: { active?: boolean } = {},
 ): Promise<T['$inferSelect'][]> {
-  return db
-    .select()
-    .from(table as Catalog)
-    .where(
-      and(
-        eq(table.tenantId, tenantId),
-        isNull(table.deletedAt),
-        filter.active === undefined ? undefined : eq(table.active, filter.active),
-      ),
-    )
-    .orderBy(asc(table.name), asc(table.id)) as Promise<T['$inferSelect'][]>;
+  const rows = (await listed.get(table)!(db).all({ tenantId })) as T['$inferSelect'][];
+  return filter.active === undefined ? rows : rows.filter((r) => r.active === filter.active);
 }
 
 // Booking looks up its professional and service on every request: prepared once per table.

@@ -1,8 +1,8 @@
 // Queries for working hours, exceptions, who may deliver a service, and busy time.
-import { and, asc, eq, gt, gte, inArray, lt, lte } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { BLOCKING_STATUSES, MAX_BLOCK_MS } from './appointments.js';
 import { appointments, professionals, scheduleExceptions } from './schema.js';
-import type { Db } from './store.js';
+import { type Db, preparedOnce } from './store.js';
 
 export type ExceptionRow = typeof scheduleExceptions.$inferSelect;
 
@@ -19,6 +19,23 @@ export async function saveWeeklySchedule(
     .where(and(eq(professionals.tenantId, tenantId), eq(professionals.id, professionalId)));
 }
 
+// Availability reads these for every window it walks: prepared once, for the whole clinic, and
+// narrowed to the professionals asked for in code (one statement whatever their number).
+const clinicExceptions = preparedOnce((db) =>
+  db
+    .select()
+    .from(scheduleExceptions)
+    .where(
+      and(
+        eq(scheduleExceptions.tenantId, sql.placeholder('tenantId')),
+        lte(scheduleExceptions.startDate, sql.placeholder('toDate')),
+        gte(scheduleExceptions.endDate, sql.placeholder('fromDate')),
+      ),
+    )
+    .orderBy(asc(scheduleExceptions.startDate), asc(scheduleExceptions.createdAt))
+    .prepare(),
+);
+
 /** Exceptions of these professionals that touch the local dates [fromDate, toDate]. */
 export async function listExceptions(
   db: Db,
@@ -28,18 +45,9 @@ export async function listExceptions(
   toDate: string,
 ): Promise<ExceptionRow[]> {
   if (professionalIds.length === 0) return [];
-  return db
-    .select()
-    .from(scheduleExceptions)
-    .where(
-      and(
-        eq(scheduleExceptions.tenantId, tenantId),
-        inArray(scheduleExceptions.professionalId, professionalIds),
-        lte(scheduleExceptions.startDate, toDate),
-        gte(scheduleExceptions.endDate, fromDate),
-      ),
-    )
-    .orderBy(asc(scheduleExceptions.startDate), asc(scheduleExceptions.createdAt));
+  const wanted = new Set(professionalIds);
+  const rows = await clinicExceptions(db).all({ tenantId, fromDate, toDate });
+  return rows.filter((r) => wanted.has(r.professionalId));
 }
 
 export async function insertException(db: Db, row: ExceptionRow): Promise<void> {

@@ -10,8 +10,17 @@ export async function insertTenant(db: Db, row: TenantRow): Promise<void> {
   await db.insert(tenants).values(row);
 }
 
+const tenantById = preparedOnce((db) =>
+  db
+    .select()
+    .from(tenants)
+    .where(eq(tenants.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+);
+
 export async function findTenant(db: Db, id: string): Promise<TenantRow | undefined> {
-  const [row] = await db.select().from(tenants).where(eq(tenants.id, id)).limit(1);
+  const [row] = await tenantById(db).all({ id });
   return row;
 }
 

@@ -11,17 +11,23 @@ export async function insertIntegration(db: Db, row: IntegrationRow) {
   await db.insert(voiceIntegrations).values(row);
 }
 
+const integrationById = preparedOnce((db) =>
+  db
+    .select()
+    .from(voiceIntegrations)
+    .where(eq(voiceIntegrations.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare(),
+);
+
+/** By id, and only within `tenantId` when given (every webhook call looks its integration up). */
 export async function findIntegration(
   db: Db,
   id: string,
   tenantId?: string,
 ): Promise<IntegrationRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(voiceIntegrations)
-    .where(and(eq(voiceIntegrations.id, id), tenantId ? eq(voiceIntegrations.tenantId, tenantId) : undefined))
-    .limit(1);
-  return row;
+  const [row] = await integrationById(db).all({ id });
+  return row && (tenantId === undefined || row.tenantId === tenantId) ? row : undefined;
 }
 
 export async function listIntegrations(db: Db, tenantId: string) {
@@ -63,17 +69,23 @@ const callByPlatformId = preparedOnce((db) =>
 );
 
 /** The call record for a platform call id, created on first sight (concurrent first sights make one). */
-export async function ensureCall(store: Store, row: CallRow): Promise<CallRow> {
-  const find = async () =>
-    (
-      await callByPlatformId(store.db).all({
-        integrationId: row.integrationId,
-        externalCallId: row.externalCallId,
-      })
-    )[0];
+export async function ensureCall(
+  store: Store,
+  externalCallId: string,
+  integrationId: string,
+  create: () => Promise<CallRow>,
+): Promise<CallRow> {
+  const find = async () => (await callByPlatformId(store.db).all({ integrationId, externalCallId }))[0];
   const known = await find();
   if (known) return known;
-  await store.atomic([statementOf(store.db.insert(calls).values(row).onConflictDoNothing())]);
+  await store.atomic([
+    statementOf(
+      store.db
+        .insert(calls)
+        .values(await create())
+        .onConflictDoNothing(),
+    ),
+  ]);
   return (await find())!;
 }
 

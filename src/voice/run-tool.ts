@@ -13,7 +13,7 @@ import type { CommandContext } from '../booking/context.js';
 import { findAppointments } from '../booking/find.js';
 import { idempotencyFor, parseIdempotencyKey } from '../booking/idempotency-key.js';
 import { bookingWindow } from '../booking/rules.js';
-import { DAY, parseInstant } from '../domain/time.js';
+import { DAY, parseInstant, renderInstant } from '../domain/time.js';
 import { AppError } from '../http/errors.js';
 import { sha256Hex } from '../security/encoding.js';
 import {
@@ -133,7 +133,8 @@ async function professionalNames(s: VoiceSession) {
 async function sayFirstDay(s: VoiceSession, slots: Slot[], max = 3): Promise<[string, string, string]> {
   const zone = s.tenant.config.timezone;
   const day = sayDay(slots[0]!.startsAt, zone, s.language);
-  const sameDay = slots.filter((x) => sayDay(x.startsAt, zone, s.language) === day).slice(0, max);
+  const firstDate = renderInstant(slots[0]!.startsAt, zone).slice(0, 10);
+  const sameDay = slots.filter((x) => renderInstant(x.startsAt, zone).startsWith(firstDate)).slice(0, max);
   const names = await professionalNames(s);
   const who = new Set(sameDay.map((x) => x.professionalId));
   const withWhom = who.size === 1 ? say(s, 'with')(names.get(sameDay[0]!.professionalId) ?? '') : '';

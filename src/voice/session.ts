@@ -44,7 +44,8 @@ export async function openSession(
   const now = deps.clock.now();
   const caller = callerNumber(identity.callerRaw, tenant.country);
   const called = callerNumber(identity.calledRaw, tenant.country);
-  const call = await ensureCall(deps.store, {
+  // The record is built (and the caller's number sealed) only the first time the call is seen.
+  const call = await ensureCall(deps.store, identity.externalCallId, integration.id, async () => ({
     id: crypto.randomUUID(),
     tenantId: tenant.id,
     integrationId: integration.id,
@@ -73,7 +74,7 @@ export async function openSession(
     metadata: '{}',
     createdAt: now,
     updatedAt: now,
-  });
+  }));
   return {
     deps,
     tenant,

@@ -1,6 +1,6 @@
 // Webhook verification with Web Crypto (the same on Node and Workers): HMAC and Ed25519 checks on the
 // raw body bytes, constant-time comparisons, and a timestamp window against replays.
-import { fromBase64, toHex, utf8 } from '../security/encoding.js';
+import { fromBase64, sha256Hex, toHex, utf8 } from '../security/encoding.js';
 
 export const TOLERANCE_MS = 5 * 60_000;
 
@@ -48,11 +48,9 @@ export function tryBase64(text: string): Uint8Array<ArrayBuffer> | null {
 
 /** Equality of two secrets without an early exit: both are hashed, then every byte compared. */
 export async function secretsEqual(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([a, b].map((v) => crypto.subtle.digest('SHA-256', utf8.encode(v))));
-  const left = new Uint8Array(x!);
-  const right = new Uint8Array(y!);
+  const [left, right] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
   let diff = 0;
-  for (let i = 0; i < left.length; i++) diff |= left[i]! ^ right[i]!;
+  for (let i = 0; i < left.length; i++) diff |= left.charCodeAt(i) ^ right.charCodeAt(i);
   return diff === 0;
 }
 

@@ -1,5 +1,6 @@
 // What the agent says back: short, single-line sentences in the clinic's language (pt-PT or en).
 import { DateTime } from 'luxon';
+import { renderInstant } from '../domain/time.js';
 
 export type Language = 'pt' | 'en';
 
@@ -14,7 +15,7 @@ export function sayWhen(ms: number, zone: string, lang: Language): string {
   return lang === 'pt' ? `${day}, às ${dt.toFormat('HH:mm')}` : `${day} at ${dt.toFormat('HH:mm')}`;
 }
 
-export const sayTime = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
+export const sayTime = (ms: number, zone: string) => renderInstant(ms, zone).slice(11, 16);
 
 export const sayDay = (ms: number, zone: string, lang: Language) =>
   DateTime.fromMillis(ms, { zone })
