@@ -4,10 +4,10 @@ import type { Tenant } from '../accounts/tenants.js';
 import { type CallEventRow, type CallRow, findCall, listCallEvents, listCalls } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
+import { AppError } from '../http/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
 import { callerContext } from '../voice/session.js';
 import { instantParam } from './schemas/appointment.js';
 import { cursorParam, errorResponses, IdParam, jsonContent, limitParam } from './schemas/common.js';
@@ -115,16 +115,6 @@ const getRoute = createRoute({
   },
 });
 
-function decodeCursor(cursor: string) {
-  try {
-    const [startedAt, id] = JSON.parse(new TextDecoder().decode(fromBase64(cursor))) as [unknown, unknown];
-    if (typeof startedAt === 'number' && typeof id === 'string') return { startedAt, id };
-  } catch {
-    // falls through
-  }
-  throw fieldInvalid('cursor', 'Not a cursor returned by this API');
-}
-
 export const callRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { tenant } = c.var.credential;
@@ -140,10 +130,7 @@ export const callRoutes = createRouter()
     return c.json(
       {
         items: await Promise.all(page.map((r) => renderCall(c.var.deps, tenant, r))),
-        nextCursor:
-          rows.length > limit && last
-            ? toBase64Url(utf8.encode(JSON.stringify([last.startedAt, last.id])))
-            : null,
+        nextCursor: rows.length > limit && last ? encodeCursor({ at: last.startedAt, id: last.id }) : null,
       },
       200,
     );

@@ -8,27 +8,14 @@ import {
 } from '../db/appointments.js';
 import type { AppDeps } from '../deps.js';
 import { toE164 } from '../domain/phone.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError, fieldInvalid } from '../http/errors.js';
-import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
 import { type AppointmentView, viewAppointment } from './appointment-view.js';
 
 export async function getAppointment(deps: AppDeps, tenant: Tenant, id: string): Promise<AppointmentRow> {
   const row = await findAppointment(deps.store.db, tenant.id, id);
   if (!row) throw new AppError('appointment_not_found', `Appointment ${id} not found`);
   return row;
-}
-
-const encodeCursor = (row: AppointmentRow) =>
-  toBase64Url(utf8.encode(JSON.stringify([row.startsAt, row.id])));
-
-function decodeCursor(cursor: string): { startsAt: number; id: string } {
-  try {
-    const [startsAt, id] = JSON.parse(new TextDecoder().decode(fromBase64(cursor))) as unknown[];
-    if (typeof startsAt === 'number' && typeof id === 'string') return { startsAt, id };
-  } catch {
-    // falls through to the validation error
-  }
-  throw fieldInvalid('cursor', 'Not a cursor returned by this API');
 }
 
 export interface AppointmentQuery
@@ -60,6 +47,7 @@ export async function findAppointments(
   const page = rows.slice(0, query.limit);
   return {
     items: page.map((row) => viewAppointment(row, tenant.config.timezone)),
-    nextCursor: rows.length > query.limit ? encodeCursor(page.at(-1)!) : null,
+    nextCursor:
+      rows.length > query.limit ? encodeCursor({ at: page.at(-1)!.startsAt, id: page.at(-1)!.id }) : null,
   };
 }

@@ -113,7 +113,8 @@ export interface AppointmentFilter {
   source?: string;
   patientPhoneHashes?: string[];
   updatedSince?: number;
-  after?: { startsAt: number; id: string };
+  /** Position after which the page starts (see src/http/cursor.ts). */
+  after?: { at: number; id: string };
   limit: number;
 }
 
@@ -135,8 +136,8 @@ export async function listAppointments(db: Db, f: AppointmentFilter): Promise<Ap
         f.updatedSince === undefined ? undefined : gte(appointments.updatedAt, f.updatedSince),
         f.after
           ? or(
-              gt(appointments.startsAt, f.after.startsAt),
-              and(eq(appointments.startsAt, f.after.startsAt), gt(appointments.id, f.after.id)),
+              gt(appointments.startsAt, f.after.at),
+              and(eq(appointments.startsAt, f.after.at), gt(appointments.id, f.after.id)),
             )
           : undefined,
       ),

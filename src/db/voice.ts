@@ -134,7 +134,7 @@ export interface CallFilter {
   outcome?: string;
   status?: string;
   /** Position after which the page starts (calls are listed newest first). */
-  before?: { startedAt: number; id: string };
+  before?: { at: number; id: string };
   limit: number;
 }
 
@@ -151,8 +151,8 @@ export async function listCalls(db: Db, f: CallFilter): Promise<CallRow[]> {
         f.status ? eq(calls.status, f.status) : undefined,
         f.before
           ? or(
-              lt(calls.startedAt, f.before.startedAt),
-              and(eq(calls.startedAt, f.before.startedAt), lt(calls.id, f.before.id)),
+              lt(calls.startedAt, f.before.at),
+              and(eq(calls.startedAt, f.before.at), lt(calls.id, f.before.id)),
             )
           : undefined,
       ),
