@@ -24,7 +24,6 @@ const statusByCode = {
   call_not_found: 404,
   webhook_not_found: 404,
   tenant_not_provisioned: 404,
-  method_not_allowed: 405,
   slot_conflict: 409,
   invalid_transition: 409,
   slug_taken: 409,
