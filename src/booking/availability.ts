@@ -86,19 +86,22 @@ export async function findAvailability(
     // A day either side: working intervals stay whole (the grid starts where the hours start, not
     // at `from`), and a slot starting near the window's end may run past it.
     const [readFrom, readTo] = [windowStart - DAY, windowEnd + DAY];
-    const [exceptions, busy] = await Promise.all([
-      exceptionsByProfessional(deps, tenant, ids, readFrom, readTo),
-      listBusy(deps.store.db, tenant.id, ids, readFrom, readTo),
-    ]);
-    const plans = professionals.map((professional) => ({
-      professional,
-      working: workingIntervals(
+    const exceptions = await exceptionsByProfessional(deps, tenant, ids, readFrom, readTo);
+    const hours = professionals.map((professional) =>
+      workingIntervals(
         readWeekly(professional),
         exceptions.get(professional.id) ?? [],
         zone,
         readFrom,
         readTo,
       ),
+    );
+    // Nobody works in this window (a weekend, holidays, no hours set): its bookings need not be read.
+    if (hours.every((h) => h.length === 0)) continue;
+    const busy = await listBusy(deps.store.db, tenant.id, ids, readFrom, readTo);
+    const plans = professionals.map((professional, i) => ({
+      professional,
+      working: hours[i]!,
       busy: busy.filter((b) => b.professionalId === professional.id),
     }));
     for (let dayStart = windowStart; dayStart < windowEnd; dayStart += DAY) {
