@@ -13,14 +13,24 @@ const WITHHELD = new Set([
   '+7378742833',
 ]);
 
+/** SIP URIs percent-encode "+" as %2B; a malformed escape is kept as it came, never thrown. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** The caller's E.164 number, or null when it is withheld, missing or not a valid number. */
-export function callerNumber(raw: string | null | undefined, country: string): string | null {
-  if (!raw) return null;
+export function callerNumber(raw: unknown, country: string): string | null {
+  // Payloads are the platforms' JSON: anything but a non-empty string is no caller ID.
+  if (typeof raw !== 'string' || !raw) return null;
   let text = raw.trim();
   // SIP: `"Maria" <sip:+351912345678@pbx.example;user=phone>;tag=abc` → +351912345678
   const uri = /<?(?:sips?|tel):([^@;>]+)/i.exec(text);
   if (uri) text = uri[1]!;
-  text = decodeURIComponent(text).trim();
+  text = safeDecode(text).trim();
   if (WITHHELD.has(text.toLowerCase())) return null;
   return toE164(text, country);
 }

@@ -26,7 +26,7 @@ import {
 } from './resolve.js';
 import type { VoiceSession } from './session.js';
 import { PHRASES, sayDay, sayList, sayPrice, sayTime, sayWhen } from './speech.js';
-import { parseToolArgs, type ToolArgs, type ToolName } from './tools.js';
+import { isToolName, parseToolArgs, type ToolArgs, type ToolName } from './tools.js';
 
 export type CallOutcome = 'booking_created' | 'booking_cancelled' | 'booking_rescheduled';
 
@@ -460,8 +460,9 @@ export async function runTool(
   rawArgs: unknown,
   toolCallId?: string,
 ): Promise<ToolOutcome> {
-  if (!(name in TOOL_RUNNERS)) return fail(`Unknown tool "${name}"`);
-  const tool = name as ToolName;
+  // Own keys only: "valueOf" or "constructor" are in every object, and are not tools.
+  if (!isToolName(name)) return fail(`Unknown tool "${name}"`);
+  const tool = name;
   const args = parseToolArgs(tool, rawArgs);
   if ('error' in args) return fail(`Invalid arguments: ${args.error}`);
   return TOOL_RUNNERS[tool](s, args as never, toolCallId);

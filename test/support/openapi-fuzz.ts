@@ -149,7 +149,7 @@ export const hostileString = (): fc.Arbitrary<string> =>
   );
 
 /** Anything JSON can hold, including deep nesting. */
-const hostileValue = (): fc.Arbitrary<unknown> =>
+export const hostileValue = (): fc.Arbitrary<unknown> =>
   fc.oneof(
     hostileString(),
     fc.constantFrom(0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 1, true, false, null, [], {}),

@@ -1,37 +1,72 @@
 // Vapi server URL: `tool-calls` (answered 200 with results in request order), `end-of-call-report`,
 // `status-update`. Auth: the shared secret (Bearer or X-Vapi-Secret) or Vapi's HMAC plan.
+
+import { z } from 'zod';
 import { type CallEnd, endCall, handleToolCall, type Utterance } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized, type WebhookInput } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
 import { fresh, fromHex, secretsEqual, verifyHmac } from '../signatures.js';
 
-interface VapiToolCall {
-  id: string;
-  function?: { name: string; arguments?: unknown; parameters?: unknown };
-  name?: string;
-  arguments?: unknown;
-  parameters?: unknown;
-}
+// Vapi's payloads are parsed leniently: a field of the wrong type counts as absent and a list that is
+// not a list as empty, so a malformed message gets an answer, never a crash (test/hostile/doors-fuzz).
+const text = z.string().min(1).optional().catch(undefined);
+// An instant given as an ISO string; anything Date.parse cannot read counts as absent.
+const instant = z
+  .string()
+  .optional()
+  .catch(undefined)
+  .transform((v) => {
+    const ms = v === undefined ? Number.NaN : Date.parse(v);
+    return Number.isFinite(ms) ? ms : undefined;
+  });
+const num = z.number().optional().catch(undefined);
+const listOf = <T extends z.ZodType>(item: T) =>
+  z
+    .array(z.unknown())
+    .catch([])
+    .transform((items) =>
+      items.flatMap((x) => {
+        const parsed = item.safeParse(x);
+        return parsed.success ? [parsed.data as z.infer<T>] : [];
+      }),
+    );
+const number = z.object({ number: text }).optional().catch(undefined);
+const ToolCall = z.object({
+  id: text,
+  function: z
+    .object({ name: text, arguments: z.unknown().optional(), parameters: z.unknown().optional() })
+    .optional()
+    .catch(undefined),
+  name: text,
+  arguments: z.unknown().optional(),
+  parameters: z.unknown().optional(),
+});
+const Message = z.object({
+  type: text,
+  call: z.object({ id: text, customer: number, startedAt: instant }).optional().catch(undefined),
+  customer: number,
+  phoneNumber: number,
+  toolCallList: listOf(ToolCall).optional(),
+  toolCalls: listOf(ToolCall).optional(),
+  toolWithToolCallList: listOf(z.object({ toolCall: ToolCall.optional().catch(undefined) })).optional(),
+  status: text,
+  endedReason: text,
+  startedAt: instant,
+  endedAt: instant,
+  recordingUrl: text,
+  artifact: z
+    .object({
+      messages: listOf(z.object({ role: text, message: text, time: num, secondsFromStart: num })).optional(),
+      recordingUrl: text,
+    })
+    .optional()
+    .catch(undefined),
+});
+const Envelope = z.object({ message: Message.optional().catch(undefined) }).catch({});
 
-interface VapiMessage {
-  type?: string;
-  call?: { id?: string; type?: string; customer?: { number?: string }; startedAt?: string };
-  customer?: { number?: string };
-  phoneNumber?: { number?: string };
-  toolCallList?: VapiToolCall[];
-  toolCalls?: VapiToolCall[];
-  toolWithToolCallList?: { toolCall?: VapiToolCall }[];
-  status?: string;
-  endedReason?: string;
-  startedAt?: string;
-  endedAt?: string;
-  recordingUrl?: string;
-  artifact?: {
-    messages?: { role?: string; message?: string; time?: number; secondsFromStart?: number }[];
-    recordingUrl?: string;
-  };
-}
+type VapiMessage = z.infer<typeof Message>;
+type VapiToolCall = z.infer<typeof ToolCall>;
 
 async function authenticate({ deps, integration, raw, headers }: WebhookInput) {
   const credentials = await credentialsOf<'vapi'>(deps, integration);
@@ -63,7 +98,7 @@ const identity = (m: VapiMessage) => ({
   externalCallId: m.call?.id ?? 'unknown',
   callerRaw: m.call?.customer?.number ?? m.customer?.number ?? null,
   calledRaw: m.phoneNumber?.number ?? null,
-  startedAt: m.call?.startedAt ? Date.parse(m.call.startedAt) || undefined : undefined,
+  startedAt: m.call?.startedAt,
 });
 
 function transcriptOf(m: VapiMessage, startedAt: number): Utterance[] {
@@ -79,8 +114,7 @@ function transcriptOf(m: VapiMessage, startedAt: number): Utterance[] {
 export const vapi: PlatformAdapter = {
   async webhook(input) {
     await authenticate(input);
-    const body = parseJson(input.raw) as { message?: VapiMessage };
-    const message = body?.message ?? {};
+    const message: VapiMessage = Envelope.parse(parseJson(input.raw)).message ?? Message.parse({});
     const { deps, integration } = input;
     switch (message.type) {
       case 'tool-calls': {
@@ -98,10 +132,10 @@ export const vapi: PlatformAdapter = {
       }
       case 'end-of-call-report': {
         const session = await openSession(deps, integration, identity(message));
-        const startedAt = message.startedAt ? Date.parse(message.startedAt) : session.call.startedAt;
+        const startedAt = message.startedAt ?? session.call.startedAt;
         const end: CallEnd = {
           startedAt,
-          endedAt: message.endedAt ? Date.parse(message.endedAt) : undefined,
+          endedAt: message.endedAt,
           reason: message.endedReason ?? null,
           recordingUrl: message.recordingUrl ?? message.artifact?.recordingUrl ?? null,
           transcript: transcriptOf(message, startedAt),
