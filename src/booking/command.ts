@@ -5,7 +5,6 @@
 // decides the answer in SQL: the first case whose condition holds after the writes. When none holds,
 // the snapshot went stale under us (a concurrent change), and the command is planned again.
 import type { SQL } from 'drizzle-orm';
-import { sql } from 'drizzle-orm';
 import {
   claimKey,
   findFreshKey,
@@ -17,7 +16,7 @@ import {
   releaseUnanswered,
   selectAnswerIndex,
 } from '../db/idempotency.js';
-import { compile, type Store } from '../db/store.js';
+import { ALWAYS, compile, type Store } from '../db/store.js';
 import { HOUR } from '../domain/time.js';
 import { AppError } from '../http/errors.js';
 
@@ -99,7 +98,7 @@ export async function runCommand(
     const { writes, answers } = await plan(commandId);
     if (!ref || !idempotency) {
       const results = await store.atomic(
-        [...writes(sql`1`), selectAnswerIndex(answers.map((a) => a.when))].map(compile),
+        [...writes(ALWAYS), selectAnswerIndex(answers.map((a) => a.when))].map(compile),
       );
       const index = results.at(-1)?.rows[0]?.answer;
       if (index !== null && index !== undefined)

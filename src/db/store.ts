@@ -39,6 +39,9 @@ export function compile(query: SQL): Statement {
   return { sql, params: params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p)) };
 }
 
+/** The guard of a command without an Idempotency-Key: its writes always run. */
+export const ALWAYS: SQL = sql`1`;
+
 export const not = (condition: SQL): SQL => sql`NOT ${condition}`;
 export const allOf = (conditions: SQL[]): SQL => sql`(${sql.join(conditions, sql` AND `)})`;
 

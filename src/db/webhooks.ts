@@ -62,7 +62,7 @@ const due = preparedOnce((db) =>
         lte(webhookDeliveries.nextAttemptAt, sql.placeholder('now')),
       ),
     )
-    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.createdAt))
+    .orderBy(asc(webhookDeliveries.nextAttemptAt), asc(webhookDeliveries.createdAt), sql`rowid`)
     .limit(sql.placeholder('limit'))
     .prepare(),
 );

@@ -7,26 +7,27 @@ export const DAY = 24 * HOUR;
 
 export const isTimeZone = (zone: string) => IANAZone.isValidZone(zone);
 
-// Offsets only change on quarter-hour boundaries (every IANA transition since the 1970s), so the
-// offset found for one instant holds for its whole quarter hour. Rendering thousands of slots was
-// dominated by luxon asking Intl for each offset; the cache makes it a map lookup.
-const QUARTER_HOUR = 15 * MINUTE;
-const offsetCache = new Map<string, Map<number, number>>();
+// Rendering thousands of slots was dominated by luxon asking Intl for each offset. Offsets are
+// cached per hour when the offset is the same at both ends of that hour; an hour that contains a
+// change (they do not all fall on the hour: Newfoundland's fell at 00:01) is computed exactly.
+const offsetCache = new Map<string, Map<number, number | null>>();
 // Whether luxon writes "Z" rather than "+00:00" for this zone (it does for UTC itself).
 const writesZ = new Map<string, boolean>();
 
-/** The zone's UTC offset in minutes at an instant (cached per quarter hour). */
+/** The zone's UTC offset in minutes at an instant. */
 export function offsetMinutes(ms: number, zone: string): number {
-  let byQuarter = offsetCache.get(zone);
-  if (!byQuarter) offsetCache.set(zone, (byQuarter = new Map()));
-  const quarter = Math.floor(ms / QUARTER_HOUR);
-  let offset = byQuarter.get(quarter);
+  let byHour = offsetCache.get(zone);
+  if (!byHour) offsetCache.set(zone, (byHour = new Map()));
+  const hour = Math.floor(ms / HOUR);
+  let offset = byHour.get(hour);
   if (offset === undefined) {
-    offset = IANAZone.create(zone).offset(quarter * QUARTER_HOUR);
-    if (byQuarter.size > 50_000) byQuarter.clear();
-    byQuarter.set(quarter, offset);
+    const iana = IANAZone.create(zone);
+    const [first, last] = [iana.offset(hour * HOUR), iana.offset((hour + 1) * HOUR - 1)];
+    offset = first === last ? first : null;
+    if (byHour.size > 50_000) byHour.clear();
+    byHour.set(hour, offset);
   }
-  return offset;
+  return offset ?? IANAZone.create(zone).offset(ms);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -94,19 +94,29 @@ export interface DeliveryReport {
   failed: number;
 }
 
-/** Sends every due delivery once (a few at a time); safe to run from several places at once. */
+/**
+ * Sends every due delivery once; safe to run from several places at once. One endpoint's events go
+ * one at a time in the order they happened (a PMS sees created before cancelled); up to eight
+ * endpoints are served in parallel. A failed event is retried later and may then arrive after
+ * younger ones.
+ */
 export async function deliverWebhooks(deps: AppDeps, now: number, limit = 100): Promise<DeliveryReport> {
   const report: DeliveryReport = { delivered: 0, retried: 0, failed: 0 };
-  const due = await dueDeliveries(deps.store.db, now, limit);
-  const queue = [...due];
+  const byEndpoint = new Map<string, DeliveryRow[]>();
+  for (const row of await dueDeliveries(deps.store.db, now, limit)) {
+    byEndpoint.set(row.endpointId, [...(byEndpoint.get(row.endpointId) ?? []), row]);
+  }
+  const endpoints = [...byEndpoint.values()];
   const worker = async () => {
-    for (let row = queue.shift(); row; row = queue.shift()) {
-      if (!(await leaseDelivery(deps.store.db, row, now, LEASE_MS))) continue;
-      const outcome = await attempt(deps, row, now);
-      report[outcome === 'delivered' ? 'delivered' : outcome === 'retry' ? 'retried' : 'failed']++;
+    for (let rows = endpoints.shift(); rows; rows = endpoints.shift()) {
+      for (const row of rows) {
+        if (!(await leaseDelivery(deps.store.db, row, now, LEASE_MS))) continue;
+        const outcome = await attempt(deps, row, now);
+        report[outcome === 'delivered' ? 'delivered' : outcome === 'retry' ? 'retried' : 'failed']++;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(8, endpoints.length) }, worker));
   return report;
 }
 

@@ -33,6 +33,16 @@ describe('renderInstant', () => {
     );
   });
 
+  it("is right inside an hour that holds a change not on the hour (St John's, 00:01 local in 1992)", () => {
+    const ms = Date.parse('1992-10-25T02:41:14.975Z');
+    expect(renderInstant(ms, 'America/St_Johns')).toBe('1992-10-24T23:11:14.975-03:30');
+    expect(renderInstant(Date.parse('1992-10-25T02:30:00Z'), 'America/St_Johns')).toBe(
+      DateTime.fromMillis(Date.parse('1992-10-25T02:30:00Z'), { zone: 'America/St_Johns' }).toISO({
+        suppressMilliseconds: true,
+      }),
+    );
+  });
+
   it('is right on both sides of the Lisbon changes of 2026', () => {
     expect(renderInstant(Date.parse('2026-03-29T00:59:59Z'), 'Europe/Lisbon')).toBe(
       '2026-03-29T00:59:59+00:00',
