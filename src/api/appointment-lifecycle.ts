@@ -7,10 +7,10 @@ import { findConflicts } from '../booking/conflicts.js';
 import { getAppointment } from '../booking/find.js';
 import { listHistory } from '../db/appointments.js';
 import { renderInstant } from '../domain/time.js';
+import { sendAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { sendAnswer } from './answer.js';
 import { restCommand } from './appointments.js';
 import {
   AppointmentPatchSchema,

@@ -6,11 +6,11 @@ import { bookAppointment } from '../booking/book.js';
 import type { CommandContext } from '../booking/context.js';
 import { findAppointments, getAppointment } from '../booking/find.js';
 import { idempotencyFor } from '../booking/idempotency-key.js';
+import { sendAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
 import { fieldInvalid } from '../http/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { sendAnswer } from './answer.js';
 import {
   AppointmentCreateSchema,
   AppointmentListQuery,

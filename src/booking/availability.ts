@@ -7,7 +7,7 @@ import { listBusy } from '../db/schedule.js';
 import type { AppDeps } from '../deps.js';
 import { freeSlots } from '../domain/slots.js';
 import { DAY, MINUTE } from '../domain/time.js';
-import { workingIntervals } from '../domain/working-hours.js';
+import { withinWorkingHours, workingIntervals } from '../domain/working-hours.js';
 import { AppError, fieldInvalid } from '../http/errors.js';
 import { listItems } from './catalog.js';
 import {
@@ -156,13 +156,7 @@ export async function firstFreeProfessional(
     endsAt,
   );
   const someoneWorks = professionals.some((p) =>
-    workingIntervals(
-      readWeekly(p),
-      exceptions.get(p.id) ?? [],
-      tenant.config.timezone,
-      startsAt,
-      endsAt,
-    ).some((i) => i.start <= startsAt && i.end >= endsAt),
+    withinWorkingHours(readWeekly(p), exceptions.get(p.id) ?? [], tenant.config.timezone, startsAt, endsAt),
   );
   if (!someoneWorks) throw outsideWorkingHours();
   throw new AppError('slot_conflict', 'No professional is free for this service at that time');

@@ -20,10 +20,12 @@ function match<T extends { id: string; name: string }>(items: T[], said: string)
   );
 }
 
+// A tool call names services and professionals several times (match, speak, describe): the clinic's
+// catalogue is read once per session (one webhook request) and shared.
 export const activeServices = (s: VoiceSession) =>
-  listItems(s.deps.store.db, 'service', s.tenant.id, { active: true });
+  (s.catalog.services ??= listItems(s.deps.store.db, 'service', s.tenant.id, { active: true }));
 export const activeProfessionals = (s: VoiceSession) =>
-  listItems(s.deps.store.db, 'professional', s.tenant.id, { active: true });
+  (s.catalog.professionals ??= listItems(s.deps.store.db, 'professional', s.tenant.id, { active: true }));
 
 export async function resolveService(
   s: VoiceSession,

@@ -1,5 +1,7 @@
 // A voice session: one platform call, tied to its clinic, its call record and its caller.
+
 import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
+import type { CatalogRow } from '../booking/catalog.js';
 import { findTenant } from '../db/tenants.js';
 import { type CallRow, ensureCall, type IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
@@ -19,6 +21,11 @@ export interface VoiceSession {
   /** The caller's E.164 number, or null (withheld, web call). */
   caller: string | null;
   language: Language;
+  /** The clinic's active catalogue, read at most once per session (see resolve.ts). */
+  catalog: {
+    services?: Promise<CatalogRow<'service'>[]>;
+    professionals?: Promise<CatalogRow<'professional'>[]>;
+  };
 }
 
 export interface CallIdentity {
@@ -83,6 +90,7 @@ export async function openSession(
     call,
     caller,
     language: languageOf(tenant.config.language),
+    catalog: {},
   };
 }
 

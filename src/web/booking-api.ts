@@ -8,6 +8,7 @@ import { bookAppointment } from '../booking/book.js';
 import { listItems } from '../booking/catalog.js';
 import { idempotencyFor } from '../booking/idempotency-key.js';
 import { parseInstant, renderInstant } from '../domain/time.js';
+import { sendAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
 import { AppError, fieldInvalid } from '../http/errors.js';
 import { validationError } from '../http/router.js';
@@ -87,7 +88,7 @@ export const bookingApi = new Hono<AppEnv>()
       idempotency: await idempotencyFor(c.req.header('idempotency-key'), 'POST', c.req.path, body),
       channel: 'self_service' as const,
     };
-    const { answer, replayed } = await bookAppointment(ctx, {
+    const result = await bookAppointment(ctx, {
       serviceTypeId: body.serviceTypeId,
       startsAt,
       patientName: body.patientName,
@@ -95,9 +96,10 @@ export const bookingApi = new Hono<AppEnv>()
       patientNotes: body.notes ?? null,
       source: 'self_service',
     });
-    if (replayed) c.header('Idempotent-Replayed', 'true');
-    if (answer.status !== 201)
-      return c.body(answer.body, answer.status as 409, { 'Content-Type': 'application/json' });
+    // A refusal goes out exactly as the core recorded it; a booking is shown in the patient's terms.
+    if (result.answer.status !== 201) return sendAnswer(c, result);
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    const { answer } = result;
     // The patient sees their booking, not the clinic's record (no ids of staff, no phone hash).
     const booked = JSON.parse(answer.body) as {
       id: string;

@@ -11,7 +11,7 @@ import {
 import type { AppDeps } from '../deps.js';
 import { MINUTE } from '../domain/time.js';
 import { toHex } from '../security/encoding.js';
-import { hmac } from '../voice/signatures.js';
+import { hmac } from '../security/signatures.js';
 import { signingSecrets } from './endpoints.js';
 
 export const SIGNATURE_HEADER = 'X-Agendai-Signature';

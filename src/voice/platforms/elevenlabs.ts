@@ -3,11 +3,11 @@
 // system__caller_id / system__conversation_id variables); the post-call webhook goes to the main URL,
 // signed `ElevenLabs-Signature: t=<unix s>,v0=<hex HMAC-SHA256(webhookSecret, "t.rawBody")>`.
 import { AppError } from '../../http/errors.js';
+import { fresh, fromHex, secretsEqual, TOLERANCE_MS, verifyHmac } from '../../security/signatures.js';
 import { endCall, handleToolCall, type Utterance } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
-import { fresh, fromHex, secretsEqual, TOLERANCE_MS, verifyHmac } from '../signatures.js';
 import { derivedToolCallId } from './derived-id.js';
 
 interface PostCall {

@@ -14,13 +14,13 @@ import { DateTime } from 'luxon';
 import OpenAI from 'openai';
 import type { Tenant } from '../../accounts/tenants.js';
 import { AppError } from '../../http/errors.js';
+import { secretsEqual, TOLERANCE_MS } from '../../security/signatures.js';
 import { endCall, handleToolCall } from '../call-log.js';
 import type { Credentials } from '../credentials.js';
 import { toolDefinitions } from '../definitions.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
-import { secretsEqual, TOLERANCE_MS } from '../signatures.js';
 
 interface ToolCall {
   id: string;

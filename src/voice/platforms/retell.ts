@@ -2,11 +2,12 @@
 // args_at_root) and call events (call_started, call_ended, call_analyzed), both posted to the
 // integration's webhook URL and signed with X-Retell-Signature: v=<unix ms>,d=<hex HMAC-SHA256 keyed
 // with the Retell API key over the raw body followed by the timestamp>.
+
+import { fresh, fromHex, TOLERANCE_MS, verifyHmac } from '../../security/signatures.js';
 import { type CallEnd, endCall, handleToolCall, type Utterance } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized, type WebhookInput } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { type CallIdentity, openSession } from '../session.js';
-import { fresh, fromHex, TOLERANCE_MS, verifyHmac } from '../signatures.js';
 import { derivedToolCallId } from './derived-id.js';
 
 interface RetellCall {

@@ -1,11 +1,12 @@
 // Telnyx Call Control: call events (call.initiated, call.answered, call.hangup, ...) become call
 // records. Signed with Ed25519: `telnyx-signature-ed25519` (base64) over `${telnyx-timestamp}|${rawBody}`,
 // checked with the account's public key.
+
+import { fresh, TOLERANCE_MS, verifyEd25519 } from '../../security/signatures.js';
 import { endCall } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
-import { fresh, TOLERANCE_MS, verifyEd25519 } from '../signatures.js';
 
 interface TelnyxEvent {
   data?: {

@@ -2,11 +2,12 @@
 // X-Twilio-Signature = base64(HMAC-SHA1(authToken, the URL Twilio called + each POST parameter's name
 // and value, sorted by name)). Twilio signs no timestamp, so no replay window can be enforced here;
 // a replayed callback can only re-apply the state it carried (a call closes once).
+
+import { tryBase64, verifyHmac } from '../../security/signatures.js';
 import { endCall } from '../call-log.js';
 import { type PlatformAdapter, unauthorized } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
-import { tryBase64, verifyHmac } from '../signatures.js';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 const ENDED = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);

@@ -2,11 +2,11 @@
 // `status-update`. Auth: the shared secret (Bearer or X-Vapi-Secret) or Vapi's HMAC plan.
 
 import { z } from 'zod';
+import { fresh, fromHex, secretsEqual, verifyHmac } from '../../security/signatures.js';
 import { type CallEnd, endCall, handleToolCall, type Utterance } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized, type WebhookInput } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
-import { fresh, fromHex, secretsEqual, verifyHmac } from '../signatures.js';
 
 // Vapi's payloads are parsed leniently: a field of the wrong type counts as absent and a list that is
 // not a list as empty, so a malformed message gets an answer, never a crash (test/hostile/doors-fuzz).

@@ -1,6 +1,6 @@
 // Webhook verification with Web Crypto (the same on Node and Workers): HMAC and Ed25519 checks on the
 // raw body bytes, constant-time comparisons, and a timestamp window against replays.
-import { fromBase64, sha256Hex, toHex, utf8 } from '../security/encoding.js';
+import { fromBase64, sha256Hex, toHex, utf8 } from './encoding.js';
 
 export const TOLERANCE_MS = 5 * 60_000;
 
