@@ -9,7 +9,7 @@ import {
   revokeApiKey,
   touchApiKey,
 } from '../db/tenants.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import { API_KEY_PATTERN, hashToken, issueToken, type KeyMode } from '../security/api-key-token.js';
 import type { Grant } from './scopes.js';
 import { isTenantActive, type Tenant, toTenant } from './tenants.js';

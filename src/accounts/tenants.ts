@@ -3,7 +3,7 @@
 import type { Db } from '../db/store.js';
 import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
 import { foldText } from '../domain/text.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import {
   defaultTenantConfig,
   readTenantConfig,

@@ -8,7 +8,7 @@ import { findAppointments, getAppointment } from '../booking/find.js';
 import { idempotencyFor } from '../booking/idempotency-key.js';
 import { sendAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
-import { fieldInvalid } from '../http/errors.js';
+import { fieldInvalid } from '../domain/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import {

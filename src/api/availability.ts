@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DateTime } from 'luxon';
 import { findAvailability, MAX_RANGE_DAYS } from '../booking/availability.js';
 import { parseInstant, renderInstant } from '../domain/time.js';
-import { fieldInvalid } from '../http/errors.js';
+import { fieldInvalid } from '../domain/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import { errorResponses, jsonContent } from './schemas/common.js';

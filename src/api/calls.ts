@@ -5,7 +5,7 @@ import { type CallEventRow, type CallRow, findCall, listCallEvents, listCalls } 
 import type { AppDeps } from '../deps.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import { callerContext } from '../voice/session.js';

@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { freeSlots } from '../domain/slots.js';
 import { DAY, MINUTE } from '../domain/time.js';
 import { withinWorkingHours, workingIntervals } from '../domain/working-hours.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { listItems } from './catalog.js';
 import {
   assertQualified,

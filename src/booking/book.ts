@@ -11,7 +11,7 @@ import { allOf, not } from '../db/store.js';
 import { toE164 } from '../domain/phone.js';
 import { foldText } from '../domain/text.js';
 import { MINUTE } from '../domain/time.js';
-import { fieldInvalid } from '../http/errors.js';
+import { fieldInvalid } from '../domain/errors.js';
 import { type AppointmentSource, appointmentLocation, viewAppointment } from './appointment-view.js';
 import { firstFreeProfessional } from './availability.js';
 import { type CommandResult, runCommand } from './command.js';

@@ -10,7 +10,7 @@ import {
 } from '../db/catalog.js';
 import { professionals, services } from '../db/schema.js';
 import type { Db } from '../db/store.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 
 const kinds = {
   professional: { table: professionals, notFound: 'professional_not_found', label: 'Professional' },

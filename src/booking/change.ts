@@ -7,7 +7,7 @@ import { isBookable, overlaps, unchangedSince, updateAppointmentIf, writtenBy } 
 import { allOf, not } from '../db/store.js';
 import { canTransition, isBlocking } from '../domain/status.js';
 import { MINUTE, renderInstant } from '../domain/time.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { type AppointmentStatus, appointmentLocation, viewAppointment } from './appointment-view.js';
 import { type Answer, type CommandPlan, type CommandResult, runCommand } from './command.js';
 import { type CommandContext, errorAnswer, slotConflict } from './context.js';

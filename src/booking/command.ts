@@ -18,7 +18,7 @@ import {
 } from '../db/idempotency.js';
 import { ALWAYS, compile, type Store } from '../db/store.js';
 import { HOUR } from '../domain/time.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 
 /** Keys are kept (and honoured) for 24 hours; an older key counts as new. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * HOUR;
@@ -56,9 +56,7 @@ function replay(
   }
   if (stored.status === null || stored.status === undefined) {
     // Unreachable with atomic units; kept as the documented answer for a key still being processed.
-    throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress', [], {
-      'Retry-After': '1',
-    });
+    throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress', [], 1);
   }
   return {
     answer: {
@@ -130,8 +128,6 @@ export async function runCommand(
     'concurrent_modification',
     'The appointment kept changing while this request ran; retry',
     [],
-    {
-      'Retry-After': '1',
-    },
+    1,
   );
 }

@@ -1,7 +1,8 @@
 // What every command of the booking core receives from its door.
 import type { Tenant } from '../accounts/tenants.js';
 import type { AppDeps } from '../deps.js';
-import { AppError, errorBody } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
+import { errorBody, statusOf } from '../http/errors.js';
 import type { AppointmentSource } from './appointment-view.js';
 import type { Answer, IdempotencyRequest } from './command.js';
 
@@ -18,7 +19,7 @@ export interface CommandContext {
 
 /** A deterministic business error, stored and replayed like a success (I-5). */
 export const errorAnswer = (ctx: CommandContext, error: AppError): Answer => ({
-  status: error.status,
+  status: statusOf(error.code),
   body: JSON.stringify(errorBody(error, ctx.requestId)),
   location: null,
 });

@@ -9,7 +9,7 @@ import {
 import type { AppDeps } from '../deps.js';
 import { toE164 } from '../domain/phone.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { type AppointmentView, viewAppointment } from './appointment-view.js';
 
 export async function getAppointment(deps: AppDeps, tenant: Tenant, id: string): Promise<AppointmentRow> {

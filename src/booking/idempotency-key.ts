@@ -1,6 +1,6 @@
 // The Idempotency-Key header (I-2) and the request fingerprint (I-4).
 
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import { sha256Hex } from '../security/encoding.js';
 import type { IdempotencyRequest } from './command.js';
 

@@ -5,7 +5,7 @@ import { appointmentsOfPatient, searchPatients } from '../db/patients.js';
 import type { AppDeps } from '../deps.js';
 import { foldText } from '../domain/text.js';
 import { renderInstant } from '../domain/time.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import { viewAppointment } from './appointment-view.js';
 
 export async function findPatients(deps: AppDeps, tenant: Tenant, search: string, limit: number) {

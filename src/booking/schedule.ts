@@ -19,7 +19,7 @@ import {
   type WeeklySchedule,
   withinWorkingHours,
 } from '../domain/working-hours.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { getItem } from './catalog.js';
 
 export function readWeekly(row: Pick<ProfessionalRow, 'weeklySchedule'>): WeeklySchedule {

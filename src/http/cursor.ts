@@ -1,7 +1,7 @@
 // Opaque page cursors: a list's position (an instant and an id) as base64url JSON. Clients pass
 // them back unchanged; anything else is a 422 naming the cursor.
 import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
-import { fieldInvalid } from './errors.js';
+import { fieldInvalid } from '../domain/errors.js';
 
 export interface Position {
   at: number;

@@ -3,7 +3,8 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from './env.js';
-import { AppError, errorBody } from './errors.js';
+import { AppError } from '../domain/errors.js';
+import { errorBody, statusOf } from './errors.js';
 
 function fromHttpException(error: HTTPException): AppError {
   switch (error.status) {
@@ -24,8 +25,8 @@ function fromHttpException(error: HTTPException): AppError {
 
 export function respondWithError(c: Context<AppEnv>, error: AppError) {
   const requestId = c.get('requestId') ?? crypto.randomUUID();
-  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  return c.json(errorBody(error, requestId), error.status);
+  if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+  return c.json(errorBody(error, requestId), statusOf(error.code));
 }
 
 export function handleError(err: Error, c: Context<AppEnv>) {

@@ -1,8 +1,7 @@
-// One error type with a stable code; src/http/error-handler.ts maps it to the Mivicall envelope.
-export interface FieldError {
-  path: string;
-  message: string;
-}
+// The REST door's reading of a domain error: its HTTP status and the Mivicall envelope
+// {error, message, requestId, errors[]}. Every layer throws AppError (src/domain/errors.ts); only
+// doors that speak HTTP look here.
+import type { AppError, ErrorCode, FieldError } from '../domain/errors.js';
 
 const statusByCode = {
   malformed_payload: 400,
@@ -42,29 +41,11 @@ const statusByCode = {
   idempotency_key_reused: 422,
   rate_limit_exceeded: 429,
   internal_error: 500,
-} as const;
+} as const satisfies Record<ErrorCode, number>;
 
-export type ErrorCode = keyof typeof statusByCode;
 export type ErrorStatus = (typeof statusByCode)[ErrorCode];
 
-export class AppError extends Error {
-  readonly status: ErrorStatus;
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly errors: FieldError[] = [],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-    this.status = statusByCode[code];
-  }
-}
-
-export const validationFailed = (message: string, errors: FieldError[]) =>
-  new AppError('validation_failed', message, errors);
-
-export const fieldInvalid = (path: string, message: string) =>
-  validationFailed(`${path}: ${message}`, [{ path, message }]);
+export const statusOf = (code: ErrorCode): ErrorStatus => statusByCode[code];
 
 export interface ErrorBody {
   error: ErrorCode;

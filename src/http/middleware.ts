@@ -6,7 +6,7 @@ import { authenticate } from '../accounts/api-keys.js';
 import { grants, type Scope } from '../accounts/scopes.js';
 import type { AppDeps } from '../deps.js';
 import type { AppEnv } from './env.js';
-import { AppError } from './errors.js';
+import { AppError } from '../domain/errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

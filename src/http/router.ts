@@ -3,7 +3,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import type { AppEnv } from './env.js';
-import { validationFailed } from './errors.js';
+import { validationFailed } from '../domain/errors.js';
 
 export function validationError(error: ZodError, target?: string) {
   const errors = error.issues.map((issue) => ({

@@ -2,7 +2,7 @@
 
 import type { IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import type { Platform } from './credentials.js';
 
 export interface WebhookInput {

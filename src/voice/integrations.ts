@@ -10,7 +10,7 @@ import {
 } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
 import { toE164 } from '../domain/phone.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { CREDENTIALS, type Credentials, type Platform } from './credentials.js';
 
 const context = (row: Pick<IntegrationRow, 'tenantId' | 'id'>) => `integration:${row.tenantId}:${row.id}`;

@@ -14,7 +14,8 @@ import { findAppointments } from '../booking/find.js';
 import { idempotencyFor, parseIdempotencyKey } from '../booking/idempotency-key.js';
 import { bookingWindow } from '../booking/rules.js';
 import { DAY, parseInstant, renderInstant } from '../domain/time.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
+import { statusOf } from '../http/errors.js';
 import { sha256Hex } from '../security/encoding.js';
 import {
   activeProfessionals,
@@ -281,9 +282,9 @@ async function attempt(run: () => Promise<CommandResult>) {
   try {
     return answerOf(await run());
   } catch (error) {
-    if (error instanceof AppError && error.status < 500 && error.code !== 'concurrent_modification') {
+    if (error instanceof AppError && statusOf(error.code) < 500 && error.code !== 'concurrent_modification') {
       return {
-        status: error.status as number,
+        status: statusOf(error.code) as number,
         body: { error: error.code } as AppointmentView & { error?: string },
       };
     }

@@ -5,7 +5,7 @@ import type { CatalogRow } from '../booking/catalog.js';
 import { findTenant } from '../db/tenants.js';
 import { type CallRow, ensureCall, type IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import { callerNumber } from './caller-id.js';
 import type { Platform } from './credentials.js';
 import { type Language, languageOf } from './speech.js';

@@ -3,7 +3,7 @@
 import { type Context, Hono } from 'hono';
 import { findIntegration } from '../db/voice.js';
 import type { AppEnv } from '../http/env.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import type { Platform } from './credentials.js';
 import type { Adapters, WebhookInput } from './door.js';
 import { elevenlabs } from './platforms/elevenlabs.js';

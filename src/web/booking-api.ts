@@ -10,7 +10,7 @@ import { idempotencyFor } from '../booking/idempotency-key.js';
 import { parseInstant, renderInstant } from '../domain/time.js';
 import { sendAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { validationError } from '../http/router.js';
 import { publicClinic } from './clinic.js';
 

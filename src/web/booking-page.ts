@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from '../http/env.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 import { languageOf } from '../voice/speech.js';
 import { BOOKING_SCRIPT } from './booking-script.js';
 import { publicClinic } from './clinic.js';

@@ -2,7 +2,7 @@
 import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
 import { findTenantBySlug } from '../db/tenants.js';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../domain/errors.js';
 
 export async function publicClinic(deps: AppDeps, slug: string): Promise<Tenant> {
   const row = await findTenantBySlug(deps.store.db, slug);

@@ -9,7 +9,7 @@ import {
 } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
 import { HOUR } from '../domain/time.js';
-import { AppError, fieldInvalid } from '../http/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { randomBytes, toBase64Url } from '../security/encoding.js';
 
 /** After a rotation the old secret keeps signing (as a second v1) this long, so receivers can switch. */

@@ -2,7 +2,7 @@
 // with the X-Agendai-Secret header (see definitions.ts: caller_id and conversation_id come from the
 // system__caller_id / system__conversation_id variables); the post-call webhook goes to the main URL,
 // signed `ElevenLabs-Signature: t=<unix s>,v0=<hex HMAC-SHA256(webhookSecret, "t.rawBody")>`.
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../domain/errors.js';
 import { fresh, fromHex, secretsEqual, TOLERANCE_MS, verifyHmac } from '../../security/signatures.js';
 import { endCall, handleToolCall, type Utterance } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';

@@ -13,7 +13,7 @@
 import { DateTime } from 'luxon';
 import OpenAI from 'openai';
 import type { Tenant } from '../../accounts/tenants.js';
-import { AppError } from '../../http/errors.js';
+import { AppError } from '../../domain/errors.js';
 import { secretsEqual, TOLERANCE_MS } from '../../security/signatures.js';
 import { endCall, handleToolCall } from '../call-log.js';
 import type { Credentials } from '../credentials.js';

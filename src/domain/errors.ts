@@ -1,0 +1,68 @@
+// The one error type every layer may throw: a stable code from the Mivicall vocabulary, a message a
+// person can act on, and the fields at fault. It knows nothing of HTTP: each door decides what a code
+// means to its caller (the REST door maps it to a status in src/http/errors.ts, the voice door to a
+// sentence, the booking page to its own JSON).
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export const ERROR_CODES = [
+  'malformed_payload',
+  'invalid_idempotency_key',
+  'invalid_api_key',
+  'expired_api_key',
+  'malformed_auth_header',
+  'invalid_signature',
+  'insufficient_scope',
+  'tenant_inactive',
+  'not_found',
+  'appointment_not_found',
+  'professional_not_found',
+  'service_not_found',
+  'patient_not_found',
+  'api_key_not_found',
+  'exception_not_found',
+  'integration_not_found',
+  'call_not_found',
+  'webhook_not_found',
+  'tenant_not_provisioned',
+  'slot_conflict',
+  'invalid_transition',
+  'slug_taken',
+  'external_id_taken',
+  'idempotency_key_in_use',
+  'concurrent_modification',
+  'payload_too_large',
+  'unsupported_media_type',
+  'validation_failed',
+  'professional_inactive',
+  'service_inactive',
+  'professional_not_qualified',
+  'outside_working_hours',
+  'insufficient_notice',
+  'beyond_booking_horizon',
+  'idempotency_key_reused',
+  'rate_limit_exceeded',
+  'internal_error',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly errors: FieldError[] = [],
+    /** When retrying later can succeed (a busy appointment, a rate limit): after how many seconds. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const validationFailed = (message: string, errors: FieldError[]) =>
+  new AppError('validation_failed', message, errors);
+
+export const fieldInvalid = (path: string, message: string) =>
+  validationFailed(`${path}: ${message}`, [{ path, message }]);
