@@ -121,9 +121,15 @@ const historyRoute = createRoute({
   },
 });
 
-async function change(c: Context<AppEnv>, id: string, body: unknown, what: AppointmentChange) {
-  const ctx = await restCommand(c, c.req.path, body);
-  return sendAnswer(c, await changeAppointment(ctx, id, what));
+async function change<S extends 200 | 204 = 200>(
+  c: Context<AppEnv>,
+  id: string,
+  body: unknown,
+  what: AppointmentChange,
+  success: S = 200 as S,
+) {
+  const ctx = await restCommand(c, body, success);
+  return sendAnswer(c, await changeAppointment(ctx, id, what), success);
 }
 
 /** Routes that must be matched before `/v1/appointments/{id}`. */
@@ -135,12 +141,12 @@ export const appointmentLifecycleRoutes = createRouter()
   .openapi(patchRoute, async (c) => {
     const { startsAt, professionalId, serviceTypeId, ...rest } = c.req.valid('json');
     const reschedule = startsAt === undefined ? undefined : { startsAt, professionalId, serviceTypeId };
-    return change(c, c.req.valid('param').id, c.req.valid('json'), { ...rest, reschedule }) as never;
+    return change(c, c.req.valid('param').id, c.req.valid('json'), { ...rest, reschedule });
   })
   .openapi(
     deleteRoute,
     async (c) =>
-      change(c, c.req.valid('param').id, null, { status: 'cancelled', emptyAnswer: true }) as never,
+      change(c, c.req.valid('param').id, null, { status: 'cancelled' }, 204),
   )
   .openapi(cancelRoute, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as z.infer<typeof CancelSchema>;
@@ -148,16 +154,16 @@ export const appointmentLifecycleRoutes = createRouter()
     return change(c, c.req.valid('param').id, parsed, {
       status: 'cancelled',
       cancellationReason: parsed.reason ?? null,
-    }) as never;
+    });
   })
   .openapi(
     attendRoute,
-    async (c) => change(c, c.req.valid('param').id, null, { status: 'attended' }) as never,
+    async (c) => change(c, c.req.valid('param').id, null, { status: 'attended' }),
   )
-  .openapi(noShowRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'no_show' }) as never)
+  .openapi(noShowRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'no_show' }))
   .openapi(rescheduleRoute, async (c) => {
     const body = c.req.valid('json');
-    return change(c, c.req.valid('param').id, body, { reschedule: body }) as never;
+    return change(c, c.req.valid('param').id, body, { reschedule: body });
   })
   .openapi(historyRoute, async (c) => {
     const { tenant } = c.var.credential;

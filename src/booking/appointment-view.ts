@@ -45,5 +45,3 @@ export function viewAppointment(row: AppointmentRow, zone: string): AppointmentV
     updatedAt: renderInstant(row.updatedAt, zone),
   };
 }
-
-export const appointmentLocation = (id: string) => `/v1/appointments/${id}`;

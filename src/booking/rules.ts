@@ -83,6 +83,10 @@ export function assertTimeAllowed(
   }
 }
 
+/** The overlap rule's refusal: decided inside the write, so it comes back as an outcome. */
+export const slotTaken = () =>
+  new AppError('slot_conflict', 'The professional already has an appointment at that time');
+
 export const outsideWorkingHours = () =>
   new AppError('outside_working_hours', 'The professional does not work at that time', [
     { path: 'startsAt', message: 'Outside working hours' },

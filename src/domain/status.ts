@@ -12,4 +12,8 @@ const NEXT: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
 
 export const canTransition = (from: AppointmentStatus, to: AppointmentStatus) => NEXT[from].includes(to);
 
-export const isBlocking = (status: AppointmentStatus) => status === 'confirmed' || status === 'rescheduled';
+/** The statuses that hold their slot: the overlap rule and the "upcoming" lists count only these. */
+export const BLOCKING_STATUSES = ['confirmed', 'rescheduled'] as const satisfies readonly AppointmentStatus[];
+
+export const isBlocking = (status: AppointmentStatus) =>
+  (BLOCKING_STATUSES as readonly AppointmentStatus[]).includes(status);

@@ -122,6 +122,35 @@ describe('self-service booking page', () => {
     expect(await appointmentsOf(app, b.clinic)).toHaveLength(1);
   });
 
+  it("a visitor's Idempotency-Key neither blocks nor reveals the clinic's own keys", async () => {
+    const b = await bookingClinic(app);
+    const visitor = await book(
+      b.slug,
+      {
+        serviceTypeId: b.consulta.id,
+        startsAt: '2026-03-04T11:30:00Z',
+        patientName: 'Rui Lopes',
+        patientPhone: '+351912000004',
+      },
+      'pms-create-7001',
+    );
+    expect(visitor.status).toBe(201);
+    const pms = await app.request('POST', '/v1/appointments', {
+      key: b.clinic.key,
+      headers: { 'Idempotency-Key': 'pms-create-7001' },
+      body: {
+        professionalId: b.rui.id,
+        serviceTypeId: b.consulta.id,
+        patientName: 'Marta Reis',
+        patientPhone: '+351912000005',
+        startsAt: '2026-03-04T14:00:00Z',
+      },
+    });
+    expect(pms.status).toBe(201);
+    expect(pms.headers.get('idempotent-replayed')).toBeNull();
+    expect(await appointmentsOf(app, b.clinic)).toHaveLength(2);
+  });
+
   it('422 for a bad phone, a short name, unknown fields or a filled honeypot; 400 for broken JSON', async () => {
     const b = await bookingClinic(app);
     const base = {

@@ -245,6 +245,24 @@ describe('Vapi: tool calls', () => {
     }
   });
 
+  it("asks for the patient's name when the one given is not a name (the rule every door keeps)", async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: SECRET });
+    for (const patientName of ['', ' ', 'A']) {
+      const reply = await send(
+        v.path,
+        toolCalls('call-name', [
+          {
+            id: `n-${patientName.length}`,
+            name: 'book_appointment',
+            args: { service: 'consulta', startsAt: '2026-03-03T11:00', patientName },
+          },
+        ]),
+      );
+      expect(reply.body.results[0].result).toBe('Qual é o nome do paciente?');
+    }
+    expect(await appointmentsOf(app, v.clinic)).toHaveLength(0);
+  });
+
   it('asks for a number when caller ID is withheld, then books with the number given', async () => {
     const v = await voiceClinic(app, 'vapi', { secret: SECRET });
     for (const caller of [null, 'anonymous', '+266696687']) {
@@ -353,6 +371,15 @@ describe('Vapi: tool calls', () => {
     expect(moved.body.results[0].result).toBe(
       'Remarcado: Consulta de rotina, quinta-feira, 5 de março, às 15:00 com Dr. Rui Lopes.',
     );
+    // A platform retry of the same tool call answers as the first call did, even though the
+    // appointment it looked up has moved since.
+    const movedAgain = await send(
+      v.path,
+      toolCalls('c-a', [
+        { id: 'm1', name: 'reschedule_appointment', args: { newStartsAt: '2026-03-05T15:00' } },
+      ]),
+    );
+    expect(movedAgain.body.results[0].result).toBe(moved.body.results[0].result);
     const cancelled = await send(
       v.path,
       toolCalls('c-a', [{ id: 'k1', name: 'cancel_appointment', args: { reason: 'viagem' } }]),
@@ -360,6 +387,12 @@ describe('Vapi: tool calls', () => {
     expect(cancelled.body.results[0].result).toBe(
       'A marcação de Consulta de rotina quinta-feira, 5 de março, às 15:00 foi cancelada.',
     );
+    // Retried after the cancel: the caller has no upcoming appointment now, yet hears the first answer.
+    const cancelledAgain = await send(
+      v.path,
+      toolCalls('c-a', [{ id: 'k1', name: 'cancel_appointment', args: { reason: 'viagem' } }]),
+    );
+    expect(cancelledAgain.body.results[0].result).toBe(cancelled.body.results[0].result);
     expect(
       (await app.request('GET', `/v1/appointments/${mine!.id}`, { key: v.clinic.key })).body,
     ).toMatchObject({
