@@ -38,10 +38,13 @@ export interface RateLimitSettings {
   perKeyPerMinute: number;
   perKeyPerSecond: number;
   perIpPerMinute: number;
+  /** Online (booking page) booking attempts per client address per hour: a bot cannot fill the diary. */
+  bookingsPerIpPerHour: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   perKeyPerMinute: 300,
   perKeyPerSecond: 30,
   perIpPerMinute: 100,
+  bookingsPerIpPerHour: 10,
 };

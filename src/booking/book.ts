@@ -2,6 +2,7 @@
 
 import {
   type AppointmentRow,
+  fewerUpcomingSelfService,
   insertAppointmentIf,
   isBookable,
   overlaps,
@@ -24,6 +25,7 @@ import {
   bookableProfessional,
   bookableService,
   slotTaken,
+  upcomingCapReached,
 } from './rules.js';
 
 export interface BookInput {
@@ -83,10 +85,23 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       isBookable('professionals', tenant.id, row.professionalId),
       isBookable('services', tenant.id, service.id),
     ];
+    // Online, a phone holds only a few upcoming appointments (a bot cannot fill the diary); counted
+    // inside the write, so parallel requests cannot pass the cap together.
+    const withinCap =
+      source === 'self_service'
+        ? [
+            fewerUpcomingSelfService(
+              tenant.id,
+              await deps.vault.lookupHashes(e164),
+              now,
+              tenant.config.selfServiceUpcomingPerPhone,
+            ),
+          ]
+        : [];
     const appointment = viewAppointment(row, tenant.config.timezone);
     return {
       writes: (guard) => [
-        insertAppointmentIf(row, [guard, ...stillBookable, not(overlaps(row))]),
+        insertAppointmentIf(row, [guard, ...stillBookable, ...withinCap, not(overlaps(row))]),
         ...recordChange({
           tenant,
           appointment,
@@ -112,6 +127,10 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
             service: { id: service.id, name: service.name },
           },
         },
+        ...withinCap.map((cap) => ({
+          when: not(cap),
+          outcome: { kind: 'refused' as const, refusal: upcomingCapReached(tenant.config.selfServiceUpcomingPerPhone) },
+        })),
         // Professional and service still bookable, yet no insert: the slot was taken.
         { when: allOf(stillBookable), outcome: { kind: 'refused', refusal: slotTaken() } },
       ],

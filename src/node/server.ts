@@ -1,6 +1,7 @@
 // Builds and serves the app on Node: better-sqlite3 store, Node HTTP server.
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { createApp } from '../app.js';
 import { runScheduledJobs } from '../booking/scheduled.js';
 import { type Secrets, vaultKeys } from '../config.js';
@@ -25,6 +26,8 @@ export interface NodeServiceOptions {
   port?: number;
   host?: string;
   rateLimits?: AppDeps['rateLimits'];
+  /** Which proxies may name the client (X-Forwarded-For); default: none. */
+  trustProxy?: TrustProxy;
   /** How often the timed jobs (no-show detection, purges) run; 0 turns the timer off. Default 60 s. */
   schedulerIntervalMs?: number;
 }
@@ -43,7 +46,8 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     logger: options.logger,
     rateLimiter: memoryRateLimiter(),
     rateLimits: options.rateLimits,
-    clientAddress: (c) => getConnInfo(c).remote.address,
+    clientAddress: (c) =>
+      clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), options.trustProxy ?? { hops: 0 }),
     realtimeSideband: nodeRealtimeSideband(options.logger),
   };
 }

@@ -1,6 +1,6 @@
 // The self-service door: what the public booking page calls. Same core as every other door, with
 // source self_service, so working hours, notice, horizon and the overlap rule all apply.
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
 import { bookAppointment } from '../booking/book.js';
 import { listItems } from '../booking/catalog.js';
@@ -8,7 +8,8 @@ import { commandContext } from '../booking/context.js';
 import type { AnswerFor } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
-import { localDate, localDay, parseInstant, renderInstant } from '../domain/time.js';
+import { HOUR, localDate, localDay, parseInstant, renderInstant } from '../domain/time.js';
+import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import type { AppEnv } from '../http/env.js';
 import { errorBody, statusOf } from '../http/errors.js';
 import { validationError } from '../http/router.js';
@@ -48,6 +49,27 @@ const pageAnswer =
       location: null,
     };
   };
+
+/** Booking attempts per client address per hour, so one visitor cannot fill the diary. */
+async function limitBookingsPerAddress(c: Context<AppEnv>) {
+  const { deps } = c.var;
+  const limit = deps.rateLimits?.bookingsPerIpPerHour ?? DEFAULT_RATE_LIMITS.bookingsPerIpPerHour;
+  const address = deps.clientAddress?.(c) ?? 'unknown';
+  const decision = await deps.rateLimiter.consume(
+    `booking-ip:${address}`,
+    [{ name: 'hour', limit, windowMs: HOUR }],
+    deps.clock.now(),
+  );
+  if (!decision.allowed) {
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    throw new AppError(
+      'rate_limit_exceeded',
+      `Too many online bookings from this address; try again in ${Math.ceil(seconds / 60)} minutes or call the clinic`,
+      [],
+      seconds,
+    );
+  }
+}
 
 export const bookingApi = new Hono<AppEnv>()
   .get('/booking/:slug/api/clinic', async (c) => {
@@ -101,6 +123,7 @@ export const bookingApi = new Hono<AppEnv>()
     const body = parsed.data;
     const startsAt = parseInstant(body.startsAt);
     if (startsAt === null) throw fieldInvalid('startsAt', 'Pick one of the offered times');
+    await limitBookingsPerAddress(c);
     const ctx = await commandContext({
       deps,
       tenant,
