@@ -15,7 +15,8 @@ import { parseIdempotencyKey } from '../booking/idempotency-key.js';
 import type { AnswerFor, DoorAnswer, Outcome } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
 import { AppError } from '../domain/errors.js';
-import { isPatientName } from '../domain/patient-name.js';
+import { isPatientName, patientName } from '../domain/patient-name.js';
+import { foldText } from '../domain/text.js';
 import { DAY, localDate } from '../domain/time.js';
 import { sha256Hex } from '../security/encoding.js';
 import {
@@ -85,7 +86,13 @@ async function voiceCommand(
     source: 'voice_ai',
     answer,
     key: toolCallId
-      ? { value: await toolCallKey(toolCallId), scope: `voice:${s.platform}`, operation: tool, input: args }
+      ? // Per call: models reuse ids such as "call_0" from one call to the next.
+        {
+          value: await toolCallKey(toolCallId),
+          scope: `voice:${s.platform}:${s.call.id}`,
+          operation: tool,
+          input: args,
+        }
       : undefined,
   });
 }
@@ -109,7 +116,14 @@ function freeTimes(
         return hour >= PARTS[partOfDay][0] && hour < PARTS[partOfDay][1];
       }
     : undefined;
-  return freeStartTimes(s.deps, s.tenant, { serviceTypeId: service.id, professionalId, from, to, limit, accept });
+  return freeStartTimes(s.deps, s.tenant, {
+    serviceTypeId: service.id,
+    professionalId,
+    from,
+    to,
+    limit,
+    accept,
+  });
 }
 
 async function professionalNames(s: VoiceSession) {
@@ -270,7 +284,11 @@ async function caught<T>(run: () => Promise<T>): Promise<T | { refused: string }
   try {
     return await run();
   } catch (error) {
-    if (error instanceof AppError && error.code !== 'internal_error' && error.code !== 'concurrent_modification')
+    if (
+      error instanceof AppError &&
+      error.code !== 'internal_error' &&
+      error.code !== 'concurrent_modification'
+    )
       return { refused: error.code };
     throw error;
   }
@@ -300,7 +318,6 @@ const told = (result: { done: DoorAnswer; appointmentId: string }, outcome: Call
   outcome,
 });
 
-
 async function bookTool(
   s: VoiceSession,
   a: ToolArgs<'book_appointment'>,
@@ -327,20 +344,52 @@ async function bookTool(
     ),
   );
   const ctx = await voiceCommand(s, 'book_appointment', a, booked, toolCallId);
-  const result = await attempt(() =>
-    bookAppointment(ctx, {
-      professionalId,
-      serviceTypeId: service.id,
-      patientName: a.patientName,
-      patientPhone: phone,
-      startsAt,
-      patientNotes: a.notes,
-      callId: s.call.id,
-    }),
-  );
+  const previous = await answeredBefore(ctx);
+  if (!previous) {
+    // The caller asking again, in a new tool call, for the appointment they already hold is told it
+    // is theirs: not that the time is taken, nor booked a second time with another professional.
+    const theirs = (await callerPhoneAppointments(s, phone)).find(
+      (x) =>
+        x.startsAt === startsAt &&
+        x.serviceTypeId === service.id &&
+        x.patientNameSearch === foldText(patientName(a.patientName)) &&
+        (!professionalId || x.professionalId === professionalId),
+    );
+    if (theirs) {
+      const names = await professionalNames(s);
+      const text = say(s, 'booked')(
+        service.name,
+        sayWhen(startsAt, zone, s.language),
+        say(s, 'with')(names.get(theirs.professionalId) ?? ''),
+      );
+      return { ok: true, text, appointmentId: theirs.id };
+    }
+  }
+  const result =
+    previous ??
+    (await attempt(() =>
+      bookAppointment(ctx, {
+        professionalId,
+        serviceTypeId: service.id,
+        patientName: a.patientName,
+        patientPhone: phone,
+        startsAt,
+        patientNotes: a.notes,
+        callId: s.call.id,
+      }),
+    ));
   if ('done' in result) return told(result, 'booking_created');
   if (result.refused === 'validation_failed' && a.patientPhone) return fail(say(s, 'badPhone')());
   return explainRefusal(s, result.refused, service, professionalId, startsAt);
+}
+
+/** Upcoming appointments booked with this number (the caller's, or the one they gave). */
+async function callerPhoneAppointments(s: VoiceSession, phone: string): Promise<AppointmentRow[]> {
+  try {
+    return await upcomingForPatient(s.deps, s.tenant, phone);
+  } catch {
+    return []; // not a number the core can read: nothing of theirs to find
+  }
 }
 
 /** The caller's upcoming appointments: only those booked with the number they call from. */
@@ -445,7 +494,9 @@ async function rescheduleTool(
   const { appointment } = picked;
   const result =
     previous ??
-    (await attempt(() => changeAppointment(ctx, appointment.id, { reschedule: { startsAt, professionalId } })));
+    (await attempt(() =>
+      changeAppointment(ctx, appointment.id, { reschedule: { startsAt, professionalId } }),
+    ));
   if ('done' in result) return told(result, 'booking_rescheduled');
   const service = (await activeServices(s)).find((x) => x.id === appointment.serviceTypeId);
   if (!service) return fail(say(s, 'busy')());
@@ -468,7 +519,8 @@ export async function runTool(
 }
 
 function runOne<N extends ToolName>(s: VoiceSession, tool: N, args: ToolArgs<N>, toolCallId?: string) {
-  const run: (s: VoiceSession, a: ToolArgs<N>, toolCallId?: string) => Promise<ToolOutcome> = TOOL_RUNNERS[tool];
+  const run: (s: VoiceSession, a: ToolArgs<N>, toolCallId?: string) => Promise<ToolOutcome> =
+    TOOL_RUNNERS[tool];
   return run(s, args, toolCallId);
 }
 

@@ -152,6 +152,18 @@ describe('Vapi: tool calls', () => {
     // The platform retries (timeout, barge-in): same tool-call id, same answer, still one booking.
     const retries = await Promise.all(Array.from({ length: 10 }, () => send(v.path, book)));
     for (const r of retries) expect(r.body.results[0].result).toBe(first.body.results[0].result);
+    // Asked again in a new tool call for the time the caller already holds: it is theirs, not taken.
+    const again = await send(
+      v.path,
+      toolCalls('call-2', [
+        {
+          id: 'tool-book-2',
+          name: 'book_appointment',
+          args: { service: 'Consulta de rotina', startsAt: '2026-03-03T10:00', patientName: 'Maria Silva' },
+        },
+      ]),
+    );
+    expect(again.body.results[0].result).toBe(first.body.results[0].result);
     const booked = await appointmentsOf(app, v.clinic);
     expect(booked).toHaveLength(1);
     expect(booked[0]).toMatchObject({
@@ -175,6 +187,22 @@ describe('Vapi: tool calls', () => {
       key: v.clinic.key,
     });
     expect(history.body.items[0].actor).toBe('voice:vapi');
+
+    // Another call whose model reuses the tool-call id "tool-book-1" is a new request, not a replay.
+    const nextCall = await send(
+      v.path,
+      toolCalls('call-3', [
+        {
+          id: 'tool-book-1',
+          name: 'book_appointment',
+          args: { service: 'Consulta de rotina', startsAt: '2026-03-03T11:00', patientName: 'Maria Silva' },
+        },
+      ]),
+    );
+    expect(nextCall.body.results[0].result).toBe(
+      'Marcação confirmada: Consulta de rotina, terça-feira, 3 de março, às 11:00 com Dr. Rui Lopes.',
+    );
+    expect(await appointmentsOf(app, v.clinic)).toHaveLength(2);
   });
 
   it('a taken time answers with the nearest alternatives', async () => {
