@@ -19,10 +19,10 @@ import { jsonBodyGuard, requestContext } from './http/middleware.js';
 import { rateLimitPerIp } from './http/rate-limit-middleware.js';
 import { restDoor } from './http/rest-door.js';
 import { createRouter } from './http/router.js';
+import { deliverAfterWrites } from './timed-jobs.js';
 import { voiceWebhooks } from './voice/webhooks.js';
 import { bookingApi } from './web/booking-api.js';
 import { bookingPage } from './web/booking-page.js';
-import { deliverAfterWrites } from './webhooks/kick.js';
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps) {
   for (const path of ['/health', '/openapi.json', '/docs', '/booking/*']) app.use(path, rateLimitPerIp);
   app.use('/booking/*', jsonBodyGuard);
   // A write may have queued webhook events: deliver them now rather than at the next timer tick.
-  app.use('*', deliverAfterWrites);
+  app.use('*', deliverAfterWrites(deps));
   app.onError(handleError);
   app.notFound(handleNotFound);
 
