@@ -53,8 +53,8 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
 
 /** Resolves the API key to its clinic; every later query is scoped to that tenant. */
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
-  const { store, clock } = c.var.deps;
-  c.set('credential', await authenticate(store.db, c.req.header('authorization'), clock.now()));
+  const { store, clock, sha256Hex } = c.var.deps;
+  c.set('credential', await authenticate(store.db, c.req.header('authorization'), clock.now(), sha256Hex));
   await next();
 });
 

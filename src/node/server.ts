@@ -9,15 +9,11 @@ import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
-import { installSha256 } from '../security/encoding.js';
 import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 import { answerClientError } from './client-errors.js';
 import { createNodePhoneVault, nodeSha256Hex } from './crypto.js';
 import { nodeRealtimeSideband } from './realtime-sideband.js';
 import { startTimedJobs } from './timer.js';
-
-// Node's synchronous SHA-256: same digests as Web Crypto, without a threadpool hop per request.
-installSha256(nodeSha256Hex);
 
 export interface NodeServiceOptions {
   databasePath: string;
@@ -43,6 +39,8 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
   return {
     store: openSqliteStore(options.databasePath),
     vault: createNodePhoneVault(vaultKeys(options.secrets)),
+    // Synchronous: the same digests as Web Crypto, without a threadpool hop per request.
+    sha256Hex: nodeSha256Hex,
     clock: options.clock ?? systemClock,
     logger: options.logger,
     rateLimiter: memoryRateLimiter(),
