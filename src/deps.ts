@@ -3,7 +3,7 @@ import type OpenAI from 'openai';
 // What the application needs from its runtime; each entry (Node, Workers, a test) builds one.
 import type { Store } from './db/store.js';
 import type { Clock } from './domain/clock.js';
-import type { RateLimiter } from './http/rate-limit.js';
+import type { RateLimiter } from './domain/rate-limit.js';
 import type { Logger } from './logger.js';
 import type { Sha256Hex } from './security/encoding.js';
 import type { PhoneVault } from './security/phone-vault.js';
