@@ -4,8 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type AppointmentChange, changeAppointment } from '../booking/change.js';
 import { findConflicts } from '../booking/conflicts.js';
-import { getAppointment } from '../booking/find.js';
-import { listHistory } from '../db/appointments.js';
+import { appointmentHistory } from '../booking/history.js';
 import { renderInstant } from '../domain/time.js';
 import { sendAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
@@ -167,13 +166,9 @@ export const appointmentLifecycleRoutes = createRouter()
   })
   .openapi(historyRoute, async (c) => {
     const { tenant } = c.var.credential;
-    const appointment = await getAppointment(c.var.deps, tenant, c.req.valid('param').id);
-    const rows = await listHistory(c.var.deps.store.db, tenant.id, appointment.id);
-    const items = rows.map((h) => ({
-      id: h.id,
-      action: h.action,
-      actor: h.actor,
-      changes: JSON.parse(h.changes) as Record<string, { from: unknown; to: unknown }>,
+    const entries = await appointmentHistory(c.var.deps, tenant, c.req.valid('param').id);
+    const items = entries.map((h) => ({
+      ...h,
       occurredAt: renderInstant(h.occurredAt, tenant.config.timezone),
     }));
     return c.json({ items }, 200);

@@ -7,11 +7,11 @@ import {
   listAppointments,
 } from '../db/appointments.js';
 import type { AppDeps } from '../deps.js';
-import { toE164 } from '../domain/phone.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { toE164 } from '../domain/phone.js';
 import { BLOCKING_STATUSES } from '../domain/status.js';
 import { type AppointmentView, viewAppointment } from './appointment-view.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 
 export async function getAppointment(deps: AppDeps, tenant: Tenant, id: string): Promise<AppointmentRow> {
   const row = await findAppointment(deps.store.db, tenant.id, id);

@@ -113,7 +113,7 @@ export interface AppointmentFilter {
   source?: string;
   patientPhoneHashes?: string[];
   updatedSince?: number;
-  /** Position after which the page starts (see src/http/cursor.ts). */
+  /** Position after which the page starts (see src/booking/cursor.ts). */
   after?: { at: number; id: string };
   limit: number;
 }

@@ -1,6 +1,7 @@
 // The appointment status machine. `rescheduled` behaves like `confirmed`: it holds its slot and can
 // move on the same way; attended, no_show and cancelled are final.
-import type { AppointmentStatus } from '../booking/appointment-view.js';
+export const APPOINTMENT_STATUSES = ['confirmed', 'attended', 'no_show', 'cancelled', 'rescheduled'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
 const NEXT: Record<AppointmentStatus, readonly AppointmentStatus[]> = {
   confirmed: ['attended', 'no_show', 'cancelled', 'rescheduled'],

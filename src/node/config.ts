@@ -9,6 +9,7 @@ import type { RateLimitSettings } from '../deps.js';
 import { parseTrustProxy, type TrustProxy } from '../http/client-address.js';
 import type { Logger } from '../logger.js';
 import { randomBytes, toBase64Url } from '../security/encoding.js';
+import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -23,7 +24,11 @@ const envSchema = z.object({
   // Which proxies may say who the client is (X-Forwarded-For); see src/http/client-address.ts.
   TRUST_PROXY: z.string().optional(),
   // Timed jobs (no-show detection, purges); 0 turns the timer off (e.g. when a cron runs them).
-  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  SCHEDULER_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(TIMED_JOBS_INTERVAL_MS / 1000),
 });
 
 export interface NodeConfig {
