@@ -1,49 +1,22 @@
 // /v1/calls: the calls voice platforms reported, with their events (Mivicall's call detail shape).
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Tenant } from '../accounts/tenants.js';
 import { type CallEventRow, type CallRow, findCall, listCallEvents, listCalls } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
+import { AppError } from '../domain/errors.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { AppError } from '../domain/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import { callerContext } from '../voice/session.js';
-import { instantParam } from './schemas/appointment.js';
-import { cursorParam, errorResponses, IdParam, jsonContent, limitParam } from './schemas/common.js';
-
-const CallSchema = z
-  .object({
-    id: z.string(),
-    platform: z.string(),
-    externalCallId: z.string(),
-    fromNumber: z.string().nullable().openapi({ description: "The caller's number (null when withheld)" }),
-    toNumber: z.string().nullable(),
-    status: z.string().openapi({ example: 'completed' }),
-    outcome: z.string().nullable().openapi({ example: 'booking_created' }),
-    endedReason: z.string().nullable(),
-    startedAt: z.string(),
-    endedAt: z.string().nullable(),
-    durationSeconds: z.number().nullable(),
-    transcriptionWordCount: z.number().nullable(),
-    recordingUrl: z.string().nullable(),
-    metadata: z.record(z.string(), z.unknown()),
-  })
-  .openapi('Call');
-
-const EventSchema = z
-  .object({
-    id: z.string(),
-    eventType: z.string().openapi({ example: 'speech' }),
-    sequence: z.number().int(),
-    role: z.string().nullable(),
-    transcript: z.string().nullable(),
-    toolName: z.string().nullable(),
-    toolInput: z.unknown(),
-    toolOutput: z.unknown(),
-    occurredAt: z.string(),
-  })
-  .openapi('CallEvent');
+import {
+  CallDetailSchema,
+  type CallEventSchema,
+  CallListQuery,
+  CallListSchema,
+  type CallSchema,
+} from './schemas/call.js';
+import { errorResponses, IdParam, jsonContent } from './schemas/common.js';
 
 async function renderCall(deps: AppDeps, tenant: Tenant, row: CallRow): Promise<z.infer<typeof CallSchema>> {
   const zone = tenant.config.timezone;
@@ -67,7 +40,7 @@ async function renderCall(deps: AppDeps, tenant: Tenant, row: CallRow): Promise<
   };
 }
 
-const renderEvent = (e: CallEventRow, sequence: number, zone: string): z.infer<typeof EventSchema> => ({
+const renderEvent = (e: CallEventRow, sequence: number, zone: string): z.infer<typeof CallEventSchema> => ({
   id: e.id,
   eventType: e.eventType,
   sequence,
@@ -86,18 +59,9 @@ const listRoute = createRoute({
   summary: 'List calls',
   description: 'Newest first, cursor pagination.',
   middleware: [requireScope('calls:read')],
-  request: {
-    query: z.object({
-      from: instantParam('Calls started at or after').optional(),
-      to: instantParam('Calls started before').optional(),
-      outcome: z.string().max(50).optional().openapi({ example: 'booking_created' }),
-      status: z.enum(['in_progress', 'completed', 'failed']).optional(),
-      limit: limitParam,
-      cursor: cursorParam,
-    }),
-  },
+  request: { query: CallListQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(CallSchema), nextCursor: z.string().nullable() }), 'Calls'),
+    200: jsonContent(CallListSchema, 'Calls'),
     ...errorResponses(422),
   },
 });
@@ -110,7 +74,7 @@ const getRoute = createRoute({
   middleware: [requireScope('calls:read')],
   request: { params: IdParam },
   responses: {
-    200: jsonContent(z.object({ call: CallSchema, events: z.array(EventSchema) }), 'The call'),
+    200: jsonContent(CallDetailSchema, 'The call'),
     ...errorResponses(404),
   },
 });

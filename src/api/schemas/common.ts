@@ -60,6 +60,9 @@ export function errorResponses<const S extends ErrorStatusCode>(...extra: S[]) {
 export const writeErrorResponses = <const S extends ErrorStatusCode>(...extra: S[]) =>
   errorResponses<400 | 413 | 415 | 422 | S>(400, 413, 415, 422, ...extra);
 
+/** A list answer: `{items: [...]}`. */
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
