@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { consumeWindow, isIdle, type WindowState } from '../../src/domain/sliding-window.js';
-import type { RateLimitRule } from '../../src/http/rate-limit.js';
+
+type RateLimitRule = Parameters<typeof consumeWindow>[1][number];
 
 const rulesArb: fc.Arbitrary<RateLimitRule[]> = fc
   .uniqueArray(
