@@ -1,4 +1,4 @@
-// The Idempotency-Key header (I-2) and the request fingerprint (I-4).
+// The Idempotency-Key header and the request fingerprint (docs/invariants.md I-2, I-4).
 
 import { AppError } from '../domain/errors.js';
 import { type Sha256Hex, sha256Hex } from '../security/encoding.js';

@@ -69,7 +69,7 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('documents the create body exactly as the seed, plus metadata and source', () => {
+  it('documents the create body exactly as docs/mivicall-contract.md does, plus metadata and source', () => {
     const create = doc.components.schemas.AppointmentCreate;
     expect(Object.keys(create.properties).sort()).toEqual(
       [
