@@ -334,6 +334,46 @@ describe('runCommand with an Idempotency-Key', () => {
     );
   });
 
+  it("3b. concurrent runs with one key and mixed inputs: the winner's input replays, every other is refused", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        idempotencyKey,
+        fc.array(fc.record({ input: fc.nat(2), delay: fc.nat(2) }), { minLength: 2, maxLength: 20 }),
+        async (key, runs) => {
+          reset();
+          const clock = clockAt(T0);
+          const contexts = await Promise.all(
+            [0, 1, 2].map((input) => contextFor({ clock, answer: renderLabel, key, input })),
+          );
+          const settled = await Promise.allSettled(
+            runs.map(async ({ input, delay }) => {
+              await ticks(delay);
+              return runCommand(contexts[input]!, oneEffect(`input ${input}`));
+            }),
+          );
+          expect(allEffects()).toBe(1);
+          const { note } = store.sqlite.prepare('SELECT note FROM test_effects').get() as { note: string };
+          const fresh = settled.flatMap((s) =>
+            s.status === 'fulfilled' && !s.value.replayed ? [s.value] : [],
+          );
+          expect(fresh).toHaveLength(1);
+          settled.forEach((s, i) => {
+            if (`input ${runs[i]!.input}` === note) {
+              expect(s.status).toBe('fulfilled');
+              expect((s as PromiseFulfilledResult<{ answer: DoorAnswer }>).value.answer).toStrictEqual(
+                fresh[0]!.answer,
+              );
+            } else {
+              expect(s.status).toBe('rejected');
+              expect((s as PromiseRejectedResult).reason).toMatchObject({ code: 'idempotency_key_reused' });
+            }
+          });
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
   const doorAnswer = fc.record(
     {
       status: fc.integer({ min: 100, max: 599 }),
