@@ -15,9 +15,9 @@ import { voiceRoutes } from './api/voice.js';
 import { webhookRoutes } from './api/webhooks.js';
 import type { AppDeps } from './deps.js';
 import { handleError, handleNotFound } from './http/error-handler.js';
-import { jsonBodyGuard, requestContext } from './http/middleware.js';
+import { apiKeyAuth, jsonBodyGuard, requestContext } from './http/middleware.js';
 import { rateLimitPerIp } from './http/rate-limit-middleware.js';
-import { restDoor } from './http/rest-door.js';
+import { restCors, restDoor } from './http/rest-door.js';
 import { createRouter } from './http/router.js';
 import { deliverAfterWrites } from './timed-jobs.js';
 import { voiceWebhooks } from './voice/webhooks.js';
@@ -64,7 +64,10 @@ export function createApp(deps: AppDeps) {
     // Voice platforms authenticate with their own signatures, under /v1/voice/webhooks.
     .route('/', voiceWebhooks)
     .route('/', bookingApi)
-    .route('/', bookingPage);
+    .route('/', bookingPage)
+    // Any other /v1 path: who asks comes first, so a caller without a valid key learns nothing of
+    // which paths exist (401), and a keyed caller gets the envelope's 404.
+    .all('/v1/*', restCors, apiKeyAuth, handleNotFound);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
