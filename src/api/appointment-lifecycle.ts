@@ -167,7 +167,7 @@ export const appointmentLifecycleRoutes = createRouter()
       id: h.id,
       action: h.action,
       actor: h.actor,
-      changes: JSON.parse(h.changes) as Record<string, { from: unknown; to: unknown }>,
+      changes: h.changes,
       occurredAt: renderInstant(h.occurredAt, tenant.config.timezone),
     }));
     return c.json({ items }, 200);

@@ -63,7 +63,7 @@ async function renderCall(deps: AppDeps, tenant: Tenant, row: CallRow): Promise<
     durationSeconds: row.durationSeconds,
     transcriptionWordCount: row.transcriptionWordCount,
     recordingUrl: row.recordingUrl,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    metadata: row.metadata,
   };
 }
 
@@ -74,8 +74,8 @@ const renderEvent = (e: CallEventRow, sequence: number, zone: string): z.infer<t
   role: e.role,
   transcript: e.transcript,
   toolName: e.toolName,
-  toolInput: e.toolInput ? JSON.parse(e.toolInput) : null,
-  toolOutput: e.toolOutput ? JSON.parse(e.toolOutput) : null,
+  toolInput: e.toolInput ?? null,
+  toolOutput: e.toolOutput ?? null,
   occurredAt: renderInstant(e.occurredAt, zone),
 });
 

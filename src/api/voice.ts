@@ -82,7 +82,7 @@ async function render(c: Context<AppEnv>, row: IntegrationRow): Promise<z.infer<
     id: row.id,
     platform: row.platform as (typeof PLATFORMS)[number],
     name: row.name,
-    phoneNumbers: JSON.parse(row.phoneNumbers) as string[],
+    phoneNumbers: row.phoneNumbers,
     active: row.active,
     ...urlsOf(c, row.id),
     credentialFields: await credentialFields(c.var.deps, row),
