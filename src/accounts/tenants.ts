@@ -2,16 +2,15 @@
 
 import type { Db } from '../db/store.js';
 import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
-import { foldText } from '../domain/text.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { foldText } from '../domain/text.js';
+import type { ClinicSpecialty, TenantStatus } from '../domain/vocabulary.js';
 import {
   defaultTenantConfig,
   readTenantConfig,
   type TenantConfig,
   tenantConfigSchema,
 } from './tenant-config.js';
-
-import type { ClinicSpecialty, TenantStatus } from '../domain/vocabulary.js';
 
 // The lists live in the domain (the schema's CHECKs are built from them); re-exported for the doors.
 export {
@@ -38,7 +37,6 @@ export function slugify(name: string): string {
       .slice(0, 60) || 'clinic'
   );
 }
-
 
 export interface NewTenant {
   name: string;

@@ -1,17 +1,17 @@
 // Appointment queries, and the guarded statements the booking core's atomic units are built from.
 import { and, asc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { FieldChanges } from '../domain/history.js';
-import type { AppointmentSource } from '../domain/source.js';
 import { MAX_BLOCK_MS } from '../domain/service-caps.js';
+import type { AppointmentSource } from '../domain/source.js';
 import { type AppointmentStatus, BLOCKING_STATUSES } from '../domain/status.js';
 import { appointmentHistory, appointments } from './schema.js';
-import { type Db, preparedOnce } from './store.js';
+import type { Db } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 type Column = keyof AppointmentRow;
 
 /** A column's value as a parameter, encoded the way drizzle stores it (json columns as text). */
-const valueOf = <K extends Column>(column: K, value: AppointmentRow[K]): SQL =>
+const encoded = <K extends Column>(column: K, value: AppointmentRow[K]): SQL =>
   sql`${sql.param(value, appointments[column])}`;
 
 const blocking = sql.join(
@@ -59,7 +59,7 @@ export function insertAppointmentIf(row: AppointmentRow, conditions: SQL[]): SQL
   const names = columns.map((k) => sql.identifier(appointments[k].name));
   return sql`INSERT INTO appointments (${sql.join(names, sql`, `)})
     SELECT ${sql.join(
-      columns.map((k) => valueOf(k, row[k])),
+      columns.map((k) => encoded(k, row[k])),
       sql`, `,
     )}
     WHERE ${sql.join(conditions, sql` AND `)}`;
@@ -76,7 +76,7 @@ export function updateAppointmentIf(
   conditions: SQL[],
 ): SQL {
   const sets = (Object.keys(changes) as Column[]).map(
-    (k) => sql`${sql.identifier(appointments[k].name)} = ${valueOf(k, changes[k]!)}`,
+    (k) => sql`${sql.identifier(appointments[k].name)} = ${encoded(k, changes[k]!)}`,
   );
   return sql`UPDATE appointments SET ${sql.join(
     [...sets, sql`version = version + 1`, sql`last_command_id = ${commandId}`, sql`updated_at = ${now}`],

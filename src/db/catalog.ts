@@ -14,9 +14,10 @@ type RowOf<T extends Catalog> = T extends typeof services ? ServiceRow : Profess
 
 // Professional ids are UUIDs we generate, so a comma joins and splits them safely (no JSON to parse).
 // The inner ORDER BY keeps the order the list was given in.
-const providers = sql<string[]>`(SELECT group_concat(professional_id, ',') FROM (
+// (coalesce: drizzle does not decode a NULL.)
+const providers = sql<string[]>`coalesce((SELECT group_concat(professional_id, ',') FROM (
     SELECT sp.professional_id FROM ${serviceProfessionals} sp
-    WHERE sp.service_id = ${services.id} ORDER BY sp.rowid))`.mapWith((ids: string | null) =>
+    WHERE sp.service_id = ${services.id} ORDER BY sp.rowid)), '')`.mapWith((ids: string) =>
   ids ? ids.split(',') : [],
 );
 

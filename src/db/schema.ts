@@ -32,7 +32,6 @@ import {
 } from '../domain/vocabulary.js';
 import type { WeeklySchedule } from '../domain/working-hours.js';
 
-
 /** CHECK that the column holds one of the words (or NULL, which NOT NULL refuses where it must). */
 const oneOf = (name: string, column: SQLiteColumn, words: readonly string[]) =>
   check(name, sql`${col(column)} IN (${sql.raw(words.map((w) => `'${w}'`).join(', '))})`);
