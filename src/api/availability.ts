@@ -1,8 +1,7 @@
 // GET /v1/availability: free slots over up to 31 days, for one professional or any qualified one.
 import { createRoute, z } from '@hono/zod-openapi';
-import { DateTime } from 'luxon';
 import { findAvailability, MAX_RANGE_DAYS } from '../booking/availability.js';
-import { parseInstant, renderInstant } from '../domain/time.js';
+import { localDay, parseInstant, renderInstant } from '../domain/time.js';
 import { fieldInvalid } from '../domain/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
@@ -58,10 +57,8 @@ const availabilityRoute = createRoute({
 });
 
 function readBoundary(text: string, zone: string, end: boolean, path: string): number {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const day = DateTime.fromISO(text, { zone });
-    if (day.isValid) return (end ? day.plus({ days: 1 }) : day).toMillis();
-  }
+  const day = localDay(text, zone);
+  if (day) return end ? day[1] : day[0];
   const ms = parseInstant(text);
   if (ms === null) throw fieldInvalid(path, 'A date (YYYY-MM-DD) or an ISO 8601 date-time with offset');
   return ms;

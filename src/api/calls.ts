@@ -1,14 +1,9 @@
 // /v1/calls: the calls voice platforms reported, with their events (Mivicall's call detail shape).
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Tenant } from '../accounts/tenants.js';
-import { type CallEventRow, type CallRow, findCall, listCallEvents, listCalls } from '../db/voice.js';
-import type { AppDeps } from '../deps.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { AppError } from '../domain/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { callerContext } from '../voice/session.js';
+import { type CallEventRecord, type CallRecord, findCalls, getCall } from '../voice/calls.js';
 import { instantParam } from './schemas/appointment.js';
 import { cursorParam, errorResponses, IdParam, jsonContent, limitParam } from './schemas/common.js';
 
@@ -45,38 +40,15 @@ const EventSchema = z
   })
   .openapi('CallEvent');
 
-async function renderCall(deps: AppDeps, tenant: Tenant, row: CallRow): Promise<z.infer<typeof CallSchema>> {
-  const zone = tenant.config.timezone;
-  return {
-    id: row.id,
-    platform: row.platform,
-    externalCallId: row.externalCallId,
-    fromNumber: row.fromNumberEncrypted
-      ? await deps.vault.decrypt(row.fromNumberEncrypted, callerContext(row))
-      : null,
-    toNumber: row.toNumber,
-    status: row.status,
-    outcome: row.outcome,
-    endedReason: row.endedReason,
-    startedAt: renderInstant(row.startedAt, zone),
-    endedAt: renderOptionalInstant(row.endedAt, zone),
-    durationSeconds: row.durationSeconds,
-    transcriptionWordCount: row.transcriptionWordCount,
-    recordingUrl: row.recordingUrl,
-    metadata: row.metadata,
-  };
-}
+const renderCall = (call: CallRecord, zone: string): z.infer<typeof CallSchema> => ({
+  ...call,
+  startedAt: renderInstant(call.startedAt, zone),
+  endedAt: renderOptionalInstant(call.endedAt, zone),
+});
 
-const renderEvent = (e: CallEventRow, sequence: number, zone: string): z.infer<typeof EventSchema> => ({
-  id: e.id,
-  eventType: e.eventType,
-  sequence,
-  role: e.role,
-  transcript: e.transcript,
-  toolName: e.toolName,
-  toolInput: e.toolInput ?? null,
-  toolOutput: e.toolOutput ?? null,
-  occurredAt: renderInstant(e.occurredAt, zone),
+const renderEvent = (event: CallEventRecord, zone: string): z.infer<typeof EventSchema> => ({
+  ...event,
+  occurredAt: renderInstant(event.occurredAt, zone),
 });
 
 const listRoute = createRoute({
@@ -118,33 +90,16 @@ const getRoute = createRoute({
 export const callRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { tenant } = c.var.credential;
-    const { cursor, limit, ...filter } = c.req.valid('query');
-    const rows = await listCalls(c.var.deps.store.db, {
-      tenantId: tenant.id,
-      ...filter,
-      before: cursor ? decodeCursor(cursor) : undefined,
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const page = await findCalls(c.var.deps, tenant, c.req.valid('query'));
+    const zone = tenant.config.timezone;
     return c.json(
-      {
-        items: await Promise.all(page.map((r) => renderCall(c.var.deps, tenant, r))),
-        nextCursor: rows.length > limit && last ? encodeCursor({ at: last.startedAt, id: last.id }) : null,
-      },
+      { items: page.items.map((call) => renderCall(call, zone)), nextCursor: page.nextCursor },
       200,
     );
   })
   .openapi(getRoute, async (c) => {
     const { tenant } = c.var.credential;
-    const row = await findCall(c.var.deps.store.db, tenant.id, c.req.valid('param').id);
-    if (!row) throw new AppError('call_not_found', 'Call not found');
-    const events = await listCallEvents(c.var.deps.store.db, tenant.id, row.id);
-    return c.json(
-      {
-        call: await renderCall(c.var.deps, tenant, row),
-        events: events.map((e, i) => renderEvent(e, i + 1, tenant.config.timezone)),
-      },
-      200,
-    );
+    const { call, events } = await getCall(c.var.deps, tenant, c.req.valid('param').id);
+    const zone = tenant.config.timezone;
+    return c.json({ call: renderCall(call, zone), events: events.map((e) => renderEvent(e, zone)) }, 200);
   });

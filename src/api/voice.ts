@@ -1,7 +1,6 @@
 // /v1/voice: connect voice platforms to the clinic, and get their tool definitions.
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { IntegrationRow } from '../db/voice.js';
 import { renderInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
@@ -14,6 +13,7 @@ import {
   credentialFields,
   getIntegration,
   listTenantIntegrations,
+  type VoiceIntegration,
 } from '../voice/integrations.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
@@ -76,7 +76,7 @@ const urlsOf = (c: Context<AppEnv>, id: string) => {
   };
 };
 
-async function render(c: Context<AppEnv>, row: IntegrationRow): Promise<z.infer<typeof IntegrationSchema>> {
+async function render(c: Context<AppEnv>, row: VoiceIntegration): Promise<z.infer<typeof IntegrationSchema>> {
   const zone = c.var.credential.tenant.config.timezone;
   return {
     id: row.id,

@@ -2,18 +2,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { APPOINTMENT_EVENTS } from '../booking/events.js';
-import type { EndpointRow } from '../db/webhooks.js';
-import { listDeliveries } from '../db/webhooks.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
+import { recentDeliveries } from '../webhooks/deliveries.js';
 import {
   changeEndpoint,
   createEndpoint,
   getEndpoint,
   listTenantEndpoints,
   rotateSecret,
+  type WebhookEndpoint,
 } from '../webhooks/endpoints.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 
@@ -73,7 +73,7 @@ const DeliverySchema = z
   })
   .openapi('WebhookDelivery');
 
-const render = (c: Context<AppEnv>, row: EndpointRow): z.infer<typeof EndpointSchema> => {
+const render = (c: Context<AppEnv>, row: WebhookEndpoint): z.infer<typeof EndpointSchema> => {
   const zone = c.var.credential.tenant.config.timezone;
   return {
     id: row.id,
@@ -216,29 +216,18 @@ export const webhookRoutes = createRouter()
   })
   .openapi(deliveries, async (c) => {
     const { tenant } = c.var.credential;
-    const endpoint = await getEndpoint(c.var.deps, tenant, c.req.valid('param').id);
     const zone = tenant.config.timezone;
-    const rows = await listDeliveries(
-      c.var.deps.store.db,
-      tenant.id,
-      endpoint.id,
+    const records = await recentDeliveries(
+      c.var.deps,
+      tenant,
+      c.req.valid('param').id,
       c.req.valid('query').limit,
     );
-    return c.json(
-      {
-        items: rows.map((d) => ({
-          id: d.id,
-          eventId: d.eventId,
-          eventType: d.eventType,
-          status: d.status as 'pending' | 'delivered' | 'failed',
-          attempts: d.attempts,
-          lastStatusCode: d.lastStatusCode,
-          lastError: d.lastError,
-          nextAttemptAt: d.status === 'pending' ? renderInstant(d.nextAttemptAt, zone) : null,
-          createdAt: renderInstant(d.createdAt, zone),
-          deliveredAt: renderOptionalInstant(d.deliveredAt, zone),
-        })),
-      },
-      200,
-    );
+    const items = records.map((d) => ({
+      ...d,
+      nextAttemptAt: renderOptionalInstant(d.nextAttemptAt, zone),
+      createdAt: renderInstant(d.createdAt, zone),
+      deliveredAt: renderOptionalInstant(d.deliveredAt, zone),
+    }));
+    return c.json({ items }, 200);
   });

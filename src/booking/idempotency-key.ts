@@ -28,17 +28,21 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The key and fingerprint (method, route template, canonical body) of a write, if a key was sent. */
+/**
+ * The stored key and the fingerprint of a write, if the caller sent a key. The stored key is the
+ * caller's scope and its key, so each caller has a key space of its own; the fingerprint covers the
+ * operation and the canonical input.
+ */
 export async function idempotencyFor(
+  scope: string,
   header: string | undefined,
-  method: string,
-  route: string,
-  body: unknown,
+  operation: string,
+  input: unknown,
 ): Promise<IdempotencyRequest | undefined> {
   const key = parseIdempotencyKey(header);
   if (key === undefined) return undefined;
   return {
-    key,
-    fingerprint: await sha256Hex(`${method.toUpperCase()} ${route}\n${canonicalJson(body ?? null)}`),
+    key: `${scope} ${key}`,
+    fingerprint: await sha256Hex(`${operation}\n${canonicalJson(input ?? null)}`),
   };
 }

@@ -42,6 +42,7 @@ export const ERROR_CODES = [
   'outside_working_hours',
   'insufficient_notice',
   'beyond_booking_horizon',
+  'booking_limit_reached',
   'idempotency_key_reused',
   'rate_limit_exceeded',
   'internal_error',

@@ -38,6 +38,7 @@ const statusByCode = {
   outside_working_hours: 422,
   insufficient_notice: 422,
   beyond_booking_horizon: 422,
+  booking_limit_reached: 422,
   idempotency_key_reused: 422,
   rate_limit_exceeded: 429,
   internal_error: 500,

@@ -3,9 +3,9 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { DEFAULT_RATE_LIMITS } from '../deps.js';
+import type { RateLimitDecision, RateLimitRule } from '../domain/rate-limit.js';
 import type { AppEnv } from './env.js';
 import type { ErrorBody } from './errors.js';
-import type { RateLimitDecision, RateLimitRule } from './rate-limit.js';
 
 function setHeaders(c: Context, decision: RateLimitDecision) {
   c.header('X-RateLimit-Limit', String(decision.limit));

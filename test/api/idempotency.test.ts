@@ -96,6 +96,17 @@ describe('Idempotency-Key on POST /v1/appointments', () => {
     expect(rb.body.id).not.toBe(ra.body.id);
   });
 
+  it('scopes keys per API key: another key of the same clinic has a key space of its own', async () => {
+    const a = await setupClinic(app);
+    const second = await app.createKey(a.clinic.tenantId, ['*']);
+    const first = await post(a.clinic.key, appointmentBody(a, '2026-05-14T10:00:00+01:00'), 'pms-1');
+    const other = await post(second.key, appointmentBody(a, '2026-05-14T11:00:00+01:00'), 'pms-1');
+    expect(first.status).toBe(201);
+    expect(other.status).toBe(201);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(await countAppointments(a.clinic.tenantId)).toBe(2);
+  });
+
   it('keeps a key 24 hours; after that the same key runs as new', async () => {
     const s = await setupClinic(app);
     const start = app.now();

@@ -1,5 +1,5 @@
 // Opaque page cursors: a list's position (an instant and an id) as base64url JSON. Clients pass
-// them back unchanged; anything else is a 422 naming the cursor.
+// them back unchanged; anything else is a validation error naming the cursor.
 import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
 import { fieldInvalid } from '../domain/errors.js';
 
