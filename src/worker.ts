@@ -3,6 +3,8 @@
 // cron (`scheduled`) for timed work. Nothing here may reach better-sqlite3 or node:* modules.
 import { type App, createApp } from './app.js';
 import type { AppDeps } from './deps.js';
+import { AppError } from './domain/errors.js';
+import { errorResponse } from './http/error-handler.js';
 import { jsonLogger } from './logger.js';
 import { runTimedJobs } from './timed-jobs.js';
 import { buildWorkerDeps } from './worker/deps.js';
@@ -44,10 +46,7 @@ export default {
     } catch (error) {
       const requestId = crypto.randomUUID();
       logger.error('start_failed', { requestId, error: reason(error) });
-      return Response.json(
-        { error: 'internal_error', message: 'The service is not configured', requestId, errors: [] },
-        { status: 500, headers: { 'X-Request-Id': requestId } },
-      );
+      return errorResponse(new AppError('internal_error', 'The service is not configured'), requestId);
     }
     return service.app.fetch(request, env, ctx);
   },

@@ -120,12 +120,12 @@ const historyRoute = createRoute({
   },
 });
 
-async function change<S extends 200 | 204 = 200>(
+async function change<S extends 200 | 204>(
   c: Context<AppEnv>,
   id: string,
   body: unknown,
   what: AppointmentChange,
-  success: S = 200 as S,
+  success: S,
 ) {
   const ctx = await restCommand(c, body, success);
   return sendAnswer(c, await changeAppointment(ctx, id, what), success);
@@ -140,29 +140,28 @@ export const appointmentLifecycleRoutes = createRouter()
   .openapi(patchRoute, async (c) => {
     const { startsAt, professionalId, serviceTypeId, ...rest } = c.req.valid('json');
     const reschedule = startsAt === undefined ? undefined : { startsAt, professionalId, serviceTypeId };
-    return change(c, c.req.valid('param').id, c.req.valid('json'), { ...rest, reschedule });
+    return change(c, c.req.valid('param').id, c.req.valid('json'), { ...rest, reschedule }, 200);
   })
-  .openapi(
-    deleteRoute,
-    async (c) =>
-      change(c, c.req.valid('param').id, null, { status: 'cancelled' }, 204),
-  )
+  .openapi(deleteRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'cancelled' }, 204))
   .openapi(cancelRoute, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as z.infer<typeof CancelSchema>;
     const parsed = CancelSchema.parse(body ?? {});
-    return change(c, c.req.valid('param').id, parsed, {
-      status: 'cancelled',
-      cancellationReason: parsed.reason ?? null,
-    });
+    return change(
+      c,
+      c.req.valid('param').id,
+      parsed,
+      {
+        status: 'cancelled',
+        cancellationReason: parsed.reason ?? null,
+      },
+      200,
+    );
   })
-  .openapi(
-    attendRoute,
-    async (c) => change(c, c.req.valid('param').id, null, { status: 'attended' }),
-  )
-  .openapi(noShowRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'no_show' }))
+  .openapi(attendRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'attended' }, 200))
+  .openapi(noShowRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'no_show' }, 200))
   .openapi(rescheduleRoute, async (c) => {
     const body = c.req.valid('json');
-    return change(c, c.req.valid('param').id, body, { reschedule: body });
+    return change(c, c.req.valid('param').id, body, { reschedule: body }, 200);
   })
   .openapi(historyRoute, async (c) => {
     const { tenant } = c.var.credential;

@@ -1,44 +1,18 @@
 // /v1/calls: the calls voice platforms reported, with their events (Mivicall's call detail shape).
-import { createRoute, z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import { type CallEventRecord, type CallRecord, findCalls, getCall } from '../voice/calls.js';
-import { instantParam } from './schemas/appointment.js';
-import { cursorParam, errorResponses, IdParam, jsonContent, limitParam } from './schemas/common.js';
-
-const CallSchema = z
-  .object({
-    id: z.string(),
-    platform: z.string(),
-    externalCallId: z.string(),
-    fromNumber: z.string().nullable().openapi({ description: "The caller's number (null when withheld)" }),
-    toNumber: z.string().nullable(),
-    status: z.string().openapi({ example: 'completed' }),
-    outcome: z.string().nullable().openapi({ example: 'booking_created' }),
-    endedReason: z.string().nullable(),
-    startedAt: z.string(),
-    endedAt: z.string().nullable(),
-    durationSeconds: z.number().nullable(),
-    transcriptionWordCount: z.number().nullable(),
-    recordingUrl: z.string().nullable(),
-    metadata: z.record(z.string(), z.unknown()),
-  })
-  .openapi('Call');
-
-const EventSchema = z
-  .object({
-    id: z.string(),
-    eventType: z.string().openapi({ example: 'speech' }),
-    sequence: z.number().int(),
-    role: z.string().nullable(),
-    transcript: z.string().nullable(),
-    toolName: z.string().nullable(),
-    toolInput: z.unknown(),
-    toolOutput: z.unknown(),
-    occurredAt: z.string(),
-  })
-  .openapi('CallEvent');
+import {
+  CallDetailSchema,
+  type CallEventSchema,
+  CallListQuery,
+  CallListSchema,
+  type CallSchema,
+} from './schemas/call.js';
+import { errorResponses, IdParam, jsonContent } from './schemas/common.js';
 
 const renderCall = (call: CallRecord, zone: string): z.infer<typeof CallSchema> => ({
   ...call,
@@ -46,7 +20,7 @@ const renderCall = (call: CallRecord, zone: string): z.infer<typeof CallSchema> 
   endedAt: renderOptionalInstant(call.endedAt, zone),
 });
 
-const renderEvent = (event: CallEventRecord, zone: string): z.infer<typeof EventSchema> => ({
+const renderEvent = (event: CallEventRecord, zone: string): z.infer<typeof CallEventSchema> => ({
   ...event,
   occurredAt: renderInstant(event.occurredAt, zone),
 });
@@ -58,18 +32,9 @@ const listRoute = createRoute({
   summary: 'List calls',
   description: 'Newest first, cursor pagination.',
   middleware: [requireScope('calls:read')],
-  request: {
-    query: z.object({
-      from: instantParam('Calls started at or after').optional(),
-      to: instantParam('Calls started before').optional(),
-      outcome: z.string().max(50).optional().openapi({ example: 'booking_created' }),
-      status: z.enum(['in_progress', 'completed', 'failed']).optional(),
-      limit: limitParam,
-      cursor: cursorParam,
-    }),
-  },
+  request: { query: CallListQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(CallSchema), nextCursor: z.string().nullable() }), 'Calls'),
+    200: jsonContent(CallListSchema, 'Calls'),
     ...errorResponses(422),
   },
 });
@@ -82,7 +47,7 @@ const getRoute = createRoute({
   middleware: [requireScope('calls:read')],
   request: { params: IdParam },
   responses: {
-    200: jsonContent(z.object({ call: CallSchema, events: z.array(EventSchema) }), 'The call'),
+    200: jsonContent(CallDetailSchema, 'The call'),
     ...errorResponses(404),
   },
 });

@@ -33,7 +33,11 @@ const MAX_ATTEMPTS = 20;
 export interface CommandPlan {
   /** The writes, each carrying `guard` (true only while this command holds its key). */
   writes(guard: SQL): SQL[];
-  /** Possible outcomes in order; each `when` is evaluated after the writes, inside the unit. */
+  /**
+   * Possible outcomes in order; each `when` is evaluated after the writes, inside the unit. When the
+   * writes land, one of them must hold (put "my writes landed", e.g. writtenBy, first): the runner
+   * reads "none holds" as "the state moved, nothing was written" and plans again.
+   */
   outcomes: { when: SQL; outcome: Outcome }[];
 }
 

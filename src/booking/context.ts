@@ -36,6 +36,7 @@ export async function commandContext(door: DoorRequest): Promise<CommandContext>
   const { key, ...rest } = door;
   return {
     ...rest,
-    idempotency: key && (await idempotencyFor(key.scope, key.value, key.operation, key.input)),
+    idempotency:
+      key && (await idempotencyFor(key.scope, key.value, key.operation, key.input, door.deps.sha256Hex)),
   };
 }

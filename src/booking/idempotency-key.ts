@@ -1,7 +1,7 @@
-// The Idempotency-Key header (I-2) and the request fingerprint (I-4).
+// The Idempotency-Key header and the request fingerprint (docs/invariants.md I-2, I-4).
 
 import { AppError } from '../domain/errors.js';
-import { sha256Hex } from '../security/encoding.js';
+import { type Sha256Hex, sha256Hex } from '../security/encoding.js';
 import type { IdempotencyRequest } from './command.js';
 
 /** 1–255 visible ASCII characters; surrounding quotes of a structured-field string are dropped. */
@@ -38,11 +38,13 @@ export async function idempotencyFor(
   header: string | undefined,
   operation: string,
   input: unknown,
+  /** The runtime's digest (AppDeps.sha256Hex). */
+  sha256: Sha256Hex = sha256Hex,
 ): Promise<IdempotencyRequest | undefined> {
   const key = parseIdempotencyKey(header);
   if (key === undefined) return undefined;
   return {
     key: `${scope} ${key}`,
-    fingerprint: await sha256Hex(`${operation}\n${canonicalJson(input ?? null)}`),
+    fingerprint: await sha256(`${operation}\n${canonicalJson(input ?? null)}`),
   };
 }

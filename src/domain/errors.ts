@@ -8,6 +8,10 @@ export interface FieldError {
 }
 
 export const ERROR_CODES = [
+  // Refused by the HTTP server before any route runs (broken request line, slow or oversized head).
+  'malformed_request',
+  'request_timeout',
+  'headers_too_large',
   'malformed_payload',
   'invalid_idempotency_key',
   'invalid_api_key',

@@ -49,6 +49,10 @@ function behind(guards: MiddlewareHandler<AppEnv>[], router: OpenAPIHono<AppEnv>
   const guarded = createRouter();
   const seen = new Set<string>();
   for (const { method, path, handler } of router.routes) {
+    // A path-wide middleware (`router.use`) would be copied with its wildcard and outlive the guards'
+    // purpose; a REST route's own middleware belongs in its createRoute({ middleware }).
+    if (path.includes('*'))
+      throw new Error(`A REST router may not use path-wide middleware (${method} ${path})`);
     if (!seen.has(path)) {
       seen.add(path);
       guarded.options(path, restCors);

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('POST /v1/appointments', () => {
-  it('books with the seed body and answers the seed shape', async () => {
+  it('books with the Mivicall body and answers the Mivicall shape (docs/mivicall-contract.md)', async () => {
     const s = await setupClinic(app);
     const reply = await app.request('POST', '/v1/appointments', {
       key: s.clinic.key,

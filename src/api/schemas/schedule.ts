@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import type { StoredException } from '../../booking/schedule.js';
 import { renderInstant } from '../../domain/time.js';
 import { clockToMinute, minuteToClock, WEEKDAYS, type WeeklySchedule } from '../../domain/working-hours.js';
+import { IdParam } from './common.js';
 
 const clock = z
   .string()
@@ -90,6 +91,10 @@ export const ExceptionSchema = z
     createdAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('ScheduleException');
+
+export const ExceptionParam = IdParam.extend({
+  exceptionId: z.string().openapi({ param: { name: 'exceptionId', in: 'path' } }),
+});
 
 export const ExceptionListQuery = z.object({
   from: isoDate.optional().openapi({ description: 'First local date (default: today)' }),
