@@ -188,7 +188,12 @@ export async function listHistory(db: Db, tenantId: string, appointmentId: strin
 }
 
 /** SQL condition: this phone (any of its hashes) holds fewer than `cap` upcoming online bookings. */
-export const fewerUpcomingSelfService = (tenantId: string, phoneHashes: string[], now: number, cap: number): SQL =>
+export const fewerUpcomingSelfService = (
+  tenantId: string,
+  phoneHashes: string[],
+  now: number,
+  cap: number,
+): SQL =>
   sql`(SELECT count(*) FROM appointments
     WHERE tenant_id = ${tenantId} AND source = 'self_service' AND starts_at > ${now}
       AND status IN ('confirmed', 'rescheduled')
