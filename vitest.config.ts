@@ -30,6 +30,8 @@ export default defineConfig({
             miniflare: {
               compatibilityFlags: ['enable_nodejs_inspector_module'],
               bindings: { TEST_MIGRATIONS: await readD1Migrations(path('./drizzle')) },
+              // An empty D1 of its own for the migration test (test/workers/typed-storage-migration.test.ts).
+              d1Databases: { MIGRATION_DB: 'typed-storage-migration' },
             },
           }),
         ],

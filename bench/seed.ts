@@ -78,14 +78,14 @@ export async function seedDatabase(path: string, options: SeedOptions): Promise<
     const { apiKey } = await createApiKey(store.db, tenant.id, { scopes: ['*'], mode: 'live' }, now);
     const professionalIds: string[] = [];
     for (let i = 0; i < options.professionals; i++) {
-      const row = await createItem(store.db, 'professional', tenant.id, { name: `Dr. ${i + 1}` }, now);
+      const row = await createItem(store, 'professional', tenant.id, { name: `Dr. ${i + 1}` }, now);
       professionalIds.push(row.id);
     }
     const services: { id: string; durationMinutes: number }[] = [];
     for (let i = 0; i < options.services; i++) {
       const shape = SERVICE_SHAPES[i % SERVICE_SHAPES.length]!;
       const row = await createItem(
-        store.db,
+        store,
         'service',
         tenant.id,
         { name: `${shape.name} ${i + 1}`, durationMinutes: shape.durationMinutes },

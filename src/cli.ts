@@ -121,7 +121,10 @@ async function main(argv: string[]) {
         const status = need(arg2, 'STATUS');
         if (!(TENANT_STATUSES as readonly string[]).includes(status))
           throw new UsageError(`Unknown status "${status}"`);
-        const row = await updateTenant(store.db, id, { status, updatedAt: now });
+        const row = await updateTenant(store.db, id, {
+          status: status as (typeof TENANT_STATUSES)[number],
+          updatedAt: now,
+        });
         if (!row) throw new UsageError(`No tenant ${id}`);
         const tenant = renderTenant(toTenant(row));
         print({ tenant }, () => `Tenant ${id} is now ${status}`);

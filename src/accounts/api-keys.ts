@@ -45,7 +45,7 @@ export const viewApiKey = (row: ApiKeyRow): ApiKeyView => ({
   name: row.name,
   mode: row.mode as KeyMode,
   displayKey: `${row.displayPrefix}…${row.last4}`,
-  scopes: JSON.parse(row.scopes) as Grant[],
+  scopes: row.scopes as Grant[],
   expiresAt: iso(row.expiresAt)!,
   revokedAt: iso(row.revokedAt),
   lastUsedAt: iso(row.lastUsedAt),
@@ -64,7 +64,7 @@ export async function createApiKey(db: Db, tenantId: string, input: NewApiKey, n
     keyHash: issued.hash,
     displayPrefix: issued.displayPrefix,
     last4: issued.last4,
-    scopes: JSON.stringify([...new Set(input.scopes)]),
+    scopes: [...new Set(input.scopes)],
     expiresAt: now + (input.expiresInDays ?? DEFAULT_KEY_LIFETIME_DAYS) * 86_400_000,
     revokedAt: null,
     lastUsedAt: null,
@@ -122,7 +122,7 @@ export async function authenticate(
     await touchApiKey(db, found.key.id, now);
   return {
     keyId: found.key.id,
-    scopes: JSON.parse(found.key.scopes) as Grant[],
+    scopes: found.key.scopes as Grant[],
     tenant: toTenant(found.tenant),
   };
 }

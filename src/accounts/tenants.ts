@@ -2,8 +2,9 @@
 
 import type { Db } from '../db/store.js';
 import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
-import { foldText } from '../domain/text.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { foldText } from '../domain/text.js';
+import type { ClinicSpecialty, TenantStatus } from '../domain/vocabulary.js';
 import {
   defaultTenantConfig,
   readTenantConfig,
@@ -11,9 +12,12 @@ import {
   tenantConfigSchema,
 } from './tenant-config.js';
 
-export const SPECIALTIES = ['dental', 'medical', 'physio', 'aesthetic', 'other'] as const;
-export const TENANT_STATUSES = ['trial', 'active', 'past_due', 'canceled'] as const;
-export type TenantStatus = (typeof TENANT_STATUSES)[number];
+// The lists live in the domain (the schema's CHECKs are built from them); re-exported for the doors.
+export {
+  CLINIC_SPECIALTIES as SPECIALTIES,
+  TENANT_STATUSES,
+  type TenantStatus,
+} from '../domain/vocabulary.js';
 
 /** A clinic as the core sees it: the stored row with its settings parsed. */
 export interface Tenant extends Omit<TenantRow, 'config'> {
@@ -34,18 +38,11 @@ export function slugify(name: string): string {
   );
 }
 
-async function freeSlug(db: Db, base: string): Promise<string> {
-  for (let n = 1; ; n++) {
-    const candidate = n === 1 ? base : `${base}-${n}`;
-    if (!(await findTenantBySlug(db, candidate))) return candidate;
-  }
-}
-
 export interface NewTenant {
   name: string;
   timezone: string;
   country: string;
-  specialty?: (typeof SPECIALTIES)[number];
+  specialty?: ClinicSpecialty;
   status?: TenantStatus;
 }
 
@@ -63,7 +60,7 @@ export async function createTenant(db: Db, input: NewTenant, now: number): Promi
     country: input.country.toUpperCase(),
     email: null,
     phone: null,
-    publicSlug: await freeSlug(db, slugify(input.name)),
+    publicSlug: slugify(input.name),
     publicBookingEnabled: false,
     plan: 'basic',
     trialEndsAt: input.status && input.status !== 'trial' ? null : now + 14 * 86_400_000,
@@ -71,7 +68,9 @@ export async function createTenant(db: Db, input: NewTenant, now: number): Promi
     createdAt: now,
     updatedAt: now,
   };
-  await insertTenant(db, row);
+  // The first free slug of base, base-2, base-3...: each insert's conflict on the unique slug decides.
+  const base = row.publicSlug;
+  for (let n = 2; !(await insertTenant(db, row)); n++) row.publicSlug = `${base}-${n}`;
   return toTenant(row);
 }
 
@@ -92,17 +91,18 @@ export async function updateTenantSettings(
   if (bookingEnabled && !slug) {
     throw fieldInvalid('publicSlug', 'Public booking needs a publicSlug');
   }
-  if (fields.publicSlug) {
-    const owner = await findTenantBySlug(db, fields.publicSlug);
-    if (owner && owner.id !== tenant.id)
-      throw new AppError('slug_taken', `publicSlug "${fields.publicSlug}" is taken`);
-  }
   const row = await updateTenant(db, tenant.id, {
     ...fields,
     ...(fields.country ? { country: fields.country.toUpperCase() } : {}),
     config: JSON.stringify(config),
     updatedAt: now,
   });
-  if (!row) throw new AppError('tenant_not_provisioned', 'Tenant not found');
+  if (!row) {
+    // Nothing written: the slug guard refused, or the clinic is gone.
+    if (fields.publicSlug && (await findTenantBySlug(db, fields.publicSlug))?.id !== tenant.id) {
+      throw new AppError('slug_taken', `publicSlug "${fields.publicSlug}" is taken`);
+    }
+    throw new AppError('tenant_not_provisioned', 'Tenant not found');
+  }
   return toTenant(row);
 }

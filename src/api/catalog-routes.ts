@@ -105,7 +105,7 @@ export function catalogRoutes<K extends CatalogKind>(r: CatalogResource<K>) {
     .openapi(create, async (c) => {
       const { tenant } = c.var.credential;
       const { store, clock } = c.var.deps;
-      const row = await createItem(store.db, r.kind, tenant.id, c.req.valid('json'), clock.now());
+      const row = await createItem(store, r.kind, tenant.id, c.req.valid('json'), clock.now());
       c.header('Location', `${r.path}/${row.id}`);
       return c.json(r.render(row, tenant.config.timezone), 201);
     })
@@ -118,7 +118,7 @@ export function catalogRoutes<K extends CatalogKind>(r: CatalogResource<K>) {
       const { tenant } = c.var.credential;
       const { store, clock } = c.var.deps;
       const row = await updateItem(
-        store.db,
+        store,
         r.kind,
         tenant.id,
         c.req.valid('param').id,

@@ -42,7 +42,7 @@ async function render(c: Context<AppEnv>, row: VoiceIntegration): Promise<z.infe
     id: row.id,
     platform: row.platform as Platform,
     name: row.name,
-    phoneNumbers: JSON.parse(row.phoneNumbers) as string[],
+    phoneNumbers: row.phoneNumbers,
     active: row.active,
     ...urlsOf(c, row.id),
     credentialFields: await credentialFields(c.var.deps, row),

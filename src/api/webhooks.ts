@@ -34,7 +34,7 @@ const render = (c: Context<AppEnv>, row: WebhookEndpoint): z.infer<typeof Endpoi
     id: row.id,
     url: row.url,
     description: row.description,
-    events: JSON.parse(row.events) as string[],
+    events: row.events,
     active: row.active,
     previousSecretExpiresAt: renderOptionalInstant(row.previousSecretExpiresAt, zone),
     createdAt: renderInstant(row.createdAt, zone),

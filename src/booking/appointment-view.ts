@@ -1,13 +1,13 @@
 // The Appointment as every door answers it (the Mivicall shape). The raw phone number is never in
 // it: only its keyed hash.
 import type { AppointmentRow } from '../db/appointments.js';
-import { APPOINTMENT_STATUSES, type AppointmentStatus } from '../domain/status.js';
+import type { AppointmentSource } from '../domain/source.js';
+import type { AppointmentStatus } from '../domain/status.js';
 import { renderInstant } from '../domain/time.js';
 
-// The statuses are the domain's (the status machine); re-exported for the doors that name them here.
-export { APPOINTMENT_STATUSES, type AppointmentStatus };
-export const APPOINTMENT_SOURCES = ['voice_ai', 'manual', 'self_service', 'sync_external'] as const;
-export type AppointmentSource = (typeof APPOINTMENT_SOURCES)[number];
+// The word lists live in the domain; re-exported here for the doors that already import them.
+export { APPOINTMENT_SOURCES, type AppointmentSource } from '../domain/source.js';
+export { APPOINTMENT_STATUSES, type AppointmentStatus } from '../domain/status.js';
 
 export interface AppointmentView {
   id: string;
@@ -34,15 +34,17 @@ export function viewAppointment(row: AppointmentRow, zone: string): AppointmentV
     patientName: row.patientName,
     startsAt: renderInstant(row.startsAt, zone),
     endsAt: renderInstant(row.endsAt, zone),
-    status: row.status as AppointmentStatus,
-    source: row.source as AppointmentSource,
+    status: row.status,
+    source: row.source,
     serviceTypeId: row.serviceTypeId,
     patientPhoneHash: row.patientPhoneHash,
     patientNotes: row.patientNotes,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    metadata: row.metadata,
     cancellationReason: row.cancellationReason,
     callId: row.callId,
     createdAt: renderInstant(row.createdAt, zone),
     updatedAt: renderInstant(row.updatedAt, zone),
   };
 }
+
+export const appointmentLocation = (id: string) => `/v1/appointments/${id}`;

@@ -73,7 +73,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       status: 'confirmed',
       source,
       patientNotes: input.patientNotes ?? null,
-      metadata: JSON.stringify(input.metadata ?? {}),
+      metadata: input.metadata ?? {},
       cancellationReason: null,
       callId: input.callId ?? null,
       version: 1,

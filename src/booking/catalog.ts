@@ -1,15 +1,16 @@
 // What a clinic offers, professionals and services, managed the same way: tenant-scoped CRUD,
 // a PMS externalId unique per clinic, and removal that never breaks an appointment's history.
 import {
-  findByExternalId,
   findCatalogItem,
-  hasFutureActiveAppointments,
   insertCatalogItem,
   listCatalog,
+  type ProfessionalRow,
+  removeCatalogItem,
+  type ServiceRow,
   updateCatalogItem,
 } from '../db/catalog.js';
 import { professionals, services } from '../db/schema.js';
-import type { Db } from '../db/store.js';
+import type { Db, Store } from '../db/store.js';
 import { AppError } from '../domain/errors.js';
 
 const kinds = {
@@ -19,7 +20,7 @@ const kinds = {
 
 export type CatalogKind = keyof typeof kinds;
 type Table<K extends CatalogKind> = (typeof kinds)[K]['table'];
-export type CatalogRow<K extends CatalogKind> = Table<K>['$inferSelect'];
+export type CatalogRow<K extends CatalogKind> = K extends 'service' ? ServiceRow : ProfessionalRow;
 type Editable<K extends CatalogKind> = Omit<
   Table<K>['$inferInsert'],
   'id' | 'tenantId' | 'createdAt' | 'updatedAt' | 'deletedAt'
@@ -32,71 +33,68 @@ export const listItems = <K extends CatalogKind>(
   filter?: { active?: boolean },
 ) => listCatalog(db, kinds[kind].table, tenantId, filter) as Promise<CatalogRow<K>[]>;
 
+const notFound = (kind: CatalogKind, id: string) =>
+  new AppError(kinds[kind].notFound, `${kinds[kind].label} ${id} not found`);
+
 /** The item, or the resource's 404 (also for another clinic's id). */
 export async function getItem<K extends CatalogKind>(db: Db, kind: K, tenantId: string, id: string) {
   const row = await findCatalogItem(db, kinds[kind].table, tenantId, id);
-  if (!row) throw new AppError(kinds[kind].notFound, `${kinds[kind].label} ${id} not found`);
+  if (!row) throw notFound(kind, id);
   return row as CatalogRow<K>;
 }
 
-async function assertExternalIdFree(
-  db: Db,
-  kind: CatalogKind,
-  tenantId: string,
-  externalId: unknown,
-  selfId?: string,
-) {
-  if (typeof externalId !== 'string') return;
-  const owner = await findByExternalId(db, kinds[kind].table, tenantId, externalId);
-  if (owner && owner.id !== selfId) {
-    throw new AppError(
-      'external_id_taken',
-      `${kinds[kind].label} with externalId "${externalId}" already exists`,
-    );
-  }
-}
+const externalIdTaken = (kind: CatalogKind, externalId: unknown) =>
+  new AppError('external_id_taken', `${kinds[kind].label} with externalId "${externalId}" already exists`);
 
-/** A service's professional list arrives as ids; each must be one of the clinic's professionals. */
+/**
+ * Splits the input into columns and, for a service, its professional list (deduplicated, each id one
+ * of the clinic's professionals: 404 otherwise).
+ */
 async function toColumns<K extends CatalogKind>(
   db: Db,
   kind: K,
   tenantId: string,
-  fields: Record<string, unknown>,
-) {
-  if (kind !== 'service' || fields.professionalIds === undefined) return fields as Partial<Editable<K>>;
-  const ids = [...new Set(fields.professionalIds as string[])];
+  input: Record<string, unknown>,
+): Promise<{ fields: Partial<Editable<K>>; professionalIds?: string[] }> {
+  const { professionalIds, ...fields } = input;
+  if (kind !== 'service' || professionalIds === undefined) return { fields: fields as Partial<Editable<K>> };
+  const ids = [...new Set(professionalIds as string[])];
   for (const id of ids) await getItem(db, 'professional', tenantId, id);
-  return { ...fields, professionalIds: JSON.stringify(ids) } as unknown as Partial<Editable<K>>;
+  return { fields: fields as Partial<Editable<K>>, professionalIds: ids };
 }
 
 export async function createItem<K extends CatalogKind>(
-  db: Db,
+  store: Store,
   kind: K,
   tenantId: string,
   input: Record<string, unknown>,
   now: number,
 ): Promise<CatalogRow<K>> {
-  const fields = await toColumns(db, kind, tenantId, input);
-  await assertExternalIdFree(db, kind, tenantId, (fields as { externalId?: unknown }).externalId);
+  const { fields, professionalIds } = await toColumns(store.db, kind, tenantId, input);
   const row = { ...fields, id: crypto.randomUUID(), tenantId, createdAt: now, updatedAt: now };
-  await insertCatalogItem(db, kinds[kind].table, row as Table<K>['$inferInsert']);
-  return getItem(db, kind, tenantId, row.id);
+  const { table } = kinds[kind];
+  if (!(await insertCatalogItem(store, table, row as Table<K>['$inferInsert'], professionalIds))) {
+    throw externalIdTaken(kind, row.externalId);
+  }
+  return getItem(store.db, kind, tenantId, row.id);
 }
 
 export async function updateItem<K extends CatalogKind>(
-  db: Db,
+  store: Store,
   kind: K,
   tenantId: string,
   id: string,
   input: Record<string, unknown>,
   now: number,
 ): Promise<CatalogRow<K>> {
-  await getItem(db, kind, tenantId, id);
-  const patch = await toColumns(db, kind, tenantId, input);
-  await assertExternalIdFree(db, kind, tenantId, (patch as { externalId?: unknown }).externalId, id);
-  const row = await updateCatalogItem(db, kinds[kind].table, tenantId, id, { ...patch, updatedAt: now });
-  if (!row) throw new AppError(kinds[kind].notFound, `${kinds[kind].label} ${id} not found`);
-  return row as CatalogRow<K>;
+  const { fields, professionalIds } = await toColumns(store.db, kind, tenantId, input);
+  const patch = { ...fields, updatedAt: now } as Partial<Table<K>['$inferInsert']>;
+  if (!(await updateCatalogItem(store, kinds[kind].table, tenantId, id, patch, professionalIds))) {
+    // Nothing written: either there is no such item, or the guard found its externalId taken.
+    await getItem(store.db, kind, tenantId, id);
+    throw externalIdTaken(kind, (fields as { externalId?: unknown }).externalId);
+  }
+  return getItem(store.db, kind, tenantId, id);
 }
 
 /**
@@ -110,13 +108,8 @@ export async function removeItem<K extends CatalogKind>(
   id: string,
   now: number,
 ): Promise<{ outcome: 'deactivated'; item: CatalogRow<K> } | { outcome: 'removed' }> {
-  await getItem(db, kind, tenantId, id);
-  const ref = kind === 'professional' ? { professionalId: id } : { serviceTypeId: id };
-  const { table } = kinds[kind];
-  if (await hasFutureActiveAppointments(db, tenantId, ref, now)) {
-    const item = await updateCatalogItem(db, table, tenantId, id, { active: false, updatedAt: now });
-    return { outcome: 'deactivated', item: item as CatalogRow<K> };
-  }
-  await updateCatalogItem(db, table, tenantId, id, { active: false, deletedAt: now, updatedAt: now });
-  return { outcome: 'removed' };
+  const outcome = await removeCatalogItem(db, kinds[kind].table, tenantId, id, now);
+  if (!outcome) throw notFound(kind, id);
+  if (outcome === 'removed') return { outcome };
+  return { outcome, item: await getItem(db, kind, tenantId, id) };
 }

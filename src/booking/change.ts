@@ -34,24 +34,24 @@ function diff(before: AppointmentRow, after: Partial<AppointmentRow>, zone: stri
   const shown: Record<string, (v: unknown) => unknown> = {
     startsAt: (v) => renderInstant(v as number, zone),
     endsAt: (v) => renderInstant(v as number, zone),
-    metadata: (v) => JSON.parse(v as string),
   };
   for (const [field, to] of Object.entries(after)) {
     const from = before[field as keyof AppointmentRow];
     if (from === to || field === 'blocksUntil' || field === 'patientNameSearch') continue;
+    if (field === 'metadata' && JSON.stringify(from) === JSON.stringify(to)) continue;
     const show = shown[field] ?? ((v: unknown) => v);
     changes[field] = { from: show(from), to: show(to) };
   }
   return changes;
 }
 
-function mergeMetadata(stored: string, patch: Record<string, unknown>) {
-  const merged: Record<string, unknown> = { ...(JSON.parse(stored) as Record<string, unknown>) };
+function mergeMetadata(stored: Record<string, unknown>, patch: Record<string, unknown>) {
+  const merged: Record<string, unknown> = { ...stored };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete merged[key];
     else merged[key] = value;
   }
-  return JSON.stringify(merged);
+  return merged;
 }
 
 const refused = (refusal: AppError): Outcome => ({ kind: 'refused', refusal });

@@ -21,7 +21,7 @@ export async function appointmentHistory(deps: AppDeps, tenant: Tenant, id: stri
     id: h.id,
     action: h.action,
     actor: h.actor,
-    changes: JSON.parse(h.changes) as HistoryEntry['changes'],
+    changes: h.changes,
     occurredAt: h.occurredAt,
   }));
 }

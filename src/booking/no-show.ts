@@ -31,7 +31,7 @@ export async function detectNoShows(deps: Pick<AppDeps, 'store'>, now: number): 
       const tenant = tenants.get(row.tenantId)!;
       const updated = {
         ...row,
-        status: 'no_show',
+        status: 'no_show' as const,
         version: row.version + 1,
         lastCommandId: commandId,
         updatedAt: now,

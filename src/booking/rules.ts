@@ -38,8 +38,7 @@ export async function bookableService(deps: AppDeps, tenant: Tenant, id: string)
 }
 
 /** Throws unless the service is open to this professional (a service without a list is open to all). */
-export const qualifiedFor = (service: Pick<ServiceRow, 'professionalIds'>) =>
-  JSON.parse(service.professionalIds) as string[];
+export const qualifiedFor = (service: Pick<ServiceRow, 'professionalIds'>) => service.professionalIds;
 
 export function assertQualified(service: ServiceRow, professionalId: string) {
   const allowed = qualifiedFor(service);

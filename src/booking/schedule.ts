@@ -23,7 +23,7 @@ import {
 import { getItem } from './catalog.js';
 
 export function readWeekly(row: Pick<ProfessionalRow, 'weeklySchedule'>): WeeklySchedule {
-  return JSON.parse(row.weeklySchedule) as WeeklySchedule;
+  return row.weeklySchedule;
 }
 
 /** Validates a weekly pattern: intervals inside the day, start before end, no overlaps. */
@@ -57,13 +57,7 @@ export async function replaceSchedule(
 ) {
   await getItem(deps.store.db, 'professional', tenant.id, professionalId);
   const normalised = normaliseWeekly(weekly);
-  await saveWeeklySchedule(
-    deps.store.db,
-    tenant.id,
-    professionalId,
-    JSON.stringify(normalised),
-    deps.clock.now(),
-  );
+  await saveWeeklySchedule(deps.store.db, tenant.id, professionalId, normalised, deps.clock.now());
   return normalised;
 }
 

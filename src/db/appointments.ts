@@ -1,18 +1,30 @@
 // Appointment queries, and the guarded statements the booking core's atomic units are built from.
 import { and, asc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { FieldChanges } from '../domain/history.js';
+import { MAX_BLOCK_MS } from '../domain/service-caps.js';
+import type { AppointmentSource } from '../domain/source.js';
+import { type AppointmentStatus, BLOCKING_STATUSES } from '../domain/status.js';
 import { appointmentHistory, appointments } from './schema.js';
-import { type Db, preparedOnce } from './store.js';
+import type { Db } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
+type Column = keyof AppointmentRow;
 
-/** Statuses that hold a slot: a rescheduled appointment still occupies its (new) time. */
-export const BLOCKING_STATUSES = ['confirmed', 'rescheduled'] as const;
+/** A column's value as a parameter, encoded the way drizzle stores it (json columns as text). */
+const encoded = <K extends Column>(column: K, value: AppointmentRow[K]): SQL =>
+  sql`${sql.param(value, appointments[column])}`;
+
+const blocking = sql.join(
+  BLOCKING_STATUSES.map((s) => sql`${s}`),
+  sql`, `,
+);
 
 /**
- * The longest span an appointment can block (12 h service + 4 h buffer). Bounding the overlap search
- * below by it turns "any earlier appointment that is still running" into an index range, not a scan.
+ * The longest span an appointment can block (12 h service + 4 h buffer, CHECKed on services). Bounding
+ * the overlap search below by it turns "any earlier appointment that is still running" into an index
+ * range, not a scan.
  */
-export const MAX_BLOCK_MS = 16 * 60 * 60_000;
+export { MAX_BLOCK_MS };
 
 export interface Interval {
   tenantId: string;
@@ -27,7 +39,7 @@ export const overlaps = (slot: Interval, excludeId?: string): SQL => sql`EXISTS 
   WHERE o.tenant_id = ${slot.tenantId} AND o.professional_id = ${slot.professionalId}
     AND o.starts_at >= ${slot.startsAt - MAX_BLOCK_MS} AND o.starts_at < ${slot.blocksUntil}
     AND o.blocks_until > ${slot.startsAt}
-    AND o.status IN ('confirmed', 'rescheduled')
+    AND o.status IN (${blocking})
     ${excludeId ? sql`AND o.id <> ${excludeId}` : sql``})`;
 
 export const isBookable = (table: 'professionals' | 'services', tenantId: string, id: string): SQL =>
@@ -43,11 +55,11 @@ export const unchangedSince = (id: string, version: number): SQL =>
 
 /** Inserts the appointment only if every condition holds. */
 export function insertAppointmentIf(row: AppointmentRow, conditions: SQL[]): SQL {
-  const columns = Object.keys(row) as (keyof AppointmentRow)[];
+  const columns = Object.keys(row) as Column[];
   const names = columns.map((k) => sql.identifier(appointments[k].name));
   return sql`INSERT INTO appointments (${sql.join(names, sql`, `)})
     SELECT ${sql.join(
-      columns.map((k) => sql`${row[k]}`),
+      columns.map((k) => encoded(k, row[k])),
       sql`, `,
     )}
     WHERE ${sql.join(conditions, sql` AND `)}`;
@@ -63,8 +75,8 @@ export function updateAppointmentIf(
   changes: Partial<AppointmentRow>,
   conditions: SQL[],
 ): SQL {
-  const sets = Object.entries(changes).map(
-    ([k, v]) => sql`${sql.identifier(appointments[k as keyof AppointmentRow].name)} = ${v}`,
+  const sets = (Object.keys(changes) as Column[]).map(
+    (k) => sql`${sql.identifier(appointments[k].name)} = ${encoded(k, changes[k]!)}`,
   );
   return sql`UPDATE appointments SET ${sql.join(
     [...sets, sql`version = version + 1`, sql`last_command_id = ${commandId}`, sql`updated_at = ${now}`],
@@ -77,9 +89,10 @@ export function updateAppointmentIf(
 export interface HistoryEntry {
   tenantId: string;
   appointmentId: string;
+  /** A HISTORY_ACTIONS word (the column's CHECK refuses any other). */
   action: string;
   actor: string;
-  changes: Record<string, { from: unknown; to: unknown }>;
+  changes: FieldChanges;
   occurredAt: number;
 }
 
@@ -87,7 +100,7 @@ export interface HistoryEntry {
 export const insertHistoryIf = (entry: HistoryEntry, commandId: string): SQL => sql`
   INSERT INTO appointment_history (id, tenant_id, appointment_id, action, actor, changes, occurred_at)
   SELECT ${crypto.randomUUID()}, ${entry.tenantId}, ${entry.appointmentId}, ${entry.action}, ${entry.actor},
-    ${JSON.stringify(entry.changes)}, ${entry.occurredAt}
+    ${sql.param(entry.changes, appointmentHistory.changes)}, ${entry.occurredAt}
   WHERE ${writtenBy(entry.appointmentId, commandId)}`;
 
 export async function findAppointment(
@@ -109,8 +122,8 @@ export interface AppointmentFilter {
   to?: number;
   professionalId?: string;
   serviceTypeId?: string;
-  statuses?: string[];
-  source?: string;
+  statuses?: AppointmentStatus[];
+  source?: AppointmentSource;
   patientPhoneHashes?: string[];
   updatedSince?: number;
   /** Position after which the page starts (see src/booking/cursor.ts). */
@@ -175,7 +188,12 @@ export async function listHistory(db: Db, tenantId: string, appointmentId: strin
 }
 
 /** SQL condition: this phone (any of its hashes) holds fewer than `cap` upcoming online bookings. */
-export const fewerUpcomingSelfService = (tenantId: string, phoneHashes: string[], now: number, cap: number): SQL =>
+export const fewerUpcomingSelfService = (
+  tenantId: string,
+  phoneHashes: string[],
+  now: number,
+  cap: number,
+): SQL =>
   sql`(SELECT count(*) FROM appointments
     WHERE tenant_id = ${tenantId} AND source = 'self_service' AND starts_at > ${now}
       AND status IN ('confirmed', 'rescheduled')

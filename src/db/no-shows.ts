@@ -1,7 +1,8 @@
 // Finding appointments due to become no_show: still blocking when their end plus the clinic's grace
 // period (config.noShowGraceMinutes, default 30) has passed.
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
-import { type AppointmentRow, BLOCKING_STATUSES } from './appointments.js';
+import { BLOCKING_STATUSES } from '../domain/status.js';
+import type { AppointmentRow } from './appointments.js';
 import { appointments, tenants } from './schema.js';
 import type { Db } from './store.js';
 

@@ -1,6 +1,8 @@
-// Queries for working hours, exceptions, who may deliver a service, and busy time.
+// Queries for working hours, exceptions and busy time.
 import { and, asc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import { BLOCKING_STATUSES, MAX_BLOCK_MS } from './appointments.js';
+import { BLOCKING_STATUSES } from '../domain/status.js';
+import type { WeeklySchedule } from '../domain/working-hours.js';
+import { MAX_BLOCK_MS } from './appointments.js';
 import { appointments, professionals, scheduleExceptions } from './schema.js';
 import { type Db, preparedOnce } from './store.js';
 
@@ -10,12 +12,12 @@ export async function saveWeeklySchedule(
   db: Db,
   tenantId: string,
   professionalId: string,
-  json: string,
+  weekly: WeeklySchedule,
   now: number,
 ) {
   await db
     .update(professionals)
-    .set({ weeklySchedule: json, updatedAt: now })
+    .set({ weeklySchedule: weekly, updatedAt: now })
     .where(and(eq(professionals.tenantId, tenantId), eq(professionals.id, professionalId)));
 }
 

@@ -1,8 +1,52 @@
 // The one schema history: these tables → `npm run db:generate` → SQL in drizzle/ → applied by the
 // Node entry at start-up and by `wrangler d1 migrations apply` on D1.
 // Instants are UTC epoch milliseconds; intervals are half-open [starts_at, ends_at).
-import { sql } from 'drizzle-orm';
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+// Word columns are enums built from the domain's lists, each with a CHECK so the database refuses a
+// word the code does not know; JSON columns are typed and decoded by drizzle (json mode).
+import { type SQL, sql } from 'drizzle-orm';
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  type SQLiteColumn,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+import type { FieldChanges } from '../domain/history.js';
+import { HISTORY_ACTIONS } from '../domain/history.js';
+import { MAX_BUFFER_MINUTES, MAX_SERVICE_MINUTES } from '../domain/service-caps.js';
+import { APPOINTMENT_SOURCES } from '../domain/source.js';
+import { APPOINTMENT_STATUSES } from '../domain/status.js';
+import {
+  API_KEY_MODES,
+  CALL_EVENT_TYPES,
+  CALL_STATUSES,
+  CLINIC_SPECIALTIES,
+  DELIVERY_STATUSES,
+  SCHEDULE_EXCEPTION_KINDS,
+  SPEAKERS,
+  TENANT_STATUSES,
+  VOICE_PLATFORMS,
+} from '../domain/vocabulary.js';
+import type { WeeklySchedule } from '../domain/working-hours.js';
+
+/** CHECK that the column holds one of the words (or NULL, which NOT NULL refuses where it must). */
+const oneOf = (name: string, column: SQLiteColumn, words: readonly string[]) =>
+  check(name, sql`${col(column)} IN (${sql.raw(words.map((w) => `'${w}'`).join(', '))})`);
+
+// Constraints name their columns unqualified: drizzle-kit rebuilds a SQLite table under a temporary
+// name to change its constraints, and a CHECK qualified with the final table name would not resolve.
+const col = (column: SQLiteColumn): SQL => sql`${sql.identifier(column.name)}`;
+
+type Catalog = { tenantId: SQLiteColumn; externalId: SQLiteColumn; deletedAt: SQLiteColumn };
+
+/** Unique among a clinic's live rows that carry a PMS id (a removed row keeps its id for history). */
+const uniqueExternalId = (name: string, t: Catalog) =>
+  uniqueIndex(name)
+    .on(t.tenantId, t.externalId)
+    .where(sql`${col(t.externalId)} IS NOT NULL AND ${col(t.deletedAt)} IS NULL`);
 
 export const tenants = sqliteTable(
   'tenants',
@@ -10,8 +54,8 @@ export const tenants = sqliteTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     legalName: text('legal_name'),
-    specialty: text('specialty').notNull().default('other'),
-    status: text('status').notNull().default('trial'),
+    specialty: text('specialty', { enum: CLINIC_SPECIALTIES }).notNull().default('other'),
+    status: text('status', { enum: TENANT_STATUSES }).notNull().default('trial'),
     nif: text('nif'),
     address: text('address'),
     postalCode: text('postal_code'),
@@ -28,7 +72,11 @@ export const tenants = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [uniqueIndex('tenants_public_slug_unique').on(t.publicSlug)],
+  (t) => [
+    uniqueIndex('tenants_public_slug_unique').on(t.publicSlug),
+    oneOf('tenants_specialty', t.specialty, CLINIC_SPECIALTIES),
+    oneOf('tenants_status', t.status, TENANT_STATUSES),
+  ],
 );
 
 export const apiKeys = sqliteTable(
@@ -39,18 +87,22 @@ export const apiKeys = sqliteTable(
       .notNull()
       .references(() => tenants.id),
     name: text('name'),
-    mode: text('mode').notNull(), // 'live' | 'test'
+    mode: text('mode', { enum: API_KEY_MODES }).notNull(),
     // SHA-256 of the whole key: the key itself is shown once and never stored.
     keyHash: text('key_hash').notNull(),
     displayPrefix: text('display_prefix').notNull(),
     last4: text('last4').notNull(),
-    scopes: text('scopes').notNull(), // JSON array
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull(),
     expiresAt: integer('expires_at').notNull(),
     revokedAt: integer('revoked_at'),
     lastUsedAt: integer('last_used_at'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('api_keys_key_hash_unique').on(t.keyHash), index('api_keys_tenant').on(t.tenantId)],
+  (t) => [
+    uniqueIndex('api_keys_key_hash_unique').on(t.keyHash),
+    index('api_keys_tenant').on(t.tenantId),
+    oneOf('api_keys_mode', t.mode, API_KEY_MODES),
+  ],
 );
 
 export const professionals = sqliteTable(
@@ -65,14 +117,20 @@ export const professionals = sqliteTable(
     email: text('email'),
     externalId: text('external_id'),
     // Weekly working hours in the clinic's time zone, validated by src/domain/working-hours.ts.
-    weeklySchedule: text('weekly_schedule').notNull().default('{}'),
+    weeklySchedule: text('weekly_schedule', { mode: 'json' })
+      .$type<WeeklySchedule>()
+      .notNull()
+      .default(sql`'{}'`),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     // Removed professionals stay as rows so past appointments keep their reference.
     deletedAt: integer('deleted_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('professionals_tenant').on(t.tenantId, t.name)],
+  (t) => [
+    index('professionals_tenant').on(t.tenantId, t.name),
+    uniqueExternalId('professionals_tenant_external_id', t),
+  ],
 );
 
 export const services = sqliteTable(
@@ -88,15 +146,47 @@ export const services = sqliteTable(
     bufferMinutes: integer('buffer_minutes').notNull().default(0),
     priceCents: integer('price_cents'),
     currency: text('currency').notNull().default('EUR'),
-    // JSON array of the professionals who provide it; [] means every professional does.
-    professionalIds: text('professional_ids').notNull().default('[]'),
     externalId: text('external_id'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     deletedAt: integer('deleted_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('services_tenant').on(t.tenantId, t.name)],
+  (t) => [
+    index('services_tenant').on(t.tenantId, t.name),
+    uniqueExternalId('services_tenant_external_id', t),
+    check(
+      'services_duration',
+      sql`${col(t.durationMinutes)} > 0 AND ${col(t.durationMinutes)} <= ${sql.raw(String(MAX_SERVICE_MINUTES))}`,
+    ),
+    check(
+      'services_buffer',
+      sql`${col(t.bufferMinutes)} >= 0 AND ${col(t.bufferMinutes)} <= ${sql.raw(String(MAX_BUFFER_MINUTES))}`,
+    ),
+  ],
+);
+
+/**
+ * Who provides a service: one row per (service, professional). A service without rows is open to
+ * every professional of the clinic.
+ */
+export const serviceProfessionals = sqliteTable(
+  'service_professionals',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    serviceId: text('service_id')
+      .notNull()
+      .references(() => services.id),
+    professionalId: text('professional_id')
+      .notNull()
+      .references(() => professionals.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.serviceId, t.professionalId] }),
+    index('service_professionals_professional').on(t.tenantId, t.professionalId),
+  ],
 );
 
 export const appointments = sqliteTable(
@@ -120,10 +210,13 @@ export const appointments = sqliteTable(
     endsAt: integer('ends_at').notNull(),
     // endsAt + the service's buffer: what the overlap rule compares against.
     blocksUntil: integer('blocks_until').notNull(),
-    status: text('status').notNull(),
-    source: text('source').notNull(),
+    status: text('status', { enum: APPOINTMENT_STATUSES }).notNull(),
+    source: text('source', { enum: APPOINTMENT_SOURCES }).notNull(),
     patientNotes: text('patient_notes'),
-    metadata: text('metadata').notNull().default('{}'),
+    metadata: text('metadata', { mode: 'json' })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
     cancellationReason: text('cancellation_reason'),
     callId: text('call_id'),
     // Optimistic concurrency: every change bumps version and stamps the command that made it.
@@ -133,7 +226,12 @@ export const appointments = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    check('appointments_interval', sql`${t.endsAt} > ${t.startsAt} AND ${t.blocksUntil} >= ${t.endsAt}`),
+    check(
+      'appointments_interval',
+      sql`${col(t.endsAt)} > ${col(t.startsAt)} AND ${col(t.blocksUntil)} >= ${col(t.endsAt)}`,
+    ),
+    oneOf('appointments_status', t.status, APPOINTMENT_STATUSES),
+    oneOf('appointments_source', t.source, APPOINTMENT_SOURCES),
     index('appointments_professional_start').on(t.tenantId, t.professionalId, t.startsAt),
     index('appointments_tenant_start').on(t.tenantId, t.startsAt),
     index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash),
@@ -152,7 +250,7 @@ export const scheduleExceptions = sqliteTable(
     professionalId: text('professional_id')
       .notNull()
       .references(() => professionals.id),
-    kind: text('kind').notNull(), // 'time_off' | 'holiday' | 'extra_hours'
+    kind: text('kind', { enum: SCHEDULE_EXCEPTION_KINDS }).notNull(),
     startDate: text('start_date').notNull(), // local YYYY-MM-DD, inclusive
     endDate: text('end_date').notNull(), // local YYYY-MM-DD, inclusive
     startMinute: integer('start_minute'), // minutes after local midnight; null = the whole day
@@ -160,7 +258,11 @@ export const scheduleExceptions = sqliteTable(
     reason: text('reason'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('schedule_exceptions_professional').on(t.tenantId, t.professionalId, t.startDate)],
+  (t) => [
+    index('schedule_exceptions_professional').on(t.tenantId, t.professionalId, t.startDate),
+    oneOf('schedule_exceptions_kind', t.kind, SCHEDULE_EXCEPTION_KINDS),
+    check('schedule_exceptions_dates', sql`${col(t.endDate)} >= ${col(t.startDate)}`),
+  ],
 );
 
 export const appointmentHistory = sqliteTable(
@@ -169,12 +271,15 @@ export const appointmentHistory = sqliteTable(
     id: text('id').primaryKey(),
     tenantId: text('tenant_id').notNull(),
     appointmentId: text('appointment_id').notNull(),
-    action: text('action').notNull(),
+    action: text('action', { enum: HISTORY_ACTIONS }).notNull(),
     actor: text('actor').notNull(), // 'key:<id>', 'voice:<platform>', 'self_service', 'system:no_show'
-    changes: text('changes').notNull(), // JSON {field: {from, to}}
+    changes: text('changes', { mode: 'json' }).$type<FieldChanges>().notNull(),
     occurredAt: integer('occurred_at').notNull(),
   },
-  (t) => [index('appointment_history_appointment').on(t.tenantId, t.appointmentId, t.occurredAt)],
+  (t) => [
+    index('appointment_history_appointment').on(t.tenantId, t.appointmentId, t.occurredAt),
+    oneOf('appointment_history_action', t.action, HISTORY_ACTIONS),
+  ],
 );
 
 export const idempotencyKeys = sqliteTable(
@@ -201,16 +306,20 @@ export const voiceIntegrations = sqliteTable(
     tenantId: text('tenant_id')
       .notNull()
       .references(() => tenants.id),
-    platform: text('platform').notNull(), // vapi | retell | elevenlabs | openai | telnyx | twilio
+    platform: text('platform', { enum: VOICE_PLATFORMS }).notNull(),
     name: text('name'),
     // AES-GCM sealed JSON of the platform's secrets (they must be recoverable to verify signatures).
     credentialsEncrypted: text('credentials_encrypted').notNull(),
-    phoneNumbers: text('phone_numbers').notNull().default('[]'), // JSON array of E.164 numbers
+    // E.164 numbers.
+    phoneNumbers: text('phone_numbers', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('voice_integrations_tenant').on(t.tenantId)],
+  (t) => [
+    index('voice_integrations_tenant').on(t.tenantId),
+    oneOf('voice_integrations_platform', t.platform, VOICE_PLATFORMS),
+  ],
 );
 
 /** A phone (or web) call a platform told us about. */
@@ -222,13 +331,13 @@ export const calls = sqliteTable(
       .notNull()
       .references(() => tenants.id),
     integrationId: text('integration_id').notNull(),
-    platform: text('platform').notNull(),
+    platform: text('platform', { enum: VOICE_PLATFORMS }).notNull(),
     externalCallId: text('external_call_id').notNull(),
     // The caller's number only encrypted (+ its hash); the clinic's own number in clear.
     fromNumberEncrypted: text('from_number_encrypted'),
     fromNumberHash: text('from_number_hash'),
     toNumber: text('to_number'),
-    status: text('status').notNull(), // in_progress | completed | failed
+    status: text('status', { enum: CALL_STATUSES }).notNull(),
     outcome: text('outcome'),
     endedReason: text('ended_reason'),
     startedAt: integer('started_at').notNull(),
@@ -236,13 +345,18 @@ export const calls = sqliteTable(
     durationSeconds: integer('duration_seconds'),
     transcriptionWordCount: integer('transcription_word_count'),
     recordingUrl: text('recording_url'),
-    metadata: text('metadata').notNull().default('{}'),
+    metadata: text('metadata', { mode: 'json' })
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'`),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('calls_external').on(t.integrationId, t.externalCallId),
     index('calls_tenant_started').on(t.tenantId, t.startedAt),
+    oneOf('calls_platform', t.platform, VOICE_PLATFORMS),
+    oneOf('calls_status', t.status, CALL_STATUSES),
   ],
 );
 
@@ -252,15 +366,19 @@ export const callEvents = sqliteTable(
     id: text('id').primaryKey(),
     tenantId: text('tenant_id').notNull(),
     callId: text('call_id').notNull(),
-    eventType: text('event_type').notNull(), // speech | tool_call | status
-    role: text('role'), // caller | agent, for speech
+    eventType: text('event_type', { enum: CALL_EVENT_TYPES }).notNull(),
+    role: text('role', { enum: SPEAKERS }), // for speech
     transcript: text('transcript'),
     toolName: text('tool_name'),
-    toolInput: text('tool_input'),
-    toolOutput: text('tool_output'),
+    toolInput: text('tool_input', { mode: 'json' }).$type<unknown>(),
+    toolOutput: text('tool_output', { mode: 'json' }).$type<unknown>(),
     occurredAt: integer('occurred_at').notNull(),
   },
-  (t) => [index('call_events_call').on(t.tenantId, t.callId, t.occurredAt)],
+  (t) => [
+    index('call_events_call').on(t.tenantId, t.callId, t.occurredAt),
+    oneOf('call_events_type', t.eventType, CALL_EVENT_TYPES),
+    oneOf('call_events_role', t.role, SPEAKERS),
+  ],
 );
 
 /** Where a clinic wants to hear about changes (its PMS): signed outbound webhooks. */
@@ -273,7 +391,8 @@ export const webhookEndpoints = sqliteTable(
       .references(() => tenants.id),
     url: text('url').notNull(),
     description: text('description'),
-    events: text('events').notNull().default('["*"]'), // JSON array of event types, or ["*"]
+    // Event types, or ["*"] for all.
+    events: text('events', { mode: 'json' }).$type<string[]>().notNull().default(sql`'["*"]'`),
     // Sealed: the secret must be recoverable to sign each delivery.
     secretEncrypted: text('secret_encrypted').notNull(),
     // After a rotation the old secret still signs (as a second v1) until this instant.
@@ -296,7 +415,7 @@ export const webhookDeliveries = sqliteTable(
     eventId: text('event_id').notNull(),
     eventType: text('event_type').notNull(),
     payload: text('payload').notNull(),
-    status: text('status').notNull(), // pending | delivered | failed
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     lastStatusCode: integer('last_status_code'),
@@ -307,5 +426,6 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     index('webhook_deliveries_due').on(t.status, t.nextAttemptAt),
     index('webhook_deliveries_endpoint').on(t.tenantId, t.endpointId, t.createdAt),
+    oneOf('webhook_deliveries_status', t.status, DELIVERY_STATUSES),
   ],
 );

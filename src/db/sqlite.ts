@@ -76,7 +76,10 @@ export function openSqliteStore(path: string): SqliteStore {
       for (const u of units) u.fail(error);
       return;
     }
-    outcomes.forEach((o, i) => (o.ok ? units[i]!.done(o.results) : units[i]!.fail(o.error)));
+    outcomes.forEach((o, i) => {
+      if (o.ok) units[i]!.done(o.results);
+      else units[i]!.fail(o.error);
+    });
   };
 
   return {

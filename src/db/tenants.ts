@@ -6,8 +6,10 @@ import { type Db, preparedOnce } from './store.js';
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
 
-export async function insertTenant(db: Db, row: TenantRow): Promise<void> {
-  await db.insert(tenants).values(row);
+/** Inserts the clinic unless its public slug is taken (the unique index decides); false then. */
+export async function insertTenant(db: Db, row: TenantRow): Promise<boolean> {
+  const inserted = await db.insert(tenants).values(row).onConflictDoNothing().returning({ id: tenants.id });
+  return inserted.length > 0;
 }
 
 const tenantById = preparedOnce((db) =>
@@ -33,12 +35,28 @@ export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRow 
   return row;
 }
 
+/**
+ * Updates the clinic; a new public slug is guarded in the same statement (free, or already its own).
+ * Undefined when nothing was written: no such clinic, or the slug is taken.
+ */
 export async function updateTenant(
   db: Db,
   id: string,
   patch: Partial<TenantRow>,
 ): Promise<TenantRow | undefined> {
-  const [row] = await db.update(tenants).set(patch).where(eq(tenants.id, id)).returning();
+  const slug = patch.publicSlug;
+  const [row] = await db
+    .update(tenants)
+    .set(patch)
+    .where(
+      and(
+        eq(tenants.id, id),
+        slug
+          ? sql`NOT EXISTS (SELECT 1 FROM ${tenants} other WHERE other.public_slug = ${slug} AND other.id <> ${id})`
+          : undefined,
+      ),
+    )
+    .returning();
   return row;
 }
 

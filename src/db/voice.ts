@@ -1,5 +1,6 @@
 // Queries for voice integrations, the calls they report and each call's events.
 import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
+import type { CallStatus } from '../domain/vocabulary.js';
 import { callEvents, calls, voiceIntegrations } from './schema.js';
 import { type Db, preparedOnce, type Store, statementOf } from './store.js';
 
@@ -132,7 +133,7 @@ export interface CallFilter {
   from?: number;
   to?: number;
   outcome?: string;
-  status?: string;
+  status?: CallStatus;
   /** Position after which the page starts (calls are listed newest first). */
   before?: { at: number; id: string };
   limit: number;

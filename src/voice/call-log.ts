@@ -53,13 +53,13 @@ export async function handleToolCall(
       role: null,
       transcript: null,
       toolName: name,
-      toolInput: JSON.stringify(redactArgs(args) ?? {}),
-      toolOutput: JSON.stringify({
+      toolInput: redactArgs(args) ?? {},
+      toolOutput: {
         ok: outcome.ok,
         result: outcome.text,
         appointmentId: outcome.appointmentId ?? null,
         toolCallId: toolCallId ?? null,
-      }),
+      },
       occurredAt: now,
     },
   ]);

@@ -67,7 +67,7 @@ async function recordOf(deps: Pick<AppDeps, 'vault'>, row: CallRow): Promise<Cal
     durationSeconds: row.durationSeconds,
     transcriptionWordCount: row.transcriptionWordCount,
     recordingUrl: row.recordingUrl,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    metadata: row.metadata,
   };
 }
 
@@ -78,8 +78,8 @@ const eventOf = (e: CallEventRow, sequence: number): CallEventRecord => ({
   role: e.role,
   transcript: e.transcript,
   toolName: e.toolName,
-  toolInput: e.toolInput ? JSON.parse(e.toolInput) : null,
-  toolOutput: e.toolOutput ? JSON.parse(e.toolOutput) : null,
+  toolInput: e.toolInput ?? null,
+  toolOutput: e.toolOutput ?? null,
   occurredAt: e.occurredAt,
 });
 

@@ -61,7 +61,7 @@ export async function createIntegration(
       JSON.stringify(credentials),
       context({ tenantId: tenant.id, id }),
     ),
-    phoneNumbers: JSON.stringify(checkNumbers(input.phoneNumbers ?? [], tenant.country)),
+    phoneNumbers: checkNumbers(input.phoneNumbers ?? [], tenant.country),
     active: true,
     createdAt: now,
     updatedAt: now,
@@ -93,7 +93,7 @@ export async function changeIntegration(deps: AppDeps, tenant: Tenant, id: strin
   if (patch.name !== undefined) update.name = patch.name;
   if (patch.active !== undefined) update.active = patch.active;
   if (patch.phoneNumbers)
-    update.phoneNumbers = JSON.stringify(checkNumbers(patch.phoneNumbers, tenant.country));
+    update.phoneNumbers = checkNumbers(patch.phoneNumbers, tenant.country);
   if (patch.credentials !== undefined) {
     update.credentialsEncrypted = await deps.vault.encrypt(
       JSON.stringify(checkCredentials(platform, patch.credentials)),

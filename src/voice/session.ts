@@ -78,7 +78,7 @@ export async function openSession(
     durationSeconds: null,
     transcriptionWordCount: null,
     recordingUrl: null,
-    metadata: '{}',
+    metadata: {},
     createdAt: now,
     updatedAt: now,
   }));

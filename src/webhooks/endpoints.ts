@@ -49,7 +49,7 @@ export async function createEndpoint(
     tenantId: tenant.id,
     url: checkUrl(input.url),
     description: input.description ?? null,
-    events: JSON.stringify(input.events?.length ? [...new Set(input.events)] : ['*']),
+    events: input.events?.length ? [...new Set(input.events)] : ['*'],
     secretEncrypted: await deps.vault.encrypt(secret, secretContext({ tenantId: tenant.id, id }, 'current')),
     previousSecretEncrypted: null,
     previousSecretExpiresAt: null,
@@ -82,7 +82,7 @@ export async function changeEndpoint(
   const update: Partial<EndpointRow> = { updatedAt: deps.clock.now() };
   if (patch.url !== undefined) update.url = checkUrl(patch.url);
   if (patch.events !== undefined)
-    update.events = JSON.stringify(patch.events.length ? [...new Set(patch.events)] : ['*']);
+    update.events = patch.events.length ? [...new Set(patch.events)] : ['*'];
   if (patch.description !== undefined) update.description = patch.description;
   if (patch.active !== undefined) update.active = patch.active;
   return (await updateEndpoint(deps.store.db, tenant.id, id, update))!;

@@ -62,6 +62,39 @@ describe('/v1/professionals', () => {
     ).toBe(201);
   });
 
+  // The unique (clinic, externalId) index decides, not a read made before the write.
+  it('concurrent writes of one externalId: one wins, every other gets 409 external_id_taken', async () => {
+    const clinic = await app.createClinic();
+    const created = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        app.request('POST', '/v1/professionals', {
+          key: clinic.key,
+          body: { name: `Dr. ${i}`, externalId: 'race-1' },
+        }),
+      ),
+    );
+    expect(created.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    expect(created.filter((r) => r.status === 409).map((r) => r.body.error)).toEqual(
+      Array(5).fill('external_id_taken'),
+    );
+
+    const others = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => createProfessional(app, clinic, { name: `Dr. ${i}` })),
+    );
+    const patched = await Promise.all(
+      others.map((p) =>
+        app.request('PATCH', `/v1/professionals/${p.id}`, {
+          key: clinic.key,
+          body: { externalId: 'race-2' },
+        }),
+      ),
+    );
+    expect(patched.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    const listed = await app.request('GET', '/v1/professionals', { key: clinic.key });
+    const holders = listed.body.items.filter((p: { externalId: string | null }) => p.externalId === 'race-2');
+    expect(holders).toHaveLength(1);
+  });
+
   it('422 for a missing name, a bad email or unknown fields', async () => {
     const clinic = await app.createClinic();
     for (const body of [

@@ -79,6 +79,18 @@ describe('/v1/tenants/me', () => {
     expect(reply.body.error).toBe('slug_taken');
   });
 
+  it('clinics claiming one slug at the same time: one gets it, the others 409 slug_taken', async () => {
+    const clinics = await Promise.all(Array.from({ length: 4 }, () => app.createClinic()));
+    const slug = `race-${clinics[0]!.tenantId.slice(0, 8)}`;
+    const replies = await Promise.all(
+      clinics.map((c) => app.request('PATCH', '/v1/tenants/me', { key: c.key, body: { publicSlug: slug } })),
+    );
+    expect(replies.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    expect(replies.filter((r) => r.status === 409).map((r) => r.body.error)).toEqual(
+      Array(3).fill('slug_taken'),
+    );
+  });
+
   it('422 when enabling public booking without a slug', async () => {
     const clinic = await app.createClinic();
     const reply = await app.request('PATCH', '/v1/tenants/me', {

@@ -3,7 +3,7 @@
 import { createApiKey, revokeKey } from '../../src/accounts/api-keys.js';
 import { createTenant } from '../../src/accounts/tenants.js';
 import type { Db } from '../../src/db/store.js';
-import { updateTenant } from '../../src/db/tenants.js';
+import { type TenantRow, updateTenant } from '../../src/db/tenants.js';
 import type { TestApp } from './types.js';
 
 type Admin = Pick<TestApp, 'createClinic' | 'createKey' | 'revokeKey' | 'setTenantStatus'>;
@@ -38,7 +38,7 @@ export function adminOperations(db: Db, now: () => number): Admin {
       await revokeKey(db, keyId, now());
     },
     async setTenantStatus(tenantId, status) {
-      await updateTenant(db, tenantId, { status });
+      await updateTenant(db, tenantId, { status: status as TenantRow['status'] });
     },
   };
 }

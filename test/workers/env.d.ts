@@ -6,6 +6,8 @@ declare global {
   namespace Cloudflare {
     interface Env {
       DB: D1Database;
+      /** Left without migrations by the setup file: the migration test builds its own schema in it. */
+      MIGRATION_DB: D1Database;
       RATE_LIMITER: DurableObjectNamespace<RateLimiterObject>;
       TEST_MIGRATIONS: D1Migration[];
     }

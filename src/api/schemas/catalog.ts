@@ -1,6 +1,7 @@
 // Professionals and services as the API shows them.
 import { z } from '@hono/zod-openapi';
 import type { CatalogRow } from '../../booking/catalog.js';
+import { MAX_BUFFER_MINUTES, MAX_SERVICE_MINUTES } from '../../domain/service-caps.js';
 import { renderInstant } from '../../domain/time.js';
 import { externalIdSchema, timestamp } from './common.js';
 
@@ -61,8 +62,8 @@ export const ServiceCreateSchema = z
   .object({
     name,
     description: nullableText(2000).optional(),
-    durationMinutes: z.number().int().min(5).max(720),
-    bufferMinutes: z.number().int().min(0).max(240).optional(),
+    durationMinutes: z.number().int().min(5).max(MAX_SERVICE_MINUTES),
+    bufferMinutes: z.number().int().min(0).max(MAX_BUFFER_MINUTES).optional(),
     priceCents: z.number().int().min(0).max(100_000_000).nullable().optional(),
     currency: z
       .string()
@@ -110,7 +111,7 @@ export const renderService = (s: CatalogRow<'service'>, zone: string): z.infer<t
   bufferMinutes: s.bufferMinutes,
   priceCents: s.priceCents,
   currency: s.currency,
-  professionalIds: JSON.parse(s.professionalIds) as string[],
+  professionalIds: s.professionalIds,
   externalId: s.externalId,
   active: s.active,
   createdAt: renderInstant(s.createdAt, zone),

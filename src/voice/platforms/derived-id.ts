@@ -34,12 +34,8 @@ async function successfulWrites(s: VoiceSession): Promise<string[]> {
   const events = await listCallEvents(s.deps.store.db, s.tenant.id, s.call.id);
   return events.flatMap((e) => {
     if (e.eventType !== 'tool_call' || !WRITES.has(e.toolName ?? '') || !e.toolOutput) return [];
-    try {
-      const output = JSON.parse(e.toolOutput) as { ok?: boolean; toolCallId?: string | null };
-      return output.ok ? [output.toolCallId ?? ''] : [];
-    } catch {
-      return [];
-    }
+    const output = e.toolOutput as { ok?: boolean; toolCallId?: string | null };
+    return output.ok ? [output.toolCallId ?? ''] : [];
   });
 }
 
