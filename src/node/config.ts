@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSecrets, SECRET_NAMES, type Secrets } from '../config.js';
+import { allowPrivateTargets, parseSecrets, publicBaseUrl, SECRET_NAMES, type Secrets } from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
 import type { Logger } from '../logger.js';
 import { randomBytes, toBase64Url } from '../security/encoding.js';
@@ -20,6 +20,9 @@ const envSchema = z.object({
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().optional(),
   // Timed jobs (no-show detection, purges); 0 turns the timer off (e.g. when a cron runs them).
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  // Required in production; in development the server's own http://HOST:PORT.
+  PUBLIC_BASE_URL: publicBaseUrl,
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
 });
 
 export interface NodeConfig {
@@ -74,10 +77,12 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     perIpPerMinute: parsed.data.RATE_LIMIT_PER_IP_PER_MINUTE,
   };
   const rateLimits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
-  return {
-    env: parsed.data,
-    databasePath,
-    secrets: resolveSecrets(env, production, dataDir, logger),
-    rateLimits,
-  };
+  const secrets = resolveSecrets(env, production, dataDir, logger);
+  if (production && !parsed.data.PUBLIC_BASE_URL) {
+    throw new Error(
+      'Configuration error: PUBLIC_BASE_URL is required in production: the URL clients reach this ' +
+        'service at (e.g. https://agendai.example.com); the URLs it prints are built from it',
+    );
+  }
+  return { env: parsed.data, databasePath, secrets, rateLimits };
 }

@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
+import { nodeEgress } from '../security/egress-node.js';
 import { installSha256 } from '../security/encoding.js';
 import { answerClientError } from './client-errors.js';
 import { createNodePhoneVault, nodeSha256Hex } from './crypto.js';
@@ -25,6 +26,10 @@ export interface NodeServiceOptions {
   port?: number;
   host?: string;
   rateLimits?: AppDeps['rateLimits'];
+  /** PUBLIC_BASE_URL; unset, the server's own http://HOST:PORT (development). */
+  publicBaseUrl?: string;
+  /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: clinic-chosen URLs may reach loopback and private networks. */
+  allowPrivateTargets?: boolean;
   /** How often the timed jobs (no-show detection, purges) run; 0 turns the timer off. Default 60 s. */
   schedulerIntervalMs?: number;
 }
@@ -44,6 +49,8 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     rateLimiter: memoryRateLimiter(),
     rateLimits: options.rateLimits,
     clientAddress: (c) => getConnInfo(c).remote.address,
+    egress: nodeEgress(options.allowPrivateTargets ?? false),
+    publicBaseUrl: options.publicBaseUrl,
     realtimeSideband: nodeRealtimeSideband(options.logger),
   };
 }
@@ -91,6 +98,9 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const timer = startScheduler(deps, options.schedulerIntervalMs ?? 60_000);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  // An unspecified bind address is not somewhere a client can be sent: name this machine instead.
+  const printed = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  deps.publicBaseUrl ??= `http://${printed}:${port}`;
   return {
     deps,
     url: `http://${host}:${port}`,
