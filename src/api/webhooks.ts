@@ -15,10 +15,11 @@ import {
   listTenantEndpoints,
   rotateSecret,
 } from '../webhooks/endpoints.js';
+import { ENDPOINT_EVENTS } from '../webhooks/health.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 
 const TAG = 'Webhooks';
-const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS]);
+const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...ENDPOINT_EVENTS]);
 
 const EndpointSchema = z
   .object({
@@ -27,6 +28,11 @@ const EndpointSchema = z
     description: z.string().nullable(),
     events: z.array(z.string()).openapi({ example: ['appointment.created', 'appointment.cancelled'] }),
     active: z.boolean(),
+    status: z.enum(['enabled', 'disabled']).openapi({
+      description: 'disabled: no events are queued for it (every attempt failed for 3 days, or a PATCH)',
+    }),
+    disabledAt: z.string().nullable(),
+    disabledReason: z.string().nullable(),
     previousSecretExpiresAt: z
       .string()
       .nullable()
@@ -54,7 +60,13 @@ const CreateSchema = z
   .openapi('WebhookEndpointCreate');
 
 const PatchSchema = CreateSchema.partial()
-  .extend({ active: z.boolean().optional() })
+  .extend({
+    active: z.boolean().optional(),
+    status: z
+      .enum(['enabled', 'disabled'])
+      .optional()
+      .openapi({ description: '"enabled" re-enables a disabled endpoint (and forgets its failures)' }),
+  })
   .strict()
   .openapi('WebhookEndpointPatch');
 
@@ -81,6 +93,9 @@ const render = (c: Context<AppEnv>, row: EndpointRow): z.infer<typeof EndpointSc
     description: row.description,
     events: JSON.parse(row.events) as string[],
     active: row.active,
+    status: row.disabledAt === null ? 'enabled' : 'disabled',
+    disabledAt: renderOptionalInstant(row.disabledAt, zone),
+    disabledReason: row.disabledReason,
     previousSecretExpiresAt: renderOptionalInstant(row.previousSecretExpiresAt, zone),
     createdAt: renderInstant(row.createdAt, zone),
     updatedAt: renderInstant(row.updatedAt, zone),
@@ -94,12 +109,16 @@ const create = createRoute({
   path: '/v1/webhooks',
   tags: [TAG],
   summary: 'Subscribe an endpoint to appointment events',
-  description: `Events: ${APPOINTMENT_EVENTS.join(', ')}. Body: {id, type, createdAt, tenantId, data: {appointment, changes}}. Retried with backoff for about a day until a 2xx.`,
+  description:
+    `Events: ${APPOINTMENT_EVENTS.join(', ')} (body {id, type, createdAt, tenantId, data: {appointment, changes}}); ` +
+    `${ENDPOINT_EVENTS.join(', ')} (data: {endpoint: {id, url, disabledAt, reason}}). Retried with backoff for ` +
+    'about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be ' +
+    'https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).',
   middleware: scope(),
   request: { body: jsonBody(CreateSchema) },
   responses: {
     201: jsonContent(WithSecretSchema, 'The endpoint and its secret (shown once)'),
-    ...writeErrorResponses(),
+    ...writeErrorResponses(409),
   },
 });
 const list = createRoute({
