@@ -51,7 +51,7 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     clientAddress: (c) => getConnInfo(c).remote.address,
     egress: nodeEgress(options.allowPrivateTargets ?? false),
     publicBaseUrl: options.publicBaseUrl,
-    realtimeSideband: nodeRealtimeSideband(options.logger),
+    realtimeSideband: nodeRealtimeSideband(options.logger, options.allowPrivateTargets ?? false),
   };
 }
 

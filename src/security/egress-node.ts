@@ -22,8 +22,8 @@ function refusedAddress(addresses: LookupAddress[]): string | null {
   return null;
 }
 
-/** dns.lookup that fails when any address of the name is not public. */
-const checkedLookup: LookupFunction = (hostname, options, callback) => {
+/** dns.lookup that fails when any address of the name is not public (also for the sideband's WebSocket). */
+export const checkedLookup: LookupFunction = (hostname, options, callback) => {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
     if (error) return callback(error, '', 0);
     const refused = refusedAddress(addresses);
@@ -45,6 +45,13 @@ function resolveAll(hostname: string): Promise<LookupAddress[] | null> {
   });
 }
 
+/** Why a URL may not be connected to now: a literal is never looked up, so it is checked here. */
+export function refusedLiteral(url: URL): EgressRefused | null {
+  if (!isIpLiteral(url.hostname)) return null;
+  const reason = nonPublicAddress(url.hostname);
+  return reason ? new EgressRefused(url.hostname, reason) : null;
+}
+
 export function nodeEgress(allowPrivate: boolean): Egress {
   const agent = new Agent({
     connect: { timeout: CONNECT_TIMEOUT_MS, ...(allowPrivate ? {} : { lookup: checkedLookup }) },
@@ -61,11 +68,8 @@ export function nodeEgress(allowPrivate: boolean): Egress {
     },
     fetch: async (input, init) => {
       const url = new URL(input instanceof Request ? input.url : String(input));
-      if (!allowPrivate && isIpLiteral(url.hostname)) {
-        // A literal is never looked up: check it here.
-        const reason = nonPublicAddress(url.hostname);
-        if (reason) throw new EgressRefused(url.hostname, reason);
-      }
+      const refused = allowPrivate ? null : refusedLiteral(url);
+      if (refused) throw refused;
       const response = await undiciFetch(url, {
         ...(init as Parameters<typeof undiciFetch>[1]),
         dispatcher: agent,
