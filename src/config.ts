@@ -75,8 +75,8 @@ export const publicBaseUrl = z
     error: 'PUBLIC_BASE_URL must be an http(s) URL, e.g. https://agendai.example.com',
   })
   .refine((text) => {
-    const url = new URL(text);
-    return !url.search && !url.hash && !url.username && !url.password;
+    const url = URL.parse(text);
+    return !url || (!url.search && !url.hash && !url.username && !url.password);
   }, 'PUBLIC_BASE_URL takes no query, fragment or credentials')
   .transform((text) => text.replace(/\/+$/, ''))
   .optional();
