@@ -15,6 +15,7 @@ try {
     port: config.env.PORT,
     host: config.env.HOST,
     rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
     schedulerIntervalMs: config.env.SCHEDULER_INTERVAL_SECONDS * 1000,
     publicBaseUrl: config.env.PUBLIC_BASE_URL,
     allowPrivateTargets: config.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS,

@@ -1,82 +1,28 @@
 // /v1/calls: the calls voice platforms reported, with their events (Mivicall's call detail shape).
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Tenant } from '../accounts/tenants.js';
-import { type CallEventRow, type CallRow, findCall, listCallEvents, listCalls } from '../db/voice.js';
-import type { AppDeps } from '../deps.js';
+import type { z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
-import { AppError } from '../domain/errors.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { callerContext } from '../voice/session.js';
-import { instantParam } from './schemas/appointment.js';
-import { cursorParam, errorResponses, IdParam, jsonContent, limitParam } from './schemas/common.js';
+import { type CallEventRecord, type CallRecord, findCalls, getCall } from '../voice/calls.js';
+import {
+  CallDetailSchema,
+  type CallEventSchema,
+  CallListQuery,
+  CallListSchema,
+  type CallSchema,
+} from './schemas/call.js';
+import { errorResponses, IdParam, jsonContent } from './schemas/common.js';
 
-const CallSchema = z
-  .object({
-    id: z.string(),
-    platform: z.string(),
-    externalCallId: z.string(),
-    fromNumber: z.string().nullable().openapi({ description: "The caller's number (null when withheld)" }),
-    toNumber: z.string().nullable(),
-    status: z.string().openapi({ example: 'completed' }),
-    outcome: z.string().nullable().openapi({ example: 'booking_created' }),
-    endedReason: z.string().nullable(),
-    startedAt: z.string(),
-    endedAt: z.string().nullable(),
-    durationSeconds: z.number().nullable(),
-    transcriptionWordCount: z.number().nullable(),
-    recordingUrl: z.string().nullable(),
-    metadata: z.record(z.string(), z.unknown()),
-  })
-  .openapi('Call');
+const renderCall = (call: CallRecord, zone: string): z.infer<typeof CallSchema> => ({
+  ...call,
+  startedAt: renderInstant(call.startedAt, zone),
+  endedAt: renderOptionalInstant(call.endedAt, zone),
+});
 
-const EventSchema = z
-  .object({
-    id: z.string(),
-    eventType: z.string().openapi({ example: 'speech' }),
-    sequence: z.number().int(),
-    role: z.string().nullable(),
-    transcript: z.string().nullable(),
-    toolName: z.string().nullable(),
-    toolInput: z.unknown(),
-    toolOutput: z.unknown(),
-    occurredAt: z.string(),
-  })
-  .openapi('CallEvent');
-
-async function renderCall(deps: AppDeps, tenant: Tenant, row: CallRow): Promise<z.infer<typeof CallSchema>> {
-  const zone = tenant.config.timezone;
-  return {
-    id: row.id,
-    platform: row.platform,
-    externalCallId: row.externalCallId,
-    fromNumber: row.fromNumberEncrypted
-      ? await deps.vault.decrypt(row.fromNumberEncrypted, callerContext(row))
-      : null,
-    toNumber: row.toNumber,
-    status: row.status,
-    outcome: row.outcome,
-    endedReason: row.endedReason,
-    startedAt: renderInstant(row.startedAt, zone),
-    endedAt: renderOptionalInstant(row.endedAt, zone),
-    durationSeconds: row.durationSeconds,
-    transcriptionWordCount: row.transcriptionWordCount,
-    recordingUrl: row.recordingUrl,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-  };
-}
-
-const renderEvent = (e: CallEventRow, sequence: number, zone: string): z.infer<typeof EventSchema> => ({
-  id: e.id,
-  eventType: e.eventType,
-  sequence,
-  role: e.role,
-  transcript: e.transcript,
-  toolName: e.toolName,
-  toolInput: e.toolInput ? JSON.parse(e.toolInput) : null,
-  toolOutput: e.toolOutput ? JSON.parse(e.toolOutput) : null,
-  occurredAt: renderInstant(e.occurredAt, zone),
+const renderEvent = (event: CallEventRecord, zone: string): z.infer<typeof CallEventSchema> => ({
+  ...event,
+  occurredAt: renderInstant(event.occurredAt, zone),
 });
 
 const listRoute = createRoute({
@@ -86,18 +32,9 @@ const listRoute = createRoute({
   summary: 'List calls',
   description: 'Newest first, cursor pagination.',
   middleware: [requireScope('calls:read')],
-  request: {
-    query: z.object({
-      from: instantParam('Calls started at or after').optional(),
-      to: instantParam('Calls started before').optional(),
-      outcome: z.string().max(50).optional().openapi({ example: 'booking_created' }),
-      status: z.enum(['in_progress', 'completed', 'failed']).optional(),
-      limit: limitParam,
-      cursor: cursorParam,
-    }),
-  },
+  request: { query: CallListQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(CallSchema), nextCursor: z.string().nullable() }), 'Calls'),
+    200: jsonContent(CallListSchema, 'Calls'),
     ...errorResponses(422),
   },
 });
@@ -110,7 +47,7 @@ const getRoute = createRoute({
   middleware: [requireScope('calls:read')],
   request: { params: IdParam },
   responses: {
-    200: jsonContent(z.object({ call: CallSchema, events: z.array(EventSchema) }), 'The call'),
+    200: jsonContent(CallDetailSchema, 'The call'),
     ...errorResponses(404),
   },
 });
@@ -118,33 +55,16 @@ const getRoute = createRoute({
 export const callRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { tenant } = c.var.credential;
-    const { cursor, limit, ...filter } = c.req.valid('query');
-    const rows = await listCalls(c.var.deps.store.db, {
-      tenantId: tenant.id,
-      ...filter,
-      before: cursor ? decodeCursor(cursor) : undefined,
-      limit: limit + 1,
-    });
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const page = await findCalls(c.var.deps, tenant, c.req.valid('query'));
+    const zone = tenant.config.timezone;
     return c.json(
-      {
-        items: await Promise.all(page.map((r) => renderCall(c.var.deps, tenant, r))),
-        nextCursor: rows.length > limit && last ? encodeCursor({ at: last.startedAt, id: last.id }) : null,
-      },
+      { items: page.items.map((call) => renderCall(call, zone)), nextCursor: page.nextCursor },
       200,
     );
   })
   .openapi(getRoute, async (c) => {
     const { tenant } = c.var.credential;
-    const row = await findCall(c.var.deps.store.db, tenant.id, c.req.valid('param').id);
-    if (!row) throw new AppError('call_not_found', 'Call not found');
-    const events = await listCallEvents(c.var.deps.store.db, tenant.id, row.id);
-    return c.json(
-      {
-        call: await renderCall(c.var.deps, tenant, row),
-        events: events.map((e, i) => renderEvent(e, i + 1, tenant.config.timezone)),
-      },
-      200,
-    );
+    const { call, events } = await getCall(c.var.deps, tenant, c.req.valid('param').id);
+    const zone = tenant.config.timezone;
+    return c.json({ call: renderCall(call, zone), events: events.map((e) => renderEvent(e, zone)) }, 200);
   });

@@ -1,12 +1,13 @@
-// Cross-cutting middleware: request id + access log, body guards, API-key auth and scopes.
+// Middleware the doors mount: request id + access log (every request), the JSON body guard (REST
+// door and booking page), API-key auth and scopes (REST door; see rest-door.ts).
 
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { authenticate } from '../accounts/api-keys.js';
 import { grants, type Scope } from '../accounts/scopes.js';
 import type { AppDeps } from '../deps.js';
-import type { AppEnv } from './env.js';
 import { AppError } from '../domain/errors.js';
+import type { AppEnv } from './env.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -32,12 +33,8 @@ export const requestContext = (deps: AppDeps) =>
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
-/** Voice platforms call these with their own auth and content types (Twilio posts forms). */
-export const isVoiceWebhook = (path: string) => path.startsWith('/v1/voice/webhooks/');
-
 /** Write requests that carry a body must send JSON, at most 64 KiB. */
 export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
-  if (isVoiceWebhook(c.req.path)) return next();
   const method = c.req.method;
   if (method !== 'POST' && method !== 'PATCH' && method !== 'PUT') return next();
   const length = c.req.header('content-length');
@@ -56,9 +53,8 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
 
 /** Resolves the API key to its clinic; every later query is scoped to that tenant. */
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
-  if (isVoiceWebhook(c.req.path)) return next();
-  const { store, clock } = c.var.deps;
-  c.set('credential', await authenticate(store.db, c.req.header('authorization'), clock.now()));
+  const { store, clock, sha256Hex } = c.var.deps;
+  c.set('credential', await authenticate(store.db, c.req.header('authorization'), clock.now(), sha256Hex));
   await next();
 });
 

@@ -47,6 +47,9 @@ function checkNumbers(numbers: string[], country: string) {
   });
 }
 
+/** A voice integration as stored (its credentials stay sealed; doors render what they show). */
+export type VoiceIntegration = IntegrationRow;
+
 export interface NewIntegration {
   platform: Platform;
   name?: string | null;

@@ -208,3 +208,10 @@ export async function kickDeliveries(deps: AppDeps): Promise<void> {
     });
   }
 }
+
+/**
+ * What runs after each write (timed-jobs.ts): a delivery run that does not wait for one already
+ * going, so one clinic's write is not held up behind another clinic's slow endpoints. What is in
+ * flight is shared through the app's runner (above), keyed by its deps.
+ */
+export const deliveryKicker = (deps: AppDeps) => () => kickDeliveries(deps);

@@ -62,6 +62,9 @@ export async function createEndpoint(
   return { endpoint, secret };
 }
 
+/** A webhook endpoint as stored (its secrets stay sealed; doors render what they show). */
+export type WebhookEndpoint = EndpointRow;
+
 export async function getEndpoint(deps: AppDeps, tenant: Tenant, id: string): Promise<EndpointRow> {
   const row = await findEndpoint(deps.store.db, tenant.id, id);
   if (!row?.active) throw new AppError('webhook_not_found', `Webhook endpoint ${id} not found`);

@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { jsonLogger, type Logger } from '../logger.js';
 import { literalEgress } from '../security/egress.js';
+import { sha256Hex } from '../security/encoding.js';
 import { createPhoneVault } from '../security/phone-vault.js';
 import type { WorkerConfig } from './env.js';
 import { durableObjectRateLimiter } from './rate-limiter.js';
@@ -25,6 +26,7 @@ export async function buildWorkerDeps(
   return {
     store: openD1Store(config.db),
     vault: await createPhoneVault(vaultKeys(config.secrets)),
+    sha256Hex,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? jsonLogger(),
     rateLimiter: durableObjectRateLimiter(config.rateLimiter, options.rateLimitScope),

@@ -1,6 +1,7 @@
 // The harness every HTTP test runs against. Node implements it with a real server on a real SQLite
 // file; the Workers project implements it inside workerd on D1. Tests only see this interface.
 import type { Grant } from '../../src/accounts/scopes.js';
+import type { TrustProxy } from '../../src/http/client-address.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -33,7 +34,14 @@ export interface ClinicOptions {
 export interface TestAppOptions {
   now?: number;
   /** Defaults to effectively unlimited; pass Mivicall's numbers to test the limiter. */
-  rateLimits?: { perKeyPerMinute?: number; perKeyPerSecond?: number; perIpPerMinute?: number };
+  rateLimits?: {
+    perKeyPerMinute?: number;
+    perKeyPerSecond?: number;
+    perIpPerMinute?: number;
+    bookingsPerIpPerHour?: number;
+  };
+  /** Node only: which proxies may name the client (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
   /** Receives every log line the service writes (JSON, as in production); the logger is silent without it. */
   logSink?: (line: string) => void;
   /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: lets webhooks and an OpenAI baseURL reach listeners on 127.0.0.1. */
