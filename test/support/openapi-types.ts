@@ -183,7 +183,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -263,7 +263,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -379,7 +379,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -659,7 +659,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -847,7 +847,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -945,7 +945,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1054,7 +1054,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1220,7 +1220,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1336,7 +1336,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1616,7 +1616,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1713,7 +1713,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1815,7 +1815,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -1937,7 +1937,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2119,7 +2119,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2244,7 +2244,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2378,7 +2378,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2512,7 +2512,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2646,7 +2646,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2784,7 +2784,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -2972,7 +2972,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3061,7 +3061,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3319,7 +3319,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3581,7 +3581,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3675,7 +3675,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -3773,7 +3773,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -4034,7 +4034,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -4293,7 +4293,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -4411,7 +4411,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -4505,7 +4505,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `idempotency_key_reused` */
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
         422: {
           headers: {
             [name: string]: unknown;
@@ -4632,6 +4632,11 @@ export interface components {
        */
       slotStepMinutes: number;
       /**
+       * @description At most this many upcoming online (booking page) appointments per patient phone; staff and the voice agent may book more
+       * @default 2
+       */
+      selfServiceUpcomingPerPhone: number;
+      /**
        * @description After endsAt plus this, an unattended appointment becomes no_show
        * @default 30
        */
@@ -4681,6 +4686,7 @@ export interface components {
         | 'outside_working_hours'
         | 'insufficient_notice'
         | 'beyond_booking_horizon'
+        | 'booking_limit_reached'
         | 'idempotency_key_reused'
         | 'rate_limit_exceeded'
         | 'internal_error';
@@ -4747,6 +4753,11 @@ export interface components {
          * @default 15
          */
         slotStepMinutes: number;
+        /**
+         * @description At most this many upcoming online (booking page) appointments per patient phone; staff and the voice agent may book more
+         * @default 2
+         */
+        selfServiceUpcomingPerPhone: number;
         /**
          * @description After endsAt plus this, an unattended appointment becomes no_show
          * @default 30
