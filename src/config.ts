@@ -55,3 +55,28 @@ export function parseSecrets(env: Record<string, string | undefined>): Secrets {
   }
   return result.data;
 }
+
+/**
+ * WEBHOOKS_ALLOW_PRIVATE_TARGETS: "true" lets clinic-chosen URLs (webhooks, an OpenAI baseURL)
+ * reach loopback and private networks. Off by default (SSRF); development and tests opt in.
+ */
+export const allowPrivateTargets = z
+  .enum(['true', 'false', ''], { error: 'WEBHOOKS_ALLOW_PRIVATE_TARGETS must be "true" or "false"' })
+  .optional()
+  .transform((v) => v === 'true');
+
+/**
+ * PUBLIC_BASE_URL: where clients reach this service (e.g. https://agendai.example.com), the only
+ * source of the URLs it prints; never the request's Host header. Kept without a trailing slash.
+ */
+export const publicBaseUrl = z
+  .url({
+    protocol: /^https?$/,
+    error: 'PUBLIC_BASE_URL must be an http(s) URL, e.g. https://agendai.example.com',
+  })
+  .refine((text) => {
+    const url = URL.parse(text);
+    return !url || (!url.search && !url.hash && !url.username && !url.password);
+  }, 'PUBLIC_BASE_URL takes no query, fragment or credentials')
+  .transform((text) => text.replace(/\/+$/, ''))
+  .optional();

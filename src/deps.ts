@@ -5,6 +5,7 @@ import type { Store } from './db/store.js';
 import type { Clock } from './domain/clock.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { Logger } from './logger.js';
+import type { Egress } from './security/egress.js';
 import type { Sha256Hex } from './security/encoding.js';
 import type { PhoneVault } from './security/phone-vault.js';
 
@@ -20,6 +21,13 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimitSettings>;
   /** The client's IP address as the runtime sees it (for per-IP limits). */
   clientAddress?: (c: Context) => string | undefined;
+  /** How the service reaches URLs a clinic chose (webhooks, an OpenAI baseURL): public addresses only. */
+  egress: Egress;
+  /**
+   * Where clients reach the service, for the URLs it prints (PUBLIC_BASE_URL). Unset only on
+   * Workers without the var, where the request's own URL is used (Cloudflare routes by host name).
+   */
+  publicBaseUrl?: string;
   /** Serves an accepted OpenAI Realtime SIP call's tool calls over its sideband WebSocket (Node only). */
   realtimeSideband?: RealtimeSideband;
 }

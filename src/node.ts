@@ -17,6 +17,8 @@ try {
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
     schedulerIntervalMs: config.env.SCHEDULER_INTERVAL_SECONDS * 1000,
+    publicBaseUrl: config.env.PUBLIC_BASE_URL,
+    allowPrivateTargets: config.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
   });
   logger.info('started', { url: service.url, database: config.databasePath, docs: `${service.url}/docs` });
   const stop = async (signal: string) => {

@@ -29,7 +29,9 @@ import {
 const TAG = 'Voice';
 
 const urlsOf = (c: Context<AppEnv>, id: string) => {
-  const origin = new URL(c.req.url).origin;
+  // The configured public base URL, never the Host header (issue 10, finding 9). Only a Worker
+  // without the var falls back to its request URL: Cloudflare routes to it by its own host names.
+  const origin = c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin;
   return {
     webhookUrl: `${origin}${WEBHOOK_PREFIX}/${id}`,
     toolsUrl: `${origin}${WEBHOOK_PREFIX}/${id}/tools`,

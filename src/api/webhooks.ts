@@ -15,6 +15,7 @@ import {
   rotateSecret,
   type WebhookEndpoint,
 } from '../webhooks/endpoints.js';
+import { ENDPOINT_EVENTS } from '../webhooks/health.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 import {
   DeliveryListQuery,
@@ -36,6 +37,9 @@ const render = (c: Context<AppEnv>, row: WebhookEndpoint): z.infer<typeof Endpoi
     description: row.description,
     events: row.events,
     active: row.active,
+    status: row.disabledAt === null ? 'enabled' : 'disabled',
+    disabledAt: renderOptionalInstant(row.disabledAt, zone),
+    disabledReason: row.disabledReason,
     previousSecretExpiresAt: renderOptionalInstant(row.previousSecretExpiresAt, zone),
     createdAt: renderInstant(row.createdAt, zone),
     updatedAt: renderInstant(row.updatedAt, zone),
@@ -49,12 +53,16 @@ const create = createRoute({
   path: '/v1/webhooks',
   tags: [TAG],
   summary: 'Subscribe an endpoint to appointment events',
-  description: `Events: ${APPOINTMENT_EVENTS.join(', ')}. Body: {id, type, createdAt, tenantId, data: {appointment, changes}}. Retried with backoff for about a day until a 2xx.`,
+  description:
+    `Events: ${APPOINTMENT_EVENTS.join(', ')} (body {id, type, createdAt, tenantId, data: {appointment, changes}}); ` +
+    `${ENDPOINT_EVENTS.join(', ')} (data: {endpoint: {id, url, disabledAt, reason}}). Retried with backoff for ` +
+    'about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be ' +
+    'https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).',
   middleware: scope(),
   request: { body: jsonBody(EndpointCreateSchema) },
   responses: {
     201: jsonContent(EndpointWithSecretSchema, 'The endpoint and its secret (shown once)'),
-    ...writeErrorResponses(),
+    ...writeErrorResponses(409),
   },
 });
 const list = createRoute({

@@ -399,6 +399,12 @@ export const webhookEndpoints = sqliteTable(
     previousSecretEncrypted: text('previous_secret_encrypted'),
     previousSecretExpiresAt: integer('previous_secret_expires_at'),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    // Set when every attempt failed for days (or through the API): no events are queued for it
+    // until a PATCH enables it again.
+    disabledAt: integer('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    // When the current run of failed attempts began; cleared by any 2xx.
+    failingSince: integer('failing_since'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -1,7 +1,7 @@
 // Queries for webhook endpoints and the outbox of deliveries.
-import { and, asc, desc, eq, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lte, type SQL, sql } from 'drizzle-orm';
 import { webhookDeliveries, webhookEndpoints } from './schema.js';
-import { type Db, preparedOnce } from './store.js';
+import { type Db, preparedOnce, statementOf } from './store.js';
 
 export type EndpointRow = typeof webhookEndpoints.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -47,7 +47,7 @@ export const enqueueEventIf = (
   INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
   SELECT lower(hex(randomblob(16))), e.tenant_id, e.id, ${event.id}, ${event.type}, ${event.payload}, 'pending', 0, ${event.now}, ${event.now}
   FROM webhook_endpoints e
-  WHERE e.tenant_id = ${event.tenantId} AND e.active = 1
+  WHERE e.tenant_id = ${event.tenantId} AND e.active = 1 AND e.disabled_at IS NULL
     AND (EXISTS (SELECT 1 FROM json_each(e.events) WHERE value IN ('*', ${event.type})))
     AND ${condition}`;
 
@@ -104,3 +104,71 @@ export async function listDeliveries(db: Db, tenantId: string, endpointId: strin
     .orderBy(desc(webhookDeliveries.createdAt), desc(sql`rowid`))
     .limit(limit);
 }
+
+/**
+ * The endpoints with due deliveries, in turns: every clinic's longest-waiting endpoint first, then
+ * every clinic's second, and so on, so a clinic with many endpoints cannot fill a run by itself.
+ */
+export async function dueEndpoints(
+  db: Db,
+  now: number,
+  limit: number,
+): Promise<{ tenantId: string; endpointId: string }[]> {
+  return db.all<{ tenantId: string; endpointId: string }>(sql`
+    SELECT tenant_id AS tenantId, endpoint_id AS endpointId FROM (
+      SELECT tenant_id, endpoint_id, MIN(next_attempt_at) AS due,
+        ROW_NUMBER() OVER (PARTITION BY tenant_id ORDER BY MIN(next_attempt_at), endpoint_id) AS turn
+      FROM webhook_deliveries
+      WHERE status = 'pending' AND next_attempt_at <= ${now}
+      GROUP BY tenant_id, endpoint_id
+    )
+    ORDER BY turn, due, endpoint_id
+    LIMIT ${limit}`);
+}
+
+/** An endpoint's oldest due delivery (in the order the events happened). */
+export async function nextDueDelivery(
+  db: Db,
+  tenantId: string,
+  endpointId: string,
+  now: number,
+): Promise<DeliveryRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(webhookDeliveries)
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, now),
+      ),
+    )
+    .orderBy(asc(webhookDeliveries.createdAt), sql`rowid`)
+    .limit(1);
+  return row;
+}
+
+/** After a failed attempt, the endpoint's other due deliveries wait as long as the failed one. */
+export async function postponeDue(db: Db, tenantId: string, endpointId: string, now: number, until: number) {
+  await db
+    .update(webhookDeliveries)
+    .set({ nextAttemptAt: until })
+    .where(
+      and(
+        eq(webhookDeliveries.tenantId, tenantId),
+        eq(webhookDeliveries.endpointId, endpointId),
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, now),
+      ),
+    );
+}
+
+/** Disables an endpoint unless it already is (for an atomic unit with the event that reports it). */
+export const disableEndpointStatement = (db: Db, id: string, now: number, reason: string) =>
+  statementOf(
+    db
+      .update(webhookEndpoints)
+      .set({ disabledAt: now, disabledReason: reason, updatedAt: now })
+      .where(and(eq(webhookEndpoints.id, id), isNull(webhookEndpoints.disabledAt))),
+  );

@@ -36,6 +36,7 @@ export const ERROR_CODES = [
   'slug_taken',
   'external_id_taken',
   'idempotency_key_in_use',
+  'webhook_endpoint_limit',
   'concurrent_modification',
   'payload_too_large',
   'unsupported_media_type',

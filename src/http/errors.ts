@@ -31,6 +31,7 @@ const statusByCode = {
   slug_taken: 409,
   external_id_taken: 409,
   idempotency_key_in_use: 409,
+  webhook_endpoint_limit: 409,
   concurrent_modification: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

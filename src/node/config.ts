@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseSecrets, SECRET_NAMES, type Secrets } from '../config.js';
+import { allowPrivateTargets, parseSecrets, publicBaseUrl, SECRET_NAMES, type Secrets } from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
 import { parseTrustProxy, type TrustProxy } from '../http/client-address.js';
 import type { Logger } from '../logger.js';
@@ -29,6 +29,9 @@ const envSchema = z.object({
     .int()
     .min(0)
     .default(TIMED_JOBS_INTERVAL_MS / 1000),
+  // Required in production; in development the server's own http://HOST:PORT.
+  PUBLIC_BASE_URL: publicBaseUrl,
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
 });
 
 export interface NodeConfig {
@@ -86,10 +89,17 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     bookingsPerIpPerHour: parsed.data.RATE_LIMIT_BOOKINGS_PER_IP_PER_HOUR,
   };
   const rateLimits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
+  const secrets = resolveSecrets(env, production, dataDir, logger);
+  if (production && !parsed.data.PUBLIC_BASE_URL) {
+    throw new Error(
+      'Configuration error: PUBLIC_BASE_URL is required in production: the URL clients reach this ' +
+        'service at (e.g. https://agendai.example.com); the URLs it prints are built from it',
+    );
+  }
   return {
     env: parsed.data,
     databasePath,
-    secrets: resolveSecrets(env, production, dataDir, logger),
+    secrets,
     rateLimits,
     trustProxy: parseTrustProxy(parsed.data.TRUST_PROXY),
   };

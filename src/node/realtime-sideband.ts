@@ -2,13 +2,23 @@
 // the model's function calls arrive here, run through the voice door, and their outputs go back,
 // each followed by response.create so the model speaks the answer.
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
+import type * as WS from 'ws';
 import type { RealtimeSideband } from '../deps.js';
 import type { Logger } from '../logger.js';
+import { checkedLookup, refusedLiteral } from '../security/egress-node.js';
 
 export const nodeRealtimeSideband =
-  (logger: Logger): RealtimeSideband =>
+  (logger: Logger, allowPrivateTargets = false): RealtimeSideband =>
   (call) => {
-    const realtime = new OpenAIRealtimeWS({ callID: call.callId }, call.client);
+    // The baseURL is the clinic's: the WebSocket obeys the same egress rule as every HTTP call.
+    const refused = allowPrivateTargets ? null : refusedLiteral(new URL(call.client.baseURL));
+    if (refused) {
+      logger.warn('realtime_sideband_refused', { callId: call.callId, error: refused.message });
+      void call.ended();
+      return;
+    }
+    const options = allowPrivateTargets ? undefined : ({ lookup: checkedLookup } as WS.ClientOptions);
+    const realtime = new OpenAIRealtimeWS({ callID: call.callId, options }, call.client);
     realtime.on('response.function_call_arguments.done', async (event) => {
       let output: string;
       try {

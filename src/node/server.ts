@@ -1,14 +1,15 @@
 // Builds and serves the app on Node: better-sqlite3 store, Node HTTP server.
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { createApp } from '../app.js';
 import { type Secrets, vaultKeys } from '../config.js';
 import { openSqliteStore, type SqliteStore } from '../db/sqlite.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
+import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
+import { nodeEgress } from '../security/egress-node.js';
 import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 import { answerClientError } from './client-errors.js';
 import { createNodePhoneVault, nodeSha256Hex } from './crypto.js';
@@ -23,6 +24,10 @@ export interface NodeServiceOptions {
   port?: number;
   host?: string;
   rateLimits?: AppDeps['rateLimits'];
+  /** PUBLIC_BASE_URL; unset, the server's own http://HOST:PORT (development). */
+  publicBaseUrl?: string;
+  /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: clinic-chosen URLs may reach loopback and private networks. */
+  allowPrivateTargets?: boolean;
   /** Which proxies may name the client (X-Forwarded-For); default: none. */
   trustProxy?: TrustProxy;
   /** How often the timed jobs (no-show detection, purges) run; 0 turns the timer off. Default 60 s. */
@@ -46,8 +51,14 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     rateLimiter: memoryRateLimiter(),
     rateLimits: options.rateLimits,
     clientAddress: (c) =>
-      clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), options.trustProxy ?? { hops: 0 }),
-    realtimeSideband: nodeRealtimeSideband(options.logger),
+      clientAddress(
+        getConnInfo(c).remote.address,
+        c.req.header('x-forwarded-for'),
+        options.trustProxy ?? { hops: 0 },
+      ),
+    egress: nodeEgress(options.allowPrivateTargets ?? false),
+    publicBaseUrl: options.publicBaseUrl,
+    realtimeSideband: nodeRealtimeSideband(options.logger, options.allowPrivateTargets ?? false),
   };
 }
 
@@ -63,6 +74,9 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const stopTimedJobs = startTimedJobs(deps, options.schedulerIntervalMs ?? TIMED_JOBS_INTERVAL_MS);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  // An unspecified bind address is not somewhere a client can be sent: name this machine instead.
+  const printed = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  deps.publicBaseUrl ??= `http://${printed}:${port}`;
   return {
     deps,
     url: `http://${host}:${port}`,

@@ -11,6 +11,7 @@ import {
 import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { toE164 } from '../domain/phone.js';
+import { checkEgressUrl } from '../security/egress.js';
 import { CREDENTIALS, type Credentials, type Platform } from './credentials.js';
 
 const context = (row: Pick<IntegrationRow, 'tenantId' | 'id'>) => `integration:${row.tenantId}:${row.id}`;
@@ -24,6 +25,18 @@ function checkCredentials(platform: Platform, credentials: unknown) {
     );
   }
   return parsed.data;
+}
+
+/** URLs a clinic sets in its credentials (an OpenAI-compatible baseURL) obey the egress rule. */
+async function checkCredentialUrls<P extends Platform>(
+  deps: AppDeps,
+  platform: P,
+  credentials: Credentials<P>,
+) {
+  if (platform !== 'openai') return credentials;
+  const { baseURL } = credentials as Credentials<'openai'>;
+  if (baseURL) await checkEgressUrl(deps.egress, baseURL, 'credentials.baseURL');
+  return credentials;
 }
 
 function checkNumbers(numbers: string[], country: string) {
@@ -49,7 +62,11 @@ export async function createIntegration(
   tenant: Tenant,
   input: NewIntegration,
 ): Promise<IntegrationRow> {
-  const credentials = checkCredentials(input.platform, input.credentials);
+  const credentials = await checkCredentialUrls(
+    deps,
+    input.platform,
+    checkCredentials(input.platform, input.credentials),
+  );
   const now = deps.clock.now();
   const id = crypto.randomUUID();
   const row: IntegrationRow = {
@@ -96,7 +113,9 @@ export async function changeIntegration(deps: AppDeps, tenant: Tenant, id: strin
     update.phoneNumbers = checkNumbers(patch.phoneNumbers, tenant.country);
   if (patch.credentials !== undefined) {
     update.credentialsEncrypted = await deps.vault.encrypt(
-      JSON.stringify(checkCredentials(platform, patch.credentials)),
+      JSON.stringify(
+        await checkCredentialUrls(deps, platform, checkCredentials(platform, patch.credentials)),
+      ),
       context(row),
     );
   }

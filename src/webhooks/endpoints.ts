@@ -8,8 +8,9 @@ import {
   updateEndpoint,
 } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
-import { AppError, fieldInvalid } from '../domain/errors.js';
+import { AppError } from '../domain/errors.js';
 import { HOUR } from '../domain/time.js';
+import { checkEgressUrl } from '../security/egress.js';
 import { randomBytes, toBase64Url } from '../security/encoding.js';
 
 /** After a rotation the old secret keeps signing (as a second v1) this long, so receivers can switch. */
@@ -20,40 +21,40 @@ const secretContext = (row: Pick<EndpointRow, 'tenantId' | 'id'>, which: 'curren
 
 const newSecret = () => `whsec_${toBase64Url(randomBytes(32))}`;
 
-/** https only; plain http only to this machine (local development and tests). */
-export function checkUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw fieldInvalid('url', 'Not a URL');
-  }
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
-    throw fieldInvalid('url', 'Use an https:// URL');
-  if (url.username || url.password)
-    throw fieldInvalid('url', 'No credentials in the URL; verify our signature instead');
-  return url.toString();
-}
+/** Like Stripe: enough for a PMS and a few integrations, and a bound on what one clinic costs the runner. */
+export const MAX_ENDPOINTS_PER_CLINIC = 16;
+
+/** https to a public internet address (plain http to this machine only when private targets are allowed). */
+const checkUrl = (deps: AppDeps, text: string) => checkEgressUrl(deps.egress, text, 'url');
 
 export async function createEndpoint(
   deps: AppDeps,
   tenant: Tenant,
   input: { url: string; events?: string[]; description?: string | null },
 ): Promise<{ endpoint: EndpointRow; secret: string }> {
+  const url = await checkUrl(deps, input.url);
+  if ((await listEndpoints(deps.store.db, tenant.id)).length >= MAX_ENDPOINTS_PER_CLINIC) {
+    throw new AppError(
+      'webhook_endpoint_limit',
+      `A clinic has at most ${MAX_ENDPOINTS_PER_CLINIC} webhook endpoints; remove one first`,
+    );
+  }
   const now = deps.clock.now();
   const id = crypto.randomUUID();
   const secret = newSecret();
   const endpoint: EndpointRow = {
     id,
     tenantId: tenant.id,
-    url: checkUrl(input.url),
+    url,
     description: input.description ?? null,
     events: input.events?.length ? [...new Set(input.events)] : ['*'],
     secretEncrypted: await deps.vault.encrypt(secret, secretContext({ tenantId: tenant.id, id }, 'current')),
     previousSecretEncrypted: null,
     previousSecretExpiresAt: null,
     active: true,
+    disabledAt: null,
+    disabledReason: null,
+    failingSince: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -76,17 +77,30 @@ export async function changeEndpoint(
   deps: AppDeps,
   tenant: Tenant,
   id: string,
-  patch: { url?: string; events?: string[]; description?: string | null; active?: boolean },
+  patch: {
+    url?: string;
+    events?: string[];
+    description?: string | null;
+    active?: boolean;
+    status?: 'enabled' | 'disabled';
+  },
 ): Promise<EndpointRow> {
-  await getEndpoint(deps, tenant, id);
-  const update: Partial<EndpointRow> = { updatedAt: deps.clock.now() };
-  if (patch.url !== undefined) update.url = checkUrl(patch.url);
+  const row = await getEndpoint(deps, tenant, id);
+  const now = deps.clock.now();
+  const update: Partial<EndpointRow> = { updatedAt: now };
+  if (patch.url !== undefined) update.url = await checkUrl(deps, patch.url);
+  if (patch.status === 'enabled') Object.assign(update, enabled);
+  if (patch.status === 'disabled' && !row.disabledAt)
+    Object.assign(update, { disabledAt: now, disabledReason: 'Disabled through the API' });
   if (patch.events !== undefined)
     update.events = patch.events.length ? [...new Set(patch.events)] : ['*'];
   if (patch.description !== undefined) update.description = patch.description;
   if (patch.active !== undefined) update.active = patch.active;
   return (await updateEndpoint(deps.store.db, tenant.id, id, update))!;
 }
+
+/** What re-enabling clears: the disabled state and the failure streak that led to it. */
+const enabled = { disabledAt: null, disabledReason: null, failingSince: null } satisfies Partial<EndpointRow>;
 
 /** A new secret; the old one keeps signing for ROTATION_OVERLAP_MS. */
 export async function rotateSecret(deps: AppDeps, tenant: Tenant, id: string) {

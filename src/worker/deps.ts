@@ -4,6 +4,7 @@ import { openD1Store } from '../db/d1.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { jsonLogger, type Logger } from '../logger.js';
+import { literalEgress } from '../security/egress.js';
 import { sha256Hex } from '../security/encoding.js';
 import { createPhoneVault } from '../security/phone-vault.js';
 import type { WorkerConfig } from './env.js';
@@ -32,5 +33,8 @@ export async function buildWorkerDeps(
     rateLimits: options.rateLimits ?? config.rateLimits,
     // Set by Cloudflare's edge on every request; a client cannot forge it.
     clientAddress: (c) => c.req.header('cf-connecting-ip'),
+    // No DNS on Workers: literal addresses and local names are refused, names go to the platform.
+    egress: literalEgress(config.allowPrivateTargets),
+    publicBaseUrl: config.publicBaseUrl,
   };
 }

@@ -2,7 +2,7 @@
 // `wrangler secret put`, optional limit overrides from [vars]. A bad value stops every request with
 // one log line that names the variable (never its value).
 import { z } from 'zod';
-import { type Secrets, secretsSchema } from '../config.js';
+import { allowPrivateTargets, publicBaseUrl, type Secrets, secretsSchema } from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
 import type { RateLimiterObject } from './rate-limiter.js';
 
@@ -23,6 +23,8 @@ const workerEnvSchema = secretsSchema.extend({
   RATE_LIMIT_PER_KEY_PER_MINUTE: limit,
   RATE_LIMIT_PER_KEY_PER_SECOND: limit,
   RATE_LIMIT_PER_IP_PER_MINUTE: limit,
+  PUBLIC_BASE_URL: publicBaseUrl,
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
 });
 
 export interface WorkerConfig {
@@ -30,6 +32,9 @@ export interface WorkerConfig {
   rateLimiter: DurableObjectNamespace<RateLimiterObject>;
   secrets: Secrets;
   rateLimits: Partial<RateLimitSettings>;
+  /** [vars] PUBLIC_BASE_URL; unset, the URLs printed use the route the request came in on. */
+  publicBaseUrl?: string;
+  allowPrivateTargets: boolean;
 }
 
 /** Validates the Worker's env; throws one readable line naming the first bad variable. */
@@ -41,10 +46,17 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
   }
   const { DB, RATE_LIMITER, RATE_LIMIT_PER_KEY_PER_MINUTE, RATE_LIMIT_PER_KEY_PER_SECOND, ...rest } =
     result.data;
-  const { RATE_LIMIT_PER_IP_PER_MINUTE, ...secrets } = rest;
+  const { RATE_LIMIT_PER_IP_PER_MINUTE, PUBLIC_BASE_URL, WEBHOOKS_ALLOW_PRIVATE_TARGETS, ...secrets } = rest;
   const rateLimits: Partial<RateLimitSettings> = {};
   if (RATE_LIMIT_PER_KEY_PER_MINUTE) rateLimits.perKeyPerMinute = RATE_LIMIT_PER_KEY_PER_MINUTE;
   if (RATE_LIMIT_PER_KEY_PER_SECOND) rateLimits.perKeyPerSecond = RATE_LIMIT_PER_KEY_PER_SECOND;
   if (RATE_LIMIT_PER_IP_PER_MINUTE) rateLimits.perIpPerMinute = RATE_LIMIT_PER_IP_PER_MINUTE;
-  return { db: DB, rateLimiter: RATE_LIMITER, secrets, rateLimits };
+  return {
+    db: DB,
+    rateLimiter: RATE_LIMITER,
+    secrets,
+    rateLimits,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    allowPrivateTargets: WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+  };
 }

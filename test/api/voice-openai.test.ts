@@ -191,6 +191,39 @@ describe('OpenAI /tools: authentication', () => {
       expect(reply.status).toBe(422);
     }
   });
+
+  it('refuses a baseURL that is not a public internet address, when set and when changed (issue 10, finding 2)', async () => {
+    const clinic = await app.createClinic();
+    for (const baseURL of [
+      'https://127.0.0.1:8443/v1',
+      'https://localhost/v1',
+      'https://169.254.169.254/v1',
+      'https://[::ffff:10.0.0.1]/v1',
+      'https://0x7f000001/v1',
+      'https://[fd00::1]/v1',
+    ]) {
+      const reply = await app.request('POST', '/v1/voice/integrations', {
+        key: clinic.key,
+        body: { platform: 'openai', credentials: { ...CREDENTIALS, baseURL } },
+      });
+      expect(reply.status, baseURL).toBe(422);
+      expect(reply.body).toMatchObject({
+        error: 'validation_failed',
+        errors: [{ path: 'credentials.baseURL' }],
+      });
+    }
+    const created = await app.request('POST', '/v1/voice/integrations', {
+      key: clinic.key,
+      body: { platform: 'openai', credentials: CREDENTIALS },
+    });
+    expect(created.status).toBe(201);
+    const patched = await app.request('PATCH', `/v1/voice/integrations/${created.body.id}`, {
+      key: clinic.key,
+      body: { credentials: { ...CREDENTIALS, baseURL: 'https://192.168.1.20/v1' } },
+    });
+    expect(patched.status).toBe(422);
+    expect(patched.body.errors[0].path).toBe('credentials.baseURL');
+  });
 });
 
 describe('OpenAI Realtime SIP webhook: signature', () => {

@@ -45,9 +45,30 @@ describe('Node configuration', () => {
       PHONE_HASH_KEY: `v2:${key}`,
       PHONE_HASH_KEY_PREVIOUS: `v1:${Buffer.alloc(32, 1).toString('base64')}`,
       PHONE_ENCRYPTION_KEY: key,
+      PUBLIC_BASE_URL: 'https://agendai.example.com',
     };
     const config = loadNodeConfig(env, silentLogger);
     expect(config.secrets.PHONE_HASH_KEY.version).toBe(2);
     expect(config.secrets.PHONE_HASH_KEY_PREVIOUS?.version).toBe(1);
+  });
+
+  it('requires PUBLIC_BASE_URL in production, naming it; takes it without a trailing slash', () => {
+    const env = { NODE_ENV: 'production', PHONE_HASH_KEY: key, PHONE_ENCRYPTION_KEY: key };
+    expect(() => loadNodeConfig(env, silentLogger)).toThrow(/PUBLIC_BASE_URL is required in production/);
+    const config = loadNodeConfig({ ...env, PUBLIC_BASE_URL: 'https://agendai.example.com/' }, silentLogger);
+    expect(config.env.PUBLIC_BASE_URL).toBe('https://agendai.example.com');
+    for (const bad of ['agendai.example.com', 'ftp://agendai.example.com', 'https://a.example.com/?x=1']) {
+      expect(() => loadNodeConfig({ ...env, PUBLIC_BASE_URL: bad }, silentLogger)).toThrow(/PUBLIC_BASE_URL/);
+    }
+  });
+
+  it('keeps private webhook targets off unless WEBHOOKS_ALLOW_PRIVATE_TARGETS is "true"', () => {
+    const env = { DATABASE_PATH: join(dir, 'dev', 'agendai.db') };
+    expect(loadNodeConfig(env, silentLogger).env.WEBHOOKS_ALLOW_PRIVATE_TARGETS).toBe(false);
+    const open = loadNodeConfig({ ...env, WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' }, silentLogger);
+    expect(open.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS).toBe(true);
+    expect(() => loadNodeConfig({ ...env, WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'yes' }, silentLogger)).toThrow(
+      /WEBHOOKS_ALLOW_PRIVATE_TARGETS/,
+    );
   });
 });

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.js';
 import { silentLogger } from '../../src/logger.js';
 import { buildNodeDeps } from '../../src/node/server.js';
+import type { Egress } from '../../src/security/egress.js';
+import { nodeEgress } from '../../src/security/egress-node.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { adminOperations } from '../support/admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from '../support/http.js';
@@ -21,7 +23,8 @@ let app: TestApp;
 let openai: OpenAIStandIn;
 beforeAll(async () => {
   openai = await startOpenAIStandIn();
-  app = await startTestApp();
+  // The stand-in is on 127.0.0.1: a private target, allowed only by this explicit opt-in.
+  app = await startTestApp({ allowPrivateTargets: true });
 });
 afterAll(async () => {
   await app.close();
@@ -183,7 +186,10 @@ describe('OpenAI Realtime SIP', () => {
   });
 });
 
-/** The app as the Worker builds it in this respect: no sideband (requests go to app.fetch in-process). */
+/**
+ * The app as the Worker builds it in this respect: no sideband (requests go to app.fetch in-process).
+ * Private targets are allowed (the stand-in is local); `strict` is the same service without the opt-in.
+ */
 async function startWithoutSideband() {
   const dir = mkdtempSync(join(tmpdir(), 'agendai-nosideband-'));
   const deps = await buildNodeDeps({
@@ -195,18 +201,22 @@ async function startWithoutSideband() {
     logger: silentLogger,
     clock: { now: () => DEFAULT_NOW },
     rateLimits: UNLIMITED,
+    allowPrivateTargets: true,
   });
-  const app = createApp({ ...deps, realtimeSideband: undefined, clientAddress: () => '127.0.0.1' });
-  const harness = {
-    ...adminOperations(deps.store.db, () => DEFAULT_NOW),
-    now: () => DEFAULT_NOW,
-    request: async (method: string, path: string, options = {}) => {
-      const { url, init } = buildRequest('http://agendai.test', method, path, options);
-      return parseReply(await app.fetch(new Request(url, init)));
-    },
-  } as unknown as TestApp;
+  const harnessOf = (egress: Egress) => {
+    const app = createApp({ ...deps, egress, realtimeSideband: undefined, clientAddress: () => '127.0.0.1' });
+    return {
+      ...adminOperations(deps.store.db, () => DEFAULT_NOW),
+      now: () => DEFAULT_NOW,
+      request: async (method: string, path: string, options = {}) => {
+        const { url, init } = buildRequest('http://agendai.test', method, path, options);
+        return parseReply(await app.fetch(new Request(url, init)));
+      },
+    } as unknown as TestApp;
+  };
   return {
-    harness,
+    harness: harnessOf(deps.egress),
+    strict: harnessOf(nodeEgress(false)),
     close() {
       deps.store.close();
       rmSync(dir, { recursive: true, force: true });
@@ -240,6 +250,35 @@ describe('OpenAI Realtime SIP without a sideband (the Worker)', () => {
       expect(accept.body.tools).toBeUndefined();
       expect(accept.body.instructions).toContain('you cannot see or change appointments');
       expect(accept.body.instructions).not.toContain('Use the tools');
+    } finally {
+      close();
+    }
+  });
+});
+
+describe('OpenAI baseURL egress (issue 10, finding 2)', () => {
+  it('does not connect to a private baseURL stored before the rule: the API key never leaves', async () => {
+    const { harness, strict, close } = await startWithoutSideband();
+    try {
+      // Configured where private targets were allowed; the service now runs without the opt-in.
+      const o = await voiceClinic(harness, 'openai', {
+        apiKey: API_KEY,
+        webhookSecret: WEBHOOK_SECRET,
+        baseURL: openai.baseURL,
+      });
+      const raw = incoming('rtc_private');
+      const at = new Date();
+      const reply = await strict.request('POST', o.path, {
+        body: raw,
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': 'wh_private',
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': new Webhook(WEBHOOK_SECRET).sign('wh_private', at, raw),
+        },
+      });
+      expect(reply.status).toBeGreaterThanOrEqual(500);
+      expect(openai.requests.filter((r) => r.path.includes('rtc_private'))).toEqual([]);
     } finally {
       close();
     }

@@ -6,6 +6,9 @@ import { startTestApp } from '#harness';
 import { appointmentBody, setupClinic } from '../support/factories.js';
 import type { TestApp } from '../support/types.js';
 
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
 interface Received {
   path: string;
   headers: Record<string, string | string[] | undefined>;
@@ -21,7 +24,8 @@ const received: Received[] = [];
 const failFirst = new Map<string, number>();
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // The receiver is on 127.0.0.1: a private target, allowed only by this explicit opt-in.
+  app = await startTestApp({ allowPrivateTargets: true });
   server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => {
@@ -231,5 +235,58 @@ describe('outbound webhooks', () => {
     expect(at('/mine')).toHaveLength(10);
     expect(new Set(at('/mine').map((r) => r.headers['x-agendai-delivery'])).size).toBe(10);
     expect(at('/other-clinic')).toHaveLength(0);
+  });
+
+  it('disables an endpoint whose every attempt fails for 3 days, tells the others, and PATCH enables it', async () => {
+    const s = await setupClinic(app);
+    const down = await subscribe(s.clinic.key, '/down');
+    await subscribe(s.clinic.key, '/watcher');
+    failFirst.set('/down', 1_000);
+    const start = app.now();
+    const bookAt = async (offset: number, hour: number) => {
+      app.setNow(start + offset);
+      const reply = await app.request('POST', '/v1/appointments', {
+        key: s.clinic.key,
+        body: appointmentBody(s, `2026-06-0${hour}T10:00:00Z`),
+      });
+      expect(reply.status).toBe(201);
+      await app.runScheduledJobs();
+    };
+    try {
+      await bookAt(0, 1);
+      await expect.poll(() => at('/down').length).toBe(1);
+      await bookAt(DAY, 2);
+      await expect.poll(() => at('/down').length).toBe(2);
+      let hook = await app.request('GET', `/v1/webhooks/${down.id}`, { key: s.clinic.key });
+      expect(hook.body).toMatchObject({ status: 'enabled', disabledAt: null });
+      // Three days after the first failure, still failing: disabled.
+      await bookAt(3 * DAY + MINUTE, 3);
+      await expect.poll(() => at('/down').length).toBe(3);
+      hook = await app.request('GET', `/v1/webhooks/${down.id}`, { key: s.clinic.key });
+      expect(hook.body).toMatchObject({ status: 'disabled', active: true });
+      expect(hook.body.disabledAt).toEqual(expect.any(String));
+      expect(hook.body.disabledReason).toMatch(/failed since/);
+      await app.runScheduledJobs();
+      await expect
+        .poll(() => at('/watcher').filter((r) => r.body.type === 'webhook_endpoint.disabled').length)
+        .toBe(1);
+      const notice = at('/watcher').find((r) => r.body.type === 'webhook_endpoint.disabled')!;
+      expect(notice.body.data.endpoint).toMatchObject({ id: down.id, reason: hook.body.disabledReason });
+      // Nothing more is queued for it; the watcher still hears about appointments.
+      await bookAt(3 * DAY + 2 * MINUTE, 4);
+      await expect.poll(() => at('/watcher').length).toBe(5);
+      expect(at('/down')).toHaveLength(3);
+      // Enabled again: events flow once more.
+      failFirst.set('/down', 0);
+      const enabled = await app.request('PATCH', `/v1/webhooks/${down.id}`, {
+        key: s.clinic.key,
+        body: { status: 'enabled' },
+      });
+      expect(enabled.body).toMatchObject({ status: 'enabled', disabledAt: null, disabledReason: null });
+      await bookAt(3 * DAY + 3 * MINUTE, 5);
+      await expect.poll(() => at('/down').length).toBe(4);
+    } finally {
+      app.setNow(start);
+    }
   });
 });

@@ -28,6 +28,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Timed jobs run when a test asks (runScheduledJobs), not on a wall-clock timer.
     schedulerIntervalMs: 0,
     rateLimits: options.rateLimits ?? UNLIMITED,
+    allowPrivateTargets: options.allowPrivateTargets,
+    publicBaseUrl: options.publicBaseUrl,
     trustProxy: options.trustProxy,
   });
   const { store } = service.deps;

@@ -156,7 +156,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -352,7 +352,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -632,7 +632,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1309,7 +1309,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1589,7 +1589,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1910,7 +1910,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2110,7 +2110,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2217,7 +2217,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2351,7 +2351,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2485,7 +2485,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2619,7 +2619,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2757,7 +2757,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3965,7 +3965,7 @@ export interface paths {
     put?: never;
     /**
      * Subscribe an endpoint to appointment events
-     * @description Events: appointment.created, appointment.rescheduled, appointment.cancelled, appointment.attended, appointment.no_show, appointment.updated. Body: {id, type, createdAt, tenantId, data: {appointment, changes}}. Retried with backoff for about a day until a 2xx.
+     * @description Events: appointment.created, appointment.rescheduled, appointment.cancelled, appointment.attended, appointment.no_show, appointment.updated (body {id, type, createdAt, tenantId, data: {appointment, changes}}); webhook_endpoint.disabled (data: {endpoint: {id, url, disabledAt, reason}}). Retried with backoff for about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).
      */
     post: {
       parameters: {
@@ -4009,6 +4009,15 @@ export interface paths {
         };
         /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
         403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        409: {
           headers: {
             [name: string]: unknown;
           };
@@ -4676,6 +4685,7 @@ export interface components {
         | 'slug_taken'
         | 'external_id_taken'
         | 'idempotency_key_in_use'
+        | 'webhook_endpoint_limit'
         | 'concurrent_modification'
         | 'payload_too_large'
         | 'unsupported_media_type'
@@ -5377,6 +5387,13 @@ export interface components {
        */
       events: string[];
       active: boolean;
+      /**
+       * @description disabled: no events are queued for it (every attempt failed for 3 days, or a PATCH)
+       * @enum {string}
+       */
+      status: 'enabled' | 'disabled';
+      disabledAt: string | null;
+      disabledReason: string | null;
       /** @description During a rotation: when the old secret stops signing */
       previousSecretExpiresAt: string | null;
       createdAt: string;
@@ -5394,6 +5411,7 @@ export interface components {
         | 'appointment.attended'
         | 'appointment.no_show'
         | 'appointment.updated'
+        | 'webhook_endpoint.disabled'
       )[];
       description?: string | null;
     };
@@ -5409,9 +5427,15 @@ export interface components {
         | 'appointment.attended'
         | 'appointment.no_show'
         | 'appointment.updated'
+        | 'webhook_endpoint.disabled'
       )[];
       description?: string | null;
       active?: boolean;
+      /**
+       * @description "enabled" re-enables a disabled endpoint (and forgets its failures)
+       * @enum {string}
+       */
+      status?: 'enabled' | 'disabled';
     };
     WebhookDelivery: {
       id: string;

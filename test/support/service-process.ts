@@ -89,6 +89,8 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       HOST: '127.0.0.1',
       PORT: String(options.port ?? 0),
       DATABASE_PATH: options.databasePath,
+      // Required in production; nothing these tests read prints it.
+      PUBLIC_BASE_URL: 'http://127.0.0.1',
       ...options.env,
     },
     stdio: ['ignore', log, log],

@@ -44,6 +44,10 @@ export interface TestAppOptions {
   trustProxy?: TrustProxy;
   /** Receives every log line the service writes (JSON, as in production); the logger is silent without it. */
   logSink?: (line: string) => void;
+  /** WEBHOOKS_ALLOW_PRIVATE_TARGETS: lets webhooks and an OpenAI baseURL reach listeners on 127.0.0.1. */
+  allowPrivateTargets?: boolean;
+  /** PUBLIC_BASE_URL of the service (Node defaults to its own http://127.0.0.1:PORT). */
+  publicBaseUrl?: string;
 }
 
 export interface TestApp {

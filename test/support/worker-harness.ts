@@ -31,6 +31,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...env,
     PHONE_HASH_KEY: toBase64Url(randomBytes(32)),
     PHONE_ENCRYPTION_KEY: toBase64Url(randomBytes(32)),
+    ...(options.allowPrivateTargets ? { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' } : {}),
+    ...(options.publicBaseUrl ? { PUBLIC_BASE_URL: options.publicBaseUrl } : {}),
   });
   const deps = await buildWorkerDeps(config, {
     clock: { now: () => now },

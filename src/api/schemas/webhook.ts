@@ -1,8 +1,9 @@
 // Webhook endpoints: where the clinic's systems hear about appointment changes, and the deliveries.
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_EVENTS } from '../../booking/events.js';
+import { ENDPOINT_EVENTS } from '../../webhooks/health.js';
 
-const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS]);
+const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...ENDPOINT_EVENTS]);
 
 export const EndpointSchema = z
   .object({
@@ -11,6 +12,11 @@ export const EndpointSchema = z
     description: z.string().nullable(),
     events: z.array(z.string()).openapi({ example: ['appointment.created', 'appointment.cancelled'] }),
     active: z.boolean(),
+    status: z.enum(['enabled', 'disabled']).openapi({
+      description: 'disabled: no events are queued for it (every attempt failed for 3 days, or a PATCH)',
+    }),
+    disabledAt: z.string().nullable(),
+    disabledReason: z.string().nullable(),
     previousSecretExpiresAt: z
       .string()
       .nullable()
@@ -40,7 +46,13 @@ export const EndpointCreateSchema = z
   .openapi('WebhookEndpointCreate');
 
 export const EndpointPatchSchema = EndpointCreateSchema.partial()
-  .extend({ active: z.boolean().optional() })
+  .extend({
+    active: z.boolean().optional(),
+    status: z
+      .enum(['enabled', 'disabled'])
+      .optional()
+      .openapi({ description: '"enabled" re-enables a disabled endpoint (and forgets its failures)' }),
+  })
   .strict()
   .openapi('WebhookEndpointPatch');
 

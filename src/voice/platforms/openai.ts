@@ -13,6 +13,7 @@
 import { DateTime } from 'luxon';
 import OpenAI from 'openai';
 import type { Tenant } from '../../accounts/tenants.js';
+import type { AppDeps } from '../../deps.js';
 import { AppError } from '../../domain/errors.js';
 import { secretsEqual, TOLERANCE_MS } from '../../security/signatures.js';
 import { endCall, handleToolCall } from '../call-log.js';
@@ -63,11 +64,14 @@ function readToolCalls(body: unknown): { shape: Shape; calls: ToolCall[] } {
   );
 }
 
-const clientOf = (c: Credentials<'openai'>) =>
+const clientOf = (deps: AppDeps, c: Credentials<'openai'>) =>
   new OpenAI({
     apiKey: c.apiKey,
     webhookSecret: c.webhookSecret,
     baseURL: c.baseURL,
+    // The baseURL is the clinic's choice: every connection obeys the egress rule (public addresses
+    // only, checked after DNS on Node), so the clinic's API key is never sent to our own network.
+    fetch: deps.egress.fetch,
     // The caller is ringing: one quick retry at most.
     maxRetries: 1,
     timeout: 10_000,
@@ -111,7 +115,7 @@ export const openai: PlatformAdapter = {
   async webhook({ deps, integration, raw, headers }) {
     const credentials = await credentialsOf<'openai'>(deps, integration);
     if (!credentials.webhookSecret) throw unauthorized('no webhook secret is configured');
-    const client = clientOf(credentials);
+    const client = clientOf(deps, credentials);
     let event: OpenAI.Webhooks.UnwrapWebhookEvent;
     try {
       // Standard Webhooks on the raw body; the SDK holds the 5-minute window against the wall clock.
