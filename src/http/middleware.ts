@@ -10,6 +10,20 @@ import { AppError } from '../domain/errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * Refuses a body larger than `maxBytes` while it streams in (chunked bodies included), before any
+ * handler buffers it: 413 payload_too_large. Every door bounds its body with this.
+ */
+export const limitBody = (maxBytes: number) =>
+  bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', `The request body is larger than ${maxBytes} bytes`);
+    },
+  });
+
+const jsonBodyLimit = limitBody(MAX_BODY_BYTES);
+
 /** Gives every request an id (echoed as X-Request-Id) and logs one line without query or body. */
 export const requestContext = (deps: AppDeps) =>
   createMiddleware<AppEnv>(async (c, next) => {
@@ -46,12 +60,7 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
   if (hasBody && !(type && JSON_TYPE.test(type))) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json');
   }
-  return bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new AppError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
-    },
-  })(c, next);
+  return jsonBodyLimit(c, next);
 });
 
 /** Resolves the API key to its clinic; every later query is scoped to that tenant. */
