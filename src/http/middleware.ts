@@ -5,8 +5,9 @@ import { createMiddleware } from 'hono/factory';
 import { authenticate } from '../accounts/api-keys.js';
 import { grants, type Scope } from '../accounts/scopes.js';
 import type { AppDeps } from '../deps.js';
+import { AppError, validationFailed } from '../domain/errors.js';
+import { jsonTextDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
 import type { AppEnv } from './env.js';
-import { AppError } from '../domain/errors.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -49,7 +50,7 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 /** Voice platforms call these with their own auth and content types (Twilio posts forms). */
 export const isVoiceWebhook = (path: string) => path.startsWith('/v1/voice/webhooks/');
 
-/** Write requests that carry a body must send JSON, at most 64 KiB. */
+/** Write requests that carry a body must send JSON, at most 64 KiB and MAX_JSON_DEPTH levels deep. */
 export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
   if (isVoiceWebhook(c.req.path)) return next();
   const method = c.req.method;
@@ -60,7 +61,13 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
   if (hasBody && !(type && JSON_TYPE.test(type))) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json');
   }
-  return jsonBodyLimit(c, next);
+  return jsonBodyLimit(c, async () => {
+    // Checked on the text, before any recursive walk of the parsed value can overflow the stack.
+    if (hasBody && jsonTextDepth(await c.req.text()) > MAX_JSON_DEPTH) {
+      throw validationFailed(`The body nests deeper than ${MAX_JSON_DEPTH} levels`, []);
+    }
+    await next();
+  });
 });
 
 /** Resolves the API key to its clinic; every later query is scoped to that tenant. */

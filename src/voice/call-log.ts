@@ -4,6 +4,7 @@
 
 import { type CallRow, closeCall, insertCallEvents, updateCall } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
+import { jsonTextDepth, MAX_JSON_DEPTH, nestsDeeperThan } from '../domain/json-depth.js';
 import { runTool, type ToolOutcome } from './run-tool.js';
 import type { VoiceSession } from './session.js';
 
@@ -16,6 +17,10 @@ export function maskDigits(text: string): string {
 }
 
 const redactArgs = (args: unknown): unknown => {
+  // Stored with JSON.stringify, which recurses: arguments nested absurdly deep are not kept.
+  if (typeof args === 'string' ? jsonTextDepth(args) > MAX_JSON_DEPTH : nestsDeeperThan(args)) {
+    return { unreadable: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+  }
   if (typeof args === 'string') {
     try {
       return redactArgs(JSON.parse(args));

@@ -1,6 +1,7 @@
 // The one tool catalogue every voice platform gets, defined once with zod. Parameters are nullable
 // rather than optional so the same schemas work in OpenAI's strict mode; a missing key means null.
 import { z } from 'zod';
+import { jsonTextDepth, MAX_JSON_DEPTH, nestsDeeperThan } from '../domain/json-depth.js';
 
 const when = (what: string) =>
   z
@@ -79,6 +80,7 @@ export const isToolName = (name: string): name is ToolName => Object.hasOwn(TOOL
 export function parseToolArgs<N extends ToolName>(name: N, raw: unknown): ToolArgs<N> | { error: string } {
   let value = raw;
   if (typeof raw === 'string') {
+    if (jsonTextDepth(raw) > MAX_JSON_DEPTH) return { error: 'Arguments are nested too deeply' };
     try {
       value = raw.trim() ? JSON.parse(raw) : {};
     } catch {
@@ -87,6 +89,7 @@ export function parseToolArgs<N extends ToolName>(name: N, raw: unknown): ToolAr
   }
   if (value === null || value === undefined) value = {};
   if (typeof value !== 'object' || Array.isArray(value)) return { error: 'Arguments must be an object' };
+  if (nestsDeeperThan(value)) return { error: 'Arguments are nested too deeply' };
   const schema = TOOLS[name].parameters as z.ZodObject;
   const filled = {
     ...Object.fromEntries(Object.keys(schema.shape).map((k) => [k, null])),

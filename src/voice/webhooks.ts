@@ -2,9 +2,9 @@
 // platform's signature or secret (not an API key). The body is read raw, verified, then parsed.
 import { type Context, Hono } from 'hono';
 import { findIntegration } from '../db/voice.js';
+import { AppError } from '../domain/errors.js';
 import type { AppEnv } from '../http/env.js';
 import { limitBody } from '../http/middleware.js';
-import { AppError } from '../domain/errors.js';
 import type { Platform } from './credentials.js';
 import type { Adapters, WebhookInput } from './door.js';
 import { elevenlabs } from './platforms/elevenlabs.js';

@@ -1,7 +1,8 @@
 // Slowloris: a client that trickles its headers must lose the connection once the headers timeout
 // passes, instead of holding a socket for Node's default 60 s.
-import { connect } from 'node:net';
+
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_SOURCES, APPOINTMENT_STATUSES } from '../../booking/appointment-view.js';
 import { parseInstant } from '../../domain/time.js';
-import { cursorParam, limitParam, timestamp } from './common.js';
+import { cursorParam, limitParam, metadataSchema, timestamp } from './common.js';
 
 export const AppointmentSchema = z
   .object({
@@ -43,11 +43,6 @@ export const instantParam = (description: string) =>
       }
       return ms;
     });
-
-export const metadataSchema = z
-  .record(z.string().max(100), z.unknown())
-  .refine((m) => Object.keys(m).length <= 50, 'At most 50 keys')
-  .openapi({ description: 'Free-form data you want back with the appointment (e.g. your PMS ids)' });
 
 export const AppointmentCreateSchema = z
   .object({

@@ -94,3 +94,23 @@ export const externalIdSchema = z
   .max(200)
   .nullable()
   .openapi({ description: 'Your own id for this record (e.g. the PMS id); unique per clinic' });
+
+/**
+ * Metadata, as Stripe bounds it: a flat map of at most 50 keys (1–40 characters) to scalars, strings
+ * at most 500 characters. Flat means nothing nested to walk, size or overflow; null removes a key on
+ * a change.
+ */
+export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
+
+export const metadataSchema = z
+  .record(
+    z.string().min(1).max(METADATA_LIMITS.keyLength),
+    z.union([z.string().max(METADATA_LIMITS.valueLength), z.number(), z.boolean(), z.null()]),
+  )
+  .refine((m) => Object.keys(m).length <= METADATA_LIMITS.keys, `At most ${METADATA_LIMITS.keys} keys`)
+  .openapi({
+    description:
+      'Your own data, returned with the appointment (e.g. PMS ids): a flat object of at most 50 keys ' +
+      '(1–40 characters) whose values are strings (at most 500 characters), numbers, booleans or null',
+    example: { pmsId: 'A-1042', firstVisit: true },
+  });
