@@ -16,7 +16,14 @@ import {
   listTenantIntegrations,
 } from '../voice/integrations.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
-import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  text,
+  writeErrorResponses,
+} from './schemas/common.js';
 
 const TAG = 'Voice';
 
@@ -42,7 +49,7 @@ const IntegrationSchema = z
 const IntegrationCreateSchema = z
   .object({
     platform: z.enum(PLATFORMS),
-    name: z.string().trim().min(1).max(200).nullable().optional(),
+    name: text(200).nullable().optional(),
     credentials: z.record(z.string(), z.unknown()).openapi({
       description:
         'vapi {secret | hmacSecret}; retell {apiKey}; elevenlabs {toolSecret, webhookSecret?}; ' +
@@ -60,7 +67,7 @@ const IntegrationCreateSchema = z
 
 const IntegrationPatchSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).nullable().optional(),
+    name: text(200).nullable().optional(),
     credentials: z.record(z.string(), z.unknown()).optional(),
     phoneNumbers: z.array(z.string()).max(50).optional(),
     active: z.boolean().optional(),

@@ -15,7 +15,14 @@ import {
   listTenantEndpoints,
   rotateSecret,
 } from '../webhooks/endpoints.js';
-import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  text,
+  writeErrorResponses,
+} from './schemas/common.js';
 
 const TAG = 'Webhooks';
 const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS]);
@@ -48,7 +55,7 @@ const CreateSchema = z
   .object({
     url: z.string().max(2000).openapi({ example: 'https://pms.example.com/agendai/webhooks' }),
     events: z.array(EVENT).max(20).optional().openapi({ description: 'Default ["*"]: every event' }),
-    description: z.string().trim().max(300).nullable().optional(),
+    description: text(300, { min: 0 }).nullable().optional(),
   })
   .strict()
   .openapi('WebhookEndpointCreate');

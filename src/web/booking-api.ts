@@ -7,20 +7,28 @@ import { findAvailability } from '../booking/availability.js';
 import { bookAppointment } from '../booking/book.js';
 import { listItems } from '../booking/catalog.js';
 import { idempotencyFor } from '../booking/idempotency-key.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
+import { unsafeCharacter, unsafeTextMessage } from '../domain/text.js';
 import { parseInstant, renderInstant } from '../domain/time.js';
 import { sendAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
-import { AppError, fieldInvalid } from '../domain/errors.js';
 import { validationError } from '../http/router.js';
 import { publicClinic } from './clinic.js';
+
+// The free-text rule of every door (src/domain/text.ts).
+const safeText = (multiline: boolean) => (value: string) => unsafeCharacter(value, multiline) === null;
+const unsafeText = (multiline: boolean) => ({
+  error: (issue: { input: unknown }) =>
+    unsafeTextMessage(unsafeCharacter(String(issue.input), multiline) ?? ''),
+});
 
 const BookingSchema = z
   .object({
     serviceTypeId: z.string().min(1).max(100),
     startsAt: z.string().max(40),
-    patientName: z.string().trim().min(2).max(200),
+    patientName: z.string().trim().min(2).max(200).refine(safeText(false), unsafeText(false)),
     patientPhone: z.string().trim().min(6).max(30),
-    notes: z.string().trim().max(1000).optional(),
+    notes: z.string().trim().max(1000).refine(safeText(true), unsafeText(true)).optional(),
     // Left empty by people; bots fill every field.
     website: z.string().max(0, 'Leave this field empty').optional(),
   })

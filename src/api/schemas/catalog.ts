@@ -2,10 +2,10 @@
 import { z } from '@hono/zod-openapi';
 import type { CatalogRow } from '../../booking/catalog.js';
 import { renderInstant } from '../../domain/time.js';
-import { externalIdSchema, timestamp } from './common.js';
+import { externalIdSchema, text, timestamp } from './common.js';
 
-const name = z.string().trim().min(1).max(200);
-const nullableText = (max: number) => z.string().trim().min(1).max(max).nullable();
+const name = text(200);
+const nullableText = (max: number, multiline = false) => text(max, { multiline }).nullable();
 
 export const ProfessionalSchema = z
   .object({
@@ -60,7 +60,7 @@ export const ServiceSchema = z
 export const ServiceCreateSchema = z
   .object({
     name,
-    description: nullableText(2000).optional(),
+    description: nullableText(2000, true).optional(),
     durationMinutes: z.number().int().min(5).max(720),
     bufferMinutes: z.number().int().min(0).max(240).optional(),
     priceCents: z.number().int().min(0).max(100_000_000).nullable().optional(),
