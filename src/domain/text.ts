@@ -9,11 +9,11 @@ export const foldText = (text: string) => text.normalize('NFD').replace(/\p{M}/g
 // characters that make two names look alike (U+200B zero width space, U+2060–2064, U+FEFF, U+180E,
 // line and paragraph separators). ZWJ and ZWNJ (U+200C, U+200D) stay: Persian, Indic scripts and
 // emoji need them. Multi-line fields (notes, reasons) also take tab, line feed and carriage return.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNSAFE_LINE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u001F\u007F-\u009F\u180E\u200B\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNSAFE_MULTILINE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u180E\u200B\u2028\u2029\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/u;
 
 /** The first character free text must not hold, as "U+XXXX", or null when the text is clean. */
