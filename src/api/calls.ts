@@ -1,8 +1,10 @@
 // /v1/calls: the calls voice platforms reported, with their events (Mivicall's call detail shape).
 import { createRoute, z } from '@hono/zod-openapi';
+import { grants } from '../accounts/scopes.js';
 import type { Tenant } from '../accounts/tenants.js';
 import { type CallEventRow, type CallRow, findCall, listCallEvents, listCalls } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
+import { maskPhone } from '../domain/phone-mask.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError } from '../domain/errors.js';
@@ -17,7 +19,18 @@ const CallSchema = z
     id: z.string(),
     platform: z.string(),
     externalCallId: z.string(),
-    fromNumber: z.string().nullable().openapi({ description: "The caller's number (null when withheld)" }),
+    fromNumberHash: z.string().nullable().openapi({
+      description:
+        "The caller's phone hash (as patientPhoneHash: GET /v1/patients/{hash}); null when withheld",
+    }),
+    fromNumberMasked: z
+      .string()
+      .nullable()
+      .openapi({ description: "The caller's number masked for people", example: '+351 ••• ••• 678' }),
+    fromNumber: z.string().nullable().optional().openapi({
+      description:
+        "The caller's number in E.164: only for keys holding the calls:read_phone scope (not granted by *)",
+    }),
     toNumber: z.string().nullable(),
     status: z.string().openapi({ example: 'completed' }),
     outcome: z.string().nullable().openapi({ example: 'booking_created' }),
@@ -45,15 +58,24 @@ const EventSchema = z
   })
   .openapi('CallEvent');
 
-async function renderCall(deps: AppDeps, tenant: Tenant, row: CallRow): Promise<z.infer<typeof CallSchema>> {
+/** A call as the API shows it; the caller's raw number only to keys allowed to read it. */
+async function renderCall(
+  deps: AppDeps,
+  tenant: Tenant,
+  row: CallRow,
+  readPhone: boolean,
+): Promise<z.infer<typeof CallSchema>> {
   const zone = tenant.config.timezone;
+  const caller = row.fromNumberEncrypted
+    ? await deps.vault.decrypt(row.fromNumberEncrypted, callerContext(row))
+    : null;
   return {
     id: row.id,
     platform: row.platform,
     externalCallId: row.externalCallId,
-    fromNumber: row.fromNumberEncrypted
-      ? await deps.vault.decrypt(row.fromNumberEncrypted, callerContext(row))
-      : null,
+    fromNumberHash: row.fromNumberHash,
+    fromNumberMasked: caller ? maskPhone(caller) : null,
+    ...(readPhone ? { fromNumber: caller } : {}),
     toNumber: row.toNumber,
     status: row.status,
     outcome: row.outcome,
@@ -115,6 +137,9 @@ const getRoute = createRoute({
   },
 });
 
+const readsPhones = (credential: { scopes: readonly string[] }) =>
+  grants(credential.scopes, 'calls:read_phone');
+
 export const callRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { tenant } = c.var.credential;
@@ -129,7 +154,9 @@ export const callRoutes = createRouter()
     const last = page.at(-1);
     return c.json(
       {
-        items: await Promise.all(page.map((r) => renderCall(c.var.deps, tenant, r))),
+        items: await Promise.all(
+          page.map((r) => renderCall(c.var.deps, tenant, r, readsPhones(c.var.credential))),
+        ),
         nextCursor: rows.length > limit && last ? encodeCursor({ at: last.startedAt, id: last.id }) : null,
       },
       200,
@@ -142,7 +169,7 @@ export const callRoutes = createRouter()
     const events = await listCallEvents(c.var.deps.store.db, tenant.id, row.id);
     return c.json(
       {
-        call: await renderCall(c.var.deps, tenant, row),
+        call: await renderCall(c.var.deps, tenant, row, readsPhones(c.var.credential)),
         events: events.map((e, i) => renderEvent(e, i + 1, tenant.config.timezone)),
       },
       200,

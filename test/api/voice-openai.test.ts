@@ -4,6 +4,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import type { TestApp } from '../support/types.js';
 import { appointmentsOf, voiceClinic } from '../support/voice.js';
 
@@ -101,7 +102,7 @@ describe('OpenAI /tools: Chat Completions', () => {
     expect(calls[0]).toMatchObject({
       platform: 'openai',
       externalCallId: 'conversation-42',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       outcome: 'booking_created',
     });
     expect(booked[0]!.callId).toBe(calls[0].id);

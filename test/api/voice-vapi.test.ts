@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import type { TestApp } from '../support/types.js';
 import { appointmentsOf, voiceClinic } from '../support/voice.js';
 
@@ -166,7 +167,7 @@ describe('Vapi: tool calls', () => {
     expect(call).toMatchObject({
       platform: 'vapi',
       externalCallId: 'call-2',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: '+351210000000',
       outcome: 'booking_created',
     });
