@@ -36,6 +36,8 @@ export type RealtimeSideband = (call: RealtimeSidebandCall) => void;
 
 export interface RateLimitSettings {
   perKeyPerMinute: number;
+  /** Failed authentications per client IP (API keys) and per voice integration (secrets), per minute. */
+  authFailuresPerMinute: number;
   perKeyPerSecond: number;
   perIpPerMinute: number;
 }
@@ -44,4 +46,5 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   perKeyPerMinute: 300,
   perKeyPerSecond: 30,
   perIpPerMinute: 100,
+  authFailuresPerMinute: 20,
 };

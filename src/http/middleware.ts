@@ -7,6 +7,7 @@ import { grants, type Scope } from '../accounts/scopes.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, validationFailed } from '../domain/errors.js';
 import { jsonTextDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
+import { clientSubject, throttleAuthFailures } from './auth-throttle.js';
 import type { AppEnv } from './env.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -74,7 +75,10 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (isVoiceWebhook(c.req.path)) return next();
   const { store, clock } = c.var.deps;
-  c.set('credential', await authenticate(store.db, c.req.header('authorization'), clock.now()));
+  const credential = await throttleAuthFailures(c, clientSubject(c), () =>
+    authenticate(store.db, c.req.header('authorization'), clock.now()),
+  );
+  c.set('credential', credential);
   await next();
 });
 

@@ -18,6 +18,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_KEY_PER_SECOND: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().optional(),
   // Timed jobs (no-show detection, purges); 0 turns the timer off (e.g. when a cron runs them).
   SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
 });
@@ -72,6 +73,7 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     perKeyPerMinute: parsed.data.RATE_LIMIT_PER_KEY_PER_MINUTE,
     perKeyPerSecond: parsed.data.RATE_LIMIT_PER_KEY_PER_SECOND,
     perIpPerMinute: parsed.data.RATE_LIMIT_PER_IP_PER_MINUTE,
+    authFailuresPerMinute: parsed.data.AUTH_FAILURES_PER_MINUTE,
   };
   const rateLimits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
   return {

@@ -3,6 +3,7 @@
 import { type Context, Hono } from 'hono';
 import { findIntegration } from '../db/voice.js';
 import { AppError } from '../domain/errors.js';
+import { throttleAuthFailures } from '../http/auth-throttle.js';
 import type { AppEnv } from '../http/env.js';
 import { limitBody } from '../http/middleware.js';
 import type { Platform } from './credentials.js';
@@ -44,11 +45,13 @@ export const voiceWebhooks = new Hono<AppEnv>()
   .use(`${WEBHOOK_PREFIX}/*`, limitBody(MAX_WEBHOOK_BYTES))
   .post(`${WEBHOOK_PREFIX}/:integrationId`, async (c) => {
     const input = await inputOf(c);
-    return adapterFor(input.integration.platform).webhook(input);
+    const adapter = adapterFor(input.integration.platform);
+    return throttleAuthFailures(c, `integration:${input.integration.id}`, () => adapter.webhook(input));
   })
   .post(`${WEBHOOK_PREFIX}/:integrationId/tools/:toolName?`, async (c) => {
     const input = await inputOf(c, c.req.param('toolName'));
     const adapter = adapterFor(input.integration.platform);
-    if (!adapter.tools) throw new AppError('not_found', 'This platform sends tool calls to its webhook URL');
-    return adapter.tools(input);
+    const tools = adapter.tools;
+    if (!tools) throw new AppError('not_found', 'This platform sends tool calls to its webhook URL');
+    return throttleAuthFailures(c, `integration:${input.integration.id}`, () => tools(input));
   });

@@ -23,6 +23,7 @@ const workerEnvSchema = secretsSchema.extend({
   RATE_LIMIT_PER_KEY_PER_MINUTE: limit,
   RATE_LIMIT_PER_KEY_PER_SECOND: limit,
   RATE_LIMIT_PER_IP_PER_MINUTE: limit,
+  AUTH_FAILURES_PER_MINUTE: limit,
 });
 
 export interface WorkerConfig {
@@ -41,10 +42,11 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
   }
   const { DB, RATE_LIMITER, RATE_LIMIT_PER_KEY_PER_MINUTE, RATE_LIMIT_PER_KEY_PER_SECOND, ...rest } =
     result.data;
-  const { RATE_LIMIT_PER_IP_PER_MINUTE, ...secrets } = rest;
+  const { RATE_LIMIT_PER_IP_PER_MINUTE, AUTH_FAILURES_PER_MINUTE, ...secrets } = rest;
   const rateLimits: Partial<RateLimitSettings> = {};
   if (RATE_LIMIT_PER_KEY_PER_MINUTE) rateLimits.perKeyPerMinute = RATE_LIMIT_PER_KEY_PER_MINUTE;
   if (RATE_LIMIT_PER_KEY_PER_SECOND) rateLimits.perKeyPerSecond = RATE_LIMIT_PER_KEY_PER_SECOND;
   if (RATE_LIMIT_PER_IP_PER_MINUTE) rateLimits.perIpPerMinute = RATE_LIMIT_PER_IP_PER_MINUTE;
+  if (AUTH_FAILURES_PER_MINUTE) rateLimits.authFailuresPerMinute = AUTH_FAILURES_PER_MINUTE;
   return { db: DB, rateLimiter: RATE_LIMITER, secrets, rateLimits };
 }

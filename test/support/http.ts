@@ -5,7 +5,12 @@ import type { Reply, RequestOptions } from './types.js';
 export const DEFAULT_NOW = Date.parse('2026-03-02T09:00:00Z');
 
 /** Tests of other behaviour should not trip the limits (the test clock often stands still). */
-export const UNLIMITED = { perKeyPerMinute: 1e9, perKeyPerSecond: 1e9, perIpPerMinute: 1e9 };
+export const UNLIMITED = {
+  perKeyPerMinute: 1e9,
+  perKeyPerSecond: 1e9,
+  perIpPerMinute: 1e9,
+  authFailuresPerMinute: 1e9,
+};
 
 export function buildRequest(base: string, method: string, path: string, opts: RequestOptions) {
   const url = new URL(path, base);

@@ -33,7 +33,12 @@ export interface ClinicOptions {
 export interface TestAppOptions {
   now?: number;
   /** Defaults to effectively unlimited; pass Mivicall's numbers to test the limiter. */
-  rateLimits?: { perKeyPerMinute?: number; perKeyPerSecond?: number; perIpPerMinute?: number };
+  rateLimits?: {
+    perKeyPerMinute?: number;
+    perKeyPerSecond?: number;
+    perIpPerMinute?: number;
+    authFailuresPerMinute?: number;
+  };
   /** Receives every log line the service writes (JSON, as in production); the logger is silent without it. */
   logSink?: (line: string) => void;
 }
