@@ -86,3 +86,23 @@ describe('wrong secrets against one voice integration', () => {
     expect(fine.status, fine.text).toBe(200);
   });
 });
+
+describe('secrets the clinic chooses', () => {
+  it.each([
+    ['vapi', 'secret'],
+    ['vapi', 'hmacSecret'],
+    ['elevenlabs', 'toolSecret'],
+  ])('%s %s must have at least 32 characters', async (platform, field) => {
+    const clinic = await app.createClinic();
+    const create = (value: string) =>
+      app.request('POST', '/v1/voice/integrations', {
+        key: clinic.key,
+        headers: from('203.0.113.9'),
+        body: { platform, credentials: { [field]: value } },
+      });
+    const short = await create('s'.repeat(31));
+    expect(short.status, short.text).toBe(422);
+    expect(short.text).toContain(field);
+    expect((await create('s'.repeat(32))).status).toBe(201);
+  });
+});

@@ -81,7 +81,7 @@ beforeAll(async () => {
   await call('patients', 'GET', '/v1/patients', { query: { search: 'paciente' } });
 
   // Voice: a call with caller ID, a booking by tool call with a number said aloud, a transcript.
-  const secret = 'privacy-test-secret-0123456789';
+  const secret = 'privacy-test-secret-0123456789-0123456789';
   const integration = await call('integration', 'POST', '/v1/voice/integrations', {
     body: { platform: 'vapi', credentials: { secret } },
   });

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const TOOL_SECRET = 'el-tool-secret-0123456789';
+const TOOL_SECRET = 'el-tool-secret-0123456789-0123456789';
 const WEBHOOK_SECRET = 'wsec_el_webhook_0123456789';
 const CREDENTIALS = { toolSecret: TOOL_SECRET, webhookSecret: WEBHOOK_SECRET };
 const CALLER = '+351912345678';

@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const API_KEY = 'sk-test-openai-0123456789';
-const TOOL_SECRET = 'openai-tool-secret-0123456789';
+const TOOL_SECRET = 'openai-tool-secret-0123456789-0123456789';
 const WEBHOOK_SECRET = `whsec_${btoa('openai-webhook-signing-key-0123')}`;
 const CREDENTIALS = { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, toolSecret: TOOL_SECRET };
 const CALLER = '+351912345678';

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const SECRET = 'vapi-shared-secret-0123456789';
+const SECRET = 'vapi-shared-secret-0123456789-0123456789';
 const CALLER = '+351912345678';
 
 const toolCalls = (
@@ -64,7 +64,7 @@ describe('Vapi: authentication', () => {
   });
 
   it("verifies Vapi's HMAC plan on the raw body, with a 5-minute window", async () => {
-    const hmacSecret = 'vapi-hmac-secret-0123456789';
+    const hmacSecret = 'vapi-hmac-secret-0123456789-0123456789';
     const v = await voiceClinic(app, 'vapi', { hmacSecret });
     const raw = JSON.stringify(toolCalls('call-hmac', [{ id: 't1', name: 'list_services', args: {} }]));
     const sign = (ts: number, body: string) =>
