@@ -63,7 +63,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       serviceTypeId: service.id,
       patientName: input.patientName,
       patientNameSearch: foldText(input.patientName),
-      patientPhoneHash: await deps.vault.hash(e164),
+      patientPhoneHash: await deps.vault.hash(e164, tenant.id),
       patientPhoneEncrypted: await deps.vault.encrypt(e164, `${tenant.id}:${id}`),
       startsAt: input.startsAt,
       endsAt,
