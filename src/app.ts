@@ -1,6 +1,5 @@
 // createApp(deps): the whole service, free of any runtime. The Node and Workers entries build the
 // dependencies; tests build one app per test file.
-import { cors } from 'hono/cors';
 import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
@@ -16,40 +15,23 @@ import { voiceRoutes } from './api/voice.js';
 import { webhookRoutes } from './api/webhooks.js';
 import type { AppDeps } from './deps.js';
 import { handleError, handleNotFound } from './http/error-handler.js';
-import { apiKeyAuth, jsonBodyGuard, requestContext } from './http/middleware.js';
-import { rateLimitPerIp, rateLimitPerKey } from './http/rate-limit-middleware.js';
+import { jsonBodyGuard, requestContext } from './http/middleware.js';
+import { rateLimitPerIp } from './http/rate-limit-middleware.js';
+import { restDoor } from './http/rest-door.js';
 import { createRouter } from './http/router.js';
+import { deliverAfterWrites } from './timed-jobs.js';
 import { voiceWebhooks } from './voice/webhooks.js';
 import { bookingApi } from './web/booking-api.js';
 import { bookingPage } from './web/booking-page.js';
-import { deliverAfterWrites } from './webhooks/kick.js';
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestContext(deps));
-  app.use(
-    '/v1/*',
-    cors({
-      origin: '*',
-      allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-      exposeHeaders: [
-        'Idempotent-Replayed',
-        'Location',
-        'Retry-After',
-        'X-Request-Id',
-        'X-RateLimit-Limit',
-        'X-RateLimit-Remaining',
-        'X-RateLimit-Reset',
-      ],
-    }),
-  );
-  app.use('/v1/*', jsonBodyGuard);
-  app.use('/v1/*', apiKeyAuth);
-  app.use('/v1/*', rateLimitPerKey);
+  // Public routes are limited per client IP; the booking page's API takes JSON like the REST door.
   for (const path of ['/health', '/openapi.json', '/docs', '/booking/*']) app.use(path, rateLimitPerIp);
   app.use('/booking/*', jsonBodyGuard);
   // A write may have queued webhook events: deliver them now rather than at the next timer tick.
-  app.use('*', deliverAfterWrites);
+  app.use('*', deliverAfterWrites(deps));
   app.onError(handleError);
   app.notFound(handleNotFound);
 
@@ -61,18 +43,25 @@ export function createApp(deps: AppDeps) {
 
   app
     .route('/', healthRoutes)
-    .route('/', tenantRoutes)
-    .route('/', professionalRoutes)
-    .route('/', scheduleRoutes)
-    .route('/', serviceRoutes)
-    .route('/', appointmentQueryRoutes)
-    .route('/', appointmentRoutes)
-    .route('/', appointmentLifecycleRoutes)
-    .route('/', availabilityRoutes)
-    .route('/', patientRoutes)
-    .route('/', voiceRoutes)
-    .route('/', callRoutes)
-    .route('/', webhookRoutes)
+    // Every /v1 route behind the key, the per-key limits and CORS (see http/rest-door.ts).
+    .route(
+      '/',
+      restDoor(
+        tenantRoutes,
+        professionalRoutes,
+        scheduleRoutes,
+        serviceRoutes,
+        appointmentQueryRoutes,
+        appointmentRoutes,
+        appointmentLifecycleRoutes,
+        availabilityRoutes,
+        patientRoutes,
+        voiceRoutes,
+        callRoutes,
+        webhookRoutes,
+      ),
+    )
+    // Voice platforms authenticate with their own signatures, under /v1/voice/webhooks.
     .route('/', voiceWebhooks)
     .route('/', bookingApi)
     .route('/', bookingPage);

@@ -3,13 +3,16 @@ import type OpenAI from 'openai';
 // What the application needs from its runtime; each entry (Node, Workers, a test) builds one.
 import type { Store } from './db/store.js';
 import type { Clock } from './domain/clock.js';
-import type { RateLimiter } from './http/rate-limit.js';
+import type { RateLimiter } from './domain/rate-limit.js';
 import type { Logger } from './logger.js';
+import type { Sha256Hex } from './security/encoding.js';
 import type { PhoneVault } from './security/phone-vault.js';
 
 export interface AppDeps {
   store: Store;
   vault: PhoneVault;
+  /** SHA-256 as hex for the per-request API key digest: Web Crypto's, or a faster one that agrees. */
+  sha256Hex: Sha256Hex;
   clock: Clock;
   logger: Logger;
   rateLimiter: RateLimiter;
@@ -40,6 +43,8 @@ export interface RateLimitSettings {
   authFailuresPerMinute: number;
   perKeyPerSecond: number;
   perIpPerMinute: number;
+  /** Online (booking page) booking attempts per client address per hour: a bot cannot fill the diary. */
+  bookingsPerIpPerHour: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -47,4 +52,5 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   perKeyPerSecond: 30,
   perIpPerMinute: 100,
   authFailuresPerMinute: 20,
+  bookingsPerIpPerHour: 10,
 };

@@ -15,6 +15,7 @@ try {
     port: config.env.PORT,
     host: config.env.HOST,
     rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
     schedulerIntervalMs: config.env.SCHEDULER_INTERVAL_SECONDS * 1000,
   });
   logger.info('started', { url: service.url, database: config.databasePath, docs: `${service.url}/docs` });

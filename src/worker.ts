@@ -2,9 +2,11 @@
 // better-sqlite3, Workers secrets instead of the data folder, a Durable Object for rate limits, and
 // cron (`scheduled`) for timed work. Nothing here may reach better-sqlite3 or node:* modules.
 import { type App, createApp } from './app.js';
-import { runScheduledJobs } from './booking/scheduled.js';
 import type { AppDeps } from './deps.js';
+import { AppError } from './domain/errors.js';
+import { errorResponse } from './http/error-handler.js';
 import { jsonLogger } from './logger.js';
+import { runTimedJobs } from './timed-jobs.js';
 import { buildWorkerDeps } from './worker/deps.js';
 import { parseWorkerEnv } from './worker/env.js';
 
@@ -44,10 +46,7 @@ export default {
     } catch (error) {
       const requestId = crypto.randomUUID();
       logger.error('start_failed', { requestId, error: reason(error) });
-      return Response.json(
-        { error: 'internal_error', message: 'The service is not configured', requestId, errors: [] },
-        { status: 500, headers: { 'X-Request-Id': requestId } },
-      );
+      return errorResponse(new AppError('internal_error', 'The service is not configured'), requestId);
     }
     return service.app.fetch(request, env, ctx);
   },
@@ -55,7 +54,7 @@ export default {
   async scheduled(controller, env) {
     try {
       const { deps } = await serviceFor(env);
-      const report = await runScheduledJobs(deps, deps.clock.now());
+      const report = await runTimedJobs(deps, deps.clock.now());
       logger.info('scheduled', { cron: controller.cron, ...report });
     } catch (error) {
       logger.error('scheduled_failed', { cron: controller.cron, error: reason(error) });

@@ -11,6 +11,7 @@ import {
 } from '../db/tenants.js';
 import { AppError } from '../domain/errors.js';
 import { API_KEY_PATTERN, hashToken, issueToken, type KeyMode } from '../security/api-key-token.js';
+import type { Sha256Hex } from '../security/encoding.js';
 import type { Grant } from './scopes.js';
 import { isTenantActive, type Tenant, toTenant } from './tenants.js';
 
@@ -87,15 +88,23 @@ export interface Credential {
   tenant: Tenant;
 }
 
-/** Resolves an `Authorization` header to the key's tenant and scopes, or throws the Mivicall 401/403. */
-export async function authenticate(db: Db, header: string | undefined, now: number): Promise<Credential> {
+/**
+ * Resolves an `Authorization` header to the key's tenant and scopes, or throws the Mivicall 401/403.
+ * `sha256` is the runtime's digest (AppDeps.sha256Hex): this runs on every request.
+ */
+export async function authenticate(
+  db: Db,
+  header: string | undefined,
+  now: number,
+  sha256?: Sha256Hex,
+): Promise<Credential> {
   const match = header ? /^Bearer +(\S+)\s*$/i.exec(header) : null;
   if (!match) {
     throw new AppError('malformed_auth_header', 'Send the API key as "Authorization: Bearer miv_live_..."');
   }
   const token = match[1]!;
   const found = API_KEY_PATTERN.test(token)
-    ? await findApiKeyWithTenant(db, await hashToken(token))
+    ? await findApiKeyWithTenant(db, await hashToken(token, sha256))
     : undefined;
   if (!found || found.key.revokedAt !== null) {
     throw new AppError('invalid_api_key', 'The API key is unknown or revoked');

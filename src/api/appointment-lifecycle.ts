@@ -4,8 +4,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { type AppointmentChange, changeAppointment } from '../booking/change.js';
 import { findConflicts } from '../booking/conflicts.js';
-import { getAppointment } from '../booking/find.js';
-import { listHistory } from '../db/appointments.js';
+import { appointmentHistory } from '../booking/history.js';
 import { renderInstant } from '../domain/time.js';
 import { sendAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
@@ -121,9 +120,15 @@ const historyRoute = createRoute({
   },
 });
 
-async function change(c: Context<AppEnv>, id: string, body: unknown, what: AppointmentChange) {
-  const ctx = await restCommand(c, c.req.path, body);
-  return sendAnswer(c, await changeAppointment(ctx, id, what));
+async function change<S extends 200 | 204>(
+  c: Context<AppEnv>,
+  id: string,
+  body: unknown,
+  what: AppointmentChange,
+  success: S,
+) {
+  const ctx = await restCommand(c, body, success);
+  return sendAnswer(c, await changeAppointment(ctx, id, what), success);
 }
 
 /** Routes that must be matched before `/v1/appointments/{id}`. */
@@ -135,39 +140,34 @@ export const appointmentLifecycleRoutes = createRouter()
   .openapi(patchRoute, async (c) => {
     const { startsAt, professionalId, serviceTypeId, ...rest } = c.req.valid('json');
     const reschedule = startsAt === undefined ? undefined : { startsAt, professionalId, serviceTypeId };
-    return change(c, c.req.valid('param').id, c.req.valid('json'), { ...rest, reschedule }) as never;
+    return change(c, c.req.valid('param').id, c.req.valid('json'), { ...rest, reschedule }, 200);
   })
-  .openapi(
-    deleteRoute,
-    async (c) =>
-      change(c, c.req.valid('param').id, null, { status: 'cancelled', emptyAnswer: true }) as never,
-  )
+  .openapi(deleteRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'cancelled' }, 204))
   .openapi(cancelRoute, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as z.infer<typeof CancelSchema>;
     const parsed = CancelSchema.parse(body ?? {});
-    return change(c, c.req.valid('param').id, parsed, {
-      status: 'cancelled',
-      cancellationReason: parsed.reason ?? null,
-    }) as never;
+    return change(
+      c,
+      c.req.valid('param').id,
+      parsed,
+      {
+        status: 'cancelled',
+        cancellationReason: parsed.reason ?? null,
+      },
+      200,
+    );
   })
-  .openapi(
-    attendRoute,
-    async (c) => change(c, c.req.valid('param').id, null, { status: 'attended' }) as never,
-  )
-  .openapi(noShowRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'no_show' }) as never)
+  .openapi(attendRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'attended' }, 200))
+  .openapi(noShowRoute, async (c) => change(c, c.req.valid('param').id, null, { status: 'no_show' }, 200))
   .openapi(rescheduleRoute, async (c) => {
     const body = c.req.valid('json');
-    return change(c, c.req.valid('param').id, body, { reschedule: body }) as never;
+    return change(c, c.req.valid('param').id, body, { reschedule: body }, 200);
   })
   .openapi(historyRoute, async (c) => {
     const { tenant } = c.var.credential;
-    const appointment = await getAppointment(c.var.deps, tenant, c.req.valid('param').id);
-    const rows = await listHistory(c.var.deps.store.db, tenant.id, appointment.id);
-    const items = rows.map((h) => ({
-      id: h.id,
-      action: h.action,
-      actor: h.actor,
-      changes: JSON.parse(h.changes) as Record<string, { from: unknown; to: unknown }>,
+    const entries = await appointmentHistory(c.var.deps, tenant, c.req.valid('param').id);
+    const items = entries.map((h) => ({
+      ...h,
       occurredAt: renderInstant(h.occurredAt, tenant.config.timezone),
     }));
     return c.json({ items }, 200);

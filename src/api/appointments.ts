@@ -1,14 +1,13 @@
 // /v1/appointments: the PMS door into the booking core.
 import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { appointmentLocation, viewAppointment } from '../booking/appointment-view.js';
+import { type AppointmentSource, viewAppointment } from '../booking/appointment-view.js';
 import { bookAppointment } from '../booking/book.js';
-import type { CommandContext } from '../booking/context.js';
+import { type CommandContext, commandContext } from '../booking/context.js';
 import { findAppointments, getAppointment } from '../booking/find.js';
-import { idempotencyFor } from '../booking/idempotency-key.js';
-import { sendAnswer } from '../http/answer.js';
-import type { AppEnv } from '../http/env.js';
 import { fieldInvalid } from '../domain/errors.js';
+import { appointmentLocation, type RestSuccess, restAnswer, sendAnswer } from '../http/answer.js';
+import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import {
@@ -28,17 +27,30 @@ import {
 
 const TAG = 'Appointments';
 
-/** The booking-core context of a REST write: the key's clinic, the key as actor, its idempotency. */
-export async function restCommand(c: Context<AppEnv>, route: string, body: unknown): Promise<CommandContext> {
+/**
+ * The booking-core context of a REST write: the key's clinic, the key as actor and as the owner of
+ * its Idempotency-Keys (a key never sees another caller's keys), the answer this route gives.
+ */
+export function restCommand(
+  c: Context<AppEnv>,
+  body: unknown,
+  success: RestSuccess,
+  source: AppointmentSource = 'manual',
+): Promise<CommandContext> {
   const { credential, deps, requestId } = c.var;
-  return {
+  return commandContext({
     deps,
     tenant: credential.tenant,
     actor: `key:${credential.keyId}`,
-    requestId,
-    idempotency: await idempotencyFor(c.req.header('idempotency-key'), c.req.method, route, body),
-    channel: 'manual',
-  };
+    source,
+    answer: restAnswer(requestId, success),
+    key: {
+      value: c.req.header('idempotency-key'),
+      scope: `key:${credential.keyId}`,
+      operation: `${c.req.method} ${c.req.path}`,
+      input: body,
+    },
+  });
 }
 
 const createAppointment = createRoute({
@@ -81,14 +93,12 @@ const getAppointmentRoute = createRoute({
 
 export const appointmentRoutes = createRouter()
   .openapi(createAppointment, async (c) => {
-    const body = c.req.valid('json');
-    const source = body.source ?? 'manual';
+    const { source = 'manual', ...body } = c.req.valid('json');
     if (source !== 'manual' && source !== 'sync_external') {
       throw fieldInvalid('source', `"${source}" is set by its own door; use manual or sync_external`);
     }
-    const ctx = await restCommand(c, '/v1/appointments', body);
-    const result = await bookAppointment(ctx, { ...body, source });
-    return sendAnswer(c, result) as never;
+    const ctx = await restCommand(c, c.req.valid('json'), 201, source);
+    return sendAnswer(c, await bookAppointment(ctx, body), 201);
   })
   .openapi(listAppointmentsRoute, async (c) => {
     const { cursor, ...query } = c.req.valid('query');

@@ -1,48 +1,12 @@
 // GET /v1/availability: free slots over up to 31 days, for one professional or any qualified one.
-import { createRoute, z } from '@hono/zod-openapi';
-import { DateTime } from 'luxon';
-import { findAvailability, MAX_RANGE_DAYS } from '../booking/availability.js';
-import { parseInstant, renderInstant } from '../domain/time.js';
+import { createRoute } from '@hono/zod-openapi';
+import { findAvailability } from '../booking/availability.js';
 import { fieldInvalid } from '../domain/errors.js';
+import { localDay, parseInstant, renderInstant } from '../domain/time.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
+import { AvailabilityQuery, AvailabilitySchema } from './schemas/availability.js';
 import { errorResponses, jsonContent } from './schemas/common.js';
-
-/** A date-time with offset, or a local date (the start of that day, or for `to` its end). */
-const boundary = (description: string) => z.string().openapi({ description, example: '2026-05-14' });
-
-const AvailabilityQuery = z.object({
-  serviceTypeId: z.string().openapi({ format: 'uuid' }),
-  from: boundary('Start: ISO date-time with offset, or a local date (that day from 00:00)'),
-  to: boundary(
-    `End, exclusive: ISO date-time, or a local date (through the end of that day); at most ${MAX_RANGE_DAYS} days after from`,
-  ),
-  professionalId: z
-    .string()
-    .optional()
-    .openapi({ description: 'Only this professional (default: any qualified one)' }),
-  limit: z.coerce.number().int().min(1).max(5000).default(500),
-});
-
-const SlotSchema = z
-  .object({
-    startsAt: z.string().openapi({ format: 'date-time', example: '2026-05-14T10:00:00+01:00' }),
-    endsAt: z.string().openapi({ format: 'date-time', example: '2026-05-14T10:30:00+01:00' }),
-    professionalId: z.string(),
-  })
-  .openapi('Slot');
-
-const AvailabilitySchema = z
-  .object({
-    serviceTypeId: z.string(),
-    timezone: z.string(),
-    items: z.array(SlotSchema),
-    nextFrom: z
-      .string()
-      .nullable()
-      .openapi({ description: 'More slots exist: ask again with from = nextFrom' }),
-  })
-  .openapi('Availability');
 
 const availabilityRoute = createRoute({
   method: 'get',
@@ -58,10 +22,8 @@ const availabilityRoute = createRoute({
 });
 
 function readBoundary(text: string, zone: string, end: boolean, path: string): number {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
-    const day = DateTime.fromISO(text, { zone });
-    if (day.isValid) return (end ? day.plus({ days: 1 }) : day).toMillis();
-  }
+  const day = localDay(text, zone);
+  if (day) return end ? day[1] : day[0];
   const ms = parseInstant(text);
   if (ms === null) throw fieldInvalid(path, 'A date (YYYY-MM-DD) or an ISO 8601 date-time with offset');
   return ms;

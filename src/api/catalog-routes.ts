@@ -1,5 +1,5 @@
 // /v1/professionals and /v1/services: the same five routes over the clinic's catalogue.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Scope } from '../accounts/scopes.js';
 import {
   type CatalogKind,
@@ -12,7 +12,15 @@ import {
 } from '../booking/catalog.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
+import { CatalogListQuery } from './schemas/catalog.js';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  listOf,
+  writeErrorResponses,
+} from './schemas/common.js';
 
 interface CatalogResource<K extends CatalogKind> {
   kind: K;
@@ -35,16 +43,9 @@ export function catalogRoutes<K extends CatalogKind>(r: CatalogResource<K>) {
     tags: [r.tag],
     summary: `List ${r.noun}s`,
     middleware: [requireScope(r.read)] as const,
-    request: {
-      query: z.object({
-        active: z
-          .enum(['true', 'false'])
-          .optional()
-          .openapi({ description: 'Only active (true) or inactive (false) ones' }),
-      }),
-    },
+    request: { query: CatalogListQuery },
     responses: {
-      200: jsonContent(z.object({ items: z.array(r.schema) }), `The ${r.noun}s`),
+      200: jsonContent(listOf(r.schema), `The ${r.noun}s`),
       ...errorResponses(422),
     },
   });

@@ -1,18 +1,8 @@
 // GET /health: public liveness probe.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { createRouter } from '../http/router.js';
 import { jsonContent } from './schemas/common.js';
-
-export const SERVICE_NAME = 'agendai';
-
-const HealthSchema = z
-  .object({
-    status: z.literal('ok'),
-    service: z.string().openapi({ example: SERVICE_NAME }),
-    timestamp: z.string().openapi({ format: 'date-time' }),
-    requestId: z.string(),
-  })
-  .openapi('Health');
+import { HealthSchema, SERVICE_NAME } from './schemas/health.js';
 
 const health = createRoute({
   method: 'get',

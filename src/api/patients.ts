@@ -1,26 +1,10 @@
 // /v1/patients: search by name, and a patient's appointments by phone hash.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { findPatients, getPatient } from '../booking/patients.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { AppointmentSchema } from './schemas/appointment.js';
 import { errorResponses, jsonContent } from './schemas/common.js';
-
-const PatientSummarySchema = z
-  .object({
-    patientPhoneHash: z.string(),
-    name: z.string().openapi({ example: 'Maria Silva', description: 'The name given on the latest booking' }),
-    appointmentCount: z.number().int(),
-    firstSeenAt: z.string().openapi({ format: 'date-time' }),
-    lastAppointmentAt: z
-      .string()
-      .openapi({ format: 'date-time', description: 'Start of the latest appointment' }),
-  })
-  .openapi('PatientSummary');
-
-const PatientSchema = z
-  .object({ patientPhoneHash: z.string(), name: z.string(), appointments: z.array(AppointmentSchema) })
-  .openapi('Patient');
+import { PatientHashParam, PatientListSchema, PatientSchema, PatientSearchQuery } from './schemas/patient.js';
 
 const listRoute = createRoute({
   method: 'get',
@@ -29,14 +13,9 @@ const listRoute = createRoute({
   summary: 'Search patients by name',
   description: 'Accent- and case-insensitive ("joao" finds "João"). Patients are derived from appointments.',
   middleware: [requireScope('appointments:read')],
-  request: {
-    query: z.object({
-      search: z.string().max(100).default(''),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
-    }),
-  },
+  request: { query: PatientSearchQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(PatientSummarySchema) }), 'Matching patients'),
+    200: jsonContent(PatientListSchema, 'Matching patients'),
     ...errorResponses(422),
   },
 });
@@ -48,7 +27,7 @@ const getRoute = createRoute({
   summary: "A patient's appointments",
   description: 'By the patientPhoneHash the API returns on appointments; latest first (up to 200).',
   middleware: [requireScope('appointments:read')],
-  request: { params: z.object({ hash: z.string().openapi({ param: { name: 'hash', in: 'path' } }) }) },
+  request: { params: PatientHashParam },
   responses: { 200: jsonContent(PatientSchema, 'The patient'), ...errorResponses(404) },
 });
 

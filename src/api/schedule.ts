@@ -1,5 +1,5 @@
 // /v1/professionals/{id}/schedule and /exceptions: a professional's working hours.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { DateTime } from 'luxon';
 import {
   addException,
@@ -11,10 +11,18 @@ import {
 import { clockToMinute } from '../domain/working-hours.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  listOf,
+  writeErrorResponses,
+} from './schemas/common.js';
 import {
   ExceptionInputSchema,
   ExceptionListQuery,
+  ExceptionParam,
   ExceptionSchema,
   renderException,
   renderSchedule,
@@ -57,7 +65,7 @@ const listExceptionsRoute = createRoute({
   middleware: read(),
   request: { params: IdParam, query: ExceptionListQuery },
   responses: {
-    200: jsonContent(z.object({ items: z.array(ExceptionSchema) }), 'Exceptions'),
+    200: jsonContent(listOf(ExceptionSchema), 'Exceptions'),
     ...errorResponses(404, 422),
   },
 });
@@ -79,9 +87,7 @@ const deleteExceptionRoute = createRoute({
   summary: 'Remove an exception',
   middleware: write(),
   request: {
-    params: IdParam.extend({
-      exceptionId: z.string().openapi({ param: { name: 'exceptionId', in: 'path' } }),
-    }),
+    params: ExceptionParam,
   },
   responses: { 204: { description: 'Removed' }, ...errorResponses(404) },
 });

@@ -1,79 +1,32 @@
 // /v1/voice: connect voice platforms to the clinic, and get their tool definitions.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { IntegrationRow } from '../db/voice.js';
 import { renderInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { PLATFORMS } from '../voice/credentials.js';
-import { TOOL_FORMATS, toolDefinitions } from '../voice/definitions.js';
+import type { Platform } from '../voice/credentials.js';
+import { toolDefinitions } from '../voice/definitions.js';
 import {
   changeIntegration,
   createIntegration,
   credentialFields,
   getIntegration,
   listTenantIntegrations,
+  type VoiceIntegration,
 } from '../voice/integrations.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
+import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 import {
-  errorResponses,
-  IdParam,
-  jsonBody,
-  jsonContent,
-  text,
-  writeErrorResponses,
-} from './schemas/common.js';
+  IntegrationCreateSchema,
+  IntegrationListSchema,
+  IntegrationPatchSchema,
+  IntegrationSchema,
+  ToolsQuery,
+  ToolsSchema,
+} from './schemas/voice.js';
 
 const TAG = 'Voice';
-
-const IntegrationSchema = z
-  .object({
-    id: z.string(),
-    platform: z.enum(PLATFORMS),
-    name: z.string().nullable(),
-    phoneNumbers: z.array(z.string()),
-    active: z.boolean(),
-    webhookUrl: z.string().openapi({ description: 'Give this URL to the platform (server URL / webhook)' }),
-    toolsUrl: z
-      .string()
-      .openapi({ description: 'Tool calls for platforms that post them elsewhere (ElevenLabs, OpenAI)' }),
-    credentialFields: z
-      .array(z.string())
-      .openapi({ description: 'Which secrets are set (never their values)' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('VoiceIntegration');
-
-const IntegrationCreateSchema = z
-  .object({
-    platform: z.enum(PLATFORMS),
-    name: text(200).nullable().optional(),
-    credentials: z.record(z.string(), z.unknown()).openapi({
-      description:
-        'vapi {secret | hmacSecret}; retell {apiKey}; elevenlabs {toolSecret, webhookSecret?}; ' +
-        'openai {apiKey, webhookSecret? (Realtime SIP), toolSecret? (/tools), model?, voice?, baseURL?}; ' +
-        'telnyx {publicKey}; twilio {authToken}',
-    }),
-    phoneNumbers: z
-      .array(z.string())
-      .max(50)
-      .optional()
-      .openapi({ description: "The clinic's numbers on this platform" }),
-  })
-  .strict()
-  .openapi('VoiceIntegrationCreate');
-
-const IntegrationPatchSchema = z
-  .object({
-    name: text(200).nullable().optional(),
-    credentials: z.record(z.string(), z.unknown()).optional(),
-    phoneNumbers: z.array(z.string()).max(50).optional(),
-    active: z.boolean().optional(),
-  })
-  .strict()
-  .openapi('VoiceIntegrationPatch');
 
 const urlsOf = (c: Context<AppEnv>, id: string) => {
   const origin = new URL(c.req.url).origin;
@@ -83,11 +36,11 @@ const urlsOf = (c: Context<AppEnv>, id: string) => {
   };
 };
 
-async function render(c: Context<AppEnv>, row: IntegrationRow): Promise<z.infer<typeof IntegrationSchema>> {
+async function render(c: Context<AppEnv>, row: VoiceIntegration): Promise<z.infer<typeof IntegrationSchema>> {
   const zone = c.var.credential.tenant.config.timezone;
   return {
     id: row.id,
-    platform: row.platform as (typeof PLATFORMS)[number],
+    platform: row.platform as Platform,
     name: row.name,
     phoneNumbers: JSON.parse(row.phoneNumbers) as string[],
     active: row.active,
@@ -120,7 +73,7 @@ const listRouteDef = createRoute({
   summary: 'List voice integrations',
   middleware: manage(),
   responses: {
-    200: jsonContent(z.object({ items: z.array(IntegrationSchema) }), 'Integrations'),
+    200: jsonContent(IntegrationListSchema, 'Integrations'),
     ...errorResponses(),
   },
 });
@@ -165,14 +118,9 @@ const toolsRouteDef = createRoute({
     'list_services, check_availability, book_appointment, find_appointments, cancel_appointment, ' +
     'reschedule_appointment, pointing at the integration URLs.',
   middleware: [requireScope('calls:read')],
-  request: {
-    query: z.object({
-      format: z.enum(TOOL_FORMATS).default('openai'),
-      integrationId: z.string().optional().openapi({ description: 'Whose URLs to put in the definitions' }),
-    }),
-  },
+  request: { query: ToolsQuery },
   responses: {
-    200: jsonContent(z.object({ format: z.string(), tools: z.array(z.unknown()) }), 'Definitions'),
+    200: jsonContent(ToolsSchema, 'Definitions'),
     ...errorResponses(404, 422),
   },
 });

@@ -1,86 +1,34 @@
 // /v1/webhooks: where the clinic's systems hear about appointment changes (signed POSTs).
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { APPOINTMENT_EVENTS } from '../booking/events.js';
-import type { EndpointRow } from '../db/webhooks.js';
-import { listDeliveries } from '../db/webhooks.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
+import { recentDeliveries } from '../webhooks/deliveries.js';
 import {
   changeEndpoint,
   createEndpoint,
   getEndpoint,
   listTenantEndpoints,
   rotateSecret,
+  type WebhookEndpoint,
 } from '../webhooks/endpoints.js';
+import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 import {
-  errorResponses,
-  IdParam,
-  jsonBody,
-  jsonContent,
-  text,
-  writeErrorResponses,
-} from './schemas/common.js';
+  DeliveryListQuery,
+  DeliveryListSchema,
+  EndpointCreateSchema,
+  EndpointListSchema,
+  EndpointPatchSchema,
+  EndpointSchema,
+  EndpointWithSecretSchema,
+} from './schemas/webhook.js';
 
 const TAG = 'Webhooks';
-const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS]);
 
-const EndpointSchema = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    description: z.string().nullable(),
-    events: z.array(z.string()).openapi({ example: ['appointment.created', 'appointment.cancelled'] }),
-    active: z.boolean(),
-    previousSecretExpiresAt: z
-      .string()
-      .nullable()
-      .openapi({ description: 'During a rotation: when the old secret stops signing' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('WebhookEndpoint');
-
-const WithSecretSchema = EndpointSchema.extend({
-  secret: z.string().openapi({
-    description:
-      'Shown once. Verify each POST: header X-Agendai-Signature "t=<unix>,v1=<hex>[,v1=<hex>]" where hex = ' +
-      'HMAC-SHA256(secret, "<t>.<raw body>"); accept if any v1 matches and t is within 5 minutes.',
-  }),
-}).openapi('WebhookEndpointWithSecret');
-
-const CreateSchema = z
-  .object({
-    url: z.string().max(2000).openapi({ example: 'https://pms.example.com/agendai/webhooks' }),
-    events: z.array(EVENT).max(20).optional().openapi({ description: 'Default ["*"]: every event' }),
-    description: text(300, { min: 0 }).nullable().optional(),
-  })
-  .strict()
-  .openapi('WebhookEndpointCreate');
-
-const PatchSchema = CreateSchema.partial()
-  .extend({ active: z.boolean().optional() })
-  .strict()
-  .openapi('WebhookEndpointPatch');
-
-const DeliverySchema = z
-  .object({
-    id: z.string(),
-    eventId: z.string(),
-    eventType: z.string(),
-    status: z.enum(['pending', 'delivered', 'failed']),
-    attempts: z.number().int(),
-    lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(),
-    nextAttemptAt: z.string().nullable(),
-    createdAt: z.string(),
-    deliveredAt: z.string().nullable(),
-  })
-  .openapi('WebhookDelivery');
-
-const render = (c: Context<AppEnv>, row: EndpointRow): z.infer<typeof EndpointSchema> => {
+const render = (c: Context<AppEnv>, row: WebhookEndpoint): z.infer<typeof EndpointSchema> => {
   const zone = c.var.credential.tenant.config.timezone;
   return {
     id: row.id,
@@ -103,9 +51,9 @@ const create = createRoute({
   summary: 'Subscribe an endpoint to appointment events',
   description: `Events: ${APPOINTMENT_EVENTS.join(', ')}. Body: {id, type, createdAt, tenantId, data: {appointment, changes}}. Retried with backoff for about a day until a 2xx.`,
   middleware: scope(),
-  request: { body: jsonBody(CreateSchema) },
+  request: { body: jsonBody(EndpointCreateSchema) },
   responses: {
-    201: jsonContent(WithSecretSchema, 'The endpoint and its secret (shown once)'),
+    201: jsonContent(EndpointWithSecretSchema, 'The endpoint and its secret (shown once)'),
     ...writeErrorResponses(),
   },
 });
@@ -116,7 +64,7 @@ const list = createRoute({
   summary: 'List webhook endpoints',
   middleware: scope(),
   responses: {
-    200: jsonContent(z.object({ items: z.array(EndpointSchema) }), 'Endpoints'),
+    200: jsonContent(EndpointListSchema, 'Endpoints'),
     ...errorResponses(),
   },
 });
@@ -135,7 +83,7 @@ const patch = createRoute({
   tags: [TAG],
   summary: 'Change a webhook endpoint',
   middleware: scope(),
-  request: { params: IdParam, body: jsonBody(PatchSchema) },
+  request: { params: IdParam, body: jsonBody(EndpointPatchSchema) },
   responses: { 200: jsonContent(EndpointSchema, 'The endpoint'), ...writeErrorResponses(404) },
 });
 const remove = createRoute({
@@ -156,7 +104,7 @@ const rotate = createRoute({
   middleware: scope(),
   request: { params: IdParam },
   responses: {
-    200: jsonContent(WithSecretSchema, 'The endpoint and its new secret'),
+    200: jsonContent(EndpointWithSecretSchema, 'The endpoint and its new secret'),
     ...writeErrorResponses(404),
   },
 });
@@ -168,10 +116,10 @@ const deliveries = createRoute({
   middleware: scope(),
   request: {
     params: IdParam,
-    query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+    query: DeliveryListQuery,
   },
   responses: {
-    200: jsonContent(z.object({ items: z.array(DeliverySchema) }), 'Newest first'),
+    200: jsonContent(DeliveryListSchema, 'Newest first'),
     ...errorResponses(404, 422),
   },
 });
@@ -223,29 +171,18 @@ export const webhookRoutes = createRouter()
   })
   .openapi(deliveries, async (c) => {
     const { tenant } = c.var.credential;
-    const endpoint = await getEndpoint(c.var.deps, tenant, c.req.valid('param').id);
     const zone = tenant.config.timezone;
-    const rows = await listDeliveries(
-      c.var.deps.store.db,
-      tenant.id,
-      endpoint.id,
+    const records = await recentDeliveries(
+      c.var.deps,
+      tenant,
+      c.req.valid('param').id,
       c.req.valid('query').limit,
     );
-    return c.json(
-      {
-        items: rows.map((d) => ({
-          id: d.id,
-          eventId: d.eventId,
-          eventType: d.eventType,
-          status: d.status as 'pending' | 'delivered' | 'failed',
-          attempts: d.attempts,
-          lastStatusCode: d.lastStatusCode,
-          lastError: d.lastError,
-          nextAttemptAt: d.status === 'pending' ? renderInstant(d.nextAttemptAt, zone) : null,
-          createdAt: renderInstant(d.createdAt, zone),
-          deliveredAt: renderOptionalInstant(d.deliveredAt, zone),
-        })),
-      },
-      200,
-    );
+    const items = records.map((d) => ({
+      ...d,
+      nextAttemptAt: renderOptionalInstant(d.nextAttemptAt, zone),
+      createdAt: renderInstant(d.createdAt, zone),
+      deliveredAt: renderOptionalInstant(d.deliveredAt, zone),
+    }));
+    return c.json({ items }, 200);
   });

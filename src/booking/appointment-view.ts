@@ -1,11 +1,12 @@
 // The Appointment as every door answers it (the Mivicall shape). The raw phone number is never in
 // it: only its keyed hash.
 import type { AppointmentRow } from '../db/appointments.js';
+import { APPOINTMENT_STATUSES, type AppointmentStatus } from '../domain/status.js';
 import { renderInstant } from '../domain/time.js';
 
-export const APPOINTMENT_STATUSES = ['confirmed', 'attended', 'no_show', 'cancelled', 'rescheduled'] as const;
+// The statuses are the domain's (the status machine); re-exported for the doors that name them here.
+export { APPOINTMENT_STATUSES, type AppointmentStatus };
 export const APPOINTMENT_SOURCES = ['voice_ai', 'manual', 'self_service', 'sync_external'] as const;
-export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 export type AppointmentSource = (typeof APPOINTMENT_SOURCES)[number];
 
 export interface AppointmentView {
@@ -45,5 +46,3 @@ export function viewAppointment(row: AppointmentRow, zone: string): AppointmentV
     updatedAt: renderInstant(row.updatedAt, zone),
   };
 }
-
-export const appointmentLocation = (id: string) => `/v1/appointments/${id}`;

@@ -2,22 +2,31 @@
 
 import {
   type AppointmentRow,
+  fewerUpcomingSelfService,
   insertAppointmentIf,
   isBookable,
   overlaps,
   writtenBy,
 } from '../db/appointments.js';
 import { allOf, not } from '../db/store.js';
+import { fieldInvalid } from '../domain/errors.js';
+import { patientName } from '../domain/patient-name.js';
 import { toE164 } from '../domain/phone.js';
 import { foldText } from '../domain/text.js';
 import { MINUTE } from '../domain/time.js';
-import { fieldInvalid } from '../domain/errors.js';
-import { type AppointmentSource, appointmentLocation, viewAppointment } from './appointment-view.js';
+import { viewAppointment } from './appointment-view.js';
 import { firstFreeProfessional } from './availability.js';
 import { type CommandResult, runCommand } from './command.js';
-import { type CommandContext, slotConflict } from './context.js';
+import type { CommandContext } from './context.js';
 import { recordChange } from './record.js';
-import { assertSlotAllowed, assertTimeAllowed, bookableProfessional, bookableService } from './rules.js';
+import {
+  assertSlotAllowed,
+  assertTimeAllowed,
+  bookableProfessional,
+  bookableService,
+  slotTaken,
+  upcomingCapReached,
+} from './rules.js';
 
 export interface BookInput {
   /** Absent: the first qualified professional free at that time (voice, booking page). */
@@ -29,47 +38,40 @@ export interface BookInput {
   startsAt: number;
   patientNotes?: string | null;
   metadata?: Record<string, unknown>;
-  source: AppointmentSource;
   callId?: string | null;
 }
 
-/** Books an appointment: 201 with it, or 409 slot_conflict when the professional is taken. */
+/** Books an appointment (source: the door's): booked, or refused with slot_conflict when taken. */
 export async function bookAppointment(ctx: CommandContext, input: BookInput): Promise<CommandResult> {
-  const { deps, tenant } = ctx;
-  const now = deps.clock.now();
+  const { deps, tenant, source } = ctx;
+  const name = patientName(input.patientName);
   const e164 = toE164(input.patientPhone, tenant.country);
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
 
-  return runCommand(deps.store, tenant.id, now, ctx.idempotency, async (commandId) => {
+  return runCommand(ctx, async (commandId, now) => {
     const service = await bookableService(deps, tenant, input.serviceTypeId);
     // Time rules first: with no professional named, a refused time must not read as "taken".
-    assertTimeAllowed(deps, tenant, input.startsAt, input.source);
+    assertTimeAllowed(deps, tenant, input.startsAt, source);
     const professionalId =
       input.professionalId ?? (await firstFreeProfessional(deps, tenant, service, input.startsAt));
     const professional = await bookableProfessional(deps, tenant, professionalId);
     const endsAt = input.startsAt + service.durationMinutes * MINUTE;
-    await assertSlotAllowed(deps, tenant, {
-      professional,
-      service,
-      startsAt: input.startsAt,
-      endsAt,
-      source: input.source,
-    });
+    await assertSlotAllowed(deps, tenant, { professional, service, startsAt: input.startsAt, endsAt, source });
     const id = crypto.randomUUID();
     const row: AppointmentRow = {
       id,
       tenantId: tenant.id,
       professionalId: professional.id,
       serviceTypeId: service.id,
-      patientName: input.patientName,
-      patientNameSearch: foldText(input.patientName),
+      patientName: name,
+      patientNameSearch: foldText(name),
       patientPhoneHash: await deps.vault.hash(e164, tenant.id),
       patientPhoneEncrypted: await deps.vault.encrypt(e164, `${tenant.id}:${id}`),
       startsAt: input.startsAt,
       endsAt,
       blocksUntil: endsAt + service.bufferMinutes * MINUTE,
       status: 'confirmed',
-      source: input.source,
+      source,
       patientNotes: input.patientNotes ?? null,
       metadata: JSON.stringify(input.metadata ?? {}),
       cancellationReason: null,
@@ -83,33 +85,54 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       isBookable('professionals', tenant.id, row.professionalId),
       isBookable('services', tenant.id, service.id),
     ];
-    const view = viewAppointment(row, tenant.config.timezone);
-    const created = {
-      status: 201,
-      body: JSON.stringify(view),
-      location: appointmentLocation(id),
-    };
+    // Online, a phone holds only a few upcoming appointments (a bot cannot fill the diary); counted
+    // inside the write, so parallel requests cannot pass the cap together.
+    const withinCap =
+      source === 'self_service'
+        ? [
+            fewerUpcomingSelfService(
+              tenant.id,
+              await deps.vault.lookupHashes(e164, tenant.id),
+              now,
+              tenant.config.selfServiceUpcomingPerPhone,
+            ),
+          ]
+        : [];
+    const appointment = viewAppointment(row, tenant.config.timezone);
     return {
       writes: (guard) => [
-        insertAppointmentIf(row, [guard, ...stillBookable, not(overlaps(row))]),
+        insertAppointmentIf(row, [guard, ...stillBookable, ...withinCap, not(overlaps(row))]),
         ...recordChange({
           tenant,
-          appointment: view,
+          appointment,
           action: 'created',
           actor: ctx.actor,
           changes: {
             status: { from: null, to: 'confirmed' },
-            startsAt: { from: null, to: view.startsAt },
+            startsAt: { from: null, to: appointment.startsAt },
             professionalId: { from: null, to: row.professionalId },
           },
           now,
           commandId,
         }),
       ],
-      answers: [
-        { when: writtenBy(id, commandId), answer: created },
+      outcomes: [
+        {
+          when: writtenBy(id, commandId),
+          outcome: {
+            kind: 'booked',
+            appointment,
+            record: row,
+            professional: { id: professional.id, name: professional.name },
+            service: { id: service.id, name: service.name },
+          },
+        },
+        ...withinCap.map((cap) => ({
+          when: not(cap),
+          outcome: { kind: 'refused' as const, refusal: upcomingCapReached(tenant.config.selfServiceUpcomingPerPhone) },
+        })),
         // Professional and service still bookable, yet no insert: the slot was taken.
-        { when: allOf(stillBookable), answer: slotConflict(ctx) },
+        { when: allOf(stillBookable), outcome: { kind: 'refused', refusal: slotTaken() } },
       ],
     };
   });

@@ -5,15 +5,16 @@ import type { SQL } from 'drizzle-orm';
 import type { AppointmentRow } from '../db/appointments.js';
 import { isBookable, overlaps, unchangedSince, updateAppointmentIf, writtenBy } from '../db/appointments.js';
 import { allOf, not } from '../db/store.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { canTransition, isBlocking } from '../domain/status.js';
 import { MINUTE, renderInstant } from '../domain/time.js';
-import { AppError, fieldInvalid } from '../domain/errors.js';
-import { type AppointmentStatus, appointmentLocation, viewAppointment } from './appointment-view.js';
-import { type Answer, type CommandPlan, type CommandResult, runCommand } from './command.js';
-import { type CommandContext, errorAnswer, slotConflict } from './context.js';
+import { type AppointmentStatus, viewAppointment } from './appointment-view.js';
+import { type CommandResult, decided, runCommand } from './command.js';
+import type { CommandContext } from './context.js';
 import { getAppointment } from './find.js';
+import type { Outcome } from './outcome.js';
 import { recordChange } from './record.js';
-import { assertSlotAllowed, bookableProfessional, bookableService } from './rules.js';
+import { assertSlotAllowed, bookableProfessional, bookableService, slotTaken } from './rules.js';
 
 export interface AppointmentChange {
   status?: AppointmentStatus;
@@ -22,8 +23,6 @@ export interface AppointmentChange {
   metadata?: Record<string, unknown>;
   cancellationReason?: string | null;
   reschedule?: { startsAt: number; professionalId?: string; serviceTypeId?: string };
-  /** DELETE answers 204 without a body; every other change answers 200 with the appointment. */
-  emptyAnswer?: boolean;
 }
 
 const invalidTransition = (from: string, to: string, why = '') =>
@@ -55,17 +54,18 @@ function mergeMetadata(stored: string, patch: Record<string, unknown>) {
   return JSON.stringify(merged);
 }
 
-/** Applies a change to an appointment; 409 invalid_transition or slot_conflict leave it untouched. */
+const refused = (refusal: AppError): Outcome => ({ kind: 'refused', refusal });
+
+/** Applies a change to an appointment; refusals (invalid_transition, slot_conflict) leave it untouched. */
 export async function changeAppointment(
   ctx: CommandContext,
   id: string,
   change: AppointmentChange,
 ): Promise<CommandResult> {
   const { deps, tenant } = ctx;
-  const now = deps.clock.now();
   const zone = tenant.config.timezone;
 
-  return runCommand(deps.store, tenant.id, now, ctx.idempotency, async (commandId) => {
+  return runCommand(ctx, async (commandId, now) => {
     const current = await getAppointment(deps, tenant, id);
     const from = current.status as AppointmentStatus;
     const target: AppointmentStatus = change.reschedule ? 'rescheduled' : (change.status ?? from);
@@ -78,20 +78,16 @@ export async function changeAppointment(
 
     // Answers decided from the snapshot hold only while the appointment is still at that version.
     const asRead = unchangedSince(id, current.version);
-    const decided = (answer: Answer): CommandPlan => ({
-      writes: () => [],
-      answers: [{ when: asRead, answer }],
-    });
     const updates: Partial<AppointmentRow> = {};
     if (target !== from) {
       // Attended before the start is a check-in; a no-show can only be called once it has started.
-      if (!canTransition(from, target)) return decided(errorAnswer(ctx, invalidTransition(from, target)));
+      if (!canTransition(from, target)) return decided(asRead, refused(invalidTransition(from, target)));
       if (target === 'no_show' && current.startsAt > now) {
-        return decided(errorAnswer(ctx, invalidTransition(from, target, ' before it starts')));
+        return decided(asRead, refused(invalidTransition(from, target, ' before it starts')));
       }
       updates.status = target;
     } else if (change.reschedule && !isBlocking(from)) {
-      return decided(errorAnswer(ctx, invalidTransition(from, target)));
+      return decided(asRead, refused(invalidTransition(from, target)));
     }
     if (change.patientNotes !== undefined) updates.patientNotes = change.patientNotes;
     if (change.metadata !== undefined) updates.metadata = mergeMetadata(current.metadata, change.metadata);
@@ -114,7 +110,7 @@ export async function changeAppointment(
         service,
         startsAt: r.startsAt,
         endsAt,
-        source: ctx.channel,
+        source: ctx.source,
       });
       Object.assign(updates, {
         professionalId: professional.id,
@@ -144,12 +140,11 @@ export async function changeAppointment(
       lastCommandId: commandId,
       updatedAt: now,
     };
-    const view = viewAppointment(Object.keys(changes).length ? updated : current, zone);
-    const answer = change.emptyAnswer
-      ? { status: 204, body: '', location: null }
-      : { status: 200, body: JSON.stringify(view), location: appointmentLocation(id) };
+    const record = Object.keys(changes).length ? updated : current;
+    const view = viewAppointment(record, zone);
+    const done: Outcome = { kind: 'changed', appointment: view, record };
     // Nothing changes (a repeated cancel, the same notes): answer as done without writing.
-    if (Object.keys(changes).length === 0) return decided(answer);
+    if (Object.keys(changes).length === 0) return decided(asRead, done);
 
     const action = change.reschedule ? 'rescheduled' : updates.status ? String(updates.status) : 'updated';
     return {
@@ -157,11 +152,11 @@ export async function changeAppointment(
         updateAppointmentIf(tenant.id, id, current.version, commandId, now, updates, [guard, ...conditions]),
         ...recordChange({ tenant, appointment: view, action, actor: ctx.actor, changes, now, commandId }),
       ],
-      answers: [
-        { when: writtenBy(id, commandId), answer },
+      outcomes: [
+        { when: writtenBy(id, commandId), outcome: done },
         // Still the version we planned from and still bookable, yet not written: the new slot is taken.
         ...(change.reschedule
-          ? [{ when: allOf([asRead, ...stillBookable]), answer: slotConflict(ctx) }]
+          ? [{ when: allOf([asRead, ...stillBookable]), outcome: refused(slotTaken()) }]
           : []),
       ],
     };

@@ -1,53 +1,72 @@
 // Runs a write of the booking core as one atomic unit, honouring an Idempotency-Key.
 //
-// A command is planned from a snapshot (reads, checks that give friendly 404/422 errors), then its
+// A command is planned from a snapshot (reads, and checks that refuse early with an AppError), then its
 // writes run in one unit guarded by SQL conditions, never by values read in between. The unit also
-// decides the answer in SQL: the first case whose condition holds after the writes. When none holds,
+// decides the outcome in SQL: the first case whose condition holds after the writes. When none holds,
 // the snapshot went stale under us (a concurrent change), and the command is planned again.
+//
+// With a key, the door's answer to every possible outcome is rendered before the unit and the one that
+// holds is recorded inside it (docs/invariants.md I-5, I-6): a retry replays those bytes whatever
+// changed since, and a crash can never leave a write without its answer or an answer without its write.
 import type { SQL } from 'drizzle-orm';
 import {
   claimKey,
   findFreshKey,
   holdsClaim,
   type KeyRef,
-  type RecordedAnswer,
   readKey,
   recordAnswer,
   releaseUnanswered,
   selectAnswerIndex,
 } from '../db/idempotency.js';
-import { ALWAYS, compile, type Store } from '../db/store.js';
-import { HOUR } from '../domain/time.js';
+import { ALWAYS, compile } from '../db/store.js';
 import { AppError } from '../domain/errors.js';
+import { HOUR } from '../domain/time.js';
+import type { CommandContext } from './context.js';
+import type { DoorAnswer, Outcome } from './outcome.js';
 
 /** Keys are kept (and honoured) for 24 hours; an older key counts as new. */
 export const IDEMPOTENCY_RETENTION_MS = 24 * HOUR;
 // Each retry means another writer changed the same appointment first; a busy appointment sees a few.
 const MAX_ATTEMPTS = 20;
 
-export type Answer = RecordedAnswer;
-
 export interface CommandPlan {
   /** The writes, each carrying `guard` (true only while this command holds its key). */
   writes(guard: SQL): SQL[];
-  /** Possible answers in order; each `when` is evaluated after the writes, inside the unit. */
-  answers: { when: SQL; answer: Answer }[];
+  /**
+   * Possible outcomes in order; each `when` is evaluated after the writes, inside the unit. When the
+   * writes land, one of them must hold (put "my writes landed", e.g. writtenBy, first): the runner
+   * reads "none holds" as "the state moved, nothing was written" and plans again.
+   */
+  outcomes: { when: SQL; outcome: Outcome }[];
 }
 
 export interface CommandResult {
-  answer: Answer;
+  /** The door's answer: fresh, or the recorded one when `replayed`. */
+  answer: DoorAnswer;
   replayed: boolean;
 }
 
 export interface IdempotencyRequest {
+  /** The caller's scope and key (see idempotencyFor). */
   key: string;
   fingerprint: string;
 }
 
-function replay(
-  stored: { fingerprint: string; status: unknown; body: unknown; location: unknown },
-  fingerprint: string,
-) {
+/** A plan whose outcome is already decided by the snapshot, valid only while `stillTrue` holds. */
+export const decided = (stillTrue: SQL, outcome: Outcome): CommandPlan => ({
+  writes: () => [],
+  outcomes: [{ when: stillTrue, outcome }],
+});
+
+interface Stored {
+  fingerprint: string;
+  status: unknown;
+  body: unknown;
+  location: unknown;
+}
+
+function replay(stored: Stored, fingerprint: string): CommandResult {
   if (stored.fingerprint !== fingerprint) {
     throw new AppError(
       'idempotency_key_reused',
@@ -58,71 +77,71 @@ function replay(
     // Unreachable with atomic units; kept as the documented answer for a key still being processed.
     throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress', [], 1);
   }
-  return {
-    answer: {
-      status: Number(stored.status),
-      body: String(stored.body),
-      location: (stored.location as string) ?? null,
-    },
-    replayed: true,
-  };
+  return { answer: recorded(stored), replayed: true };
+}
+
+const recorded = (row: { status: unknown; body: unknown; location: unknown }): DoorAnswer => ({
+  status: Number(row.status),
+  body: String(row.body ?? ''),
+  location: (row.location as string | null) ?? null,
+});
+
+/**
+ * The answer already recorded for this context's key, if any (a retry). A door calls this before
+ * reads that the first call's write would change (the appointment a retried cancel looks up is gone).
+ */
+export async function recordedAnswer(ctx: CommandContext): Promise<CommandResult | null> {
+  const { idempotency } = ctx;
+  if (!idempotency) return null;
+  const cutoff = ctx.deps.clock.now() - IDEMPOTENCY_RETENTION_MS;
+  const stored = await findFreshKey(ctx.deps.store.db, { tenantId: ctx.tenant.id, key: idempotency.key }, cutoff);
+  if (!stored) return null;
+  const { fingerprint, responseStatus: status, responseBody: body, responseLocation: location } = stored;
+  return replay({ fingerprint, status, body, location }, idempotency.fingerprint);
 }
 
 /** Plans and runs a command; `plan` is called again if the state it read moved before the write. */
 export async function runCommand(
-  store: Store,
-  tenantId: string,
-  now: number,
-  idempotency: IdempotencyRequest | undefined,
-  plan: (commandId: string) => Promise<CommandPlan>,
+  ctx: CommandContext,
+  plan: (commandId: string, now: number) => Promise<CommandPlan>,
 ): Promise<CommandResult> {
-  const cutoff = now - IDEMPOTENCY_RETENTION_MS;
-  const ref: KeyRef | undefined = idempotency && { tenantId, key: idempotency.key };
+  const { store, clock } = ctx.deps;
+  const { idempotency } = ctx;
+  const ref: KeyRef | undefined = idempotency && { tenantId: ctx.tenant.id, key: idempotency.key };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) await new Promise((resume) => setTimeout(resume, Math.random() * attempt));
-    if (ref && idempotency) {
-      const stored = await findFreshKey(store.db, ref, cutoff);
-      if (stored) {
-        const {
-          fingerprint,
-          responseStatus: status,
-          responseBody: body,
-          responseLocation: location,
-        } = stored;
-        return replay({ fingerprint, status, body, location }, idempotency.fingerprint);
-      }
-    }
+    const now = clock.now();
+    const cutoff = now - IDEMPOTENCY_RETENTION_MS;
+    const previous = await recordedAnswer(ctx);
+    if (previous) return previous;
     const commandId = crypto.randomUUID();
-    const { writes, answers } = await plan(commandId);
+    const { writes, outcomes } = await plan(commandId, now);
     if (!ref || !idempotency) {
       const results = await store.atomic(
-        [...writes(ALWAYS), selectAnswerIndex(answers.map((a) => a.when))].map(compile),
+        [...writes(ALWAYS), selectAnswerIndex(outcomes.map((o) => o.when))].map(compile),
       );
       const index = results.at(-1)?.rows[0]?.answer;
-      if (index !== null && index !== undefined)
-        return { answer: answers[Number(index)]!.answer, replayed: false };
-      continue;
+      if (index === null || index === undefined) continue;
+      return { answer: await ctx.answer(outcomes[Number(index)]!.outcome), replayed: false };
     }
+    const answers = await Promise.all(outcomes.map((o) => ctx.answer(o.outcome)));
     const results = await store.atomic(
       [
         claimKey(ref, idempotency.fingerprint, commandId, now, cutoff),
         ...writes(holdsClaim(ref, commandId)),
-        recordAnswer(ref, commandId, answers),
+        recordAnswer(
+          ref,
+          commandId,
+          outcomes.map((o, i) => ({ when: o.when, answer: answers[i]! })),
+        ),
         releaseUnanswered(ref, commandId),
         readKey(ref),
       ].map(compile),
     );
-    const row = results.at(-1)?.rows[0];
+    const row = results.at(-1)?.rows[0] as (Stored & { claim: string }) | undefined;
     if (!row) continue; // released: nothing written, plan again
-    if (row.claim !== commandId) return replay(row as never, idempotency.fingerprint);
-    return {
-      answer: {
-        status: Number(row.status),
-        body: String(row.body),
-        location: (row.location as string) ?? null,
-      },
-      replayed: false,
-    };
+    if (row.claim !== commandId) return replay(row, idempotency.fingerprint);
+    return { answer: recorded(row), replayed: false };
   }
   throw new AppError(
     'concurrent_modification',

@@ -1,28 +1,42 @@
-// What every command of the booking core receives from its door.
+// What every command of the booking core receives from its door, built in one place.
 import type { Tenant } from '../accounts/tenants.js';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../domain/errors.js';
-import { errorBody, statusOf } from '../http/errors.js';
 import type { AppointmentSource } from './appointment-view.js';
-import type { Answer, IdempotencyRequest } from './command.js';
+import type { IdempotencyRequest } from './command.js';
+import { idempotencyFor } from './idempotency-key.js';
+import type { AnswerFor } from './outcome.js';
 
 export interface CommandContext {
   deps: AppDeps;
   tenant: Tenant;
   /** Who acts, for the history: `key:<id>`, `voice:<platform>`, `self_service`, `system:no_show`. */
   actor: string;
-  requestId: string;
-  idempotency?: IdempotencyRequest;
   /** The door's source: voice and self-service keep to the booking window, a PMS may not. */
-  channel: AppointmentSource;
+  source: AppointmentSource;
+  idempotency?: IdempotencyRequest;
+  /** How the door answers an outcome; recorded with the key so a retry replays the same bytes. */
+  answer: AnswerFor;
 }
 
-/** A deterministic business error, stored and replayed like a success (I-5). */
-export const errorAnswer = (ctx: CommandContext, error: AppError): Answer => ({
-  status: statusOf(error.code),
-  body: JSON.stringify(errorBody(error, ctx.requestId)),
-  location: null,
-});
+export interface DoorRequest {
+  deps: AppDeps;
+  tenant: Tenant;
+  actor: string;
+  source: AppointmentSource;
+  answer: AnswerFor;
+  /**
+   * The caller's Idempotency-Key, if any. `scope` names the caller that owns the key space (an API
+   * key, a voice platform, the booking page), so one caller can neither block nor probe another's
+   * keys; `operation` and `input` make the fingerprint that tells a retry from a different request.
+   */
+  key?: { value: string | undefined; scope: string; operation: string; input: unknown };
+}
 
-export const slotConflict = (ctx: CommandContext) =>
-  errorAnswer(ctx, new AppError('slot_conflict', 'The professional already has an appointment at that time'));
+export async function commandContext(door: DoorRequest): Promise<CommandContext> {
+  const { key, ...rest } = door;
+  return {
+    ...rest,
+    idempotency:
+      key && (await idempotencyFor(key.scope, key.value, key.operation, key.input, door.deps.sha256Hex)),
+  };
+}

@@ -7,10 +7,11 @@ import {
   listAppointments,
 } from '../db/appointments.js';
 import type { AppDeps } from '../deps.js';
-import { toE164 } from '../domain/phone.js';
-import { decodeCursor, encodeCursor } from '../http/cursor.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { toE164 } from '../domain/phone.js';
+import { BLOCKING_STATUSES } from '../domain/status.js';
 import { type AppointmentView, viewAppointment } from './appointment-view.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 
 export async function getAppointment(deps: AppDeps, tenant: Tenant, id: string): Promise<AppointmentRow> {
   const row = await findAppointment(deps.store.db, tenant.id, id);
@@ -22,6 +23,24 @@ export interface AppointmentQuery
   extends Omit<AppointmentFilter, 'tenantId' | 'after' | 'patientPhoneHashes'> {
   patientPhone?: string;
   cursor?: string;
+}
+
+/** A patient's upcoming appointments that still hold their slot, soonest first (at most `limit`). */
+export async function upcomingForPatient(
+  deps: AppDeps,
+  tenant: Tenant,
+  patientPhone: string,
+  limit = 20,
+): Promise<AppointmentRow[]> {
+  const e164 = toE164(patientPhone, tenant.country);
+  if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
+  return listAppointments(deps.store.db, {
+    tenantId: tenant.id,
+    patientPhoneHashes: await deps.vault.lookupHashes(e164, tenant.id),
+    from: deps.clock.now(),
+    statuses: [...BLOCKING_STATUSES],
+    limit,
+  });
 }
 
 /** One page ordered by start time, with the cursor of the next page (null at the end). */

@@ -1,7 +1,7 @@
-// The Idempotency-Key header (I-2) and the request fingerprint (I-4).
+// The Idempotency-Key header and the request fingerprint (docs/invariants.md I-2, I-4).
 
 import { AppError } from '../domain/errors.js';
-import { sha256Hex } from '../security/encoding.js';
+import { type Sha256Hex, sha256Hex } from '../security/encoding.js';
 import type { IdempotencyRequest } from './command.js';
 
 /** 1–255 visible ASCII characters; surrounding quotes of a structured-field string are dropped. */
@@ -28,17 +28,23 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-/** The key and fingerprint (method, route template, canonical body) of a write, if a key was sent. */
+/**
+ * The stored key and the fingerprint of a write, if the caller sent a key. The stored key is the
+ * caller's scope and its key, so each caller has a key space of its own; the fingerprint covers the
+ * operation and the canonical input.
+ */
 export async function idempotencyFor(
+  scope: string,
   header: string | undefined,
-  method: string,
-  route: string,
-  body: unknown,
+  operation: string,
+  input: unknown,
+  /** The runtime's digest (AppDeps.sha256Hex). */
+  sha256: Sha256Hex = sha256Hex,
 ): Promise<IdempotencyRequest | undefined> {
   const key = parseIdempotencyKey(header);
   if (key === undefined) return undefined;
   return {
-    key,
-    fingerprint: await sha256Hex(`${method.toUpperCase()} ${route}\n${canonicalJson(body ?? null)}`),
+    key: `${scope} ${key}`,
+    fingerprint: await sha256(`${operation}\n${canonicalJson(input ?? null)}`),
   };
 }

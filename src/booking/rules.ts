@@ -83,6 +83,17 @@ export function assertTimeAllowed(
   }
 }
 
+/** The overlap rule's refusal: decided inside the write, so it comes back as an outcome. */
+export const slotTaken = () =>
+  new AppError('slot_conflict', 'The professional already has an appointment at that time');
+
+export const upcomingCapReached = (cap: number) =>
+  new AppError(
+    'booking_limit_reached',
+    `This phone already holds ${cap} upcoming online appointments; call the clinic to book more`,
+    [{ path: 'patientPhone', message: 'Too many upcoming online appointments' }],
+  );
+
 export const outsideWorkingHours = () =>
   new AppError('outside_working_hours', 'The professional does not work at that time', [
     { path: 'startsAt', message: 'Outside working hours' },

@@ -12,6 +12,7 @@ import {
   saveWeeklySchedule,
 } from '../db/schedule.js';
 import type { AppDeps } from '../deps.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { DAY } from '../domain/time.js';
 import {
   type ScheduleException,
@@ -19,7 +20,6 @@ import {
   type WeeklySchedule,
   withinWorkingHours,
 } from '../domain/working-hours.js';
-import { AppError, fieldInvalid } from '../domain/errors.js';
 import { getItem } from './catalog.js';
 
 export function readWeekly(row: Pick<ProfessionalRow, 'weeklySchedule'>): WeeklySchedule {
@@ -66,6 +66,9 @@ export async function replaceSchedule(
   );
   return normalised;
 }
+
+/** A dated exception as stored (with its id, reason and creation time). */
+export type StoredException = ExceptionRow;
 
 export const toScheduleException = (row: ExceptionRow): ScheduleException => ({
   kind: row.kind as ScheduleException['kind'],

@@ -113,7 +113,7 @@ export interface AppointmentFilter {
   source?: string;
   patientPhoneHashes?: string[];
   updatedSince?: number;
-  /** Position after which the page starts (see src/http/cursor.ts). */
+  /** Position after which the page starts (see src/booking/cursor.ts). */
   after?: { at: number; id: string };
   limit: number;
 }
@@ -173,3 +173,13 @@ export async function listHistory(db: Db, tenantId: string, appointmentId: strin
     )
     .orderBy(asc(appointmentHistory.occurredAt), sql`rowid`);
 }
+
+/** SQL condition: this phone (any of its hashes) holds fewer than `cap` upcoming online bookings. */
+export const fewerUpcomingSelfService = (tenantId: string, phoneHashes: string[], now: number, cap: number): SQL =>
+  sql`(SELECT count(*) FROM appointments
+    WHERE tenant_id = ${tenantId} AND source = 'self_service' AND starts_at > ${now}
+      AND status IN ('confirmed', 'rescheduled')
+      AND patient_phone_hash IN (${sql.join(
+        phoneHashes.map((h) => sql`${h}`),
+        sql`, `,
+      )})) < ${cap}`;

@@ -1,4 +1,4 @@
-// Statements of the idempotency protocol (reference/idempotency-and-privacy.md, I-1..I-9). A command
+// Statements of the idempotency protocol (docs/invariants.md I-1 … I-9). A command
 // claims its key, writes only while it holds the claim, and records its answer, all in one atomic
 // unit: no "in progress" state is ever visible and nothing is left stuck after a crash.
 import { and, eq, gte, type SQL, sql } from 'drizzle-orm';

@@ -8,6 +8,10 @@ export interface FieldError {
 }
 
 export const ERROR_CODES = [
+  // Refused by the HTTP server before any route runs (broken request line, slow or oversized head).
+  'malformed_request',
+  'request_timeout',
+  'headers_too_large',
   'malformed_payload',
   'invalid_idempotency_key',
   'invalid_api_key',
@@ -42,6 +46,7 @@ export const ERROR_CODES = [
   'outside_working_hours',
   'insufficient_notice',
   'beyond_booking_horizon',
+  'booking_limit_reached',
   'idempotency_key_reused',
   'rate_limit_exceeded',
   'internal_error',

@@ -1,6 +1,6 @@
 // The sliding-window-log rate limit algorithm, pure so that every limiter store (process memory on
 // Node, a Durable Object on Workers) decides identically. State: request times per rule.
-import type { RateLimitDecision, RateLimitRule } from '../http/rate-limit.js';
+import type { RateLimitDecision, RateLimitRule } from './rate-limit.js';
 
 export type WindowState = Record<string, number[]>;
 

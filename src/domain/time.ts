@@ -49,6 +49,16 @@ export function renderInstant(ms: number, zone: string): string {
 export const renderOptionalInstant = (ms: number | null, zone: string) =>
   ms === null ? null : renderInstant(ms, zone);
 
+/** A clinic-local day `YYYY-MM-DD` → [its first instant, the next day's first instant), or null. */
+export function localDay(date: string, zone: string): [number, number] | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
+  const day = DateTime.fromISO(date, { zone });
+  return day.isValid ? [day.startOf('day').toMillis(), day.plus({ days: 1 }).startOf('day').toMillis()] : null;
+}
+
+/** The clinic-local date `YYYY-MM-DD` of an instant. */
+export const localDate = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toISODate()!;
+
 /** Parses an ISO 8601 date-time that carries an offset or `Z`; null when it is not one. */
 export function parseInstant(text: string): number | null {
   if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) return null;

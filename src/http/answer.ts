@@ -1,11 +1,49 @@
-// Sends what a booking-core command answered: the exact stored bytes, replayed or fresh (I-6).
-import type { Context } from 'hono';
+// The REST door's answers to booking-core outcomes: the Mivicall shapes and statuses, rendered once
+// and sent as the exact bytes the core recorded with the Idempotency-Key (replayed or fresh).
+import type { Context, TypedResponse } from 'hono';
+import type { JSONParsed } from 'hono/utils/types';
+import type { AppointmentView } from '../booking/appointment-view.js';
 import type { CommandResult } from '../booking/command.js';
+import type { AnswerFor } from '../booking/outcome.js';
+import { errorBody, statusOf } from './errors.js';
 
-export function sendAnswer(c: Context, { answer, replayed }: CommandResult) {
+export const appointmentLocation = (id: string) => `/v1/appointments/${id}`;
+
+/** What a successful write answers: 201 with the new appointment, 200 with it, or 204 (DELETE). */
+export type RestSuccess = 201 | 200 | 204;
+
+export const restAnswer =
+  (requestId: string, success: RestSuccess): AnswerFor =>
+  (outcome) => {
+    if (outcome.kind === 'refused') {
+      const { refusal } = outcome;
+      return { status: statusOf(refusal.code), body: JSON.stringify(errorBody(refusal, requestId)), location: null };
+    }
+    if (success === 204) return { status: 204, body: '', location: null };
+    return {
+      status: success,
+      body: JSON.stringify(outcome.appointment),
+      location: appointmentLocation(outcome.appointment.id),
+    };
+  };
+
+/** The typed response of a write route whose outcomes restAnswer(…, success) rendered. */
+export type SentAnswer<S extends RestSuccess> = Response &
+  (S extends 204 ? TypedResponse<{}, 204, string> : TypedResponse<JSONParsed<AppointmentView>, S, 'json'>);
+
+/**
+ * Sends the recorded bytes. They are not re-serialised (a replay must be byte-identical), so the
+ * route's typed response is asserted here, once: restAnswer is the only writer of these bytes, and it
+ * writes the appointment's JSON for `success` or the error envelope the route also declares.
+ */
+export function sendAnswer<S extends RestSuccess>(
+  c: Context,
+  { answer, replayed }: CommandResult,
+  _success: S,
+): SentAnswer<S> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (answer.location) headers.Location = answer.location;
   if (replayed) headers['Idempotent-Replayed'] = 'true';
-  if (answer.status === 204) return c.body(null, 204, headers);
-  return c.body(answer.body, answer.status as 200, headers);
+  const sent = answer.status === 204 ? c.body(null, 204, headers) : c.body(answer.body, answer.status as 200, headers);
+  return sent as unknown as SentAnswer<S>;
 }

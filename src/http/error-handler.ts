@@ -1,10 +1,35 @@
-// Maps every failure to the Mivicall envelope {error, message, requestId, errors[]}. Unknown errors
-// are logged with the request id and answered 500 without internals.
+// The one place an error becomes an HTTP answer in the Mivicall envelope {error, message, requestId,
+// errors[]} (plus retryAfter when waiting helps). Routes and middleware answer through
+// respondWithError; the Worker's start-up failure and Node's raw-socket refusals, which run outside
+// any route, use errorAnswer directly. Unknown errors are logged with the request id and answered 500
+// without internals.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { AppEnv } from './env.js';
 import { AppError } from '../domain/errors.js';
-import { errorBody, statusOf } from './errors.js';
+import type { AppEnv } from './env.js';
+import { type ErrorStatus, errorBody, statusOf } from './errors.js';
+
+export interface ErrorAnswer {
+  status: ErrorStatus;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Status, headers and JSON text of the answer to an error: pure, so a raw socket can send it too. */
+export function errorAnswer(error: AppError, requestId: string): ErrorAnswer {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'X-Request-Id': requestId,
+  };
+  if (error.retryAfterSeconds !== undefined) headers['Retry-After'] = String(error.retryAfterSeconds);
+  return { status: statusOf(error.code), headers, body: JSON.stringify(errorBody(error, requestId)) };
+}
+
+/** The answer as a fetch Response, for code that runs before the app exists (the Worker's start-up). */
+export function errorResponse(error: AppError, requestId: string): Response {
+  const { status, headers, body } = errorAnswer(error, requestId);
+  return new Response(body, { status, headers });
+}
 
 function fromHttpException(error: HTTPException): AppError {
   switch (error.status) {
@@ -24,9 +49,8 @@ function fromHttpException(error: HTTPException): AppError {
 }
 
 export function respondWithError(c: Context<AppEnv>, error: AppError) {
-  const requestId = c.get('requestId') ?? crypto.randomUUID();
-  if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
-  return c.json(errorBody(error, requestId), statusOf(error.code));
+  const { status, headers, body } = errorAnswer(error, c.get('requestId') ?? crypto.randomUUID());
+  return c.body(body, status, headers);
 }
 
 export function handleError(err: Error, c: Context<AppEnv>) {

@@ -4,6 +4,9 @@
 import type { AppError, ErrorCode, FieldError } from '../domain/errors.js';
 
 const statusByCode = {
+  malformed_request: 400,
+  request_timeout: 408,
+  headers_too_large: 431,
   malformed_payload: 400,
   invalid_idempotency_key: 400,
   invalid_api_key: 401,
@@ -38,6 +41,7 @@ const statusByCode = {
   outside_working_hours: 422,
   insufficient_notice: 422,
   beyond_booking_horizon: 422,
+  booking_limit_reached: 422,
   idempotency_key_reused: 422,
   rate_limit_exceeded: 429,
   internal_error: 500,
@@ -52,6 +56,8 @@ export interface ErrorBody {
   message: string;
   requestId: string;
   errors: FieldError[];
+  /** Seconds to wait before retrying, when waiting can help (as in Retry-After; Mivicall's 429 has it). */
+  retryAfter?: number;
 }
 
 export const errorBody = (error: AppError, requestId: string): ErrorBody => ({
@@ -59,4 +65,5 @@ export const errorBody = (error: AppError, requestId: string): ErrorBody => ({
   message: error.message,
   requestId,
   errors: error.errors,
+  ...(error.retryAfterSeconds === undefined ? {} : { retryAfter: error.retryAfterSeconds }),
 });

@@ -1,6 +1,7 @@
 // Process-memory rate limiter for the Node runtime (one process owns its counters).
+
+import type { RateLimiter, RateLimitRule } from '../domain/rate-limit.js';
 import { consumeWindow, isIdle, type WindowState } from '../domain/sliding-window.js';
-import type { RateLimiter, RateLimitRule } from './rate-limit.js';
 
 export function memoryRateLimiter(): RateLimiter {
   const subjects = new Map<string, { state: WindowState; rules: RateLimitRule[] }>();

@@ -1,4 +1,5 @@
-// Cross-cutting middleware: request id + access log, body guards, API-key auth and scopes.
+// Middleware the doors mount: request id + access log (every request), the JSON body guard (REST
+// door and booking page), API-key auth and scopes (REST door; see rest-door.ts).
 
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
@@ -48,12 +49,8 @@ export const requestContext = (deps: AppDeps) =>
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
-/** Voice platforms call these with their own auth and content types (Twilio posts forms). */
-export const isVoiceWebhook = (path: string) => path.startsWith('/v1/voice/webhooks/');
-
 /** Write requests that carry a body must send JSON, at most 64 KiB and MAX_JSON_DEPTH levels deep. */
 export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
-  if (isVoiceWebhook(c.req.path)) return next();
   const method = c.req.method;
   if (method !== 'POST' && method !== 'PATCH' && method !== 'PUT') return next();
   const length = c.req.header('content-length');
@@ -73,10 +70,9 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
 
 /** Resolves the API key to its clinic; every later query is scoped to that tenant. */
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
-  if (isVoiceWebhook(c.req.path)) return next();
-  const { store, clock } = c.var.deps;
+  const { store, clock, sha256Hex } = c.var.deps;
   const credential = await throttleAuthFailures(c, clientSubject(c), () =>
-    authenticate(store.db, c.req.header('authorization'), clock.now()),
+    authenticate(store.db, c.req.header('authorization'), clock.now(), sha256Hex),
   );
   c.set('credential', credential);
   await next();

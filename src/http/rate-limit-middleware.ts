@@ -3,9 +3,10 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { DEFAULT_RATE_LIMITS } from '../deps.js';
+import { AppError } from '../domain/errors.js';
+import type { RateLimitDecision, RateLimitRule } from '../domain/rate-limit.js';
 import type { AppEnv } from './env.js';
-import type { ErrorBody } from './errors.js';
-import type { RateLimitDecision, RateLimitRule } from './rate-limit.js';
+import { respondWithError } from './error-handler.js';
 
 function setHeaders(c: Context, decision: RateLimitDecision) {
   c.header('X-RateLimit-Limit', String(decision.limit));
@@ -15,15 +16,15 @@ function setHeaders(c: Context, decision: RateLimitDecision) {
 
 function refuse(c: Context<AppEnv>, decision: RateLimitDecision, who: string) {
   const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-  c.header('Retry-After', String(retryAfter));
-  const body: ErrorBody & { retryAfter: number } = {
-    error: 'rate_limit_exceeded',
-    message: `${who} exceeded ${decision.limit} requests; retry in ${retryAfter} seconds`,
-    requestId: c.var.requestId,
-    errors: [],
-    retryAfter,
-  };
-  return c.json(body, 429);
+  return respondWithError(
+    c,
+    new AppError(
+      'rate_limit_exceeded',
+      `${who} exceeded ${decision.limit} requests; retry in ${retryAfter} seconds`,
+      [],
+      retryAfter,
+    ),
+  );
 }
 
 const limited = (

@@ -6,8 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecrets, SECRET_NAMES, type Secrets } from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
+import { parseTrustProxy, type TrustProxy } from '../http/client-address.js';
 import type { Logger } from '../logger.js';
 import { randomBytes, toBase64Url } from '../security/encoding.js';
+import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -19,8 +21,15 @@ const envSchema = z.object({
   RATE_LIMIT_PER_KEY_PER_SECOND: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().optional(),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  RATE_LIMIT_BOOKINGS_PER_IP_PER_HOUR: z.coerce.number().int().positive().optional(),
+  // Which proxies may say who the client is (X-Forwarded-For); see src/http/client-address.ts.
+  TRUST_PROXY: z.string().optional(),
   // Timed jobs (no-show detection, purges); 0 turns the timer off (e.g. when a cron runs them).
-  SCHEDULER_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(60),
+  SCHEDULER_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(TIMED_JOBS_INTERVAL_MS / 1000),
 });
 
 export interface NodeConfig {
@@ -29,6 +38,7 @@ export interface NodeConfig {
   secrets: Secrets;
   /** Only the limits set in the environment; the rest keep their defaults. */
   rateLimits: Partial<RateLimitSettings>;
+  trustProxy: TrustProxy;
 }
 
 /** Reads secrets from the environment, filling gaps from (or into) `<data folder>/secrets.json`. */
@@ -65,6 +75,7 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     const issue = parsed.error.issues[0]!;
     throw new Error(`Configuration error: ${issue.path.join('.')}: ${issue.message}`);
   }
+  parseTrustProxy(parsed.data.TRUST_PROXY); // fails the start with the reason before anything opens
   const databasePath =
     parsed.data.DATABASE_PATH === ':memory:' ? ':memory:' : resolve(parsed.data.DATABASE_PATH);
   const dataDir = databasePath === ':memory:' ? resolve('./data') : dirname(databasePath);
@@ -74,6 +85,7 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     perKeyPerSecond: parsed.data.RATE_LIMIT_PER_KEY_PER_SECOND,
     perIpPerMinute: parsed.data.RATE_LIMIT_PER_IP_PER_MINUTE,
     authFailuresPerMinute: parsed.data.AUTH_FAILURES_PER_MINUTE,
+    bookingsPerIpPerHour: parsed.data.RATE_LIMIT_BOOKINGS_PER_IP_PER_HOUR,
   };
   const rateLimits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));
   return {
@@ -81,5 +93,6 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     databasePath,
     secrets: resolveSecrets(env, production, dataDir, logger),
     rateLimits,
+    trustProxy: parseTrustProxy(parsed.data.TRUST_PROXY),
   };
 }

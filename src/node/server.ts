@@ -1,21 +1,19 @@
 // Builds and serves the app on Node: better-sqlite3 store, Node HTTP server.
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
+import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { createApp } from '../app.js';
-import { runScheduledJobs } from '../booking/scheduled.js';
 import { type Secrets, vaultKeys } from '../config.js';
 import { openSqliteStore, type SqliteStore } from '../db/sqlite.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
-import { installSha256 } from '../security/encoding.js';
+import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 import { answerClientError } from './client-errors.js';
 import { createNodePhoneVault, nodeSha256Hex } from './crypto.js';
 import { nodeRealtimeSideband } from './realtime-sideband.js';
-
-// Node's synchronous SHA-256: same digests as Web Crypto, without a threadpool hop per request.
-installSha256(nodeSha256Hex);
+import { startTimedJobs } from './timer.js';
 
 export interface NodeServiceOptions {
   databasePath: string;
@@ -25,6 +23,8 @@ export interface NodeServiceOptions {
   port?: number;
   host?: string;
   rateLimits?: AppDeps['rateLimits'];
+  /** Which proxies may name the client (X-Forwarded-For); default: none. */
+  trustProxy?: TrustProxy;
   /** How often the timed jobs (no-show detection, purges) run; 0 turns the timer off. Default 60 s. */
   schedulerIntervalMs?: number;
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
@@ -57,44 +57,16 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
   return {
     store: openSqliteStore(options.databasePath),
     vault: createNodePhoneVault(vaultKeys(options.secrets)),
+    // Synchronous: the same digests as Web Crypto, without a threadpool hop per request.
+    sha256Hex: nodeSha256Hex,
     clock: options.clock ?? systemClock,
     logger: options.logger,
     rateLimiter: memoryRateLimiter(),
     rateLimits: options.rateLimits,
-    clientAddress: (c) => getConnInfo(c).remote.address,
+    clientAddress: (c) =>
+      clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), options.trustProxy ?? { hops: 0 }),
     realtimeSideband: nodeRealtimeSideband(options.logger),
   };
-}
-
-/** Runs the timed jobs on an interval, logging what they changed; a failure is logged, not fatal. */
-function startScheduler(deps: AppDeps, intervalMs: number) {
-  if (intervalMs <= 0) return undefined;
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
-      const report = await runScheduledJobs(deps, deps.clock.now());
-      const { webhooks } = report;
-      if (
-        report.noShows ||
-        report.idempotencyKeysPurged ||
-        webhooks.delivered ||
-        webhooks.retried ||
-        webhooks.failed
-      ) {
-        deps.logger.info('scheduled_jobs', { ...report });
-      }
-    } catch (error) {
-      deps.logger.error('scheduled_jobs_failed', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-    } finally {
-      running = false;
-    }
-  }, intervalMs);
-  timer.unref();
-  return timer;
 }
 
 /** Starts the HTTP service; port 0 picks a free port (tests, benchmarks). */
@@ -116,7 +88,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     );
   });
   server.on('clientError', answerClientError(options.logger));
-  const timer = startScheduler(deps, options.schedulerIntervalMs ?? 60_000);
+  const stopTimedJobs = startTimedJobs(deps, options.schedulerIntervalMs ?? TIMED_JOBS_INTERVAL_MS);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
@@ -124,7 +96,7 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((done) => {
-        if (timer) clearInterval(timer);
+        stopTimedJobs();
         server.close(() => {
           deps.store.close();
           done();

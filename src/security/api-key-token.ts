@@ -1,6 +1,6 @@
 // API key tokens: `miv_live_` / `miv_test_` + 32 random bytes (base64url, 43 characters).
 // Only the SHA-256 of the token is stored; a display prefix and the last 4 characters identify it.
-import { randomBytes, sha256Hex, toBase64Url } from './encoding.js';
+import { randomBytes, type Sha256Hex, sha256Hex, toBase64Url } from './encoding.js';
 
 export type KeyMode = 'live' | 'test';
 
@@ -24,4 +24,4 @@ export async function issueToken(mode: KeyMode): Promise<IssuedToken> {
 }
 
 /** Lookup by digest: equality on a unique SHA-256 index leaks nothing usable about the secret. */
-export const hashToken = (token: string) => sha256Hex(token);
+export const hashToken = (token: string, sha256: Sha256Hex = sha256Hex) => sha256(token);

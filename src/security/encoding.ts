@@ -21,20 +21,15 @@ export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
   return crypto.getRandomValues(new Uint8Array(length));
 }
 
-type Sha256 = (text: string) => string | Promise<string>;
-
-const webSha256: Sha256 = async (text) => toHex(await crypto.subtle.digest('SHA-256', utf8.encode(text)));
-let sha256: Sha256 = webSha256;
-
 /**
- * Lets a runtime install a faster SHA-256 with the same result. Web Crypto is async everywhere; on
- * Node each call is a threadpool round trip, and every request hashes its API key. The Node entry
- * installs node:crypto's synchronous digest (test/node/crypto-parity.test.ts proves they agree).
+ * A SHA-256 digest as hex. Web Crypto's is async everywhere, and on Node each call is a threadpool
+ * round trip; every request hashes its API key, so the Node entry hands node:crypto's synchronous
+ * digest to the app through its deps (AppDeps.sha256Hex; test/node/crypto-parity.test.ts proves
+ * they agree). Nothing here is swapped at run time.
  */
-export const installSha256 = (impl: Sha256) => {
-  sha256 = impl;
-};
+export type Sha256Hex = (text: string) => string | Promise<string>;
 
+/** The runtime-neutral digest (Web Crypto). */
 export async function sha256Hex(text: string): Promise<string> {
-  return sha256(text);
+  return toHex(await crypto.subtle.digest('SHA-256', utf8.encode(text)));
 }

@@ -38,8 +38,8 @@ export const CREDENTIALS = {
         .optional()
         .describe('whsec_... of the project webhook for realtime.call.incoming'),
       toolSecret: chosenSecret().optional().describe('Bearer token your code sends to the /tools endpoint'),
-      model: z.string().max(100).default('gpt-realtime'),
-      voice: z.string().max(50).optional(),
+      model: z.string().max(100).default('gpt-realtime').describe('Realtime model that answers SIP calls'),
+      voice: z.string().max(50).optional().describe('Realtime voice (default: the model\'s own)'),
       baseURL: z
         .url({ protocol: /^https$/ })
         .optional()
@@ -53,7 +53,9 @@ export const CREDENTIALS = {
   telnyx: z
     .object({ publicKey: z.string().min(32).max(200).describe('Account Ed25519 public key (base64)') })
     .strict(),
-  twilio: z.object({ authToken: secret(8) }).strict(),
+  twilio: z
+    .object({ authToken: secret(8).describe('Account auth token: Twilio signs its webhooks with it') })
+    .strict(),
 } as const;
 
 export type Platform = keyof typeof CREDENTIALS;

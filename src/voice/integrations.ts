@@ -9,8 +9,8 @@ import {
   updateIntegration,
 } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
-import { toE164 } from '../domain/phone.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { toE164 } from '../domain/phone.js';
 import { CREDENTIALS, type Credentials, type Platform } from './credentials.js';
 
 const context = (row: Pick<IntegrationRow, 'tenantId' | 'id'>) => `integration:${row.tenantId}:${row.id}`;
@@ -33,6 +33,9 @@ function checkNumbers(numbers: string[], country: string) {
     return e164;
   });
 }
+
+/** A voice integration as stored (its credentials stay sealed; doors render what they show). */
+export type VoiceIntegration = IntegrationRow;
 
 export interface NewIntegration {
   platform: Platform;

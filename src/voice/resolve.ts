@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { type CatalogRow, listItems } from '../booking/catalog.js';
 import { foldText } from '../domain/text.js';
-import { parseInstant } from '../domain/time.js';
+import { localDay, parseInstant } from '../domain/time.js';
 import type { VoiceSession } from './session.js';
 
 /** By id, then exact (accent-free) name, then a unique partial name. */
@@ -49,10 +49,5 @@ export function resolveInstant(text: string, zone: string): number | null {
   return local.isValid ? local.toMillis() : null;
 }
 
-/** A local day "YYYY-MM-DD" → [start, end) of that day in the clinic's zone. */
-export function resolveDay(text: string, zone: string): [number, number] | null {
-  const day = DateTime.fromISO(text.trim().slice(0, 10), { zone });
-  return day.isValid
-    ? [day.startOf('day').toMillis(), day.plus({ days: 1 }).startOf('day').toMillis()]
-    : null;
-}
+/** A local day "YYYY-MM-DD" (anything after it ignored) → [start, end) of that day in the clinic's zone. */
+export const resolveDay = (text: string, zone: string) => localDay(text.trim().slice(0, 10), zone);

@@ -3,19 +3,21 @@
 // call replays the first answer instead of booking twice.
 
 import { DateTime } from 'luxon';
-import type { AppointmentView } from '../booking/appointment-view.js';
-import { findAvailability, type Slot } from '../booking/availability.js';
+import type { AppointmentRow } from '../db/appointments.js';
+import type { Slot } from '../booking/availability.js';
 import { bookAppointment } from '../booking/book.js';
 import type { CatalogRow } from '../booking/catalog.js';
 import { changeAppointment } from '../booking/change.js';
-import type { CommandResult, IdempotencyRequest } from '../booking/command.js';
-import type { CommandContext } from '../booking/context.js';
-import { findAppointments } from '../booking/find.js';
-import { idempotencyFor, parseIdempotencyKey } from '../booking/idempotency-key.js';
-import { bookingWindow } from '../booking/rules.js';
-import { DAY, parseInstant, renderInstant } from '../domain/time.js';
+import { type CommandResult, recordedAnswer } from '../booking/command.js';
+import { type CommandContext, commandContext } from '../booking/context.js';
+import { upcomingForPatient } from '../booking/find.js';
+import { parseIdempotencyKey } from '../booking/idempotency-key.js';
+import type { AnswerFor, DoorAnswer, Outcome } from '../booking/outcome.js';
+import { freeStartTimes } from '../booking/start-times.js';
 import { AppError } from '../domain/errors.js';
-import { statusOf } from '../http/errors.js';
+import { isPatientName, patientName } from '../domain/patient-name.js';
+import { foldText } from '../domain/text.js';
+import { DAY, localDate } from '../domain/time.js';
 import { sha256Hex } from '../security/encoding.js';
 import {
   activeProfessionals,
@@ -42,48 +44,63 @@ const say = <K extends keyof typeof PHRASES>(s: VoiceSession, key: K) =>
   PHRASES[key][s.language] as (...args: string[]) => string;
 const fail = (text: string): ToolOutcome => ({ ok: false, text });
 
+/*
+ * The voice door's answers, recorded with the tool-call id: a write that went through is its spoken
+ * sentence (status 200, the appointment's id as `location`); a refusal decided inside the write is its
+ * code (status 409), explained afresh on every reply because the alternatives it offers move.
+ */
+const spoken = (text: string, appointmentId: string): DoorAnswer => ({
+  status: 200,
+  body: text,
+  location: appointmentId,
+});
+
+const voiceAnswer =
+  (done: (outcome: Exclude<Outcome, { kind: 'refused' }>) => string | Promise<string>): AnswerFor =>
+  async (outcome) =>
+    outcome.kind === 'refused'
+      ? { status: 409, body: outcome.refusal.code, location: null }
+      : spoken(await done(outcome), outcome.appointment.id);
+
+/** The tool-call id as a key: used as sent when it is a valid key, else by its digest. */
+async function toolCallKey(toolCallId: string) {
+  try {
+    return parseIdempotencyKey(toolCallId) as string;
+  } catch {
+    return `sha256:${await sha256Hex(toolCallId)}`;
+  }
+}
+
 /** The core context of a voice write: idempotent by the platform's tool-call id. */
-async function commandContext(
+async function voiceCommand(
   s: VoiceSession,
   tool: ToolName,
   args: unknown,
+  answer: AnswerFor,
   toolCallId?: string,
 ): Promise<CommandContext> {
-  let idempotency: IdempotencyRequest | undefined;
-  if (toolCallId) {
-    const raw = `voice:${s.platform}:${toolCallId}`;
-    let key = raw;
-    try {
-      parseIdempotencyKey(raw);
-    } catch {
-      key = `voice:${s.platform}:sha256:${await sha256Hex(toolCallId)}`;
-    }
-    idempotency = await idempotencyFor(key, 'TOOL', tool, args);
-  }
-  return {
+  return commandContext({
     deps: s.deps,
     tenant: s.tenant,
     actor: `voice:${s.platform}`,
-    requestId: crypto.randomUUID(),
-    idempotency,
-    channel: 'voice_ai',
-  };
+    source: 'voice_ai',
+    answer,
+    key: toolCallId
+      ? // Per call: models reuse ids such as "call_0" from one call to the next.
+        {
+          value: await toolCallKey(toolCallId),
+          scope: `voice:${s.platform}:${s.call.id}`,
+          operation: tool,
+          input: args,
+        }
+      : undefined,
+  });
 }
-
-const answerOf = (result: CommandResult) => ({
-  status: result.answer.status,
-  body: result.answer.body
-    ? (JSON.parse(result.answer.body) as AppointmentView & { error?: string })
-    : undefined,
-});
 
 const PARTS = { morning: [0, 12], afternoon: [12, 18], evening: [18, 24] } as const;
 
-/**
- * Free times for a service, one per start time (the first professional in name order takes it),
- * earliest first, at most `limit` of them: the agent offers a handful, so the search stops early.
- */
-async function freeTimes(
+/** Free start times for a service, earliest first, at most `limit`: the agent offers a handful. */
+function freeTimes(
   s: VoiceSession,
   service: CatalogRow<'service'>,
   professionalId: string | undefined,
@@ -93,37 +110,20 @@ async function freeTimes(
   limit = 12,
 ): Promise<Slot[]> {
   const zone = s.tenant.config.timezone;
-  const now = s.deps.clock.now();
-  const { earliest, latest } = bookingWindow(s.tenant, now);
-  const start = Math.max(from, earliest);
-  const end = Math.min(to, latest + 1, start + 31 * DAY);
-  if (end <= start) return [];
   const accept = partOfDay
     ? (ms: number) => {
         const hour = DateTime.fromMillis(ms, { zone }).hour;
         return hour >= PARTS[partOfDay][0] && hour < PARTS[partOfDay][1];
       }
     : undefined;
-  const times: Slot[] = [];
-  // Several professionals may share a time; ask for pages until enough distinct times are found.
-  for (let cursor = start; times.length < limit && cursor < end; ) {
-    const { slots, nextFrom } = await findAvailability(s.deps, s.tenant, {
-      serviceTypeId: service.id,
-      professionalId,
-      from: cursor,
-      to: end,
-      limit: 100,
-      accept,
-    });
-    for (const slot of slots) {
-      if (times.length === limit) break;
-      if (times.at(-1)?.startsAt !== slot.startsAt) times.push(slot);
-    }
-    if (nextFrom === null) break;
-    // A page can be all one start time (many professionals free at once): step past it.
-    cursor = nextFrom > cursor ? nextFrom : cursor + 1;
-  }
-  return times;
+  return freeStartTimes(s.deps, s.tenant, {
+    serviceTypeId: service.id,
+    professionalId,
+    from,
+    to,
+    limit,
+    accept,
+  });
 }
 
 async function professionalNames(s: VoiceSession) {
@@ -134,8 +134,8 @@ async function professionalNames(s: VoiceSession) {
 async function sayFirstDay(s: VoiceSession, slots: Slot[], max = 3): Promise<[string, string, string]> {
   const zone = s.tenant.config.timezone;
   const day = sayDay(slots[0]!.startsAt, zone, s.language);
-  const firstDate = renderInstant(slots[0]!.startsAt, zone).slice(0, 10);
-  const sameDay = slots.filter((x) => renderInstant(x.startsAt, zone).startsWith(firstDate)).slice(0, max);
+  const firstDate = localDate(slots[0]!.startsAt, zone);
+  const sameDay = slots.filter((x) => localDate(x.startsAt, zone) === firstDate).slice(0, max);
   const names = await professionalNames(s);
   const who = new Set(sameDay.map((x) => x.professionalId));
   const withWhom = who.size === 1 ? say(s, 'with')(names.get(sameDay[0]!.professionalId) ?? '') : '';
@@ -277,20 +277,46 @@ async function explainRefusal(
   }
 }
 
-/** Runs a core write, turning its 4xx refusals into the same shape as its stored answers. */
-async function attempt(run: () => Promise<CommandResult>) {
+type Attempt = { done: DoorAnswer; appointmentId: string } | { refused: string };
+
+/** A refusal thrown by the core (a rule, a reused key) as its code; anything else stays thrown. */
+async function caught<T>(run: () => Promise<T>): Promise<T | { refused: string }> {
   try {
-    return answerOf(await run());
+    return await run();
   } catch (error) {
-    if (error instanceof AppError && statusOf(error.code) < 500 && error.code !== 'concurrent_modification') {
-      return {
-        status: statusOf(error.code) as number,
-        body: { error: error.code } as AppointmentView & { error?: string },
-      };
-    }
+    if (
+      error instanceof AppError &&
+      error.code !== 'internal_error' &&
+      error.code !== 'concurrent_modification'
+    )
+      return { refused: error.code };
     throw error;
   }
 }
+
+const read = (answer: DoorAnswer): Attempt =>
+  answer.status === 200 && answer.location
+    ? { done: answer, appointmentId: answer.location }
+    : { refused: answer.body };
+
+/** Runs a core write: its recorded sentence, or the code of its refusal (decided in the write or before). */
+async function attempt(run: () => Promise<CommandResult>): Promise<Attempt> {
+  const result = await caught(run);
+  return 'refused' in result ? result : read(result.answer);
+}
+
+/** A tool call whose id was already answered: its first answer, whatever changed since. */
+async function answeredBefore(ctx: CommandContext): Promise<Attempt | null> {
+  const result = await caught(() => recordedAnswer(ctx));
+  return result === null || 'refused' in result ? result : read(result.answer);
+}
+
+const told = (result: { done: DoorAnswer; appointmentId: string }, outcome: CallOutcome): ToolOutcome => ({
+  ok: true,
+  text: result.done.body,
+  appointmentId: result.appointmentId,
+  outcome,
+});
 
 async function bookTool(
   s: VoiceSession,
@@ -305,58 +331,84 @@ async function bookTool(
   const professionalId = named.id;
   const startsAt = resolveInstant(a.startsAt, zone);
   if (startsAt === null) return fail(say(s, 'badTime')());
-  if (!a.patientName.trim()) return fail(say(s, 'needName')());
+  // The core's name rule decides; the agent hears a question it can act on rather than a refusal.
+  if (!isPatientName(a.patientName)) return fail(say(s, 'needName')());
   const phone = a.patientPhone ?? s.caller;
   if (!phone) return fail(say(s, 'needPhone')());
 
-  const ctx = await commandContext(s, 'book_appointment', a, toolCallId);
-  const result = await attempt(() =>
-    bookAppointment(ctx, {
-      professionalId,
-      serviceTypeId: service.id,
-      patientName: a.patientName.trim(),
-      patientPhone: phone,
-      startsAt,
-      patientNotes: a.notes,
-      source: 'voice_ai',
-      callId: s.call.id,
-    }),
-  );
-  if (result.status === 201 && result.body) {
-    const names = await professionalNames(s);
-    const appointment = result.body;
-    const when = sayWhen(parseInstant(appointment.startsAt)!, zone, s.language);
-    const text = say(s, 'booked')(
+  const booked = voiceAnswer((o) =>
+    say(s, 'booked')(
       service.name,
-      when,
-      say(s, 'with')(names.get(appointment.professionalId) ?? ''),
+      sayWhen(startsAt, zone, s.language),
+      say(s, 'with')(o.kind === 'booked' ? o.professional.name : ''),
+    ),
+  );
+  const ctx = await voiceCommand(s, 'book_appointment', a, booked, toolCallId);
+  const previous = await answeredBefore(ctx);
+  if (!previous) {
+    // The caller asking again, in a new tool call, for the appointment they already hold is told it
+    // is theirs: not that the time is taken, nor booked a second time with another professional.
+    const theirs = (await callerPhoneAppointments(s, phone)).find(
+      (x) =>
+        x.startsAt === startsAt &&
+        x.serviceTypeId === service.id &&
+        x.patientNameSearch === foldText(patientName(a.patientName)) &&
+        (!professionalId || x.professionalId === professionalId),
     );
-    return { ok: true, text, appointmentId: appointment.id, outcome: 'booking_created' };
+    if (theirs) {
+      const names = await professionalNames(s);
+      const text = say(s, 'booked')(
+        service.name,
+        sayWhen(startsAt, zone, s.language),
+        say(s, 'with')(names.get(theirs.professionalId) ?? ''),
+      );
+      return { ok: true, text, appointmentId: theirs.id };
+    }
   }
-  if (result.body?.error === 'validation_failed' && a.patientPhone) return fail(say(s, 'badPhone')());
-  return explainRefusal(s, result.body?.error, service, professionalId, startsAt);
+  const result =
+    previous ??
+    (await attempt(() =>
+      bookAppointment(ctx, {
+        professionalId,
+        serviceTypeId: service.id,
+        patientName: a.patientName,
+        patientPhone: phone,
+        startsAt,
+        patientNotes: a.notes,
+        callId: s.call.id,
+      }),
+    ));
+  if ('done' in result) return told(result, 'booking_created');
+  if (result.refused === 'validation_failed' && a.patientPhone) return fail(say(s, 'badPhone')());
+  return explainRefusal(s, result.refused, service, professionalId, startsAt);
+}
+
+/** Upcoming appointments booked with this number (the caller's, or the one they gave). */
+async function callerPhoneAppointments(s: VoiceSession, phone: string): Promise<AppointmentRow[]> {
+  try {
+    return await upcomingForPatient(s.deps, s.tenant, phone);
+  } catch {
+    return []; // not a number the core can read: nothing of theirs to find
+  }
 }
 
 /** The caller's upcoming appointments: only those booked with the number they call from. */
-async function callerAppointments(s: VoiceSession): Promise<AppointmentView[] | null> {
-  if (!s.caller) return null;
-  const { items } = await findAppointments(s.deps, s.tenant, {
-    patientPhone: s.caller,
-    from: s.deps.clock.now(),
-    statuses: ['confirmed', 'rescheduled'],
-    limit: 20,
-  });
-  return items;
+async function callerAppointments(s: VoiceSession): Promise<AppointmentRow[] | null> {
+  return s.caller ? upcomingForPatient(s.deps, s.tenant, s.caller) : null;
 }
 
-async function describe(s: VoiceSession, appointments: AppointmentView[]) {
+async function serviceName(s: VoiceSession, id: string | null) {
+  return (await activeServices(s)).find((x) => x.id === id)?.name ?? '';
+}
+
+async function describe(s: VoiceSession, appointments: AppointmentRow[]) {
   const zone = s.tenant.config.timezone;
   const services = new Map((await activeServices(s)).map((x) => [x.id, x.name]));
   const names = await professionalNames(s);
   return appointments.map((x) =>
     say(s, 'appointmentItem')(
       services.get(x.serviceTypeId ?? '') ?? '',
-      sayWhen(parseInstant(x.startsAt)!, zone, s.language),
+      sayWhen(x.startsAt, zone, s.language),
       say(s, 'with')(names.get(x.professionalId) ?? ''),
     ),
   );
@@ -374,14 +426,14 @@ async function pickAppointment(
   s: VoiceSession,
   id: string | null,
   startsAt: string | null,
-): Promise<{ appointment: AppointmentView } | { outcome: ToolOutcome }> {
+): Promise<{ appointment: AppointmentRow } | { outcome: ToolOutcome }> {
   const mine = await callerAppointments(s);
   if (mine === null) return { outcome: fail(say(s, 'needCallerId')()) };
   let candidates = mine;
   if (id) candidates = mine.filter((x) => x.id === id);
   else if (startsAt) {
     const at = resolveInstant(startsAt, s.tenant.config.timezone);
-    candidates = mine.filter((x) => parseInstant(x.startsAt) === at);
+    candidates = mine.filter((x) => x.startsAt === at);
   }
   if (candidates.length === 1) return { appointment: candidates[0]! };
   if (!candidates.length) return { outcome: fail(say(s, 'noAppointments')()) };
@@ -393,26 +445,26 @@ async function cancelTool(
   a: ToolArgs<'cancel_appointment'>,
   toolCallId?: string,
 ): Promise<ToolOutcome> {
-  const picked = await pickAppointment(s, a.appointmentId, a.startsAt);
-  if ('outcome' in picked) return picked.outcome;
-  const { appointment } = picked;
-  const ctx = await commandContext(s, 'cancel_appointment', a, toolCallId);
-  const result = await attempt(() =>
-    changeAppointment(ctx, appointment.id, {
-      status: 'cancelled',
-      cancellationReason: a.reason ?? undefined,
-    }),
+  const cancelled = voiceAnswer(async ({ record }) =>
+    say(s, 'cancelled')(
+      await serviceName(s, record.serviceTypeId),
+      sayWhen(record.startsAt, s.tenant.config.timezone, s.language),
+    ),
   );
-  if (result.status !== 200)
-    return fail(say(s, result.body?.error === 'invalid_transition' ? 'cannotChange' : 'busy')());
-  const service = (await activeServices(s)).find((x) => x.id === appointment.serviceTypeId)?.name ?? '';
-  const when = sayWhen(parseInstant(appointment.startsAt)!, s.tenant.config.timezone, s.language);
-  return {
-    ok: true,
-    text: say(s, 'cancelled')(service, when),
-    appointmentId: appointment.id,
-    outcome: 'booking_cancelled',
-  };
+  const ctx = await voiceCommand(s, 'cancel_appointment', a, cancelled, toolCallId);
+  // A retry is answered as the first call was, before looking the appointment up again: after the
+  // cancel, the caller has no upcoming appointment to find.
+  let result = await answeredBefore(ctx);
+  if (!result) {
+    const picked = await pickAppointment(s, a.appointmentId, a.startsAt);
+    if ('outcome' in picked) return picked.outcome;
+    const { id } = picked.appointment;
+    result = await attempt(() =>
+      changeAppointment(ctx, id, { status: 'cancelled', cancellationReason: a.reason ?? undefined }),
+    );
+  }
+  if ('done' in result) return told(result, 'booking_cancelled');
+  return fail(say(s, result.refused === 'invalid_transition' ? 'cannotChange' : 'busy')());
 }
 
 async function rescheduleTool(
@@ -421,37 +473,34 @@ async function rescheduleTool(
   toolCallId?: string,
 ): Promise<ToolOutcome> {
   const zone = s.tenant.config.timezone;
-  const picked = await pickAppointment(s, a.appointmentId, a.currentStartsAt);
-  if ('outcome' in picked) return picked.outcome;
-  const { appointment } = picked;
   const startsAt = resolveInstant(a.newStartsAt, zone);
   if (startsAt === null) return fail(say(s, 'badTime')());
   const named = await namedProfessional(s, a.professional);
   if ('outcome' in named) return named.outcome;
   const professionalId = named.id;
-  const ctx = await commandContext(s, 'reschedule_appointment', a, toolCallId);
-  const result = await attempt(() =>
-    changeAppointment(ctx, appointment.id, { reschedule: { startsAt, professionalId } }),
+  const names = await professionalNames(s);
+  const moved = voiceAnswer(async ({ record }) =>
+    say(s, 'moved')(
+      await serviceName(s, record.serviceTypeId),
+      sayWhen(record.startsAt, zone, s.language),
+      say(s, 'with')(names.get(record.professionalId) ?? ''),
+    ),
   );
+  const ctx = await voiceCommand(s, 'reschedule_appointment', a, moved, toolCallId);
+  const previous = await answeredBefore(ctx);
+  if (previous && 'done' in previous) return told(previous, 'booking_rescheduled');
+  const picked = await pickAppointment(s, a.appointmentId, a.currentStartsAt);
+  if ('outcome' in picked) return picked.outcome;
+  const { appointment } = picked;
+  const result =
+    previous ??
+    (await attempt(() =>
+      changeAppointment(ctx, appointment.id, { reschedule: { startsAt, professionalId } }),
+    ));
+  if ('done' in result) return told(result, 'booking_rescheduled');
   const service = (await activeServices(s)).find((x) => x.id === appointment.serviceTypeId);
-  if (result.status === 200 && result.body) {
-    const names = await professionalNames(s);
-    const moved = result.body;
-    const text = say(s, 'moved')(
-      service?.name ?? '',
-      sayWhen(parseInstant(moved.startsAt)!, zone, s.language),
-      say(s, 'with')(names.get(moved.professionalId) ?? ''),
-    );
-    return { ok: true, text, appointmentId: moved.id, outcome: 'booking_rescheduled' };
-  }
   if (!service) return fail(say(s, 'busy')());
-  return explainRefusal(
-    s,
-    result.body?.error,
-    service,
-    professionalId ?? appointment.professionalId,
-    startsAt,
-  );
+  return explainRefusal(s, result.refused, service, professionalId ?? appointment.professionalId, startsAt);
 }
 
 /** Runs a named tool with raw arguments (object or JSON string). Unknown tools and bad arguments answer, never throw. */
@@ -466,7 +515,13 @@ export async function runTool(
   const tool = name;
   const args = parseToolArgs(tool, rawArgs);
   if ('error' in args) return fail(`Invalid arguments: ${args.error}`);
-  return TOOL_RUNNERS[tool](s, args as never, toolCallId);
+  return runOne(s, tool, args, toolCallId);
+}
+
+function runOne<N extends ToolName>(s: VoiceSession, tool: N, args: ToolArgs<N>, toolCallId?: string) {
+  const run: (s: VoiceSession, a: ToolArgs<N>, toolCallId?: string) => Promise<ToolOutcome> =
+    TOOL_RUNNERS[tool];
+  return run(s, args, toolCallId);
 }
 
 const TOOL_RUNNERS: {

@@ -1,10 +1,9 @@
 // What the agent says back: short, single-line sentences in the clinic's language (pt-PT or en).
 import { DateTime } from 'luxon';
+import type { Language } from '../domain/language.js';
 import { renderInstant } from '../domain/time.js';
 
-export type Language = 'pt' | 'en';
-
-export const languageOf = (tag: string): Language => (tag.toLowerCase().startsWith('pt') ? 'pt' : 'en');
+export { type Language, languageOf } from '../domain/language.js';
 
 const locale = { pt: 'pt-PT', en: 'en-GB' } as const;
 

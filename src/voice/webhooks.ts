@@ -17,12 +17,8 @@ import { vapi } from './platforms/vapi.js';
 
 export const WEBHOOK_PREFIX = '/v1/voice/webhooks';
 
-const adapters: Adapters = { vapi, retell, elevenlabs, openai, telnyx, twilio };
-
-/** Registers another platform's adapter (each lives in src/voice/platforms/). */
-export const registerAdapter = (platform: Platform, adapter: NonNullable<Adapters[Platform]>) => {
-  adapters[platform] = adapter;
-};
+// A new platform's adapter lives in src/voice/platforms/ and is added here; nothing changes it at run time.
+const adapters: Readonly<Adapters> = { vapi, retell, elevenlabs, openai, telnyx, twilio };
 
 // End-of-call reports carry whole transcripts; 1 MiB is far above any we have seen.
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;

@@ -1,17 +1,18 @@
 // The self-service door: what the public booking page calls. Same core as every other door, with
 // source self_service, so working hours, notice, horizon and the overlap rule all apply.
-import { Hono } from 'hono';
-import { DateTime } from 'luxon';
+import { type Context, Hono } from 'hono';
 import { z } from 'zod';
-import { findAvailability } from '../booking/availability.js';
 import { bookAppointment } from '../booking/book.js';
 import { listItems } from '../booking/catalog.js';
-import { idempotencyFor } from '../booking/idempotency-key.js';
+import { commandContext } from '../booking/context.js';
+import type { AnswerFor } from '../booking/outcome.js';
+import { freeStartTimes } from '../booking/start-times.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { unsafeCharacter, unsafeTextMessage } from '../domain/text.js';
-import { parseInstant, renderInstant } from '../domain/time.js';
-import { sendAnswer } from '../http/answer.js';
+import { HOUR, localDate, localDay, parseInstant, renderInstant } from '../domain/time.js';
+import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import type { AppEnv } from '../http/env.js';
+import { errorBody, statusOf } from '../http/errors.js';
 import { validationError } from '../http/router.js';
 import { publicClinic } from './clinic.js';
 
@@ -26,13 +27,57 @@ const BookingSchema = z
   .object({
     serviceTypeId: z.string().min(1).max(100),
     startsAt: z.string().max(40),
-    patientName: z.string().trim().min(2).max(200).refine(safeText(false), unsafeText(false)),
+    patientName: z.string().max(200).refine(safeText(false), unsafeText(false)),
     patientPhone: z.string().trim().min(6).max(30),
     notes: z.string().trim().max(1000).refine(safeText(true), unsafeText(true)).optional(),
     // Left empty by people; bots fill every field.
     website: z.string().max(0, 'Leave this field empty').optional(),
   })
   .strict();
+
+/** The page's answer: the patient sees their booking, not the clinic's record (no staff ids, no hash). */
+const pageAnswer =
+  (requestId: string): AnswerFor =>
+  (outcome) => {
+    if (outcome.kind === 'refused') {
+      const { refusal } = outcome;
+      return { status: statusOf(refusal.code), body: JSON.stringify(errorBody(refusal, requestId)), location: null };
+    }
+    if (outcome.kind !== 'booked') throw new Error('The booking page only books');
+    const { appointment, professional, service } = outcome;
+    return {
+      status: 201,
+      body: JSON.stringify({
+        reference: appointment.id.slice(0, 8).toUpperCase(),
+        startsAt: appointment.startsAt,
+        endsAt: appointment.endsAt,
+        professionalName: professional.name,
+        serviceName: service.name,
+      }),
+      location: null,
+    };
+  };
+
+/** Booking attempts per client address per hour, so one visitor cannot fill the diary. */
+async function limitBookingsPerAddress(c: Context<AppEnv>) {
+  const { deps } = c.var;
+  const limit = deps.rateLimits?.bookingsPerIpPerHour ?? DEFAULT_RATE_LIMITS.bookingsPerIpPerHour;
+  const address = deps.clientAddress?.(c) ?? 'unknown';
+  const decision = await deps.rateLimiter.consume(
+    `booking-ip:${address}`,
+    [{ name: 'hour', limit, windowMs: HOUR }],
+    deps.clock.now(),
+  );
+  if (!decision.allowed) {
+    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+    throw new AppError(
+      'rate_limit_exceeded',
+      `Too many online bookings from this address; try again in ${Math.ceil(seconds / 60)} minutes or call the clinic`,
+      [],
+      seconds,
+    );
+  }
+}
 
 export const bookingApi = new Hono<AppEnv>()
   .get('/booking/:slug/api/clinic', async (c) => {
@@ -42,7 +87,7 @@ export const bookingApi = new Hono<AppEnv>()
       name: tenant.name,
       timezone: tenant.config.timezone,
       language: tenant.config.language,
-      today: DateTime.fromMillis(c.var.deps.clock.now(), { zone: tenant.config.timezone }).toISODate(),
+      today: localDate(c.var.deps.clock.now(), tenant.config.timezone),
       services: services.map((s) => ({
         id: s.id,
         name: s.name,
@@ -55,23 +100,21 @@ export const bookingApi = new Hono<AppEnv>()
   .get('/booking/:slug/api/slots', async (c) => {
     const tenant = await publicClinic(c.var.deps, c.req.param('slug'));
     const zone = tenant.config.timezone;
-    const serviceTypeId = c.req.query('serviceTypeId') ?? '';
-    const day = DateTime.fromISO(c.req.query('date') ?? '', { zone });
-    if (!day.isValid) throw fieldInvalid('date', 'A date YYYY-MM-DD');
-    const { slots } = await findAvailability(c.var.deps, tenant, {
-      serviceTypeId,
-      from: day.startOf('day').toMillis(),
-      to: day.plus({ days: 1 }).startOf('day').toMillis(),
+    const date = c.req.query('date') ?? '';
+    const day = localDay(date, zone);
+    if (!day) throw fieldInvalid('date', 'A date YYYY-MM-DD');
+    const times = await freeStartTimes(c.var.deps, tenant, {
+      serviceTypeId: c.req.query('serviceTypeId') ?? '',
+      from: day[0],
+      to: day[1],
       limit: 1000,
     });
-    // A patient picks a time, not a professional: one entry per start time.
-    const times = [...new Set(slots.map((s) => s.startsAt))];
     return c.json({
-      date: day.toISODate(),
-      slots: times.map((ms) => ({
-        startsAt: renderInstant(ms, zone),
-        time: DateTime.fromMillis(ms, { zone }).toFormat('HH:mm'),
-      })),
+      date,
+      slots: times.map(({ startsAt }) => {
+        const local = renderInstant(startsAt, zone);
+        return { startsAt: local, time: local.slice(11, 16) };
+      }),
     });
   })
   .post('/booking/:slug/api/appointments', async (c) => {
@@ -88,46 +131,25 @@ export const bookingApi = new Hono<AppEnv>()
     const body = parsed.data;
     const startsAt = parseInstant(body.startsAt);
     if (startsAt === null) throw fieldInvalid('startsAt', 'Pick one of the offered times');
-    const ctx = {
+    await limitBookingsPerAddress(c);
+    const ctx = await commandContext({
       deps,
       tenant,
       actor: 'self_service',
-      requestId,
-      idempotency: await idempotencyFor(c.req.header('idempotency-key'), 'POST', c.req.path, body),
-      channel: 'self_service' as const,
-    };
-    const result = await bookAppointment(ctx, {
+      source: 'self_service',
+      answer: pageAnswer(requestId),
+      // The page's keys live apart from the clinic's API keys: a visitor can neither block nor probe
+      // a PMS key. Not per visitor address: a phone that changes network mid-retry must still replay.
+      key: { value: c.req.header('idempotency-key'), scope: 'page', operation: 'book', input: body },
+    });
+    const { answer, replayed } = await bookAppointment(ctx, {
       serviceTypeId: body.serviceTypeId,
       startsAt,
       patientName: body.patientName,
       patientPhone: body.patientPhone,
       patientNotes: body.notes ?? null,
-      source: 'self_service',
     });
-    // A refusal goes out exactly as the core recorded it; a booking is shown in the patient's terms.
-    if (result.answer.status !== 201) return sendAnswer(c, result);
-    if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    const { answer } = result;
-    // The patient sees their booking, not the clinic's record (no ids of staff, no phone hash).
-    const booked = JSON.parse(answer.body) as {
-      id: string;
-      startsAt: string;
-      endsAt: string;
-      professionalId: string;
-      serviceTypeId: string;
-    };
-    const [professionals, services] = await Promise.all([
-      listItems(deps.store.db, 'professional', tenant.id),
-      listItems(deps.store.db, 'service', tenant.id),
-    ]);
-    return c.json(
-      {
-        reference: booked.id.slice(0, 8).toUpperCase(),
-        startsAt: booked.startsAt,
-        endsAt: booked.endsAt,
-        professionalName: professionals.find((p) => p.id === booked.professionalId)?.name ?? null,
-        serviceName: services.find((s) => s.id === booked.serviceTypeId)?.name ?? null,
-      },
-      201,
-    );
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (replayed) headers['Idempotent-Replayed'] = 'true';
+    return c.body(answer.body, answer.status as 201, headers);
   });

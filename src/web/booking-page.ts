@@ -2,9 +2,9 @@
 import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppEnv } from '../http/env.js';
 import { AppError } from '../domain/errors.js';
-import { languageOf } from '../voice/speech.js';
+import { languageOf } from '../domain/language.js';
+import type { AppEnv } from '../http/env.js';
 import { BOOKING_SCRIPT } from './booking-script.js';
 import { publicClinic } from './clinic.js';
 

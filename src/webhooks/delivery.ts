@@ -120,30 +120,30 @@ export async function deliverWebhooks(deps: AppDeps, now: number, limit = 100): 
   return report;
 }
 
-const inFlight = new WeakMap<AppDeps, { again: boolean }>();
-
-/** Starts a delivery run soon after a write, one at a time per process (a later kick reruns once). */
-export function kickDeliveries(deps: AppDeps): Promise<void> {
-  const running = inFlight.get(deps);
-  if (running) {
-    running.again = true;
-    return Promise.resolve();
-  }
-  const state = { again: false };
-  inFlight.set(deps, state);
-  const run = async (): Promise<void> => {
+/**
+ * A delivery run to start soon after a write, one at a time: a kick while a run is going asks that
+ * run to go round once more. The state lives in the returned function, one per app, not in the module.
+ */
+export function deliveryKicker(deps: AppDeps): () => Promise<void> {
+  let running = false;
+  let again = false;
+  return async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
     try {
       do {
-        state.again = false;
+        again = false;
         await deliverWebhooks(deps, deps.clock.now());
-      } while (state.again);
+      } while (again);
     } catch (error) {
       deps.logger.error('webhook_delivery_failed', {
         error: error instanceof Error ? error.message : String(error),
       });
     } finally {
-      inFlight.delete(deps);
+      running = false;
     }
   };
-  return run();
 }

@@ -8,8 +8,8 @@ import {
   updateEndpoint,
 } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
-import { HOUR } from '../domain/time.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { HOUR } from '../domain/time.js';
 import { randomBytes, toBase64Url } from '../security/encoding.js';
 
 /** After a rotation the old secret keeps signing (as a second v1) this long, so receivers can switch. */
@@ -60,6 +60,9 @@ export async function createEndpoint(
   await insertEndpoint(deps.store.db, endpoint);
   return { endpoint, secret };
 }
+
+/** A webhook endpoint as stored (its secrets stay sealed; doors render what they show). */
+export type WebhookEndpoint = EndpointRow;
 
 export async function getEndpoint(deps: AppDeps, tenant: Tenant, id: string): Promise<EndpointRow> {
   const row = await findEndpoint(deps.store.db, tenant.id, id);

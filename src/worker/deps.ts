@@ -4,6 +4,7 @@ import { openD1Store } from '../db/d1.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { jsonLogger, type Logger } from '../logger.js';
+import { sha256Hex } from '../security/encoding.js';
 import { createPhoneVault } from '../security/phone-vault.js';
 import type { WorkerConfig } from './env.js';
 import { durableObjectRateLimiter } from './rate-limiter.js';
@@ -24,6 +25,7 @@ export async function buildWorkerDeps(
   return {
     store: openD1Store(config.db),
     vault: await createPhoneVault(vaultKeys(config.secrets)),
+    sha256Hex,
     clock: options.clock ?? systemClock,
     logger: options.logger ?? jsonLogger(),
     rateLimiter: durableObjectRateLimiter(config.rateLimiter, options.rateLimitScope),

@@ -9,8 +9,8 @@
 // alarm deletes the log once its longest window has passed without requests (no storage kept for
 // every address that ever called).
 import { DurableObject } from 'cloudflare:workers';
+import type { RateLimitDecision, RateLimiter, RateLimitRule } from '../domain/rate-limit.js';
 import { consumeWindow, type WindowState } from '../domain/sliding-window.js';
-import type { RateLimitDecision, RateLimiter, RateLimitRule } from '../http/rate-limit.js';
 
 const LOG = 'log';
 

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('POST /v1/appointments', () => {
-  it('books with the seed body and answers the seed shape', async () => {
+  it('books with the Mivicall body and answers the Mivicall shape (docs/mivicall-contract.md)', async () => {
     const s = await setupClinic(app);
     const reply = await app.request('POST', '/v1/appointments', {
       key: s.clinic.key,
@@ -136,6 +136,22 @@ describe('POST /v1/appointments', () => {
     });
     expect(reply.status).toBe(422);
     expect(reply.body.errors[0].path).toBe('startsAt');
+  });
+
+  it('keeps to the one patient-name rule: tidied, at least two characters', async () => {
+    const s = await setupClinic(app);
+    const short = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: { ...appointmentBody(s, '2026-05-14T10:00:00+01:00'), patientName: ' A ' },
+    });
+    expect(short.status).toBe(422);
+    expect(short.body.errors).toEqual([{ path: 'patientName', message: 'At least 2 characters' }]);
+    const tidied = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: { ...appointmentBody(s, '2026-05-14T10:00:00+01:00'), patientName: '  Ana   Sousa ' },
+    });
+    expect(tidied.status).toBe(201);
+    expect(tidied.body.patientName).toBe('Ana Sousa');
   });
 
   it('answers 404 for an unknown professional or service', async () => {

@@ -122,6 +122,35 @@ describe('self-service booking page', () => {
     expect(await appointmentsOf(app, b.clinic)).toHaveLength(1);
   });
 
+  it("a visitor's Idempotency-Key neither blocks nor reveals the clinic's own keys", async () => {
+    const b = await bookingClinic(app);
+    const visitor = await book(
+      b.slug,
+      {
+        serviceTypeId: b.consulta.id,
+        startsAt: '2026-03-04T11:30:00Z',
+        patientName: 'Rui Lopes',
+        patientPhone: '+351912000004',
+      },
+      'pms-create-7001',
+    );
+    expect(visitor.status).toBe(201);
+    const pms = await app.request('POST', '/v1/appointments', {
+      key: b.clinic.key,
+      headers: { 'Idempotency-Key': 'pms-create-7001' },
+      body: {
+        professionalId: b.rui.id,
+        serviceTypeId: b.consulta.id,
+        patientName: 'Marta Reis',
+        patientPhone: '+351912000005',
+        startsAt: '2026-03-04T14:00:00Z',
+      },
+    });
+    expect(pms.status).toBe(201);
+    expect(pms.headers.get('idempotent-replayed')).toBeNull();
+    expect(await appointmentsOf(app, b.clinic)).toHaveLength(2);
+  });
+
   it('422 for a bad phone, a short name, unknown fields or a filled honeypot; 400 for broken JSON', async () => {
     const b = await bookingClinic(app);
     const base = {
@@ -146,5 +175,75 @@ describe('self-service booking page', () => {
     });
     expect(broken.status).toBe(400);
     expect(await appointmentsOf(app, b.clinic)).toHaveLength(0);
+  });
+});
+
+describe('booking page limits (one phone, one address)', () => {
+  it('a phone holds at most the clinic setting of upcoming online bookings, even in parallel', async () => {
+    const b = await bookingClinic(app);
+    const phone = '+351912000077';
+    const times = ['09:00', '09:30', '10:00', '10:30', '11:00', '11:30', '14:00', '14:30'];
+    const replies = await Promise.all(
+      times.map((t) =>
+        book(b.slug, {
+          serviceTypeId: b.consulta.id,
+          startsAt: `2026-03-05T${t}:00Z`,
+          patientName: 'Bot Bot',
+          patientPhone: phone,
+        }),
+      ),
+    );
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(2);
+    const refused = replies.filter((r) => r.status !== 201);
+    expect(refused.every((r) => r.status === 422 && r.body.error === 'booking_limit_reached')).toBe(true);
+    // The clinic's own staff may still book that patient; the cap is the clinic's setting.
+    const staff = await app.request('POST', '/v1/appointments', {
+      key: b.clinic.key,
+      body: {
+        professionalId: b.rui.id,
+        serviceTypeId: b.consulta.id,
+        patientName: 'Bot Bot',
+        patientPhone: phone,
+        startsAt: '2026-03-06T09:00:00Z',
+      },
+    });
+    expect(staff.status).toBe(201);
+    const raised = await app.request('PATCH', '/v1/tenants/me', {
+      key: b.clinic.key,
+      body: { config: { selfServiceUpcomingPerPhone: 3 } },
+    });
+    expect(raised.status, raised.text).toBe(200);
+    const third = await book(b.slug, {
+      serviceTypeId: b.consulta.id,
+      startsAt: '2026-03-05T16:00:00Z',
+      patientName: 'Bot Bot',
+      patientPhone: phone,
+    });
+    expect(third.status).toBe(201);
+  });
+
+  it('one address makes a bounded number of booking attempts per hour (429 + Retry-After)', async () => {
+    const limited = await startTestApp({ rateLimits: { bookingsPerIpPerHour: 3 } });
+    try {
+      const b = await bookingClinic(limited);
+      const attempt = (i: number) =>
+        limited.request('POST', `/booking/${b.slug}/api/appointments`, {
+          body: {
+            serviceTypeId: b.consulta.id,
+            startsAt: `2026-03-04T1${i}:00:00Z`,
+            patientName: `Visitante ${i}`,
+            patientPhone: `+35191200010${i}`,
+          },
+        });
+      for (const i of [0, 1, 2]) expect((await attempt(i)).status).toBe(201);
+      const refused = await attempt(3);
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ error: 'rate_limit_exceeded', requestId: expect.any(String) });
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      limited.setNow(limited.now() + 61 * 60_000);
+      expect((await attempt(4)).status).not.toBe(429);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -96,6 +96,17 @@ describe('Idempotency-Key on POST /v1/appointments', () => {
     expect(rb.body.id).not.toBe(ra.body.id);
   });
 
+  it('scopes keys per API key: another key of the same clinic has a key space of its own', async () => {
+    const a = await setupClinic(app);
+    const second = await app.createKey(a.clinic.tenantId, ['*']);
+    const first = await post(a.clinic.key, appointmentBody(a, '2026-05-14T10:00:00+01:00'), 'pms-1');
+    const other = await post(second.key, appointmentBody(a, '2026-05-14T11:00:00+01:00'), 'pms-1');
+    expect(first.status).toBe(201);
+    expect(other.status).toBe(201);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    expect(await countAppointments(a.clinic.tenantId)).toBe(2);
+  });
+
   it('keeps a key 24 hours; after that the same key runs as new', async () => {
     const s = await setupClinic(app);
     const start = app.now();
@@ -143,6 +154,36 @@ describe('Idempotency-Key on POST /v1/appointments', () => {
       headers: { 'Idempotency-Key': 'x' },
     });
     expect(reply.status).toBe(200);
+  });
+
+  // docs/invariants.md I-1: only appointment writes take a key; elsewhere it is not even read.
+  it('ignores the header on a write that does not take one, even an invalid key', async () => {
+    const s = await setupClinic(app);
+    const create = (key: string) =>
+      app.request('POST', '/v1/professionals', {
+        key: s.clinic.key,
+        body: { name: 'Dra. Rita Lopes' },
+        headers: { 'Idempotency-Key': key },
+      });
+    const first = await create('pro-1');
+    const second = await create('pro-1');
+    const invalid = await create('has space');
+    expect([first.status, second.status, invalid.status]).toEqual([201, 201, 201]);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect(new Set([first.body.id, second.body.id, invalid.body.id]).size).toBe(3);
+  });
+
+  // docs/invariants.md I-6: a browser client must be able to tell a replay from a fresh answer.
+  it('lets a browser read Idempotent-Replayed (CORS exposes it)', async () => {
+    const s = await setupClinic(app);
+    const reply = await app.request('GET', '/v1/tenants/me', {
+      key: s.clinic.key,
+      headers: { Origin: 'https://pms.example.com' },
+    });
+    const exposed = (reply.headers.get('access-control-expose-headers') ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase());
+    expect(exposed).toContain('idempotent-replayed');
   });
 });
 

@@ -1,7 +1,42 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
-import { describeRoute, ROUTES } from '../support/routes.js';
+import { createApp } from '../../src/app.js';
+import type { AppDeps } from '../../src/deps.js';
+import { ERROR_CODES } from '../../src/domain/errors.js';
+import { PLATFORMS } from '../../src/voice/credentials.js';
+import { WEBHOOK_PREFIX } from '../../src/voice/webhooks.js';
+import { describeRoute, PUBLIC_ROUTES, ROUTES, templateOf } from '../support/routes.js';
 import type { TestApp } from '../support/types.js';
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** Every operation of the document, as "METHOD /path/{param}". */
+const operationsOf = (doc: any): string[] =>
+  Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((method) => METHODS.includes(method))
+      .map((method) => `${method.toUpperCase()} ${path}`),
+  );
+
+/** Every route the app registers under /v1, as "METHOD /path/{param}" (Hono writes `:param`). */
+function registeredV1Routes(): string[] {
+  // Registering routes touches no dependency (they are read per request), so none are built here.
+  const app = createApp({} as AppDeps);
+  const routes = app.routes
+    // OPTIONS answers the browser's CORS preflight for each REST path: not an operation of the API.
+    .filter((r) => r.method !== 'ALL' && r.method !== 'OPTIONS' && r.path.startsWith('/v1/'))
+    .map((r) => `${r.method} ${r.path.replace(/:(\w+)\??/g, '{$1}')}`);
+  return [...new Set(routes)].sort();
+}
+
+/**
+ * Routes under /v1 that are not the REST API and so not in the document: the voice platforms' webhook
+ * doors, which a platform calls with its own signature (never an API key) in its own format.
+ */
+const PLATFORM_DOORS = [
+  `POST ${WEBHOOK_PREFIX}/{integrationId}`,
+  `POST ${WEBHOOK_PREFIX}/{integrationId}/tools/{toolName}`,
+];
 
 let app: TestApp;
 let doc: any;
@@ -20,11 +55,7 @@ describe('OpenAPI document', () => {
 
   it('documents every route of the route table with its error responses in the envelope', () => {
     for (const route of ROUTES) {
-      const path = describeRoute(route)
-        .split(' ')[1]!
-        .split('?')[0]!
-        .replace(/:exceptionId/g, '{exceptionId}')
-        .replace(/:id/g, '{id}');
+      const path = templateOf(route).split(' ')[1]!;
       const operation = doc.paths[path]?.[route.method.toLowerCase()];
       expect(operation, describeRoute(route)).toBeDefined();
       for (const status of ['401', '403', '429', '500']) {
@@ -38,7 +69,7 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('documents the create body exactly as the seed, plus metadata and source', () => {
+  it('documents the create body exactly as docs/mivicall-contract.md does, plus metadata and source', () => {
     const create = doc.components.schemas.AppointmentCreate;
     expect(Object.keys(create.properties).sort()).toEqual(
       [
@@ -68,6 +99,52 @@ describe('OpenAPI document', () => {
     expect(paths).toEqual(
       expect.arrayContaining(['/v1/tenants/me', '/v1/appointments', '/v1/appointments/{id}']),
     );
+    const documented = operationsOf(doc);
+    const registered = registeredV1Routes();
+    expect(registered.length).toBeGreaterThan(40);
+    expect(registered.filter((r) => !documented.includes(r) && !PLATFORM_DOORS.includes(r))).toEqual([]);
+    // The exceptions are real routes, not stale names that would excuse a future one.
+    expect(registered).toEqual(expect.arrayContaining(PLATFORM_DOORS));
+    // And the document promises nothing the app does not serve.
+    expect(documented.filter((op) => op.includes(' /v1/') && !registered.includes(op))).toEqual([]);
+  });
+
+  it('has the same operations as the security matrix route table (no route escapes the matrix)', () => {
+    const table = [...ROUTES.map(templateOf), ...PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`)];
+    expect(new Set(table).size, 'a route is twice in the table').toBe(table.length);
+    const documented = operationsOf(doc);
+    expect({
+      documentedButNotInTable: documented.filter((op) => !table.includes(op)),
+      inTableButNotDocumented: table.filter((op) => !documented.includes(op)),
+    }).toEqual({ documentedButNotInTable: [], inTableButNotDocumented: [] });
+    // Public routes are documented as such; every other operation needs the key.
+    for (const op of documented) {
+      const [method, path] = op.split(' ') as [string, string];
+      const security = doc.paths[path][method.toLowerCase()].security;
+      const isPublic = PUBLIC_ROUTES.some((r) => `${r.method} ${r.path}` === op);
+      expect(security, op).toEqual(isPublic ? [] : undefined);
+    }
+  });
+
+  it('documents the error code as the enum of every code the service answers with', () => {
+    expect(doc.components.schemas.Error.properties.error.enum).toEqual([...ERROR_CODES]);
+    const notFound = doc.paths['/v1/appointments/{id}'].get.responses['404'].description;
+    expect(notFound).toContain('`appointment_not_found`');
+  });
+
+  it("types each voice platform's credentials: the create body is a union on platform", () => {
+    const create = doc.components.schemas.VoiceIntegrationCreate;
+    expect(create.discriminator.propertyName).toBe('platform');
+    expect(Object.keys(create.discriminator.mapping).sort()).toEqual([...PLATFORMS].sort());
+    for (const ref of Object.values(create.discriminator.mapping) as string[]) {
+      const option = doc.components.schemas[ref.split('/').pop()!];
+      const credentials = doc.components.schemas[option.properties.credentials.$ref.split('/').pop()];
+      expect(credentials.additionalProperties, ref).toBe(false);
+      for (const [name, field] of Object.entries(credentials.properties as Record<string, any>))
+        expect(field.description, `${ref} credentials.${name}`).toBeTruthy();
+    }
+    expect(doc.components.schemas.VapiCredentials.properties).toHaveProperty('hmacSecret');
+    expect(doc.components.schemas.TelnyxCredentials.required).toEqual(['publicKey']);
   });
 
   it('serves an interactive reference at /docs', async () => {

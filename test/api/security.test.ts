@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { SCOPES } from '../../src/accounts/scopes.js';
-import { createResources, describeRoute, type Resources, ROUTES } from '../support/routes.js';
+import { createResources, describeRoute, type Resources, ROUTES, type RouteCase } from '../support/routes.js';
 import type { TestApp } from '../support/types.js';
 
 let app: TestApp;
@@ -23,11 +23,23 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
+/** Runs a request at the route's own clock when it has one (then puts the clock back). */
+async function atRouteClock<T>(route: RouteCase, run: () => Promise<T>): Promise<T> {
+  if (route.at === undefined) return run();
+  const before = app.now();
+  app.setNow(route.at);
+  try {
+    return await run();
+  } finally {
+    app.setNow(before);
+  }
+}
+
 const call = (
-  route: (typeof ROUTES)[number],
+  route: RouteCase,
   r: Resources,
   opts: { key?: string | null; headers?: Record<string, string> },
-) => app.request(route.method, route.path(r), { ...opts, body: route.body?.(r) });
+) => atRouteClock(route, () => app.request(route.method, route.path(r), { ...opts, body: route.body?.(r) }));
 
 describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s', (_name, route) => {
   it('401 malformed_auth_header without a key or with a malformed header', async () => {
@@ -91,10 +103,7 @@ describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s
 
   if (route.owned) {
     it("404 for another clinic's id, which stays untouched", async () => {
-      const reply = await app.request(route.method, route.path(theirs), {
-        key: mine.clinic.key,
-        body: route.body?.(theirs),
-      });
+      const reply = await call(route, theirs, { key: mine.clinic.key });
       expect(reply.status).toBe(404);
       expect(reply.body.error).toMatch(/_not_found$/);
       const owner = await app.request(

@@ -153,6 +153,18 @@ describe('Vapi: tool calls', () => {
     // The platform retries (timeout, barge-in): same tool-call id, same answer, still one booking.
     const retries = await Promise.all(Array.from({ length: 10 }, () => send(v.path, book)));
     for (const r of retries) expect(r.body.results[0].result).toBe(first.body.results[0].result);
+    // Asked again in a new tool call for the time the caller already holds: it is theirs, not taken.
+    const again = await send(
+      v.path,
+      toolCalls('call-2', [
+        {
+          id: 'tool-book-2',
+          name: 'book_appointment',
+          args: { service: 'Consulta de rotina', startsAt: '2026-03-03T10:00', patientName: 'Maria Silva' },
+        },
+      ]),
+    );
+    expect(again.body.results[0].result).toBe(first.body.results[0].result);
     const booked = await appointmentsOf(app, v.clinic);
     expect(booked).toHaveLength(1);
     expect(booked[0]).toMatchObject({
@@ -176,6 +188,22 @@ describe('Vapi: tool calls', () => {
       key: v.clinic.key,
     });
     expect(history.body.items[0].actor).toBe('voice:vapi');
+
+    // Another call whose model reuses the tool-call id "tool-book-1" is a new request, not a replay.
+    const nextCall = await send(
+      v.path,
+      toolCalls('call-3', [
+        {
+          id: 'tool-book-1',
+          name: 'book_appointment',
+          args: { service: 'Consulta de rotina', startsAt: '2026-03-03T11:00', patientName: 'Maria Silva' },
+        },
+      ]),
+    );
+    expect(nextCall.body.results[0].result).toBe(
+      'Marcação confirmada: Consulta de rotina, terça-feira, 3 de março, às 11:00 com Dr. Rui Lopes.',
+    );
+    expect(await appointmentsOf(app, v.clinic)).toHaveLength(2);
   });
 
   it('a taken time answers with the nearest alternatives', async () => {
@@ -244,6 +272,24 @@ describe('Vapi: tool calls', () => {
       );
       expect(reply.body.results[0].result, slot.startsAt).toMatch(/^Marcação confirmada/);
     }
+  });
+
+  it("asks for the patient's name when the one given is not a name (the rule every door keeps)", async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: SECRET });
+    for (const patientName of ['', ' ', 'A']) {
+      const reply = await send(
+        v.path,
+        toolCalls('call-name', [
+          {
+            id: `n-${patientName.length}`,
+            name: 'book_appointment',
+            args: { service: 'consulta', startsAt: '2026-03-03T11:00', patientName },
+          },
+        ]),
+      );
+      expect(reply.body.results[0].result).toBe('Qual é o nome do paciente?');
+    }
+    expect(await appointmentsOf(app, v.clinic)).toHaveLength(0);
   });
 
   it('asks for a number when caller ID is withheld, then books with the number given', async () => {
@@ -354,6 +400,15 @@ describe('Vapi: tool calls', () => {
     expect(moved.body.results[0].result).toBe(
       'Remarcado: Consulta de rotina, quinta-feira, 5 de março, às 15:00 com Dr. Rui Lopes.',
     );
+    // A platform retry of the same tool call answers as the first call did, even though the
+    // appointment it looked up has moved since.
+    const movedAgain = await send(
+      v.path,
+      toolCalls('c-a', [
+        { id: 'm1', name: 'reschedule_appointment', args: { newStartsAt: '2026-03-05T15:00' } },
+      ]),
+    );
+    expect(movedAgain.body.results[0].result).toBe(moved.body.results[0].result);
     const cancelled = await send(
       v.path,
       toolCalls('c-a', [{ id: 'k1', name: 'cancel_appointment', args: { reason: 'viagem' } }]),
@@ -361,6 +416,12 @@ describe('Vapi: tool calls', () => {
     expect(cancelled.body.results[0].result).toBe(
       'A marcação de Consulta de rotina quinta-feira, 5 de março, às 15:00 foi cancelada.',
     );
+    // Retried after the cancel: the caller has no upcoming appointment now, yet hears the first answer.
+    const cancelledAgain = await send(
+      v.path,
+      toolCalls('c-a', [{ id: 'k1', name: 'cancel_appointment', args: { reason: 'viagem' } }]),
+    );
+    expect(cancelledAgain.body.results[0].result).toBe(cancelled.body.results[0].result);
     expect(
       (await app.request('GET', `/v1/appointments/${mine!.id}`, { key: v.clinic.key })).body,
     ).toMatchObject({

@@ -99,6 +99,7 @@ const asResources = (e: Estate): Resources => ({
   professionalId: e.ids.professionals!,
   serviceId: e.ids.services!,
   appointmentId: e.ids.appointments!,
+  patientHash: e.ids.patients!,
   exceptionId: e.ids.exceptions!,
   integrationId: e.ids.integrations!,
   callId: e.ids.calls!,

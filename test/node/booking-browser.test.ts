@@ -40,7 +40,7 @@ it('a patient books a free time on the public page', async () => {
     body: {
       professionalId: b.rui.id,
       serviceTypeId: b.consulta.id,
-      patientName: 'X',
+      patientName: 'Xavier Melo',
       patientPhone: '+351912000009',
       startsAt: '2026-03-03T09:00:00Z',
     },
@@ -50,7 +50,7 @@ it('a patient books a free time on the public page', async () => {
     body: {
       professionalId: b.ana.id,
       serviceTypeId: b.consulta.id,
-      patientName: 'Y',
+      patientName: 'Yara Lopes',
       patientPhone: '+351912000008',
       startsAt: '2026-03-03T09:00:00Z',
     },

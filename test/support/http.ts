@@ -10,6 +10,7 @@ export const UNLIMITED = {
   perKeyPerSecond: 1e9,
   perIpPerMinute: 1e9,
   authFailuresPerMinute: 1e9,
+  bookingsPerIpPerHour: 1e9,
 };
 
 export function buildRequest(base: string, method: string, path: string, opts: RequestOptions) {

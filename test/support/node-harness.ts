@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScheduledJobs } from '../../src/booking/scheduled.js';
 import { jsonLogger, silentLogger } from '../../src/logger.js';
 import { startNodeService } from '../../src/node/server.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
+import { runTimedJobs } from '../../src/timed-jobs.js';
 import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
 import type { TestApp, TestAppOptions } from './types.js';
@@ -28,6 +28,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Timed jobs run when a test asks (runScheduledJobs), not on a wall-clock timer.
     schedulerIntervalMs: 0,
     rateLimits: options.rateLimits ?? UNLIMITED,
+    trustProxy: options.trustProxy,
   });
   const { store } = service.deps;
 
@@ -46,7 +47,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     exec: async (statement) => {
       store.sqlite.exec(statement);
     },
-    runScheduledJobs: () => runScheduledJobs(service.deps, now),
+    runScheduledJobs: () => runTimedJobs(service.deps, now),
     async close() {
       await service.close();
       rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // Every authenticated route, with the scope it needs and how to call it on a real resource.
-// The security matrix (test/api/security.test.ts) runs over this table: a new route goes here.
-import { appointmentBody, setupClinic } from './factories.js';
+// The security matrix (test/api/security.test.ts) runs over this table: a new route goes here, and
+// test/api/openapi.test.ts fails until it does (the table and the OpenAPI operations are one set).
+import { appointmentBody, nextPhone, setupClinic } from './factories.js';
 import type { Clinic, TestApp } from './types.js';
 
 export interface Resources {
@@ -8,6 +9,8 @@ export interface Resources {
   professionalId: string;
   serviceId: string;
   appointmentId: string;
+  /** The phone hash of the appointment's patient (a number no other clinic's fixtures use). */
+  patientHash: string;
   exceptionId: string;
   integrationId: string;
   callId: string;
@@ -21,13 +24,26 @@ export interface RouteCase {
   body?: (r: Resources) => unknown;
   /** Whether the path names one resource, so another clinic's id must answer 404. */
   owned: boolean;
+  /** The service's clock during the call, when the route needs one (a no-show needs a started visit). */
+  at?: number;
 }
+
+/** A public route: documented, and answering without a key. */
+export interface PublicRoute {
+  method: RouteCase['method'];
+  path: string;
+}
+
+export const PUBLIC_ROUTES: PublicRoute[] = [{ method: 'GET', path: '/health' }];
+
+/** The OpenAPI template of a route (`/v1/appointments/{id}`), to compare the table with the document. */
+export const templateOf = (route: RouteCase) => `${route.method} ${route.path(TEMPLATE_IDS).split('?')[0]}`;
 
 export async function createResources(app: TestApp): Promise<Resources> {
   const s = await setupClinic(app);
   const appointment = await app.request('POST', '/v1/appointments', {
     key: s.clinic.key,
-    body: appointmentBody(s, '2026-06-01T10:00:00Z'),
+    body: appointmentBody(s, '2026-06-01T10:00:00Z', { patientPhone: nextPhone() }),
   });
   const secret = 'route-table-secret-0123456789-0123456789';
   const integration = await app.request('POST', '/v1/voice/integrations', {
@@ -54,6 +70,7 @@ export async function createResources(app: TestApp): Promise<Resources> {
     professionalId: s.professional.id,
     serviceId: s.service.id,
     appointmentId: appointment.body.id,
+    patientHash: appointment.body.patientPhoneHash,
     exceptionId: (
       await app.request('POST', `/v1/professionals/${s.professional.id}/exceptions`, {
         key: s.clinic.key,
@@ -162,6 +179,14 @@ export const ROUTES: RouteCase[] = [
   },
   {
     method: 'POST',
+    path: (r) => `/v1/appointments/${r.appointmentId}/no-show`,
+    scope: 'appointments:write',
+    owned: true,
+    // Half an hour into the fixture's 10:00 appointment.
+    at: Date.parse('2026-06-01T10:30:00Z'),
+  },
+  {
+    method: 'POST',
     path: (r) => `/v1/appointments/${r.appointmentId}/reschedule`,
     scope: 'appointments:write',
     body: () => ({ startsAt: '2026-06-03T10:00:00Z' }),
@@ -219,6 +244,12 @@ export const ROUTES: RouteCase[] = [
     owned: true,
   },
   { method: 'GET', path: () => '/v1/patients?search=maria', scope: 'appointments:read', owned: false },
+  {
+    method: 'GET',
+    path: (r) => `/v1/patients/${r.patientHash}`,
+    scope: 'appointments:read',
+    owned: true,
+  },
   {
     method: 'POST',
     path: () => '/v1/voice/integrations',
@@ -280,12 +311,25 @@ export const ROUTES: RouteCase[] = [
   },
 ];
 
+const TEMPLATE_IDS: Resources = {
+  clinic: { tenantId: '', key: '', keyId: '' },
+  professionalId: '{id}',
+  serviceId: '{id}',
+  appointmentId: '{id}',
+  patientHash: '{hash}',
+  exceptionId: '{exceptionId}',
+  integrationId: '{id}',
+  callId: '{id}',
+  webhookId: '{id}',
+};
+
 export const describeRoute = (route: RouteCase) =>
   `${route.method} ${route.path({
     clinic: { tenantId: '', key: '', keyId: '' },
     professionalId: ':id',
     serviceId: ':id',
     appointmentId: ':id',
+    patientHash: ':hash',
     exceptionId: ':exceptionId',
     integrationId: ':id',
     callId: ':id',

@@ -1,6 +1,7 @@
 // The harness every HTTP test runs against. Node implements it with a real server on a real SQLite
 // file; the Workers project implements it inside workerd on D1. Tests only see this interface.
 import type { Grant } from '../../src/accounts/scopes.js';
+import type { TrustProxy } from '../../src/http/client-address.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -38,7 +39,10 @@ export interface TestAppOptions {
     perKeyPerSecond?: number;
     perIpPerMinute?: number;
     authFailuresPerMinute?: number;
+    bookingsPerIpPerHour?: number;
   };
+  /** Node only: which proxies may name the client (TRUST_PROXY). */
+  trustProxy?: TrustProxy;
   /** Receives every log line the service writes (JSON, as in production); the logger is silent without it. */
   logSink?: (line: string) => void;
 }

@@ -11,9 +11,9 @@
 //   Node harness's socket address) unless a test sends its own.
 import { env } from 'cloudflare:workers';
 import { createApp } from '../../src/app.js';
-import { runScheduledJobs } from '../../src/booking/scheduled.js';
 import { jsonLogger, silentLogger } from '../../src/logger.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
+import { runTimedJobs } from '../../src/timed-jobs.js';
 import { buildWorkerDeps } from '../../src/worker/deps.js';
 import { parseWorkerEnv } from '../../src/worker/env.js';
 import { adminOperations } from './admin.js';
@@ -66,7 +66,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       // One statement through prepare: D1's exec() splits its input at newlines.
       await db.prepare(statement).run();
     },
-    runScheduledJobs: () => runScheduledJobs(deps, now),
+    runScheduledJobs: () => runTimedJobs(deps, now),
     async close() {},
   };
 }

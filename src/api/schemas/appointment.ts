@@ -1,4 +1,4 @@
-// The Appointment resource: the seed's create body and response, plus list filters.
+// The Appointment resource: the create body and response of docs/mivicall-contract.md, plus list filters.
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_SOURCES, APPOINTMENT_STATUSES } from '../../booking/appointment-view.js';
 import { parseInstant } from '../../domain/time.js';

@@ -79,6 +79,13 @@ export const ServiceCreateSchema = z
   .strict()
   .openapi('ServiceCreate');
 
+export const CatalogListQuery = z.object({
+  active: z
+    .enum(['true', 'false'])
+    .optional()
+    .openapi({ description: 'Only active (true) or inactive (false) ones' }),
+});
+
 export const ServicePatchSchema = ServiceCreateSchema.partial().strict().openapi('ServicePatch');
 
 export const renderProfessional = (

@@ -1,30 +1,47 @@
 // Shapes every route shares: the error envelope, documented error responses, pagination.
 import { z } from '@hono/zod-openapi';
 import { unsafeCharacter, unsafeTextMessage } from '../../domain/text.js';
+import { ERROR_CODES } from '../../domain/errors.js';
+import { type ErrorStatus, statusOf } from '../../http/errors.js';
 
 export const ErrorSchema = z
   .object({
-    error: z.string().openapi({ example: 'validation_failed', description: 'Stable machine-readable code' }),
+    error: z.enum(ERROR_CODES).openapi({
+      example: 'validation_failed',
+      description: 'Stable machine-readable code; each error response lists the ones it can carry',
+    }),
     message: z.string().openapi({ example: 'patientPhone: Not a valid phone number' }),
     requestId: z.string().openapi({ example: '5b0d7f4e-8a43-4c2e-9d0f-3f6a1d2b9c11' }),
     errors: z.array(z.object({ path: z.string(), message: z.string() })),
+    retryAfter: z.number().int().optional().openapi({
+      description: 'Seconds to wait before retrying, when waiting can help (as the Retry-After header)',
+      example: 12,
+    }),
   })
   .openapi('Error');
 
-const errorDescriptions = {
-  400: 'Malformed payload (invalid JSON) or invalid Idempotency-Key header',
-  401: 'invalid_api_key, expired_api_key or malformed_auth_header',
-  403: 'insufficient_scope or tenant_inactive',
+const errorSummaries = {
+  400: 'The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header)',
+  401: 'No valid API key',
+  403: 'The key may not do this',
   404: 'Resource not found (or owned by another clinic)',
-  409: 'State conflict: slot_conflict, invalid_transition, slug_taken...',
+  409: 'State conflict',
   413: 'Body larger than 64 KiB',
   415: 'Body is not application/json',
-  422: 'validation_failed (see errors[]) or another unprocessable request',
-  429: 'rate_limit_exceeded',
+  422: 'Unprocessable request (validation_failed lists the fields in errors[])',
+  429: 'Rate limit exceeded; wait Retry-After seconds',
   500: 'Unexpected error; quote the requestId',
-} as const;
+} as const satisfies Partial<Record<ErrorStatus, string>>;
 
-type ErrorStatusCode = keyof typeof errorDescriptions;
+/** "Summary: `code_a`, `code_b`": the codes come from the one code → status map, so they cannot drift. */
+const errorDescriptions = Object.fromEntries(
+  Object.entries(errorSummaries).map(([status, summary]) => {
+    const codes = ERROR_CODES.filter((code) => String(statusOf(code)) === status);
+    return [status, `${summary}: ${codes.map((code) => `\`${code}\``).join(', ')}`];
+  }),
+) as Record<keyof typeof errorSummaries, string>;
+
+type ErrorStatusCode = keyof typeof errorSummaries;
 
 const errorResponse = (status: ErrorStatusCode) => ({
   description: errorDescriptions[status],
@@ -43,6 +60,9 @@ export function errorResponses<const S extends ErrorStatusCode>(...extra: S[]) {
 /** Error responses of a write route with a JSON body. */
 export const writeErrorResponses = <const S extends ErrorStatusCode>(...extra: S[]) =>
   errorResponses<400 | 413 | 415 | 422 | S>(400, 413, 415, 422, ...extra);
+
+/** A list answer: `{items: [...]}`. */
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
 
 export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
   description,

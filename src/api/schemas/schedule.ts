@@ -1,9 +1,9 @@
 // Working hours and exceptions as the API shows them: wall-clock "HH:MM" in the clinic's time zone.
 import { z } from '@hono/zod-openapi';
-import type { ExceptionRow } from '../../db/schedule.js';
+import type { StoredException } from '../../booking/schedule.js';
 import { renderInstant } from '../../domain/time.js';
 import { clockToMinute, minuteToClock, WEEKDAYS, type WeeklySchedule } from '../../domain/working-hours.js';
-import { text } from './common.js';
+import { IdParam, text } from './common.js';
 
 const clock = z
   .string()
@@ -92,12 +92,16 @@ export const ExceptionSchema = z
   })
   .openapi('ScheduleException');
 
+export const ExceptionParam = IdParam.extend({
+  exceptionId: z.string().openapi({ param: { name: 'exceptionId', in: 'path' } }),
+});
+
 export const ExceptionListQuery = z.object({
   from: isoDate.optional().openapi({ description: 'First local date (default: today)' }),
   to: isoDate.optional().openapi({ description: 'Last local date (default: a year after from)' }),
 });
 
-export const renderException = (row: ExceptionRow, zone: string): z.infer<typeof ExceptionSchema> => ({
+export const renderException = (row: StoredException, zone: string): z.infer<typeof ExceptionSchema> => ({
   id: row.id,
   professionalId: row.professionalId,
   kind: row.kind as z.infer<typeof ExceptionSchema>['kind'],

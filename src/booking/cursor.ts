@@ -1,7 +1,8 @@
 // Opaque page cursors: a list's position (an instant and an id) as base64url JSON. Clients pass
-// them back unchanged; anything else is a 422 naming the cursor.
-import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
+// them back unchanged; anything else is a validation error naming the cursor.
+
 import { fieldInvalid } from '../domain/errors.js';
+import { fromBase64, toBase64Url, utf8 } from '../security/encoding.js';
 
 export interface Position {
   at: number;

@@ -1,0 +1,61 @@
+// Calls the voice platforms reported, and their events (Mivicall's call detail shape).
+import { z } from '@hono/zod-openapi';
+import { instantParam } from './appointment.js';
+import { cursorParam, limitParam } from './common.js';
+
+export const CallSchema = z
+  .object({
+    id: z.string(),
+    platform: z.string(),
+    externalCallId: z.string(),
+    fromNumberHash: z.string().nullable().openapi({
+      description:
+        "The caller's phone hash (as patientPhoneHash: GET /v1/patients/{hash}); null when withheld",
+    }),
+    fromNumberMasked: z
+      .string()
+      .nullable()
+      .openapi({ description: "The caller's number masked for people", example: '+351 ••• ••• 678' }),
+    fromNumber: z.string().nullable().optional().openapi({
+      description:
+        "The caller's number in E.164: only for keys holding the calls:read_phone scope (not granted by *)",
+    }),
+    toNumber: z.string().nullable(),
+    status: z.string().openapi({ example: 'completed' }),
+    outcome: z.string().nullable().openapi({ example: 'booking_created' }),
+    endedReason: z.string().nullable(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    durationSeconds: z.number().nullable(),
+    transcriptionWordCount: z.number().nullable(),
+    recordingUrl: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .openapi('Call');
+
+export const CallEventSchema = z
+  .object({
+    id: z.string(),
+    eventType: z.string().openapi({ example: 'speech' }),
+    sequence: z.number().int(),
+    role: z.string().nullable(),
+    transcript: z.string().nullable(),
+    toolName: z.string().nullable(),
+    toolInput: z.unknown(),
+    toolOutput: z.unknown(),
+    occurredAt: z.string(),
+  })
+  .openapi('CallEvent');
+
+export const CallListQuery = z.object({
+  from: instantParam('Calls started at or after').optional(),
+  to: instantParam('Calls started before').optional(),
+  outcome: z.string().max(50).optional().openapi({ example: 'booking_created' }),
+  status: z.enum(['in_progress', 'completed', 'failed']).optional(),
+  limit: limitParam,
+  cursor: cursorParam,
+});
+
+export const CallListSchema = z.object({ items: z.array(CallSchema), nextCursor: z.string().nullable() });
+
+export const CallDetailSchema = z.object({ call: CallSchema, events: z.array(CallEventSchema) });

@@ -1,0 +1,56 @@
+// Timed work, composed once for both entries: which jobs run, in what order, and when. The core
+// exposes each job as a plain function of (deps, now); this module decides the rest:
+// - every tick: no-show detection, the idempotency-key purge, then webhook delivery (after the
+//   no-shows, so their events go out in the same run). The Node entry ticks on its own timer
+//   (node/timer.ts, every SCHEDULER_INTERVAL_SECONDS, default TIMED_JOBS_INTERVAL_MS); the Worker
+//   ticks from cron (`scheduled` in worker.ts, `crons` in wrangler.toml).
+// - after each successful write: webhook delivery, so events do not wait for the next tick.
+// Every job is idempotent, so two runners (two processes, or cron and a write) do no harm.
+import { createMiddleware } from 'hono/factory';
+import { purgeExpiredIdempotencyKeys } from './booking/idempotency-purge.js';
+import { detectNoShows } from './booking/no-show.js';
+import type { AppDeps } from './deps.js';
+import type { AppEnv } from './http/env.js';
+import { type DeliveryReport, deliverWebhooks, deliveryKicker } from './webhooks/delivery.js';
+
+/** The Node timer's default period. */
+export const TIMED_JOBS_INTERVAL_MS = 60_000;
+
+export interface TimedJobsReport {
+  noShows: number;
+  idempotencyKeysPurged: number;
+  webhooks: DeliveryReport;
+}
+
+/** Runs every timed job once, at `now`. */
+export async function runTimedJobs(deps: AppDeps, now: number): Promise<TimedJobsReport> {
+  const noShows = await detectNoShows(deps, now);
+  const idempotencyKeysPurged = await purgeExpiredIdempotencyKeys(deps, now);
+  const webhooks = await deliverWebhooks(deps, now);
+  return { noShows, idempotencyKeysPurged, webhooks };
+}
+
+/** Whether a run changed anything worth a log line. */
+export const changedAnything = (report: TimedJobsReport) =>
+  report.noShows > 0 ||
+  report.idempotencyKeysPurged > 0 ||
+  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed > 0;
+
+/**
+ * After a successful write, delivers the events it may have queued without waiting for the next
+ * tick: in the background on Node, through waitUntil on Workers (the answer is not held up either
+ * way). One delivery run at a time per app; a write during a run asks for one more.
+ */
+export function deliverAfterWrites(deps: AppDeps) {
+  const kick = deliveryKicker(deps);
+  return createMiddleware<AppEnv>(async (c, next) => {
+    await next();
+    if (c.req.method === 'GET' || c.res.status >= 300) return;
+    const run = kick();
+    try {
+      c.executionCtx.waitUntil(run);
+    } catch {
+      // No execution context: Node, where the process simply carries on with it.
+    }
+  });
+}
