@@ -28,7 +28,8 @@ const renderCall = (call: CallRecord, zone: string, readPhone: boolean): z.infer
   };
 };
 
-const readsPhones = (credential: { scopes: readonly string[] }) => grants(credential.scopes, 'calls:read_phone');
+const readsPhones = (credential: { scopes: readonly string[] }) =>
+  grants(credential.scopes, 'calls:read_phone');
 
 const renderEvent = (event: CallEventRecord, zone: string): z.infer<typeof CallEventSchema> => ({
   ...event,
@@ -68,7 +69,10 @@ export const callRoutes = createRouter()
     const page = await findCalls(c.var.deps, tenant, c.req.valid('query'));
     const zone = tenant.config.timezone;
     return c.json(
-      { items: page.items.map((call) => renderCall(call, zone, readsPhones(c.var.credential))), nextCursor: page.nextCursor },
+      {
+        items: page.items.map((call) => renderCall(call, zone, readsPhones(c.var.credential))),
+        nextCursor: page.nextCursor,
+      },
       200,
     );
   })
@@ -76,5 +80,11 @@ export const callRoutes = createRouter()
     const { tenant } = c.var.credential;
     const { call, events } = await getCall(c.var.deps, tenant, c.req.valid('param').id);
     const zone = tenant.config.timezone;
-    return c.json({ call: renderCall(call, zone, readsPhones(c.var.credential)), events: events.map((e) => renderEvent(e, zone)) }, 200);
+    return c.json(
+      {
+        call: renderCall(call, zone, readsPhones(c.var.credential)),
+        events: events.map((e) => renderEvent(e, zone)),
+      },
+      200,
+    );
   });

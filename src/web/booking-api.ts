@@ -41,7 +41,11 @@ const pageAnswer =
   (outcome) => {
     if (outcome.kind === 'refused') {
       const { refusal } = outcome;
-      return { status: statusOf(refusal.code), body: JSON.stringify(errorBody(refusal, requestId)), location: null };
+      return {
+        status: statusOf(refusal.code),
+        body: JSON.stringify(errorBody(refusal, requestId)),
+        location: null,
+      };
     }
     if (outcome.kind !== 'booked') throw new Error('The booking page only books');
     const { appointment, professional, service } = outcome;
