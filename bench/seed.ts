@@ -101,7 +101,7 @@ export async function seedDatabase(path: string, options: SeedOptions): Promise<
     const vault = await createPhoneVault(vaultKeys(parseSecrets(options.secrets)));
     const patients = Math.min(20_000, Math.max(1, Math.floor(options.appointments / 5)));
     const phoneHashes = await Promise.all(
-      Array.from({ length: patients }, (_, i) => vault.hash(patientPhone(i))),
+      Array.from({ length: patients }, (_, i) => vault.hash(patientPhone(i), tenant.id)),
     );
 
     const columns = new Set(

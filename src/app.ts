@@ -1,10 +1,10 @@
 // createApp(deps): the whole service, free of any runtime. The Node and Workers entries build the
 // dependencies; tests build one app per test file.
-import { Scalar } from '@scalar/hono-api-reference';
 import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
 import { callRoutes } from './api/calls.js';
+import { docsPage } from './api/docs.js';
 import { healthRoutes } from './api/health.js';
 import { patientRoutes } from './api/patients.js';
 import { professionalRoutes } from './api/professionals.js';
@@ -91,7 +91,7 @@ export function createApp(deps: AppDeps) {
       { name: 'Health', description: 'Public' },
     ],
   });
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'agendai API reference' }));
+  app.route('/', docsPage);
   return app;
 }
 

@@ -47,6 +47,8 @@ export type RealtimeSideband = (call: RealtimeSidebandCall) => void;
 
 export interface RateLimitSettings {
   perKeyPerMinute: number;
+  /** Failed authentications per client IP (API keys) and per voice integration (secrets), per minute. */
+  authFailuresPerMinute: number;
   perKeyPerSecond: number;
   perIpPerMinute: number;
   /** Online (booking page) booking attempts per client address per hour: a bot cannot fill the diary. */
@@ -57,5 +59,6 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   perKeyPerMinute: 300,
   perKeyPerSecond: 30,
   perIpPerMinute: 100,
+  authFailuresPerMinute: 20,
   bookingsPerIpPerHour: 10,
 };

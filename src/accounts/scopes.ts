@@ -10,6 +10,9 @@ export const SCOPES = [
   'tenant:write',
   'calls:read',
   'calls:write',
+  // The raw number of callers on /v1/calls (fromNumber). Only when named on the key: `*` does not
+  // include it, so a clinic decides deliberately which of its systems may read patients' numbers.
+  'calls:read_phone',
   'webhooks:write',
 ] as const;
 
@@ -19,4 +22,8 @@ export type Grant = Scope | '*';
 export const isGrant = (value: string): value is Grant =>
   value === '*' || (SCOPES as readonly string[]).includes(value);
 
-export const grants = (held: readonly string[], needed: Scope) => held.includes('*') || held.includes(needed);
+/** Scopes `*` does not grant: they must be named on the key. */
+const EXPLICIT_ONLY: readonly Scope[] = ['calls:read_phone'];
+
+export const grants = (held: readonly string[], needed: Scope) =>
+  held.includes(needed) || (held.includes('*') && !EXPLICIT_ONLY.includes(needed));

@@ -1,6 +1,8 @@
 // /v1/calls: the calls voice platforms reported, with their events (Mivicall's call detail shape).
 import type { z } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
+import { grants } from '../accounts/scopes.js';
+import { maskPhone } from '../domain/phone-mask.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
@@ -14,11 +16,20 @@ import {
 } from './schemas/call.js';
 import { errorResponses, IdParam, jsonContent } from './schemas/common.js';
 
-const renderCall = (call: CallRecord, zone: string): z.infer<typeof CallSchema> => ({
-  ...call,
-  startedAt: renderInstant(call.startedAt, zone),
-  endedAt: renderOptionalInstant(call.endedAt, zone),
-});
+/** A call as the API shows it: the caller as hash and masked form; the raw number only when allowed. */
+const renderCall = (call: CallRecord, zone: string, readPhone: boolean): z.infer<typeof CallSchema> => {
+  const { fromNumber, ...rest } = call;
+  return {
+    ...rest,
+    fromNumberMasked: fromNumber ? maskPhone(fromNumber) : null,
+    ...(readPhone ? { fromNumber } : {}),
+    startedAt: renderInstant(call.startedAt, zone),
+    endedAt: renderOptionalInstant(call.endedAt, zone),
+  };
+};
+
+const readsPhones = (credential: { scopes: readonly string[] }) =>
+  grants(credential.scopes, 'calls:read_phone');
 
 const renderEvent = (event: CallEventRecord, zone: string): z.infer<typeof CallEventSchema> => ({
   ...event,
@@ -58,7 +69,10 @@ export const callRoutes = createRouter()
     const page = await findCalls(c.var.deps, tenant, c.req.valid('query'));
     const zone = tenant.config.timezone;
     return c.json(
-      { items: page.items.map((call) => renderCall(call, zone)), nextCursor: page.nextCursor },
+      {
+        items: page.items.map((call) => renderCall(call, zone, readsPhones(c.var.credential))),
+        nextCursor: page.nextCursor,
+      },
       200,
     );
   })
@@ -66,5 +80,11 @@ export const callRoutes = createRouter()
     const { tenant } = c.var.credential;
     const { call, events } = await getCall(c.var.deps, tenant, c.req.valid('param').id);
     const zone = tenant.config.timezone;
-    return c.json({ call: renderCall(call, zone), events: events.map((e) => renderEvent(e, zone)) }, 200);
+    return c.json(
+      {
+        call: renderCall(call, zone, readsPhones(c.var.credential)),
+        events: events.map((e) => renderEvent(e, zone)),
+      },
+      200,
+    );
   });

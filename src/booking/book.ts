@@ -56,7 +56,13 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       input.professionalId ?? (await firstFreeProfessional(deps, tenant, service, input.startsAt));
     const professional = await bookableProfessional(deps, tenant, professionalId);
     const endsAt = input.startsAt + service.durationMinutes * MINUTE;
-    await assertSlotAllowed(deps, tenant, { professional, service, startsAt: input.startsAt, endsAt, source });
+    await assertSlotAllowed(deps, tenant, {
+      professional,
+      service,
+      startsAt: input.startsAt,
+      endsAt,
+      source,
+    });
     const id = crypto.randomUUID();
     const row: AppointmentRow = {
       id,
@@ -65,7 +71,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       serviceTypeId: service.id,
       patientName: name,
       patientNameSearch: foldText(name),
-      patientPhoneHash: await deps.vault.hash(e164),
+      patientPhoneHash: await deps.vault.hash(e164, tenant.id),
       patientPhoneEncrypted: await deps.vault.encrypt(e164, `${tenant.id}:${id}`),
       startsAt: input.startsAt,
       endsAt,
@@ -92,7 +98,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
         ? [
             fewerUpcomingSelfService(
               tenant.id,
-              await deps.vault.lookupHashes(e164),
+              await deps.vault.lookupHashes(e164, tenant.id),
               now,
               tenant.config.selfServiceUpcomingPerPhone,
             ),
@@ -129,7 +135,10 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
         },
         ...withinCap.map((cap) => ({
           when: not(cap),
-          outcome: { kind: 'refused' as const, refusal: upcomingCapReached(tenant.config.selfServiceUpcomingPerPhone) },
+          outcome: {
+            kind: 'refused' as const,
+            refusal: upcomingCapReached(tenant.config.selfServiceUpcomingPerPhone),
+          },
         })),
         // Professional and service still bookable, yet no insert: the slot was taken.
         { when: allOf(stillBookable), outcome: { kind: 'refused', refusal: slotTaken() } },

@@ -20,6 +20,9 @@ export interface RateLimitDecision {
 }
 
 export interface RateLimiter {
-  /** Counts one request of `subject` against every rule, atomically; refused requests do not count. */
-  consume(subject: string, rules: RateLimitRule[], now: number): Promise<RateLimitDecision>;
+  /**
+   * Counts one request of `subject` against every rule, atomically; refused requests do not count.
+   * With `record` false it only answers whether one more would be allowed (a look, no count).
+   */
+  consume(subject: string, rules: RateLimitRule[], now: number, record?: boolean): Promise<RateLimitDecision>;
 }

@@ -5,10 +5,15 @@ import type { RateLimitDecision, RateLimitRule } from './rate-limit.js';
 export type WindowState = Record<string, number[]>;
 
 /**
- * Decides one request against every rule and, when allowed, records it in `state` (mutated). The
+ * Decides one request against every rule and, when allowed and `record`, records it in `state` (mutated). The
  * answer describes the first rule (the primary window, e.g. per minute) unless another one refuses.
  */
-export function consumeWindow(state: WindowState, rules: RateLimitRule[], now: number): RateLimitDecision {
+export function consumeWindow(
+  state: WindowState,
+  rules: RateLimitRule[],
+  now: number,
+  record = true,
+): RateLimitDecision {
   let primary: RateLimitDecision | undefined;
   let refused: RateLimitDecision | undefined;
   for (const rule of rules) {
@@ -27,7 +32,7 @@ export function consumeWindow(state: WindowState, rules: RateLimitRule[], now: n
     primary ??= decision;
   }
   if (refused) return refused;
-  for (const rule of rules) state[rule.name]!.push(now);
+  if (record) for (const rule of rules) state[rule.name]!.push(now);
   return primary ?? { allowed: true, limit: 0, remaining: 0, resetAt: now, retryAfterMs: 0 };
 }
 

@@ -7,14 +7,14 @@ export function memoryRateLimiter(): RateLimiter {
   const subjects = new Map<string, { state: WindowState; rules: RateLimitRule[] }>();
   let lastSweep = 0;
   return {
-    async consume(subject, rules, now) {
+    async consume(subject, rules, now, record = true) {
       if (now - lastSweep > 60_000) {
         lastSweep = now;
         for (const [key, entry] of subjects) if (isIdle(entry.state, entry.rules, now)) subjects.delete(key);
       }
       let entry = subjects.get(subject);
       if (!entry) subjects.set(subject, (entry = { state: {}, rules }));
-      return consumeWindow(entry.state, rules, now);
+      return consumeWindow(entry.state, rules, now, record);
     },
   };
 }

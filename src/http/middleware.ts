@@ -6,10 +6,26 @@ import { createMiddleware } from 'hono/factory';
 import { authenticate } from '../accounts/api-keys.js';
 import { grants, type Scope } from '../accounts/scopes.js';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, validationFailed } from '../domain/errors.js';
+import { jsonTextDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
+import { clientSubject, throttleAuthFailures } from './auth-throttle.js';
 import type { AppEnv } from './env.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Refuses a body larger than `maxBytes` while it streams in (chunked bodies included), before any
+ * handler buffers it: 413 payload_too_large. Every door bounds its body with this.
+ */
+export const limitBody = (maxBytes: number) =>
+  bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new AppError('payload_too_large', `The request body is larger than ${maxBytes} bytes`);
+    },
+  });
+
+const jsonBodyLimit = limitBody(MAX_BODY_BYTES);
 
 /** Gives every request an id (echoed as X-Request-Id) and logs one line without query or body. */
 export const requestContext = (deps: AppDeps) =>
@@ -33,7 +49,7 @@ export const requestContext = (deps: AppDeps) =>
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
-/** Write requests that carry a body must send JSON, at most 64 KiB. */
+/** Write requests that carry a body must send JSON, at most 64 KiB and MAX_JSON_DEPTH levels deep. */
 export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
   const method = c.req.method;
   if (method !== 'POST' && method !== 'PATCH' && method !== 'PUT') return next();
@@ -43,18 +59,22 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
   if (hasBody && !(type && JSON_TYPE.test(type))) {
     throw new AppError('unsupported_media_type', 'Send the body as application/json');
   }
-  return bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new AppError('payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
-    },
-  })(c, next);
+  return jsonBodyLimit(c, async () => {
+    // Checked on the text, before any recursive walk of the parsed value can overflow the stack.
+    if (hasBody && jsonTextDepth(await c.req.text()) > MAX_JSON_DEPTH) {
+      throw validationFailed(`The body nests deeper than ${MAX_JSON_DEPTH} levels`, []);
+    }
+    await next();
+  });
 });
 
 /** Resolves the API key to its clinic; every later query is scoped to that tenant. */
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
   const { store, clock, sha256Hex } = c.var.deps;
-  c.set('credential', await authenticate(store.db, c.req.header('authorization'), clock.now(), sha256Hex));
+  const credential = await throttleAuthFailures(c, clientSubject(c), () =>
+    authenticate(store.db, c.req.header('authorization'), clock.now(), sha256Hex),
+  );
+  c.set('credential', credential);
   await next();
 });
 

@@ -20,6 +20,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_KEY_PER_SECOND: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_PER_IP_PER_MINUTE: z.coerce.number().int().positive().optional(),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().optional(),
   RATE_LIMIT_BOOKINGS_PER_IP_PER_HOUR: z.coerce.number().int().positive().optional(),
   // Which proxies may say who the client is (X-Forwarded-For); see src/http/client-address.ts.
   TRUST_PROXY: z.string().optional(),
@@ -86,6 +87,7 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     perKeyPerMinute: parsed.data.RATE_LIMIT_PER_KEY_PER_MINUTE,
     perKeyPerSecond: parsed.data.RATE_LIMIT_PER_KEY_PER_SECOND,
     perIpPerMinute: parsed.data.RATE_LIMIT_PER_IP_PER_MINUTE,
+    authFailuresPerMinute: parsed.data.AUTH_FAILURES_PER_MINUTE,
     bookingsPerIpPerHour: parsed.data.RATE_LIMIT_BOOKINGS_PER_IP_PER_HOUR,
   };
   const rateLimits = Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined));

@@ -3,7 +3,7 @@
 // runtime-neutral implementations stay the reference; test/node/crypto-parity.test.ts compares them.
 import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { fromBase64, toBase64Url } from '../security/encoding.js';
-import type { PhoneVault, PhoneVaultKeys } from '../security/phone-vault.js';
+import { clinicHashKeyLabel, type PhoneVault, type PhoneVaultKeys } from '../security/phone-vault.js';
 
 export const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -16,12 +16,26 @@ export function createNodePhoneVault(keys: PhoneVaultKeys): PhoneVault {
     version: k.version,
     key: Buffer.from(fromBase64(k.secret)),
   }));
-  const hashWith = (k: (typeof hmacKeys)[number], e164: string) =>
-    `v${k.version}:${createHmac('sha256', k.key).update(e164, 'utf8').digest('hex')}`;
+  type HmacKey = (typeof hmacKeys)[number];
+  const clinicKeys = new Map<string, Buffer>();
+  const clinicKey = (k: HmacKey, tenantId: string) => {
+    const id = `${k.version}:${tenantId}`;
+    let key = clinicKeys.get(id);
+    if (!key) {
+      key = createHmac('sha256', k.key).update(clinicHashKeyLabel(tenantId), 'utf8').digest();
+      clinicKeys.set(id, key);
+    }
+    return key;
+  };
+  const sign = (version: number, key: Buffer, e164: string) =>
+    `v${version}:${createHmac('sha256', key).update(e164, 'utf8').digest('hex')}`;
   const current = aesKeys[0]!;
   return {
-    hash: async (e164) => hashWith(hmacKeys[0]!, e164),
-    lookupHashes: async (e164) => hmacKeys.map((k) => hashWith(k, e164)),
+    hash: async (e164, tenantId) => sign(hmacKeys[0]!.version, clinicKey(hmacKeys[0]!, tenantId), e164),
+    lookupHashes: async (e164, tenantId) => [
+      ...hmacKeys.map((k) => sign(k.version, clinicKey(k, tenantId), e164)),
+      ...hmacKeys.map((k) => sign(k.version, k.key, e164)),
+    ],
     async encrypt(e164, context) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current.key, iv);

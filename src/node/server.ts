@@ -32,7 +32,25 @@ export interface NodeServiceOptions {
   trustProxy?: TrustProxy;
   /** How often the timed jobs (no-show detection, purges) run; 0 turns the timer off. Default 60 s. */
   schedulerIntervalMs?: number;
+  /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
+  timeouts?: Partial<ServerTimeouts>;
 }
+
+export interface ServerTimeouts {
+  /** The request line and headers must arrive within this (a slowloris client trickles them). */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveMs: number;
+}
+
+// Node's defaults (60 s for headers, 300 s for a request) let a few hundred slow clients hold every
+// socket for minutes. Our requests are small (bodies ≤ 1 MiB): a client that needs more than 10 s for
+// its headers or 30 s for the whole request is answered 408 and closed. An idle keep-alive connection
+// is kept 5 s (Node's default, stated here so a change is a decision): a reverse proxy that pools
+// connections should use a shorter idle timeout than this.
+export const SERVER_TIMEOUTS: ServerTimeouts = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
 
 export interface NodeService {
   deps: AppDeps & { store: SqliteStore };
@@ -67,8 +85,18 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
   const deps = await buildNodeDeps(options);
   const app = createApp(deps);
   const host = options.host ?? '127.0.0.1';
+  const timeouts = { ...SERVER_TIMEOUTS, ...options.timeouts };
+  const serverOptions = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Node checks the two timeouts above on this interval (default 30 s, longer than headersMs).
+    connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+  };
   const server: ServerType = await new Promise((ready) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host }, () => ready(s));
+    const s = serve({ fetch: app.fetch, port: options.port ?? 8787, hostname: host, serverOptions }, () =>
+      ready(s),
+    );
   });
   server.on('clientError', answerClientError(options.logger));
   const stopTimedJobs = startTimedJobs(deps, options.schedulerIntervalMs ?? TIMED_JOBS_INTERVAL_MS);

@@ -1,6 +1,12 @@
 // Patient phone numbers at rest: a keyed, versioned HMAC for lookups and AES-256-GCM ciphertext for
 // the rare case the number is needed (callbacks, SMS). Plain SHA-256 of a phone number is reversible
 // by enumerating a country's ~10^10 numbers, hence the secret key. Keys never live in the database.
+//
+// Each clinic hashes with its own key, derived from the configured one (clinicHashKey below), so the
+// same patient has unrelated hashes in two clinics: a hash handed to one clinic's PMS cannot be
+// matched against another's. Hashes made before that (with the configured key itself, the "legacy"
+// hash) are still matched by lookups; the format stays `v<key version>:<hex>` and key rotation works
+// as before (the first key hashes, every key matches).
 import { fromBase64, randomBytes, toBase64Url, toHex, utf8 } from './encoding.js';
 
 export interface VersionedKey {
@@ -16,14 +22,23 @@ export interface PhoneVaultKeys {
 }
 
 export interface PhoneVault {
-  /** `v<version>:<hex HMAC-SHA256>` of an E.164 number with the current key. */
-  hash(e164: string): Promise<string>;
-  /** The hashes under every active key, for lookups during a rotation. */
-  lookupHashes(e164: string): Promise<string[]>;
+  /** `v<version>:<hex HMAC-SHA256>` of an E.164 number with the clinic's key derived from the current key. */
+  hash(e164: string, tenantId: string): Promise<string>;
+  /**
+   * Every hash the number may be stored under in this clinic: the clinic's hash under each active key
+   * (rotation), then the legacy shared hash under each key (rows written before per-clinic keys).
+   */
+  lookupHashes(e164: string, tenantId: string): Promise<string[]>;
   /** `v<version>.<iv>.<ciphertext>`; `context` (tenant + record id) is bound as associated data. */
   encrypt(e164: string, context: string): Promise<string>;
   decrypt(sealed: string, context: string): Promise<string>;
 }
+
+/**
+ * What a clinic's hash key is derived from: its key is HMAC-SHA256(configured key, this label), a PRF
+ * output as good as a random key, different for every clinic and unknown without the configured key.
+ */
+export const clinicHashKeyLabel = (tenantId: string) => `agendai/phone-hash/clinic/${tenantId}`;
 
 export async function createPhoneVault(keys: PhoneVaultKeys): Promise<PhoneVault> {
   if (keys.hashKeys.length === 0 || keys.encryptionKeys.length === 0) {
@@ -50,13 +65,34 @@ export async function createPhoneVault(keys: PhoneVaultKeys): Promise<PhoneVault
       ]),
     })),
   );
-  const hashWith = async (k: (typeof hmacKeys)[number], e164: string) =>
-    `v${k.version}:${toHex(await crypto.subtle.sign('HMAC', k.key, utf8.encode(e164)))}`;
+  type HmacKey = (typeof hmacKeys)[number];
+  const clinicKeys = new Map<string, Promise<CryptoKey>>();
+  const clinicKey = (k: HmacKey, tenantId: string) => {
+    const id = `${k.version}:${tenantId}`;
+    let key = clinicKeys.get(id);
+    if (!key) {
+      key = crypto.subtle
+        .sign('HMAC', k.key, utf8.encode(clinicHashKeyLabel(tenantId)))
+        .then((raw) =>
+          crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']),
+        );
+      clinicKeys.set(id, key);
+    }
+    return key;
+  };
+  const sign = async (version: number, key: CryptoKey, e164: string) =>
+    `v${version}:${toHex(await crypto.subtle.sign('HMAC', key, utf8.encode(e164)))}`;
+  const hashWith = async (k: HmacKey, e164: string, tenantId: string) =>
+    sign(k.version, await clinicKey(k, tenantId), e164);
   const currentAes = aesKeys[0]!;
 
   return {
-    hash: (e164) => hashWith(hmacKeys[0]!, e164),
-    lookupHashes: (e164) => Promise.all(hmacKeys.map((k) => hashWith(k, e164))),
+    hash: (e164, tenantId) => hashWith(hmacKeys[0]!, e164, tenantId),
+    lookupHashes: (e164, tenantId) =>
+      Promise.all([
+        ...hmacKeys.map((k) => hashWith(k, e164, tenantId)),
+        ...hmacKeys.map((k) => sign(k.version, k.key, e164)),
+      ]),
     async encrypt(e164, context) {
       const iv = randomBytes(12);
       const sealed = await crypto.subtle.encrypt(

@@ -1,33 +1,32 @@
 // What a call leaves behind: tool calls and speech as events, its outcome, its end. Tool inputs are
-// stored without phone numbers, and long digit runs in transcripts are masked: a call log must not
-// become a second copy of patients' numbers.
+// stored without phone numbers, and numbers said in transcripts are masked (src/domain/phone-mask.ts):
+// a call log must not become a second copy of patients' numbers.
 
+import type { CountryCode } from 'libphonenumber-js/max';
 import { type CallRow, closeCall, insertCallEvents, updateCall } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
+import { jsonTextDepth, MAX_JSON_DEPTH, nestsDeeperThan } from '../domain/json-depth.js';
+import { countryOfPhone, maskPhonesInText } from '../domain/phone-mask.js';
 import { runTool, type ToolOutcome } from './run-tool.js';
 import type { VoiceSession } from './session.js';
 
-/** Masks runs of 6+ digits (allowing spaces, dots and dashes between them) keeping the last 2. */
-export function maskDigits(text: string): string {
-  return text.replace(/\+?\d[\d\s.-]{4,}\d/g, (run) => {
-    const digits = run.replace(/\D/g, '');
-    return digits.length >= 6 ? `${'•'.repeat(digits.length - 2)}${digits.slice(-2)}` : run;
-  });
-}
-
-const redactArgs = (args: unknown): unknown => {
+const redactArgs = (args: unknown, country: CountryCode | undefined): unknown => {
+  // Stored with JSON.stringify, which recurses: arguments nested absurdly deep are not kept.
+  if (typeof args === 'string' ? jsonTextDepth(args) > MAX_JSON_DEPTH : nestsDeeperThan(args)) {
+    return { unreadable: `nested deeper than ${MAX_JSON_DEPTH} levels` };
+  }
   if (typeof args === 'string') {
     try {
-      return redactArgs(JSON.parse(args));
+      return redactArgs(JSON.parse(args), country);
     } catch {
-      return maskDigits(args);
+      return maskPhonesInText(args, country);
     }
   }
   if (!args || typeof args !== 'object') return args;
   return Object.fromEntries(
     Object.entries(args as Record<string, unknown>).map(([k, v]) => [
       k,
-      /phone/i.test(k) && v ? '[phone]' : typeof v === 'string' ? maskDigits(v) : v,
+      /phone/i.test(k) && v ? '[phone]' : typeof v === 'string' ? maskPhonesInText(v, country) : v,
     ]),
   );
 };
@@ -53,7 +52,7 @@ export async function handleToolCall(
       role: null,
       transcript: null,
       toolName: name,
-      toolInput: redactArgs(args) ?? {},
+      toolInput: redactArgs(args, s.tenant.country as CountryCode) ?? {},
       toolOutput: {
         ok: outcome.ok,
         result: outcome.text,
@@ -110,6 +109,8 @@ export async function endCall(deps: AppDeps, call: CallRow, end: CallEnd): Promi
     return;
   }
   if (!transcript.length) return;
+  // National formats are read as the clinic's line's country (its callers are mostly local).
+  const country = countryOfPhone(call.toNumber);
   await insertCallEvents(
     deps.store,
     transcript.map((u) => ({
@@ -118,7 +119,7 @@ export async function endCall(deps: AppDeps, call: CallRow, end: CallEnd): Promi
       callId: call.id,
       eventType: 'speech',
       role: u.role,
-      transcript: maskDigits(u.text),
+      transcript: maskPhonesInText(u.text, country),
       toolName: null,
       toolInput: null,
       toolOutput: null,

@@ -21,6 +21,8 @@ export interface CallRecord {
   externalCallId: string;
   /** The caller's number, or null when withheld. */
   fromNumber: string | null;
+  /** The caller's keyed phone hash (the patient handle), or null when withheld. */
+  fromNumberHash: string | null;
   toNumber: string | null;
   status: string;
   outcome: string | null;
@@ -58,6 +60,7 @@ async function recordOf(deps: Pick<AppDeps, 'vault'>, row: CallRow): Promise<Cal
     fromNumber: row.fromNumberEncrypted
       ? await deps.vault.decrypt(row.fromNumberEncrypted, callerContext(row))
       : null,
+    fromNumberHash: row.fromNumberHash,
     toNumber: row.toNumber,
     status: row.status,
     outcome: row.outcome,

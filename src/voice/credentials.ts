@@ -2,13 +2,16 @@
 // Stored sealed with AES-GCM: unlike API keys these must be recoverable to check signatures.
 import { z } from 'zod';
 
-const secret = (min = 16) => z.string().min(min).max(500);
+const secret = (min: number) => z.string().min(min).max(500);
+// A secret the clinic makes up and pastes into the platform: at least 32 characters, so that it
+// cannot be guessed within the failed-authentication throttle (src/http/auth-throttle.ts).
+const chosenSecret = () => secret(32);
 
 export const CREDENTIALS = {
   vapi: z
     .object({
-      secret: secret().optional().describe('Sent by Vapi as a Bearer token or X-Vapi-Secret'),
-      hmacSecret: secret().optional().describe("Secret of Vapi's HMAC authentication plan"),
+      secret: chosenSecret().optional().describe('Sent by Vapi as a Bearer token or X-Vapi-Secret'),
+      hmacSecret: chosenSecret().optional().describe("Secret of Vapi's HMAC authentication plan"),
     })
     .strict()
     .refine(
@@ -20,7 +23,9 @@ export const CREDENTIALS = {
     .strict(),
   elevenlabs: z
     .object({
-      toolSecret: secret().describe('Value of the X-Agendai-Secret header configured on each server tool'),
+      toolSecret: chosenSecret().describe(
+        'Value of the X-Agendai-Secret header configured on each server tool',
+      ),
       webhookSecret: secret(8).optional().describe('Post-call webhook HMAC secret'),
     })
     .strict(),
@@ -32,7 +37,7 @@ export const CREDENTIALS = {
       webhookSecret: secret(8)
         .optional()
         .describe('whsec_... of the project webhook for realtime.call.incoming'),
-      toolSecret: secret().optional().describe('Bearer token your code sends to the /tools endpoint'),
+      toolSecret: chosenSecret().optional().describe('Bearer token your code sends to the /tools endpoint'),
       model: z.string().max(100).default('gpt-realtime').describe('Realtime model that answers SIP calls'),
       voice: z.string().max(50).optional().describe('Realtime voice (default: the model\'s own)'),
       baseURL: z

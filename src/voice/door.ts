@@ -2,7 +2,8 @@
 
 import type { IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, validationFailed } from '../domain/errors.js';
+import { jsonTextDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
 import type { Platform } from './credentials.js';
 
 export interface WebhookInput {
@@ -27,6 +28,9 @@ export interface PlatformAdapter {
 export const unauthorized = (why: string) => new AppError('invalid_signature', `Webhook rejected: ${why}`);
 
 export function parseJson(raw: string): unknown {
+  if (jsonTextDepth(raw) > MAX_JSON_DEPTH) {
+    throw validationFailed(`The webhook body nests deeper than ${MAX_JSON_DEPTH} levels`, []);
+  }
   try {
     return JSON.parse(raw);
   } catch {

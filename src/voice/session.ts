@@ -68,7 +68,7 @@ export async function openSession(
           }),
         )
       : null,
-    fromNumberHash: caller ? await deps.vault.hash(caller) : null,
+    fromNumberHash: caller ? await deps.vault.hash(caller, tenant.id) : null,
     toNumber: called,
     status: 'in_progress',
     outcome: null,

@@ -1,6 +1,8 @@
 // The one tool catalogue every voice platform gets, defined once with zod. Parameters are nullable
 // rather than optional so the same schemas work in OpenAI's strict mode; a missing key means null.
 import { z } from 'zod';
+import { jsonTextDepth, MAX_JSON_DEPTH, nestsDeeperThan } from '../domain/json-depth.js';
+import { unsafeCharacter, unsafeTextMessage } from '../domain/text.js';
 
 const when = (what: string) =>
   z
@@ -79,6 +81,7 @@ export const isToolName = (name: string): name is ToolName => Object.hasOwn(TOOL
 export function parseToolArgs<N extends ToolName>(name: N, raw: unknown): ToolArgs<N> | { error: string } {
   let value = raw;
   if (typeof raw === 'string') {
+    if (jsonTextDepth(raw) > MAX_JSON_DEPTH) return { error: 'Arguments are nested too deeply' };
     try {
       value = raw.trim() ? JSON.parse(raw) : {};
     } catch {
@@ -87,6 +90,13 @@ export function parseToolArgs<N extends ToolName>(name: N, raw: unknown): ToolAr
   }
   if (value === null || value === undefined) value = {};
   if (typeof value !== 'object' || Array.isArray(value)) return { error: 'Arguments must be an object' };
+  if (nestsDeeperThan(value)) return { error: 'Arguments are nested too deeply' };
+  // The free-text rule of every door (src/domain/text.ts); notes and reasons may span lines.
+  for (const [key, said] of Object.entries(value as object)) {
+    const character =
+      typeof said === 'string' ? unsafeCharacter(said, key === 'notes' || key === 'reason') : null;
+    if (character) return { error: `${key}: ${unsafeTextMessage(character)}` };
+  }
   const schema = TOOLS[name].parameters as z.ZodObject;
   const filled = {
     ...Object.fromEntries(Object.keys(schema.shape).map((k) => [k, null])),

@@ -2,8 +2,10 @@
 // platform's signature or secret (not an API key). The body is read raw, verified, then parsed.
 import { type Context, Hono } from 'hono';
 import { findIntegration } from '../db/voice.js';
-import type { AppEnv } from '../http/env.js';
 import { AppError } from '../domain/errors.js';
+import { throttleAuthFailures } from '../http/auth-throttle.js';
+import type { AppEnv } from '../http/env.js';
+import { limitBody } from '../http/middleware.js';
 import type { Platform } from './credentials.js';
 import type { Adapters, WebhookInput } from './door.js';
 import { elevenlabs } from './platforms/elevenlabs.js';
@@ -18,15 +20,14 @@ export const WEBHOOK_PREFIX = '/v1/voice/webhooks';
 // A new platform's adapter lives in src/voice/platforms/ and is added here; nothing changes it at run time.
 const adapters: Readonly<Adapters> = { vapi, retell, elevenlabs, openai, telnyx, twilio };
 
-const MAX_WEBHOOK_BYTES = 1024 * 1024;
+// End-of-call reports carry whole transcripts; 1 MiB is far above any we have seen.
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
 async function inputOf(c: Context<AppEnv>, toolName?: string): Promise<WebhookInput> {
   const integration = await findIntegration(c.var.deps.store.db, c.req.param('integrationId') ?? '');
   if (!integration?.active) throw new AppError('not_found', 'No such webhook');
-  const length = Number(c.req.header('content-length') ?? 0);
-  if (length > MAX_WEBHOOK_BYTES) throw new AppError('payload_too_large', 'Webhook body too large');
+  // Bounded while streaming by limitBody below: a larger body is refused before it is buffered.
   const raw = await c.req.text();
-  if (raw.length > MAX_WEBHOOK_BYTES) throw new AppError('payload_too_large', 'Webhook body too large');
   return { deps: c.var.deps, integration, raw, headers: c.req.raw.headers, url: c.req.url, toolName };
 }
 
@@ -37,13 +38,16 @@ const adapterFor = (platform: string) => {
 };
 
 export const voiceWebhooks = new Hono<AppEnv>()
+  .use(`${WEBHOOK_PREFIX}/*`, limitBody(MAX_WEBHOOK_BYTES))
   .post(`${WEBHOOK_PREFIX}/:integrationId`, async (c) => {
     const input = await inputOf(c);
-    return adapterFor(input.integration.platform).webhook(input);
+    const adapter = adapterFor(input.integration.platform);
+    return throttleAuthFailures(c, `integration:${input.integration.id}`, () => adapter.webhook(input));
   })
   .post(`${WEBHOOK_PREFIX}/:integrationId/tools/:toolName?`, async (c) => {
     const input = await inputOf(c, c.req.param('toolName'));
     const adapter = adapterFor(input.integration.platform);
-    if (!adapter.tools) throw new AppError('not_found', 'This platform sends tool calls to its webhook URL');
-    return adapter.tools(input);
+    const tools = adapter.tools;
+    if (!tools) throw new AppError('not_found', 'This platform sends tool calls to its webhook URL');
+    return throttleAuthFailures(c, `integration:${input.integration.id}`, () => tools(input));
   });

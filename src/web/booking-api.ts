@@ -8,6 +8,7 @@ import { commandContext } from '../booking/context.js';
 import type { AnswerFor } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { unsafeCharacter, unsafeTextMessage } from '../domain/text.js';
 import { HOUR, localDate, localDay, parseInstant, renderInstant } from '../domain/time.js';
 import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import type { AppEnv } from '../http/env.js';
@@ -15,13 +16,20 @@ import { errorBody, statusOf } from '../http/errors.js';
 import { validationError } from '../http/router.js';
 import { publicClinic } from './clinic.js';
 
+// The free-text rule of every door (src/domain/text.ts).
+const safeText = (multiline: boolean) => (value: string) => unsafeCharacter(value, multiline) === null;
+const unsafeText = (multiline: boolean) => ({
+  error: (issue: { input: unknown }) =>
+    unsafeTextMessage(unsafeCharacter(String(issue.input), multiline) ?? ''),
+});
+
 const BookingSchema = z
   .object({
     serviceTypeId: z.string().min(1).max(100),
     startsAt: z.string().max(40),
-    patientName: z.string().max(200),
+    patientName: z.string().max(200).refine(safeText(false), unsafeText(false)),
     patientPhone: z.string().trim().min(6).max(30),
-    notes: z.string().trim().max(1000).optional(),
+    notes: z.string().trim().max(1000).refine(safeText(true), unsafeText(true)).optional(),
     // Left empty by people; bots fill every field.
     website: z.string().max(0, 'Leave this field empty').optional(),
   })
@@ -33,7 +41,11 @@ const pageAnswer =
   (outcome) => {
     if (outcome.kind === 'refused') {
       const { refusal } = outcome;
-      return { status: statusOf(refusal.code), body: JSON.stringify(errorBody(refusal, requestId)), location: null };
+      return {
+        status: statusOf(refusal.code),
+        body: JSON.stringify(errorBody(refusal, requestId)),
+        location: null,
+      };
     }
     if (outcome.kind !== 'booked') throw new Error('The booking page only books');
     const { appointment, professional, service } = outcome;

@@ -25,6 +25,7 @@ const workerEnvSchema = secretsSchema.extend({
   RATE_LIMIT_PER_IP_PER_MINUTE: limit,
   PUBLIC_BASE_URL: publicBaseUrl,
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
+  AUTH_FAILURES_PER_MINUTE: limit,
 });
 
 export interface WorkerConfig {
@@ -46,11 +47,18 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
   }
   const { DB, RATE_LIMITER, RATE_LIMIT_PER_KEY_PER_MINUTE, RATE_LIMIT_PER_KEY_PER_SECOND, ...rest } =
     result.data;
-  const { RATE_LIMIT_PER_IP_PER_MINUTE, PUBLIC_BASE_URL, WEBHOOKS_ALLOW_PRIVATE_TARGETS, ...secrets } = rest;
+  const {
+    RATE_LIMIT_PER_IP_PER_MINUTE,
+    AUTH_FAILURES_PER_MINUTE,
+    PUBLIC_BASE_URL,
+    WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    ...secrets
+  } = rest;
   const rateLimits: Partial<RateLimitSettings> = {};
   if (RATE_LIMIT_PER_KEY_PER_MINUTE) rateLimits.perKeyPerMinute = RATE_LIMIT_PER_KEY_PER_MINUTE;
   if (RATE_LIMIT_PER_KEY_PER_SECOND) rateLimits.perKeyPerSecond = RATE_LIMIT_PER_KEY_PER_SECOND;
   if (RATE_LIMIT_PER_IP_PER_MINUTE) rateLimits.perIpPerMinute = RATE_LIMIT_PER_IP_PER_MINUTE;
+  if (AUTH_FAILURES_PER_MINUTE) rateLimits.authFailuresPerMinute = AUTH_FAILURES_PER_MINUTE;
   return {
     db: DB,
     rateLimiter: RATE_LIMITER,

@@ -25,10 +25,10 @@ export class RateLimiterObject extends DurableObject {
   private alarmSet = false;
 
   /** Counts one request against every rule; refused requests do not count. */
-  async consume(rules: RateLimitRule[], now: number): Promise<RateLimitDecision> {
+  async consume(rules: RateLimitRule[], now: number, record = true): Promise<RateLimitDecision> {
     const log = (this.log ??= this.ctx.storage.kv.get<Log>(LOG) ?? { state: {}, forgetAt: 0 });
-    const decision = consumeWindow(log.state, rules, now);
-    if (decision.allowed) {
+    const decision = consumeWindow(log.state, rules, now, record);
+    if (decision.allowed && record) {
       log.forgetAt = Date.now() + Math.max(...rules.map((rule) => rule.windowMs));
       this.ctx.storage.kv.put(LOG, log);
       if (!this.alarmSet) {
@@ -60,6 +60,7 @@ export function durableObjectRateLimiter(
   scope = '',
 ): RateLimiter {
   return {
-    consume: (subject, rules, now) => namespace.getByName(`${scope}${subject}`).consume(rules, now),
+    consume: (subject, rules, now, record) =>
+      namespace.getByName(`${scope}${subject}`).consume(rules, now, record),
   };
 }

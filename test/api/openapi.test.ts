@@ -153,4 +153,25 @@ describe('OpenAPI document', () => {
     expect(reply.headers.get('content-type')).toContain('text/html');
     expect(reply.text).toContain('/openapi.json');
   });
+
+  it('loads the reference script pinned, with Subresource Integrity, under a CSP that allows nothing else', async () => {
+    const reply = await app.request('GET', '/docs');
+    const scripts = [...reply.text.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]!);
+    const external = scripts.filter((attrs) => /\ssrc=/.test(attrs));
+    expect(external).toHaveLength(1);
+    const src = /src="([^"]+)"/.exec(external[0]!)![1]!;
+    expect(src).toMatch(/^https:\/\/[^/]+\/npm\/@scalar\/api-reference@\d+\.\d+\.\d+\//);
+    expect(external[0]).toMatch(/integrity="sha(384|512)-[A-Za-z0-9+/]+=*"/);
+    expect(external[0]).toContain('crossorigin="anonymous"');
+
+    const csp = reply.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'))!.trim().split(/\s+/);
+    // Only this exact file and nonced inline scripts: no host-wide or 'unsafe-inline' allowance.
+    expect(scriptSrc.slice(1).sort()).toEqual([src, expect.stringMatching(/^'nonce-[\w-]+'$/)].sort());
+    const nonce = /'nonce-([\w-]+)'/.exec(csp)![1];
+    for (const attrs of scripts) expect(attrs).toContain(`nonce="${nonce}"`);
+    const again = await app.request('GET', '/docs');
+    expect(again.headers.get('content-security-policy')).not.toContain(nonce);
+  });
 });

@@ -2,6 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import type { TestApp } from '../support/types.js';
 import { appointmentsOf, voiceClinic } from '../support/voice.js';
 
@@ -11,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const TOOL_SECRET = 'el-tool-secret-0123456789';
+const TOOL_SECRET = 'el-tool-secret-0123456789-0123456789';
 const WEBHOOK_SECRET = 'wsec_el_webhook_0123456789';
 const CREDENTIALS = { toolSecret: TOOL_SECRET, webhookSecret: WEBHOOK_SECRET };
 const CALLER = '+351912345678';
@@ -110,7 +111,7 @@ describe('ElevenLabs: server tools', () => {
     expect(record).toMatchObject({
       platform: 'elevenlabs',
       externalCallId: 'conv_book',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       outcome: 'booking_created',
     });
     expect(booked[0]!.callId).toBe(record.id);
@@ -200,7 +201,7 @@ describe('ElevenLabs: post-call webhook', () => {
       externalCallId: 'conv_end',
       status: 'completed',
       durationSeconds: 71,
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: '+351210000000',
     });
     const speech = detail.body.events.filter((x: { eventType: string }) => x.eventType === 'speech');

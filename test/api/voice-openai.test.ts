@@ -4,6 +4,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import type { TestApp } from '../support/types.js';
 import { appointmentsOf, voiceClinic } from '../support/voice.js';
 
@@ -14,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const API_KEY = 'sk-test-openai-0123456789';
-const TOOL_SECRET = 'openai-tool-secret-0123456789';
+const TOOL_SECRET = 'openai-tool-secret-0123456789-0123456789';
 const WEBHOOK_SECRET = `whsec_${btoa('openai-webhook-signing-key-0123')}`;
 const CREDENTIALS = { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET, toolSecret: TOOL_SECRET };
 const CALLER = '+351912345678';
@@ -101,7 +102,7 @@ describe('OpenAI /tools: Chat Completions', () => {
     expect(calls[0]).toMatchObject({
       platform: 'openai',
       externalCallId: 'conversation-42',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       outcome: 'booking_created',
     });
     expect(booked[0]!.callId).toBe(calls[0].id);

@@ -3,6 +3,7 @@ import { Retell } from 'retell-sdk';
 import { symmetric } from 'retell-sdk/lib/webhook_auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import type { TestApp } from '../support/types.js';
 import { appointmentsOf, voiceClinic } from '../support/voice.js';
 
@@ -133,7 +134,7 @@ describe('Retell: custom functions', () => {
     expect(record).toMatchObject({
       platform: 'retell',
       externalCallId: 'call-book',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: CLINIC_LINE,
       outcome: 'booking_created',
     });
@@ -205,7 +206,10 @@ describe('Retell: custom functions', () => {
       args: {},
     });
     expect((await send(r.path, raw)).status).toBe(200);
-    expect((await callsOf(r.clinic.key))[0]).toMatchObject({ fromNumber: CALLER, toNumber: CLINIC_LINE });
+    expect((await callsOf(r.clinic.key))[0]).toMatchObject({
+      fromNumberMasked: maskPhone(CALLER),
+      toNumber: CLINIC_LINE,
+    });
   });
 });
 
@@ -255,7 +259,7 @@ describe('Retell: call events', () => {
       durationSeconds: 95,
       endedReason: 'user_hangup',
       outcome: 'booking_created',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
     });
     const speech = detail.body.events.filter((e: { eventType: string }) => e.eventType === 'speech');
     expect(speech.map((e: { transcript: string }) => e.transcript)).toEqual([

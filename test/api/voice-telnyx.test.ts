@@ -1,6 +1,7 @@
 // Telnyx Call Control events, signed with Ed25519 by a key pair made here with Web Crypto.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import type { TestApp } from '../support/types.js';
 import { voiceClinic } from '../support/voice.js';
 
@@ -90,7 +91,7 @@ describe('Telnyx: call events', () => {
       platform: 'telnyx',
       externalCallId: 'v3:call-1',
       status: 'in_progress',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: LINE,
     });
     const hangup = event(
@@ -123,7 +124,7 @@ describe('Telnyx: call events', () => {
     await send(t.path, event('call.initiated', 'v3:out', outgoing));
     await send(t.path, event('call.hangup', 'v3:out', { ...outgoing, hangup_cause: 'busy' }));
     expect((await callsOf(t.clinic.key))[0]).toMatchObject({
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: LINE,
       status: 'failed',
       endedReason: 'busy',

@@ -2,6 +2,7 @@
 import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import type { TestApp } from '../support/types.js';
 import { voiceClinic } from '../support/voice.js';
 
@@ -70,7 +71,7 @@ describe('Twilio: call status callbacks', () => {
       platform: 'twilio',
       externalCallId: 'CA1',
       status: 'in_progress',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: LINE,
     });
 
@@ -87,7 +88,7 @@ describe('Twilio: call status callbacks', () => {
     const params = status('CA2', 'busy', { Direction: 'outbound-api', From: LINE, To: CALLER });
     await send(t.path, params, { url: t.integration.webhookUrl });
     expect((await callsOf(t.clinic.key))[0]).toMatchObject({
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: LINE,
       status: 'failed',
       endedReason: 'busy',

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import type { TestApp } from '../support/types.js';
 import { appointmentsOf, voiceClinic } from '../support/voice.js';
 
@@ -10,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const SECRET = 'vapi-shared-secret-0123456789';
+const SECRET = 'vapi-shared-secret-0123456789-0123456789';
 const CALLER = '+351912345678';
 
 const toolCalls = (
@@ -63,7 +64,7 @@ describe('Vapi: authentication', () => {
   });
 
   it("verifies Vapi's HMAC plan on the raw body, with a 5-minute window", async () => {
-    const hmacSecret = 'vapi-hmac-secret-0123456789';
+    const hmacSecret = 'vapi-hmac-secret-0123456789-0123456789';
     const v = await voiceClinic(app, 'vapi', { hmacSecret });
     const raw = JSON.stringify(toolCalls('call-hmac', [{ id: 't1', name: 'list_services', args: {} }]));
     const sign = (ts: number, body: string) =>
@@ -178,7 +179,7 @@ describe('Vapi: tool calls', () => {
     expect(call).toMatchObject({
       platform: 'vapi',
       externalCallId: 'call-2',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: '+351210000000',
       outcome: 'booking_created',
     });

@@ -89,7 +89,7 @@ function keepsContract(reply: Reply, what: string) {
 
 describe('voice webhooks survive hostile payloads past their authentication', () => {
   it('Vapi', async () => {
-    const secret = 'fuzz-vapi-secret-0123456789';
+    const secret = 'fuzz-vapi-secret-0123456789-0123456789';
     const v = await app.request('POST', '/v1/voice/integrations', {
       key: (await app.createClinic()).key,
       body: { platform: 'vapi', credentials: { secret } },
@@ -134,7 +134,7 @@ describe('voice webhooks survive hostile payloads past their authentication', ()
   });
 
   it('ElevenLabs server tools', async () => {
-    const toolSecret = 'fuzz-eleven-secret-0123456789';
+    const toolSecret = 'fuzz-eleven-secret-0123456789-0123456789';
     const v = await app.request('POST', '/v1/voice/integrations', {
       key: (await app.createClinic()).key,
       body: { platform: 'elevenlabs', credentials: { toolSecret } },
@@ -166,7 +166,7 @@ describe('voice webhooks survive hostile payloads past their authentication', ()
   });
 
   it('OpenAI /tools', async () => {
-    const toolSecret = 'fuzz-openai-secret-0123456789';
+    const toolSecret = 'fuzz-openai-secret-0123456789-0123456789';
     const v = await app.request('POST', '/v1/voice/integrations', {
       key: (await app.createClinic()).key,
       body: { platform: 'openai', credentials: { apiKey: 'sk-fuzz-0123456789', toolSecret } },

@@ -56,7 +56,7 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
     kind: 'holiday',
     date: '2026-12-25',
   });
-  const secret = `secret-${marker}-0123456789`;
+  const secret = `secret-${marker}-0123456789-0123456789`;
   const integration = await post(c, '/v1/voice/integrations', {
     platform: 'vapi',
     name: `Linha ${marker}`,

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { maskPhone } from '../../src/domain/phone-mask.js';
 import { silentLogger } from '../../src/logger.js';
 import { buildNodeDeps } from '../../src/node/server.js';
 import type { Egress } from '../../src/security/egress.js';
@@ -145,7 +146,7 @@ describe('OpenAI Realtime SIP', () => {
     expect(calls[0]).toMatchObject({
       platform: 'openai',
       externalCallId: 'rtc_book',
-      fromNumber: CALLER,
+      fromNumberMasked: maskPhone(CALLER),
       toNumber: '+351210000000',
       status: 'in_progress',
       outcome: 'booking_created',

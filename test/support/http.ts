@@ -9,6 +9,7 @@ export const UNLIMITED = {
   perKeyPerMinute: 1e9,
   perKeyPerSecond: 1e9,
   perIpPerMinute: 1e9,
+  authFailuresPerMinute: 1e9,
   bookingsPerIpPerHour: 1e9,
 };
 

@@ -5075,9 +5075,15 @@ export interface components {
        */
       startsAt: string;
       patientNotes?: string | null;
-      /** @description Free-form data you want back with the appointment (e.g. your PMS ids) */
+      /**
+       * @description Your own data, returned with the appointment (e.g. PMS ids): a flat object of at most 50 keys (1–40 characters) whose values are strings (at most 500 characters), numbers, booleans or null
+       * @example {
+       *       "pmsId": "A-1042",
+       *       "firstVisit": true
+       *     }
+       */
       metadata?: {
-        [key: string]: unknown;
+        [key: string]: string | number | boolean | null;
       };
       /**
        * @description `manual` (default) or `sync_external`; voice_ai and self_service belong to their doors
@@ -5097,9 +5103,15 @@ export interface components {
        */
       status?: 'confirmed' | 'attended' | 'no_show' | 'cancelled' | 'rescheduled';
       patientNotes?: string | null;
-      /** @description Merged into the stored metadata; null removes a key */
+      /**
+       * @description Merged into the stored metadata; null removes a key
+       * @example {
+       *       "pmsId": "A-1042",
+       *       "firstVisit": true
+       *     }
+       */
       metadata?: {
-        [key: string]: unknown;
+        [key: string]: string | number | boolean | null;
       };
       cancellationReason?: string | null;
       /**
@@ -5342,8 +5354,15 @@ export interface components {
       id: string;
       platform: string;
       externalCallId: string;
-      /** @description The caller's number (null when withheld) */
-      fromNumber: string | null;
+      /** @description The caller's phone hash (as patientPhoneHash: GET /v1/patients/{hash}); null when withheld */
+      fromNumberHash: string | null;
+      /**
+       * @description The caller's number masked for people
+       * @example +351 ••• ••• 678
+       */
+      fromNumberMasked: string | null;
+      /** @description The caller's number in E.164: only for keys holding the calls:read_phone scope (not granted by *) */
+      fromNumber?: string | null;
       toNumber: string | null;
       /** @example completed */
       status: string;

@@ -45,7 +45,7 @@ export async function createResources(app: TestApp): Promise<Resources> {
     key: s.clinic.key,
     body: appointmentBody(s, '2026-06-01T10:00:00Z', { patientPhone: nextPhone() }),
   });
-  const secret = 'route-table-secret-0123456789';
+  const secret = 'route-table-secret-0123456789-0123456789';
   const integration = await app.request('POST', '/v1/voice/integrations', {
     key: s.clinic.key,
     body: { platform: 'vapi', credentials: { secret } },
@@ -254,7 +254,7 @@ export const ROUTES: RouteCase[] = [
     method: 'POST',
     path: () => '/v1/voice/integrations',
     scope: 'calls:write',
-    body: () => ({ platform: 'vapi', credentials: { secret: 'another-secret-0123456789' } }),
+    body: () => ({ platform: 'vapi', credentials: { secret: 'another-secret-0123456789-0123456789' } }),
     owned: false,
   },
   { method: 'GET', path: () => '/v1/voice/integrations', scope: 'calls:write', owned: false },

@@ -38,6 +38,7 @@ export interface TestAppOptions {
     perKeyPerMinute?: number;
     perKeyPerSecond?: number;
     perIpPerMinute?: number;
+    authFailuresPerMinute?: number;
     bookingsPerIpPerHour?: number;
   };
   /** Node only: which proxies may name the client (TRUST_PROXY). */

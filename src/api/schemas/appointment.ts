@@ -2,7 +2,10 @@
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_SOURCES, APPOINTMENT_STATUSES } from '../../booking/appointment-view.js';
 import { parseInstant } from '../../domain/time.js';
-import { cursorParam, limitParam, timestamp } from './common.js';
+import { cursorParam, limitParam, metadataSchema, text, timestamp } from './common.js';
+
+// Notes and reasons: may be empty, keep their spacing and line breaks.
+const notes = (max: number) => text(max, { min: 0, trim: false, multiline: true });
 
 export const AppointmentSchema = z
   .object({
@@ -44,16 +47,11 @@ export const instantParam = (description: string) =>
       return ms;
     });
 
-export const metadataSchema = z
-  .record(z.string().max(100), z.unknown())
-  .refine((m) => Object.keys(m).length <= 50, 'At most 50 keys')
-  .openapi({ description: 'Free-form data you want back with the appointment (e.g. your PMS ids)' });
-
 export const AppointmentCreateSchema = z
   .object({
     professionalId: z.string().openapi({ format: 'uuid' }),
     serviceTypeId: z.string().openapi({ format: 'uuid' }),
-    patientName: z.string().trim().min(1).max(200).openapi({ example: 'Maria Silva' }),
+    patientName: text(200).openapi({ example: 'Maria Silva' }),
     patientPhone: z
       .string()
       .regex(/^\+[1-9]\d{1,14}$/, 'Must be E.164: a + then the country code and number, no spaces')
@@ -62,7 +60,7 @@ export const AppointmentCreateSchema = z
         description: 'E.164; validated as a real number, stored only encrypted',
       }),
     startsAt: instantParam('Start, ISO 8601 with offset; must be in the future'),
-    patientNotes: z.string().max(2000).nullable().optional(),
+    patientNotes: notes(2000).nullable().optional(),
     metadata: metadataSchema.optional(),
     source: z.enum(APPOINTMENT_SOURCES).optional().openapi({
       description: '`manual` (default) or `sync_external`; voice_ai and self_service belong to their doors',
@@ -105,11 +103,11 @@ export const AppointmentPatchSchema = z
       description:
         'confirmed/rescheduled → attended | no_show | cancelled | rescheduled; the others are final',
     }),
-    patientNotes: z.string().max(2000).nullable().optional(),
+    patientNotes: notes(2000).nullable().optional(),
     metadata: metadataSchema
       .optional()
       .openapi({ description: 'Merged into the stored metadata; null removes a key' }),
-    cancellationReason: z.string().max(500).nullable().optional(),
+    cancellationReason: notes(500).nullable().optional(),
     startsAt: instantParam('New start: reschedules in place (same id, status rescheduled)').optional(),
     professionalId: z
       .string()
@@ -138,7 +136,7 @@ export const RescheduleSchema = z
   .openapi('AppointmentReschedule');
 
 export const CancelSchema = z
-  .object({ reason: z.string().max(500).optional().openapi({ example: 'Patient asked to cancel' }) })
+  .object({ reason: notes(500).optional().openapi({ example: 'Patient asked to cancel' }) })
   .strict()
   .openapi('AppointmentCancel');
 

@@ -8,7 +8,18 @@ export const CallSchema = z
     id: z.string(),
     platform: z.string(),
     externalCallId: z.string(),
-    fromNumber: z.string().nullable().openapi({ description: "The caller's number (null when withheld)" }),
+    fromNumberHash: z.string().nullable().openapi({
+      description:
+        "The caller's phone hash (as patientPhoneHash: GET /v1/patients/{hash}); null when withheld",
+    }),
+    fromNumberMasked: z
+      .string()
+      .nullable()
+      .openapi({ description: "The caller's number masked for people", example: '+351 ••• ••• 678' }),
+    fromNumber: z.string().nullable().optional().openapi({
+      description:
+        "The caller's number in E.164: only for keys holding the calls:read_phone scope (not granted by *)",
+    }),
     toNumber: z.string().nullable(),
     status: z.string().openapi({ example: 'completed' }),
     outcome: z.string().nullable().openapi({ example: 'booking_created' }),

@@ -3,10 +3,10 @@ import { z } from '@hono/zod-openapi';
 import type { CatalogRow } from '../../booking/catalog.js';
 import { MAX_BUFFER_MINUTES, MAX_SERVICE_MINUTES } from '../../domain/service-caps.js';
 import { renderInstant } from '../../domain/time.js';
-import { externalIdSchema, timestamp } from './common.js';
+import { externalIdSchema, text, timestamp } from './common.js';
 
-const name = z.string().trim().min(1).max(200);
-const nullableText = (max: number) => z.string().trim().min(1).max(max).nullable();
+const name = text(200);
+const nullableText = (max: number, multiline = false) => text(max, { multiline }).nullable();
 
 export const ProfessionalSchema = z
   .object({
@@ -61,7 +61,7 @@ export const ServiceSchema = z
 export const ServiceCreateSchema = z
   .object({
     name,
-    description: nullableText(2000).optional(),
+    description: nullableText(2000, true).optional(),
     durationMinutes: z.number().int().min(5).max(MAX_SERVICE_MINUTES),
     bufferMinutes: z.number().int().min(0).max(MAX_BUFFER_MINUTES).optional(),
     priceCents: z.number().int().min(0).max(100_000_000).nullable().optional(),

@@ -1,5 +1,6 @@
 // Shapes every route shares: the error envelope, documented error responses, pagination.
 import { z } from '@hono/zod-openapi';
+import { unsafeCharacter, unsafeTextMessage } from '../../domain/text.js';
 import { ERROR_CODES } from '../../domain/errors.js';
 import { type ErrorStatus, statusOf } from '../../http/errors.js';
 
@@ -114,3 +115,44 @@ export const externalIdSchema = z
   .max(200)
   .nullable()
   .openapi({ description: 'Your own id for this record (e.g. the PMS id); unique per clinic' });
+
+/**
+ * Free text a person typed (names, notes, reasons, titles): trimmed, bounded, and refused with 422
+ * when it holds control, bidi-override or invisible characters (the rule is src/domain/text.ts).
+ * `multiline` admits tab and line breaks (notes); `min` defaults to 1; `trim: false` keeps spaces.
+ */
+export const text = (max: number, options: { min?: number; multiline?: boolean; trim?: boolean } = {}) => {
+  const base = options.trim === false ? z.string() : z.string().trim();
+  return base
+    .min(options.min ?? 1)
+    .max(max)
+    .superRefine((value, ctx) => {
+      const character = unsafeCharacter(value, options.multiline);
+      if (character) ctx.addIssue({ code: 'custom', message: unsafeTextMessage(character) });
+    });
+};
+
+/**
+ * Metadata, as Stripe bounds it: a flat map of at most 50 keys (1–40 characters) to scalars, strings
+ * at most 500 characters. Flat means nothing nested to walk, size or overflow; null removes a key on
+ * a change.
+ */
+export const METADATA_LIMITS = { keys: 50, keyLength: 40, valueLength: 500 } as const;
+
+export const metadataSchema = z
+  .record(
+    text(METADATA_LIMITS.keyLength, { trim: false }),
+    z.union([
+      text(METADATA_LIMITS.valueLength, { min: 0, trim: false, multiline: true }),
+      z.number(),
+      z.boolean(),
+      z.null(),
+    ]),
+  )
+  .refine((m) => Object.keys(m).length <= METADATA_LIMITS.keys, `At most ${METADATA_LIMITS.keys} keys`)
+  .openapi({
+    description:
+      'Your own data, returned with the appointment (e.g. PMS ids): a flat object of at most 50 keys ' +
+      '(1–40 characters) whose values are strings (at most 500 characters), numbers, booleans or null',
+    example: { pmsId: 'A-1042', firstVisit: true },
+  });

@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import type { StoredException } from '../../booking/schedule.js';
 import { renderInstant } from '../../domain/time.js';
 import { clockToMinute, minuteToClock, WEEKDAYS, type WeeklySchedule } from '../../domain/working-hours.js';
-import { IdParam } from './common.js';
+import { IdParam, text } from './common.js';
 
 const clock = z
   .string()
@@ -73,7 +73,7 @@ export const ExceptionInputSchema = z
     endDate: isoDate.optional().openapi({ description: 'Last day, inclusive (default: date)' }),
     startTime: clock.optional(),
     endTime: clock.optional(),
-    reason: z.string().max(300).nullable().optional(),
+    reason: text(300, { min: 0, trim: false }).nullable().optional(),
   })
   .strict()
   .openapi('ScheduleExceptionInput');

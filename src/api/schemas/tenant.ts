@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { tenantConfigSchema } from '../../accounts/tenant-config.js';
 import { SPECIALTIES, TENANT_STATUSES, type Tenant } from '../../accounts/tenants.js';
 import { renderInstant, renderOptionalInstant } from '../../domain/time.js';
-import { timestamp } from './common.js';
+import { text, timestamp } from './common.js';
 
 export const TenantSchema = z
   .object({
@@ -29,11 +29,11 @@ export const TenantSchema = z
   })
   .openapi('Tenant');
 
-const optionalText = (max: number) => z.string().trim().min(1).max(max).nullable().optional();
+const optionalText = (max: number) => text(max).nullable().optional();
 
 export const TenantPatchSchema = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: text(200).optional(),
     legalName: optionalText(200),
     specialty: z.enum(SPECIALTIES).optional(),
     nif: optionalText(20),

@@ -4,6 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { CREDENTIALS, PLATFORMS, type Platform } from '../../voice/credentials.js';
 import { TOOL_FORMATS } from '../../voice/definitions.js';
+import { text } from './common.js';
 
 export const IntegrationSchema = z
   .object({
@@ -43,7 +44,7 @@ const credentials = <P extends Platform>(platform: P) => {
   return CREDENTIALS[platform].openapi(name, { description });
 };
 
-const integrationName = z.string().trim().min(1).max(200).nullable().optional();
+const integrationName = text(200).nullable().optional();
 const phoneNumbers = z
   .array(z.string())
   .max(50)

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_EVENTS } from '../../booking/events.js';
 import { ENDPOINT_EVENTS } from '../../webhooks/health.js';
+import { text } from './common.js';
 
 const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...ENDPOINT_EVENTS]);
 
@@ -40,7 +41,7 @@ export const EndpointCreateSchema = z
   .object({
     url: z.string().max(2000).openapi({ example: 'https://pms.example.com/agendai/webhooks' }),
     events: z.array(EVENT).max(20).optional().openapi({ description: 'Default ["*"]: every event' }),
-    description: z.string().trim().max(300).nullable().optional(),
+    description: text(300, { min: 0 }).nullable().optional(),
   })
   .strict()
   .openapi('WebhookEndpointCreate');
