@@ -1,6 +1,7 @@
 // /v1/calls: the calls voice platforms reported, with their events (Mivicall's call detail shape).
 import type { z } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
+import { callSubject, recordAudit } from '../booking/audit.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
@@ -65,6 +66,8 @@ export const callRoutes = createRouter()
   .openapi(getRoute, async (c) => {
     const { tenant } = c.var.credential;
     const { call, events } = await getCall(c.var.deps, tenant, c.req.valid('param').id);
+    const actor = `key:${c.var.credential.keyId}`;
+    await recordAudit(c.var.deps, tenant, { actor, action: 'call.read', subject: callSubject(call.id) });
     const zone = tenant.config.timezone;
     return c.json({ call: renderCall(call, zone), events: events.map((e) => renderEvent(e, zone)) }, 200);
   });

@@ -1,8 +1,9 @@
 // Webhook endpoints: where the clinic's systems hear about appointment changes, and the deliveries.
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_EVENTS } from '../../booking/events.js';
+import { PATIENT_EVENTS } from '../../booking/patient-rights.js';
 
-const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS]);
+const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...PATIENT_EVENTS]);
 
 export const EndpointSchema = z
   .object({
