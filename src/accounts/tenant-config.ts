@@ -40,16 +40,10 @@ export const tenantConfigSchema = z
       .max(240)
       .default(15)
       .openapi({ description: 'Spacing of offered start times' }),
-    selfServiceUpcomingPerPhone: z
-      .number()
-      .int()
-      .min(1)
-      .max(50)
-      .default(2)
-      .openapi({
-        description:
-          'At most this many upcoming online (booking page) appointments per patient phone; staff and the voice agent may book more',
-      }),
+    selfServiceUpcomingPerPhone: z.number().int().min(1).max(50).default(2).openapi({
+      description:
+        'At most this many upcoming online (booking page) appointments per patient phone; staff and the voice agent may book more',
+    }),
     noShowGraceMinutes: z
       .number()
       .int()

@@ -91,7 +91,7 @@ async function patientWithCall() {
 
 const noPhone = (text: string, phone: string) => expect(formsIn(text, phoneForms(phone, 'PT'))).toEqual([]);
 
-const audit = async (clinic: Clinic, key: string, query: Record<string, string> = {}) =>
+const audit = async (_clinic: Clinic, key: string, query: Record<string, string> = {}) =>
   (await app.request('GET', '/v1/audit-events', { key, query })).body;
 
 describe('GET /v1/patients/{hash}/export', () => {
