@@ -9,6 +9,7 @@
 import { createMiddleware } from 'hono/factory';
 import { purgeExpiredIdempotencyKeys } from './booking/idempotency-purge.js';
 import { detectNoShows } from './booking/no-show.js';
+import { applyRetention, type RetentionReport } from './booking/retention.js';
 import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/env.js';
 import { type DeliveryReport, deliverWebhooks, deliveryKicker } from './webhooks/delivery.js';
@@ -20,14 +21,16 @@ export interface TimedJobsReport {
   noShows: number;
   idempotencyKeysPurged: number;
   webhooks: DeliveryReport;
+  retention: RetentionReport;
 }
 
 /** Runs every timed job once, at `now`. */
 export async function runTimedJobs(deps: AppDeps, now: number): Promise<TimedJobsReport> {
   const noShows = await detectNoShows(deps, now);
   const idempotencyKeysPurged = await purgeExpiredIdempotencyKeys(deps, now);
+  const retention = await applyRetention(deps, now);
   const webhooks = await deliverWebhooks(deps, now);
-  return { noShows, idempotencyKeysPurged, webhooks };
+  return { noShows, idempotencyKeysPurged, webhooks, retention };
 }
 
 /** Whether a run changed anything worth a log line. */

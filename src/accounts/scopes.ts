@@ -1,4 +1,7 @@
-// What an API key may do. `*` grants everything.
+// What an API key may do. `*` grants every ordinary scope, but not the patient-rights ones below:
+// exporting or erasing a patient's data, and reading who did, are named on a key explicitly. A PMS
+// key issued with `*` before these existed keeps exactly what it could do (least surprise), and no
+// key gains a destructive power nobody chose to give it (least privilege).
 export const SCOPES = [
   'appointments:read',
   'appointments:write',
@@ -14,7 +17,18 @@ export const SCOPES = [
   // include it, so a clinic decides deliberately which of its systems may read patients' numbers.
   'calls:read_phone',
   'webhooks:write',
+  'patients:export',
+  'patients:erase',
+  'audit:read',
 ] as const;
+
+/** Scopes `*` does not imply: each must be granted by name. */
+export const EXPLICIT_SCOPES: readonly Scope[] = [
+  'patients:export',
+  'patients:erase',
+  'audit:read',
+  'calls:read_phone',
+];
 
 export type Scope = (typeof SCOPES)[number];
 export type Grant = Scope | '*';
@@ -22,8 +36,5 @@ export type Grant = Scope | '*';
 export const isGrant = (value: string): value is Grant =>
   value === '*' || (SCOPES as readonly string[]).includes(value);
 
-/** Scopes `*` does not grant: they must be named on the key. */
-const EXPLICIT_ONLY: readonly Scope[] = ['calls:read_phone'];
-
 export const grants = (held: readonly string[], needed: Scope) =>
-  held.includes(needed) || (held.includes('*') && !EXPLICIT_ONLY.includes(needed));
+  held.includes(needed) || (held.includes('*') && !EXPLICIT_SCOPES.includes(needed));

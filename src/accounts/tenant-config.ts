@@ -40,16 +40,10 @@ export const tenantConfigSchema = z
       .max(240)
       .default(15)
       .openapi({ description: 'Spacing of offered start times' }),
-    selfServiceUpcomingPerPhone: z
-      .number()
-      .int()
-      .min(1)
-      .max(50)
-      .default(2)
-      .openapi({
-        description:
-          'At most this many upcoming online (booking page) appointments per patient phone; staff and the voice agent may book more',
-      }),
+    selfServiceUpcomingPerPhone: z.number().int().min(1).max(50).default(2).openapi({
+      description:
+        'At most this many upcoming online (booking page) appointments per patient phone; staff and the voice agent may book more',
+    }),
     noShowGraceMinutes: z
       .number()
       .int()
@@ -57,6 +51,17 @@ export const tenantConfigSchema = z
       .max(60 * 24 * 7)
       .default(30)
       .openapi({ description: 'After endsAt plus this, an unattended appointment becomes no_show' }),
+    callRetentionDays: z.number().int().min(1).max(3650).default(90).openapi({
+      description:
+        "Calls' transcripts, tool inputs and events, and the caller's sealed number, are deleted this many days after the call; the call row stays for statistics",
+    }),
+    appointmentAnonymiseAfterDays: z.number().int().min(1).max(36500).nullable().default(null).openapi({
+      description:
+        "Appointments' personal fields (name, phone, notes, metadata) are anonymised this many days after the appointment ends; null (the default) keeps them, as the clinic's records law decides",
+    }),
+    auditRetentionDays: z.number().int().min(30).max(3650).default(365).openapi({
+      description: 'Audit events (who read, exported or erased personal data) are kept this many days',
+    }),
   })
   .openapi('TenantConfig');
 

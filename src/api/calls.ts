@@ -3,6 +3,7 @@ import type { z } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
 import { grants } from '../accounts/scopes.js';
 import { maskPhone } from '../domain/phone-mask.js';
+import { callSubject, recordAudit } from '../booking/audit.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
@@ -79,6 +80,8 @@ export const callRoutes = createRouter()
   .openapi(getRoute, async (c) => {
     const { tenant } = c.var.credential;
     const { call, events } = await getCall(c.var.deps, tenant, c.req.valid('param').id);
+    const actor = `key:${c.var.credential.keyId}`;
+    await recordAudit(c.var.deps, tenant, { actor, action: 'call.read', subject: callSubject(call.id) });
     const zone = tenant.config.timezone;
     return c.json(
       {

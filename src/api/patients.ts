@@ -1,10 +1,15 @@
-// /v1/patients: search by name, and a patient's appointments by phone hash.
-import { createRoute } from '@hono/zod-openapi';
+// /v1/patients: search by name, a patient's appointments by phone hash, and the patient's data
+// rights (export, erase), each behind its own scope.
+import { createRoute, type z } from '@hono/zod-openapi';
+import { idempotencyFor } from '../booking/idempotency-key.js';
+import { erasePatient, exportPatient } from '../booking/patient-rights.js';
 import { findPatients, getPatient } from '../booking/patients.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { errorResponses, jsonContent } from './schemas/common.js';
+import { auditRoutes } from './audit.js';
+import { errorResponses, IdempotencyHeader, jsonContent, writeErrorResponses } from './schemas/common.js';
 import { PatientHashParam, PatientListSchema, PatientSchema, PatientSearchQuery } from './schemas/patient.js';
+import { ErasureSchema, PatientExportSchema } from './schemas/patient-rights.js';
 
 const listRoute = createRoute({
   method: 'get',
@@ -31,11 +36,68 @@ const getRoute = createRoute({
   responses: { 200: jsonContent(PatientSchema, 'The patient'), ...errorResponses(404) },
 });
 
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/v1/patients/{hash}/export',
+  tags: ['Patients'],
+  summary: 'Export everything held about a patient (GDPR art. 15, 20)',
+  description:
+    'Appointments with their history, calls from this number (or that booked these appointments) with ' +
+    'their events, and the webhook events about them, as JSON. Numbers appear only as hashes. Needs the ' +
+    '`patients:export` scope by name (`*` does not grant it); each export is recorded in the audit log.',
+  middleware: [requireScope('patients:export')],
+  request: { params: PatientHashParam },
+  responses: { 200: jsonContent(PatientExportSchema, "The patient's data"), ...errorResponses(404, 422) },
+});
+
+const eraseRoute = createRoute({
+  method: 'post',
+  path: '/v1/patients/{hash}/erase',
+  tags: ['Patients'],
+  summary: "Erase a patient's personal data (GDPR art. 17)",
+  description:
+    'Anonymises the name, sealed phone number, notes, cancellation reasons and metadata of their ' +
+    "appointments (and those fields in their history and webhook log), their calls' transcripts and " +
+    "tool inputs, and the caller's sealed number. Rows stay, so the diary and statistics stay true; the " +
+    'hash is replaced, so a later booking from the same number starts a new patient. Emits ' +
+    '`patient.erased` to webhooks once, and records the erasure in the audit log. Repeating it answers ' +
+    '`already_erased` and changes nothing. Needs the `patients:erase` scope by name (`*` does not grant it).',
+  middleware: [requireScope('patients:erase')],
+  request: { params: PatientHashParam, headers: IdempotencyHeader },
+  responses: { 200: jsonContent(ErasureSchema, 'Erased, or already erased'), ...writeErrorResponses(404) },
+});
+
 export const patientRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { search, limit } = c.req.valid('query');
     return c.json({ items: await findPatients(c.var.deps, c.var.credential.tenant, search, limit) }, 200);
   })
-  .openapi(getRoute, async (c) =>
-    c.json(await getPatient(c.var.deps, c.var.credential.tenant, c.req.valid('param').hash), 200),
-  );
+  .openapi(getRoute, async (c) => {
+    const { tenant, keyId } = c.var.credential;
+    return c.json(await getPatient(c.var.deps, tenant, c.req.valid('param').hash, `key:${keyId}`), 200);
+  })
+  .openapi(exportRoute, async (c) => {
+    const { tenant, keyId } = c.var.credential;
+    return c.json(await exportPatient(c.var.deps, tenant, c.req.valid('param').hash, `key:${keyId}`), 200);
+  })
+  .openapi(eraseRoute, async (c) => {
+    const { credential, deps } = c.var;
+    const { hash } = c.req.valid('param');
+    const result = await erasePatient({
+      deps,
+      tenant: credential.tenant,
+      actor: `key:${credential.keyId}`,
+      hash,
+      idempotency: await idempotencyFor(
+        `key:${credential.keyId}`,
+        c.req.header('idempotency-key'),
+        `${c.req.method} ${c.req.path}`,
+        null,
+      ),
+      answer: (erasure) => ({ status: 200, body: JSON.stringify(erasure), location: null }),
+    });
+    // Always a 200 (a repeat is `already_erased`); a replay carries the recorded result.
+    if (result.replayed) c.header('Idempotent-Replayed', 'true');
+    return c.json(JSON.parse(result.answer.body) as z.infer<typeof ErasureSchema>, 200);
+  })
+  .route('/', auditRoutes);

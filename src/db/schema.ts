@@ -435,3 +435,21 @@ export const webhookDeliveries = sqliteTable(
     oneOf('webhook_deliveries_status', t.status, DELIVERY_STATUSES),
   ],
 );
+
+/**
+ * Who read, exported or erased personal data, kept for the audit retention. The subject names the
+ * data (a phone hash, an id), never a raw number.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    actor: text('actor').notNull(), // 'key:<id>'
+    action: text('action').notNull(), // patient.read | patient.exported | patient.erased | call.read
+    subject: text('subject').notNull(), // 'patient:<hash>' | 'call:<id>'
+    occurredAt: integer('occurred_at').notNull(),
+  },
+  // Listing and the per-clinic purge both walk a clinic's events by time.
+  (t) => [index('audit_events_tenant').on(t.tenantId, t.occurredAt)],
+);

@@ -1,6 +1,7 @@
 // What the harnesses do behind the API's back (make clinics and keys, change a tenant's status),
 // through the same core functions the admin CLI uses. Runtime-neutral: any Store will do.
 import { createApiKey, revokeKey } from '../../src/accounts/api-keys.js';
+import { EXPLICIT_SCOPES, type Grant } from '../../src/accounts/scopes.js';
 import { createTenant } from '../../src/accounts/tenants.js';
 import type { Db } from '../../src/db/store.js';
 import { type TenantRow, updateTenant } from '../../src/db/tenants.js';
@@ -22,7 +23,10 @@ export function adminOperations(db: Db, now: () => number): Admin {
         },
         now(),
       );
-      const { apiKey, key } = await createApiKey(db, tenant.id, { scopes: ['*'] }, now());
+      // The clinic's own key in tests holds everything, the patient-rights scopes `*` lacks included;
+      // reading raw caller numbers stays a scope tests grant on purpose (test/api/call-privacy.test.ts).
+      const scopes: Grant[] = ['*', ...EXPLICIT_SCOPES.filter((s) => s !== 'calls:read_phone')];
+      const { apiKey, key } = await createApiKey(db, tenant.id, { scopes }, now());
       return { tenantId: tenant.id, key: apiKey, keyId: key.id };
     },
     async createKey(tenantId, scopes, o = {}) {

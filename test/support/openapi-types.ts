@@ -3184,6 +3184,319 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/patients/{hash}/export': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Export everything held about a patient (GDPR art. 15, 20)
+     * @description Appointments with their history, calls from this number (or that booked these appointments) with their events, and the webhook events about them, as JSON. Numbers appear only as hashes. Needs the `patients:export` scope by name (`*` does not grant it); each export is recorded in the audit log.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          hash: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The patient's data */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PatientExport'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/patients/{hash}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erase a patient's personal data (GDPR art. 17)
+     * @description Anonymises the name, sealed phone number, notes, cancellation reasons and metadata of their appointments (and those fields in their history and webhook log), their calls' transcripts and tool inputs, and the caller's sealed number. Rows stay, so the diary and statistics stay true; the hash is replaced, so a later booking from the same number starts a new patient. Emits `patient.erased` to webhooks once, and records the erasure in the audit log. Repeating it answers `already_erased` and changes nothing. Needs the `patients:erase` scope by name (`*` does not grant it).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Retry-safe identifier (1–255 visible ASCII characters), scoped to your clinic and kept 24 hours. A retry with the same key and body replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422 idempotency_key_reused. */
+          'idempotency-key'?: string;
+        };
+        path: {
+          hash: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Erased, or already erased */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PatientErasure'];
+          };
+        };
+        /** @description The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header): `malformed_request`, `malformed_payload`, `invalid_idempotency_key` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body larger than 64 KiB: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json: `unsupported_media_type` */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/audit-events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The audit log of personal data access
+     * @description Newest first, cursor pagination. Kept for the clinic's `auditRetentionDays` (default 365). Needs the `audit:read` scope by name (`*` does not grant it).
+     */
+    get: {
+      parameters: {
+        query?: {
+          action?: 'patient.read' | 'patient.exported' | 'patient.erased' | 'call.read';
+          /** @description Page size (default 50, max 200) */
+          limit?: number;
+          /** @description Opaque cursor from nextCursor */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Audit events */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['AuditEvent'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/voice/integrations': {
     parameters: {
       query?: never;
@@ -4650,6 +4963,21 @@ export interface components {
        * @default 30
        */
       noShowGraceMinutes: number;
+      /**
+       * @description Calls' transcripts, tool inputs and events, and the caller's sealed number, are deleted this many days after the call; the call row stays for statistics
+       * @default 90
+       */
+      callRetentionDays: number;
+      /**
+       * @description Appointments' personal fields (name, phone, notes, metadata) are anonymised this many days after the appointment ends; null (the default) keeps them, as the clinic's records law decides
+       * @default null
+       */
+      appointmentAnonymiseAfterDays: number | null;
+      /**
+       * @description Audit events (who read, exported or erased personal data) are kept this many days
+       * @default 365
+       */
+      auditRetentionDays: number;
     };
     Error: {
       /**
@@ -4773,6 +5101,21 @@ export interface components {
          * @default 30
          */
         noShowGraceMinutes: number;
+        /**
+         * @description Calls' transcripts, tool inputs and events, and the caller's sealed number, are deleted this many days after the call; the call row stays for statistics
+         * @default 90
+         */
+        callRetentionDays: number;
+        /**
+         * @description Appointments' personal fields (name, phone, notes, metadata) are anonymised this many days after the appointment ends; null (the default) keeps them, as the clinic's records law decides
+         * @default null
+         */
+        appointmentAnonymiseAfterDays: number | null;
+        /**
+         * @description Audit events (who read, exported or erased personal data) are kept this many days
+         * @default 365
+         */
+        auditRetentionDays: number;
       };
     };
     Professional: {
@@ -5198,6 +5541,103 @@ export interface components {
       name: string;
       appointments: components['schemas']['Appointment'][];
     };
+    PatientExport: {
+      patientPhoneHash: string;
+      /** Format: date-time */
+      exportedAt: string;
+      appointments: (components['schemas']['Appointment'] & {
+        history: {
+          /** @example rescheduled */
+          action: string;
+          /** @example key:0b6f… */
+          actor: string;
+          /** @description {field: {from, to}} */
+          changes: {
+            [key: string]: unknown;
+          };
+          /** Format: date-time */
+          occurredAt: string;
+        }[];
+      })[];
+      /** @description Calls from this number, and calls in which one of these appointments was booked */
+      calls: {
+        id: string;
+        platform: string;
+        externalCallId: string;
+        /** @description The caller's phone hash (the number itself is never exported) */
+        fromNumberHash: string | null;
+        /** @description The clinic's number that was called */
+        toNumber: string | null;
+        status: string;
+        outcome: string | null;
+        endedReason: string | null;
+        /** Format: date-time */
+        startedAt: string;
+        /** Format: date-time */
+        endedAt: string | null;
+        durationSeconds: number | null;
+        recordingUrl: string | null;
+        metadata: {
+          [key: string]: unknown;
+        };
+        events: {
+          id: string;
+          /** @example speech */
+          eventType: string;
+          role: string | null;
+          transcript: string | null;
+          toolName: string | null;
+          toolInput?: unknown;
+          toolOutput?: unknown;
+          /** Format: date-time */
+          occurredAt: string;
+        }[];
+      }[];
+      /** @description Webhook events about these appointments or this patient sent to the clinic's systems */
+      webhookDeliveries: {
+        id: string;
+        endpointId: string;
+        eventId: string;
+        eventType: string;
+        status: string;
+        attempts: number;
+        /** Format: date-time */
+        createdAt: string;
+        /** Format: date-time */
+        deliveredAt: string | null;
+        /** @description The event as it was (or will be) sent */
+        payload?: unknown;
+      }[];
+    };
+    PatientErasure: {
+      patientPhoneHash: string;
+      /**
+       * @description `already_erased`: an earlier (or concurrent) erasure left nothing to erase; nothing changed
+       * @enum {string}
+       */
+      status: 'erased' | 'already_erased';
+      /** @description Appointments whose personal fields were erased */
+      appointments: number;
+      /** @description Calls whose transcripts and tool inputs were erased */
+      calls: number;
+    };
+    AuditEvent: {
+      id: string;
+      /**
+       * @description The API key that acted
+       * @example key:0b6f…
+       */
+      actor: string;
+      /** @enum {string} */
+      action: 'patient.read' | 'patient.exported' | 'patient.erased' | 'call.read';
+      /**
+       * @description `patient:<phone hash>` or `call:<id>`
+       * @example patient:v1:3f…
+       */
+      subject: string;
+      /** Format: date-time */
+      occurredAt: string;
+    };
     VoiceIntegration: {
       id: string;
       /** @enum {string} */
@@ -5431,6 +5871,7 @@ export interface components {
         | 'appointment.no_show'
         | 'appointment.updated'
         | 'webhook_endpoint.disabled'
+        | 'patient.erased'
       )[];
       description?: string | null;
     };
@@ -5447,6 +5888,7 @@ export interface components {
         | 'appointment.no_show'
         | 'appointment.updated'
         | 'webhook_endpoint.disabled'
+        | 'patient.erased'
       )[];
       description?: string | null;
       active?: boolean;

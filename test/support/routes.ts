@@ -309,6 +309,20 @@ export const ROUTES: RouteCase[] = [
     scope: 'webhooks:write',
     owned: true,
   },
+  // Another clinic's hash → 404 is checked in patient-rights.test.ts and the hostile isolation suite.
+  {
+    method: 'GET',
+    path: (r) => `/v1/patients/${r.patientHash}/export`,
+    scope: 'patients:export',
+    owned: false,
+  },
+  {
+    method: 'POST',
+    path: (r) => `/v1/patients/${r.patientHash}/erase`,
+    scope: 'patients:erase',
+    owned: false,
+  },
+  { method: 'GET', path: () => '/v1/audit-events', scope: 'audit:read', owned: false },
 ];
 
 const TEMPLATE_IDS: Resources = {

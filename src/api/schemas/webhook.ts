@@ -2,9 +2,10 @@
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_EVENTS } from '../../booking/events.js';
 import { ENDPOINT_EVENTS } from '../../webhooks/health.js';
+import { PATIENT_EVENTS } from '../../booking/patient-rights.js';
 import { text } from './common.js';
 
-const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...ENDPOINT_EVENTS]);
+const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...ENDPOINT_EVENTS, ...PATIENT_EVENTS]);
 
 export const EndpointSchema = z
   .object({

@@ -1,0 +1,242 @@
+// Everything stored about one patient of one clinic, found by their phone hashes: appointments and
+// their history, calls from that number or that booked for them, and the outbox rows that carried
+// their appointments. Plus the statements that erase it, for one atomic unit.
+import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
+import { appointmentHistory, appointments, callEvents, calls, webhookDeliveries } from './schema.js';
+import type { Db } from './store.js';
+
+/** What an erased or anonymised appointment keeps instead of the sealed number. */
+export const NO_PHONE = 'erased';
+export const ERASED_NAME = '[erased]';
+/** The history entry an erasure leaves: an update of the patient fields (the action list is CHECKed). */
+const ERASURE_ENTRY = JSON.stringify({ patient: { from: null, to: 'erased' } });
+
+const inList = (values: readonly string[]) =>
+  sql`(${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )})`;
+
+/** One appointment still sealing the number behind the hash, to find its hashes under other key versions. */
+export async function sealedNumberOf(db: Db, tenantId: string, hash: string) {
+  const [appointment] = await db
+    .select({ id: appointments.id, sealed: appointments.patientPhoneEncrypted })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, tenantId),
+        eq(appointments.patientPhoneHash, hash),
+        ne(appointments.patientPhoneEncrypted, NO_PHONE),
+      ),
+    )
+    .limit(1);
+  return appointment;
+}
+
+export async function appointmentsByHashes(db: Db, tenantId: string, hashes: string[]) {
+  if (!hashes.length) return [];
+  return db
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.tenantId, tenantId), inArray(appointments.patientPhoneHash, hashes)))
+    .orderBy(asc(appointments.startsAt), asc(appointments.id));
+}
+
+export async function historyOf(db: Db, tenantId: string, appointmentIds: string[]) {
+  if (!appointmentIds.length) return [];
+  return db
+    .select()
+    .from(appointmentHistory)
+    .where(
+      and(
+        eq(appointmentHistory.tenantId, tenantId),
+        inArray(appointmentHistory.appointmentId, appointmentIds),
+      ),
+    )
+    .orderBy(asc(appointmentHistory.occurredAt), sql`rowid`);
+}
+
+/** Calls from one of the numbers, or that booked one of the appointments. */
+export async function callsOf(db: Db, tenantId: string, hashes: string[], callIds: string[]) {
+  if (!hashes.length && !callIds.length) return [];
+  return db
+    .select()
+    .from(calls)
+    .where(
+      and(
+        eq(calls.tenantId, tenantId),
+        or(
+          hashes.length ? inArray(calls.fromNumberHash, hashes) : undefined,
+          callIds.length ? inArray(calls.id, callIds) : undefined,
+        ),
+      ),
+    )
+    .orderBy(asc(calls.startedAt), asc(calls.id));
+}
+
+export async function eventsOfCalls(db: Db, tenantId: string, callIds: string[]) {
+  if (!callIds.length) return [];
+  return db
+    .select()
+    .from(callEvents)
+    .where(and(eq(callEvents.tenantId, tenantId), inArray(callEvents.callId, callIds)))
+    .orderBy(asc(callEvents.occurredAt), sql`rowid`);
+}
+
+/** Outbox rows about one of the appointments, or naming one of the hashes (patient events). */
+export async function deliveriesMentioning(
+  db: Db,
+  tenantId: string,
+  appointmentIds: string[],
+  hashes: string[],
+) {
+  const about = [
+    appointmentIds.length
+      ? sql`json_extract(${webhookDeliveries.payload}, '$.data.appointment.id') IN ${inList(appointmentIds)}`
+      : undefined,
+    hashes.length
+      ? sql`json_extract(${webhookDeliveries.payload}, '$.data.patientPhoneHash') IN ${inList(hashes)}`
+      : undefined,
+  ].filter((c): c is SQL => c !== undefined);
+  if (!about.length) return [];
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.tenantId, tenantId), or(...about)))
+    .orderBy(asc(webhookDeliveries.createdAt), sql`rowid`);
+}
+
+export interface Erasure {
+  tenantId: string;
+  /** The patient's live hashes, each with the mark that replaces it. */
+  marks: { hash: string; mark: string }[];
+  commandId: string;
+  actor: string;
+  now: number;
+  /** True while the command holds its Idempotency-Key (or always, without one). */
+  guard: SQL;
+}
+
+const liveAppointments = (e: Erasure) =>
+  sql`SELECT id FROM appointments WHERE tenant_id = ${e.tenantId} AND patient_phone_hash IN ${inList(e.marks.map((m) => m.hash))}`;
+
+/** SQL condition: the clinic still holds live rows under one of the hashes. */
+export const holdsPatient = (e: Erasure): SQL => {
+  const hashes = inList(e.marks.map((m) => m.hash));
+  return sql`(EXISTS (SELECT 1 FROM appointments WHERE tenant_id = ${e.tenantId} AND patient_phone_hash IN ${hashes})
+    OR EXISTS (SELECT 1 FROM calls WHERE tenant_id = ${e.tenantId} AND from_number_hash IN ${hashes}))`;
+};
+
+const ERASED_CHANGE = JSON.stringify({ from: ERASED_NAME, to: ERASED_NAME });
+// Fields of a history entry or event that carry what the patient said or is called.
+const PERSONAL_FIELDS = ['patientName', 'patientNotes', 'cancellationReason', 'metadata', 'patientPhoneHash'];
+
+const redactChanges = sql`json_replace(changes, ${sql.join(
+  PERSONAL_FIELDS.map((f) => sql`${`$.${f}`}, json(${ERASED_CHANGE})`),
+  sql`, `,
+)})`;
+
+/**
+ * The personal fields of these appointments' history entries and webhook payloads, redacted. Run
+ * before the statement that changes how `ids` finds the appointments.
+ */
+function redactTraces(tenantId: string, ids: SQL, guard: SQL): SQL[] {
+  return [
+    sql`UPDATE appointment_history SET changes = ${redactChanges}
+      WHERE tenant_id = ${tenantId} AND appointment_id IN (${ids}) AND json_valid(changes) AND ${guard}`,
+    sql`UPDATE webhook_deliveries SET payload = json_replace(payload,
+        '$.data.appointment.patientName', ${ERASED_NAME},
+        '$.data.appointment.patientNotes', NULL,
+        '$.data.appointment.cancellationReason', NULL,
+        '$.data.appointment.metadata', json('{}'),
+        '$.data.appointment.patientPhoneHash', ${ERASED_NAME},
+        ${sql.join(
+          PERSONAL_FIELDS.map((f) => sql`${`$.data.changes.${f}`}, json(${ERASED_CHANGE})`),
+          sql`, `,
+        )})
+      WHERE tenant_id = ${tenantId} AND json_valid(payload)
+        AND json_extract(payload, '$.data.appointment.id') IN (${ids}) AND ${guard}`,
+  ];
+}
+
+/** What an appointment keeps of its patient once erased or anonymised: `hash` replaces the phone hash. */
+const anonymise = (hash: SQL, name: string, commandId: string, now: number) => sql`
+  patient_name = ${name}, patient_name_search = '', patient_phone_hash = ${hash},
+  patient_phone_encrypted = ${NO_PHONE}, patient_notes = NULL, cancellation_reason = NULL, metadata = '{}',
+  version = version + 1, last_command_id = ${commandId}, updated_at = ${now}`;
+
+/** The erasure's statements, in order: every one that finds rows by hash runs before the hashes change. */
+export function erasePatientStatements(e: Erasure): SQL[] {
+  const hashes = inList(e.marks.map((m) => m.hash));
+  const newHash = (column: string) =>
+    sql`CASE ${sql.identifier(column)} ${sql.join(
+      e.marks.map((m) => sql`WHEN ${m.hash} THEN ${m.mark}`),
+      sql` `,
+    )} ELSE ${sql.identifier(column)} END`;
+  const theirCalls = sql`SELECT id FROM calls WHERE tenant_id = ${e.tenantId} AND from_number_hash IN ${hashes}
+    UNION SELECT call_id FROM appointments WHERE tenant_id = ${e.tenantId} AND patient_phone_hash IN ${hashes} AND call_id IS NOT NULL`;
+  return [
+    ...redactTraces(e.tenantId, liveAppointments(e), e.guard),
+    sql`UPDATE call_events SET
+        transcript = CASE WHEN transcript IS NULL THEN NULL ELSE ${ERASED_NAME} END,
+        tool_input = CASE WHEN tool_input IS NULL THEN NULL ELSE '{}' END,
+        tool_output = CASE WHEN tool_output IS NULL THEN NULL
+          WHEN json_valid(tool_output) AND json_type(tool_output) = 'object' THEN json_replace(tool_output, '$.result', ${ERASED_NAME})
+          ELSE json(${JSON.stringify(ERASED_NAME)}) END
+      WHERE tenant_id = ${e.tenantId} AND call_id IN (${theirCalls}) AND ${e.guard}`,
+    sql`UPDATE calls SET from_number_encrypted = NULL, from_number_hash = ${newHash('from_number_hash')}, updated_at = ${e.now}
+      WHERE tenant_id = ${e.tenantId} AND from_number_hash IN ${hashes} AND ${e.guard}`,
+    sql`UPDATE appointments SET ${anonymise(newHash('patient_phone_hash'), ERASED_NAME, e.commandId, e.now)}
+      WHERE tenant_id = ${e.tenantId} AND patient_phone_hash IN ${hashes} AND ${e.guard}`,
+    sql`INSERT INTO appointment_history (id, tenant_id, appointment_id, action, actor, changes, occurred_at)
+      SELECT lower(hex(randomblob(16))), tenant_id, id, 'updated', ${e.actor}, ${ERASURE_ENTRY}, ${e.now}
+      FROM appointments WHERE tenant_id = ${e.tenantId} AND last_command_id = ${e.commandId}`,
+  ];
+}
+
+export const ANONYMISED_NAME = '[anonymised]';
+
+/**
+ * Retention: the clinic's appointments that ended before `cutoff` lose their patient (name, number,
+ * notes, metadata; the hash becomes `anonymised:<id>`, linking nothing). Idempotent: an anonymised
+ * row no longer matches.
+ */
+export function anonymiseAppointmentsStatements(tenantId: string, cutoff: number, now: number): SQL[] {
+  const commandId = `retention:${crypto.randomUUID()}`;
+  const due = sql`SELECT id FROM appointments
+    WHERE tenant_id = ${tenantId} AND ends_at < ${cutoff} AND patient_phone_encrypted <> ${NO_PHONE}`;
+  return [
+    ...redactTraces(tenantId, due, sql`1`),
+    sql`UPDATE appointments SET ${anonymise(sql`'anonymised:' || id`, ANONYMISED_NAME, commandId, now)}
+      WHERE tenant_id = ${tenantId} AND ends_at < ${cutoff} AND patient_phone_encrypted <> ${NO_PHONE}`,
+  ];
+}
+
+/**
+ * Retention: what calls started before `cutoff` left (speech, tool inputs and outputs) is deleted, and
+ * the caller's sealed number with it; the call row stays for statistics.
+ */
+export function expireCallsStatements(tenantId: string, cutoff: number, now: number): SQL[] {
+  return [
+    sql`DELETE FROM call_events WHERE tenant_id = ${tenantId}
+      AND call_id IN (SELECT id FROM calls WHERE tenant_id = ${tenantId} AND started_at < ${cutoff})`,
+    sql`UPDATE calls SET from_number_encrypted = NULL, updated_at = ${now}
+      WHERE tenant_id = ${tenantId} AND started_at < ${cutoff} AND from_number_encrypted IS NOT NULL`,
+  ];
+}
+
+/** SQL condition: rows carry one of the marks (the patient was erased before). */
+export async function wasErased(db: Db, tenantId: string, marks: string[]): Promise<boolean> {
+  const [row] = await db
+    .select({ id: appointments.id })
+    .from(appointments)
+    .where(and(eq(appointments.tenantId, tenantId), inArray(appointments.patientPhoneHash, marks)))
+    .limit(1);
+  if (row) return true;
+  const [call] = await db
+    .select({ id: calls.id })
+    .from(calls)
+    .where(and(eq(calls.tenantId, tenantId), inArray(calls.fromNumberHash, marks)))
+    .limit(1);
+  return call !== undefined;
+}
