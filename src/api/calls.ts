@@ -2,8 +2,8 @@
 import type { z } from '@hono/zod-openapi';
 import { createRoute } from '@hono/zod-openapi';
 import { grants } from '../accounts/scopes.js';
-import { maskPhone } from '../domain/phone-mask.js';
 import { callSubject, recordAudit } from '../booking/audit.js';
+import { maskPhone } from '../domain/phone-mask.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';

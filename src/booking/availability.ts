@@ -5,10 +5,10 @@ import type { Tenant } from '../accounts/tenants.js';
 import type { ProfessionalRow, ServiceRow } from '../db/catalog.js';
 import { listBusy } from '../db/schedule.js';
 import type { AppDeps } from '../deps.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { freeSlots } from '../domain/slots.js';
 import { DAY, MINUTE } from '../domain/time.js';
 import { withinWorkingHours, workingIntervals } from '../domain/working-hours.js';
-import { AppError, fieldInvalid } from '../domain/errors.js';
 import { listItems } from './catalog.js';
 import {
   assertQualified,

@@ -94,7 +94,11 @@ export async function recordedAnswer(ctx: CommandContext): Promise<CommandResult
   const { idempotency } = ctx;
   if (!idempotency) return null;
   const cutoff = ctx.deps.clock.now() - IDEMPOTENCY_RETENTION_MS;
-  const stored = await findFreshKey(ctx.deps.store.db, { tenantId: ctx.tenant.id, key: idempotency.key }, cutoff);
+  const stored = await findFreshKey(
+    ctx.deps.store.db,
+    { tenantId: ctx.tenant.id, key: idempotency.key },
+    cutoff,
+  );
   if (!stored) return null;
   const { fingerprint, responseStatus: status, responseBody: body, responseLocation: location } = stored;
   return replay({ fingerprint, status, body, location }, idempotency.fingerprint);

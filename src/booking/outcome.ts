@@ -15,7 +15,13 @@ export interface Named {
  */
 export type Outcome =
   /** A new appointment, with who sees the patient and for what (so no door has to look them up). */
-  | { kind: 'booked'; appointment: AppointmentView; record: AppointmentRow; professional: Named; service: Named }
+  | {
+      kind: 'booked';
+      appointment: AppointmentView;
+      record: AppointmentRow;
+      professional: Named;
+      service: Named;
+    }
   /** The appointment after a change; also when nothing needed to change (a repeated cancel). */
   | { kind: 'changed'; appointment: AppointmentView; record: AppointmentRow }
   /** Refused by a rule decided inside the write (the slot was taken, the status cannot move). */

@@ -3,8 +3,8 @@
 import type { Tenant } from '../accounts/tenants.js';
 import type { ProfessionalRow, ServiceRow } from '../db/catalog.js';
 import type { AppDeps } from '../deps.js';
-import { DAY, MINUTE } from '../domain/time.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { DAY, MINUTE } from '../domain/time.js';
 import type { AppointmentSource } from './appointment-view.js';
 import { getItem } from './catalog.js';
 import { isWithinHours } from './schedule.js';

@@ -17,7 +17,8 @@ export function consumeWindow(
   let primary: RateLimitDecision | undefined;
   let refused: RateLimitDecision | undefined;
   for (const rule of rules) {
-    const times = (state[rule.name] ??= []);
+    state[rule.name] ??= [];
+    const times = state[rule.name]!;
     while (times.length && times[0]! <= now - rule.windowMs) times.shift();
     const full = times.length >= rule.limit;
     const resetAt = times.length ? times[0]! + rule.windowMs : now + rule.windowMs;

@@ -17,7 +17,10 @@ const writesZ = new Map<string, boolean>();
 /** The zone's UTC offset in minutes at an instant. */
 export function offsetMinutes(ms: number, zone: string): number {
   let byHour = offsetCache.get(zone);
-  if (!byHour) offsetCache.set(zone, (byHour = new Map()));
+  if (!byHour) {
+    byHour = new Map();
+    offsetCache.set(zone, byHour);
+  }
   const hour = Math.floor(ms / HOUR);
   let offset = byHour.get(hour);
   if (offset === undefined) {
@@ -39,7 +42,10 @@ export function renderInstant(ms: number, zone: string): string {
   const clock = ms % 1000 === 0 ? local.slice(0, 19) : local.slice(0, 23);
   if (offset === 0) {
     let z = writesZ.get(zone);
-    if (z === undefined) writesZ.set(zone, (z = DateTime.fromMillis(0, { zone }).zone.isUniversal));
+    if (z === undefined) {
+      z = DateTime.fromMillis(0, { zone }).zone.isUniversal;
+      writesZ.set(zone, z);
+    }
     if (z) return `${clock}Z`;
   }
   const abs = Math.abs(offset);
@@ -53,7 +59,9 @@ export const renderOptionalInstant = (ms: number | null, zone: string) =>
 export function localDay(date: string, zone: string): [number, number] | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return null;
   const day = DateTime.fromISO(date, { zone });
-  return day.isValid ? [day.startOf('day').toMillis(), day.plus({ days: 1 }).startOf('day').toMillis()] : null;
+  return day.isValid
+    ? [day.startOf('day').toMillis(), day.plus({ days: 1 }).startOf('day').toMillis()]
+    : null;
 }
 
 /** The clinic-local date `YYYY-MM-DD` of an instant. */

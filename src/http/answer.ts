@@ -17,7 +17,11 @@ export const restAnswer =
   (outcome) => {
     if (outcome.kind === 'refused') {
       const { refusal } = outcome;
-      return { status: statusOf(refusal.code), body: JSON.stringify(errorBody(refusal, requestId)), location: null };
+      return {
+        status: statusOf(refusal.code),
+        body: JSON.stringify(errorBody(refusal, requestId)),
+        location: null,
+      };
     }
     if (success === 204) return { status: 204, body: '', location: null };
     return {
@@ -29,7 +33,9 @@ export const restAnswer =
 
 /** The typed response of a write route whose outcomes restAnswer(…, success) rendered. */
 export type SentAnswer<S extends RestSuccess> = Response &
-  (S extends 204 ? TypedResponse<{}, 204, string> : TypedResponse<JSONParsed<AppointmentView>, S, 'json'>);
+  (S extends 204
+    ? TypedResponse<Record<string, never>, 204, string>
+    : TypedResponse<JSONParsed<AppointmentView>, S, 'json'>);
 
 /**
  * Sends the recorded bytes. They are not re-serialised (a replay must be byte-identical), so the
@@ -44,6 +50,7 @@ export function sendAnswer<S extends RestSuccess>(
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (answer.location) headers.Location = answer.location;
   if (replayed) headers['Idempotent-Replayed'] = 'true';
-  const sent = answer.status === 204 ? c.body(null, 204, headers) : c.body(answer.body, answer.status as 200, headers);
+  const sent =
+    answer.status === 204 ? c.body(null, 204, headers) : c.body(answer.body, answer.status as 200, headers);
   return sent as unknown as SentAnswer<S>;
 }

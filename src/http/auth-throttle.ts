@@ -5,8 +5,8 @@
 import type { Context } from 'hono';
 import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import { AppError, type ErrorCode } from '../domain/errors.js';
-import type { AppEnv } from './env.js';
 import type { RateLimitRule } from '../domain/rate-limit.js';
+import type { AppEnv } from './env.js';
 
 const FAILURES: readonly ErrorCode[] = ['malformed_auth_header', 'invalid_api_key', 'invalid_signature'];
 

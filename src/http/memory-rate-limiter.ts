@@ -13,7 +13,10 @@ export function memoryRateLimiter(): RateLimiter {
         for (const [key, entry] of subjects) if (isIdle(entry.state, entry.rules, now)) subjects.delete(key);
       }
       let entry = subjects.get(subject);
-      if (!entry) subjects.set(subject, (entry = { state: {}, rules }));
+      if (!entry) {
+        entry = { state: {}, rules };
+        subjects.set(subject, entry);
+      }
       return consumeWindow(entry.state, rules, now, record);
     },
   };

@@ -2,8 +2,8 @@
 // the Mivicall 422 envelope instead of zod's default response.
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
-import type { AppEnv } from './env.js';
 import { validationFailed } from '../domain/errors.js';
+import type { AppEnv } from './env.js';
 
 export function validationError(error: ZodError, target?: string) {
   const errors = error.issues.map((issue) => ({

@@ -39,7 +39,7 @@ export const CREDENTIALS = {
         .describe('whsec_... of the project webhook for realtime.call.incoming'),
       toolSecret: chosenSecret().optional().describe('Bearer token your code sends to the /tools endpoint'),
       model: z.string().max(100).default('gpt-realtime').describe('Realtime model that answers SIP calls'),
-      voice: z.string().max(50).optional().describe('Realtime voice (default: the model\'s own)'),
+      voice: z.string().max(50).optional().describe("Realtime voice (default: the model's own)"),
       baseURL: z
         .url({ protocol: /^https$/ })
         .optional()

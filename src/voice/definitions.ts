@@ -84,6 +84,8 @@ export function toolDefinitions(format: ToolFormat, urls: ToolUrls): unknown[] {
           },
         };
       }
+      default:
+        throw new Error(`No tool definitions for the format ${format satisfies never}`);
     }
   });
 }

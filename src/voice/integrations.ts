@@ -109,8 +109,7 @@ export async function changeIntegration(deps: AppDeps, tenant: Tenant, id: strin
   const update: Partial<IntegrationRow> = { updatedAt: deps.clock.now() };
   if (patch.name !== undefined) update.name = patch.name;
   if (patch.active !== undefined) update.active = patch.active;
-  if (patch.phoneNumbers)
-    update.phoneNumbers = checkNumbers(patch.phoneNumbers, tenant.country);
+  if (patch.phoneNumbers) update.phoneNumbers = checkNumbers(patch.phoneNumbers, tenant.country);
   if (patch.credentials !== undefined) {
     update.credentialsEncrypted = await deps.vault.encrypt(
       JSON.stringify(

@@ -3,7 +3,6 @@
 // call replays the first answer instead of booking twice.
 
 import { DateTime } from 'luxon';
-import type { AppointmentRow } from '../db/appointments.js';
 import type { Slot } from '../booking/availability.js';
 import { bookAppointment } from '../booking/book.js';
 import type { CatalogRow } from '../booking/catalog.js';
@@ -14,6 +13,7 @@ import { upcomingForPatient } from '../booking/find.js';
 import { parseIdempotencyKey } from '../booking/idempotency-key.js';
 import type { AnswerFor, DoorAnswer, Outcome } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
+import type { AppointmentRow } from '../db/appointments.js';
 import { AppError } from '../domain/errors.js';
 import { isPatientName, patientName } from '../domain/patient-name.js';
 import { foldText } from '../domain/text.js';

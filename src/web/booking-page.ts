@@ -76,7 +76,7 @@ export const bookingPage = new Hono<AppEnv>()
   )
   .get('/booking/:slug', pageHeaders, async (c) => {
     const slug = c.req.param('slug');
-    let clinic;
+    let clinic: Awaited<ReturnType<typeof publicClinic>>;
     try {
       clinic = await publicClinic(c.var.deps, slug);
     } catch (error) {

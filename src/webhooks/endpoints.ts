@@ -92,8 +92,7 @@ export async function changeEndpoint(
   if (patch.status === 'enabled') Object.assign(update, enabled);
   if (patch.status === 'disabled' && !row.disabledAt)
     Object.assign(update, { disabledAt: now, disabledReason: 'Disabled through the API' });
-  if (patch.events !== undefined)
-    update.events = patch.events.length ? [...new Set(patch.events)] : ['*'];
+  if (patch.events !== undefined) update.events = patch.events.length ? [...new Set(patch.events)] : ['*'];
   if (patch.description !== undefined) update.description = patch.description;
   if (patch.active !== undefined) update.active = patch.active;
   return (await updateEndpoint(deps.store.db, tenant.id, id, update))!;

@@ -26,7 +26,8 @@ export class RateLimiterObject extends DurableObject {
 
   /** Counts one request against every rule; refused requests do not count. */
   async consume(rules: RateLimitRule[], now: number, record = true): Promise<RateLimitDecision> {
-    const log = (this.log ??= this.ctx.storage.kv.get<Log>(LOG) ?? { state: {}, forgetAt: 0 });
+    this.log ??= this.ctx.storage.kv.get<Log>(LOG) ?? { state: {}, forgetAt: 0 };
+    const log = this.log;
     const decision = consumeWindow(log.state, rules, now, record);
     if (decision.allowed && record) {
       log.forgetAt = Date.now() + Math.max(...rules.map((rule) => rule.windowMs));
@@ -40,7 +41,8 @@ export class RateLimiterObject extends DurableObject {
   }
 
   override async alarm() {
-    const log = (this.log ??= this.ctx.storage.kv.get<Log>(LOG));
+    this.log ??= this.ctx.storage.kv.get<Log>(LOG);
+    const log = this.log;
     if (log && Date.now() < log.forgetAt) {
       await this.ctx.storage.setAlarm(log.forgetAt);
       return;

@@ -166,7 +166,11 @@ describe('OpenAPI document', () => {
 
     const csp = reply.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
-    const scriptSrc = csp.split(';').find((d) => d.trim().startsWith('script-src'))!.trim().split(/\s+/);
+    const scriptSrc = csp
+      .split(';')
+      .find((d) => d.trim().startsWith('script-src'))!
+      .trim()
+      .split(/\s+/);
     // Only this exact file and nonced inline scripts: no host-wide or 'unsafe-inline' allowance.
     expect(scriptSrc.slice(1).sort()).toEqual([src, expect.stringMatching(/^'nonce-[\w-]+'$/)].sort());
     const nonce = /'nonce-([\w-]+)'/.exec(csp)![1];

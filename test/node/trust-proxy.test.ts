@@ -4,7 +4,12 @@ import { expect, it } from 'vitest';
 import { bookingClinic } from '../support/booking.js';
 import { startTestApp } from '../support/node-harness.js';
 
-const attempt = (app: Awaited<ReturnType<typeof startTestApp>>, slug: string, body: object, visitor: string) =>
+const attempt = (
+  app: Awaited<ReturnType<typeof startTestApp>>,
+  slug: string,
+  body: object,
+  visitor: string,
+) =>
   app.request('POST', `/booking/${slug}/api/appointments`, { body, headers: { 'X-Forwarded-For': visitor } });
 
 it('behind a trusted proxy each visitor has a budget; without trust a forged header changes nothing', async () => {

@@ -13,7 +13,9 @@ describe('clientAddress (TRUST_PROXY)', () => {
     expect(clientAddress('10.0.0.2', '198.51.100.1', one)).toBe('198.51.100.1');
     // A client that writes its own header only adds entries on the left: the proxy's entry wins.
     expect(clientAddress('10.0.0.2', '1.2.3.4, 198.51.100.1', one)).toBe('198.51.100.1');
-    expect(clientAddress('10.0.0.2', '1.2.3.4, 198.51.100.1, 10.0.0.3', parseTrustProxy('2'))).toBe('198.51.100.1');
+    expect(clientAddress('10.0.0.2', '1.2.3.4, 198.51.100.1, 10.0.0.3', parseTrustProxy('2'))).toBe(
+      '198.51.100.1',
+    );
     expect(clientAddress('10.0.0.2', undefined, one)).toBe('10.0.0.2');
   });
 

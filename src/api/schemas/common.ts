@@ -1,7 +1,7 @@
 // Shapes every route shares: the error envelope, documented error responses, pagination.
 import { z } from '@hono/zod-openapi';
-import { unsafeCharacter, unsafeTextMessage } from '../../domain/text.js';
 import { ERROR_CODES } from '../../domain/errors.js';
+import { unsafeCharacter, unsafeTextMessage } from '../../domain/text.js';
 import { type ErrorStatus, statusOf } from '../../http/errors.js';
 
 export const ErrorSchema = z
