@@ -4,12 +4,11 @@ import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appoin
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
 import { callRoutes } from './api/calls.js';
+import { professionalRoutes, serviceRoutes } from './api/catalog.js';
 import { docsPage } from './api/docs.js';
 import { healthRoutes } from './api/health.js';
 import { patientRoutes } from './api/patients.js';
-import { professionalRoutes } from './api/professionals.js';
 import { scheduleRoutes } from './api/schedule.js';
-import { serviceRoutes } from './api/services.js';
 import { tenantRoutes } from './api/tenants.js';
 import { voiceRoutes } from './api/voice.js';
 import { webhookRoutes } from './api/webhooks.js';

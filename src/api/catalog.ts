@@ -12,7 +12,17 @@ import {
 } from '../booking/catalog.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
-import { CatalogListQuery } from './schemas/catalog.js';
+import {
+  CatalogListQuery,
+  ProfessionalCreateSchema,
+  ProfessionalPatchSchema,
+  ProfessionalSchema,
+  renderProfessional,
+  renderService,
+  ServiceCreateSchema,
+  ServicePatchSchema,
+  ServiceSchema,
+} from './schemas/catalog.js';
 import {
   errorResponses,
   IdParam,
@@ -135,3 +145,29 @@ export function catalogRoutes<K extends CatalogKind>(r: CatalogResource<K>) {
       return c.json(r.render(result.item, tenant.config.timezone), 200);
     });
 }
+
+export const professionalRoutes = catalogRoutes({
+  kind: 'professional',
+  path: '/v1/professionals',
+  tag: 'Professionals',
+  noun: 'professional',
+  read: 'professionals:read',
+  write: 'professionals:write',
+  schema: ProfessionalSchema,
+  createSchema: ProfessionalCreateSchema,
+  patchSchema: ProfessionalPatchSchema,
+  render: renderProfessional,
+});
+
+export const serviceRoutes = catalogRoutes({
+  kind: 'service',
+  path: '/v1/services',
+  tag: 'Services',
+  noun: 'service',
+  read: 'services:read',
+  write: 'services:write',
+  schema: ServiceSchema,
+  createSchema: ServiceCreateSchema,
+  patchSchema: ServicePatchSchema,
+  render: renderService,
+});
