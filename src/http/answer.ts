@@ -4,7 +4,8 @@ import type { Context, TypedResponse } from 'hono';
 import type { JSONParsed } from 'hono/utils/types';
 import type { AppointmentView } from '../booking/appointment-view.js';
 import type { CommandResult } from '../booking/command.js';
-import type { AnswerFor } from '../booking/outcome.js';
+import type { AnswerFor, DoorAnswer } from '../booking/outcome.js';
+import type { AppError } from '../domain/errors.js';
 import { errorBody, statusOf } from './errors.js';
 
 export const appointmentLocation = (id: string) => `/v1/appointments/${id}`;
@@ -12,17 +13,17 @@ export const appointmentLocation = (id: string) => `/v1/appointments/${id}`;
 /** What a successful write answers: 201 with the new appointment, 200 with it, or 204 (DELETE). */
 export type RestSuccess = 201 | 200 | 204;
 
+/** A refusal as every HTTP door answers it: the code's status and the Mivicall envelope. */
+export const refusalAnswer = (refusal: AppError, requestId: string): DoorAnswer => ({
+  status: statusOf(refusal.code),
+  body: JSON.stringify(errorBody(refusal, requestId)),
+  location: null,
+});
+
 export const restAnswer =
   (requestId: string, success: RestSuccess): AnswerFor =>
   (outcome) => {
-    if (outcome.kind === 'refused') {
-      const { refusal } = outcome;
-      return {
-        status: statusOf(refusal.code),
-        body: JSON.stringify(errorBody(refusal, requestId)),
-        location: null,
-      };
-    }
+    if (outcome.kind === 'refused') return refusalAnswer(outcome.refusal, requestId);
     if (success === 204) return { status: 204, body: '', location: null };
     return {
       status: success,

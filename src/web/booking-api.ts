@@ -11,8 +11,8 @@ import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { unsafeCharacter, unsafeTextMessage } from '../domain/text.js';
 import { HOUR, localDate, localDay, parseInstant, renderInstant } from '../domain/time.js';
+import { refusalAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
-import { errorBody, statusOf } from '../http/errors.js';
 import { validationError } from '../http/router.js';
 import { publicClinic } from './clinic.js';
 
@@ -39,14 +39,7 @@ const BookingSchema = z
 const pageAnswer =
   (requestId: string): AnswerFor =>
   (outcome) => {
-    if (outcome.kind === 'refused') {
-      const { refusal } = outcome;
-      return {
-        status: statusOf(refusal.code),
-        body: JSON.stringify(errorBody(refusal, requestId)),
-        location: null,
-      };
-    }
+    if (outcome.kind === 'refused') return refusalAnswer(outcome.refusal, requestId);
     if (outcome.kind !== 'booked') throw new Error('The booking page only books');
     const { appointment, professional, service } = outcome;
     return {
