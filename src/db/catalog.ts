@@ -1,7 +1,7 @@
 // Queries for what a clinic offers: its professionals and its services. Every write decides in its
 // own statement: the (tenant, externalId) unique index or a guard in the WHERE clause, never a read
 // made beforehand in JavaScript.
-import { and, asc, eq, getTableColumns, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { BLOCKING_STATUSES } from '../domain/status.js';
 import { appointments, professionals, serviceProfessionals, services } from './schema.js';
 import { compile, type Db, preparedOnce, type Statement, type Store, statementOf } from './store.js';
@@ -27,7 +27,7 @@ const columnsOf = (table: Catalog) =>
     ? { ...getTableColumns(services), professionalIds: providers }
     : getTableColumns(professionals);
 
-const live = (table: Catalog, tenantId: SQL | string, id: SQL | string) =>
+const live = (table: Catalog, tenantId: SQLWrapper | string, id: SQLWrapper | string) =>
   and(eq(table.tenantId, tenantId), eq(table.id, id), isNull(table.deletedAt));
 
 // Availability and every voice tool list the clinic's professionals and services: prepared once per
@@ -39,7 +39,7 @@ const listed = new Map(
       db
         .select(columnsOf(table))
         .from(table as Catalog)
-        .where(and(eq(table.tenantId, sql.placeholder('tenantId') as never), isNull(table.deletedAt)))
+        .where(and(eq(table.tenantId, sql.placeholder('tenantId')), isNull(table.deletedAt)))
         .orderBy(asc(table.name), asc(table.id))
         .prepare(),
     ),
@@ -64,7 +64,7 @@ const byId = new Map(
       db
         .select(columnsOf(table))
         .from(table as Catalog)
-        .where(live(table, sql.placeholder('tenantId') as never, sql.placeholder('id') as never))
+        .where(live(table, sql.placeholder('tenantId'), sql.placeholder('id')))
         .limit(1)
         .prepare(),
     ),
