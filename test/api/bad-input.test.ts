@@ -113,13 +113,20 @@ describe('bad input is answered in the envelope, never a 500', () => {
   });
 
   it('422 for hostile strings, stored safely when they are valid text', async () => {
-    const name = "Robert'); DROP TABLE appointments;-- 🦷 \u202e";
+    const name = "Robert'); DROP TABLE appointments;-- 🦷";
     const reply = await app.request('POST', '/v1/appointments', {
       key: s.clinic.key,
       body: appointmentBody(s, '2026-07-04T10:00:00Z', { patientName: name }),
     });
     expect(reply.status).toBe(201);
     expect(reply.body.patientName).toBe(name.trim());
+    // A bidi override would be echoed to the PMS, the page and the voice: refused (issue 10, #12).
+    const reversed = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, '2026-07-04T11:00:00Z', { patientName: `${name} \u202e` }),
+    });
+    expect(reversed.status).toBe(422);
+    expectEnvelope(reversed.body, 'validation_failed');
     const list = await app.request('GET', '/v1/appointments', { key: s.clinic.key });
     expect(list.status).toBe(200);
   });
