@@ -1,9 +1,10 @@
 // /v1/patients: search by name, a patient's appointments by phone hash, and the patient's data
 // rights (export, erase), each behind its own scope.
 import { createRoute, type z } from '@hono/zod-openapi';
-import { idempotencyFor } from '../booking/idempotency-key.js';
-import { erasePatient, exportPatient } from '../booking/patient-rights.js';
+import { commandContext } from '../booking/context.js';
+import { type ErasureResult, erasePatient, exportPatient } from '../booking/patient-rights.js';
 import { findPatients, getPatient } from '../booking/patients.js';
+import { sendRecorded } from '../http/answer.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import { auditRoutes } from './audit.js';
@@ -82,22 +83,20 @@ export const patientRoutes = createRouter()
   })
   .openapi(eraseRoute, async (c) => {
     const { credential, deps } = c.var;
-    const { hash } = c.req.valid('param');
-    const result = await erasePatient({
+    const ctx = await commandContext<ErasureResult>({
       deps,
       tenant: credential.tenant,
       actor: `key:${credential.keyId}`,
-      hash,
-      idempotency: await idempotencyFor(
-        `key:${credential.keyId}`,
-        c.req.header('idempotency-key'),
-        `${c.req.method} ${c.req.path}`,
-        null,
-      ),
+      source: 'manual',
+      // Always a 200: a repeat answers `already_erased`; a retry with the key replays these bytes.
       answer: (erasure) => ({ status: 200, body: JSON.stringify(erasure), location: null }),
+      key: {
+        value: c.req.header('idempotency-key'),
+        scope: `key:${credential.keyId}`,
+        operation: `${c.req.method} ${c.req.path}`,
+        input: null,
+      },
     });
-    // Always a 200 (a repeat is `already_erased`); a replay carries the recorded result.
-    if (result.replayed) c.header('Idempotent-Replayed', 'true');
-    return c.json(JSON.parse(result.answer.body) as z.infer<typeof ErasureSchema>, 200);
+    return sendRecorded<z.infer<typeof ErasureSchema>>(c, await erasePatient(ctx, c.req.valid('param').hash));
   })
   .route('/', auditRoutes);

@@ -16,7 +16,7 @@ import { foldText } from '../domain/text.js';
 import { MINUTE } from '../domain/time.js';
 import { viewAppointment } from './appointment-view.js';
 import { firstFreeProfessional } from './availability.js';
-import { type CommandResult, runCommand } from './command.js';
+import { type CommandPlan, type CommandResult, runCommand } from './command.js';
 import type { CommandContext } from './context.js';
 import { recordChange } from './record.js';
 import {
@@ -48,7 +48,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
   const e164 = toE164(input.patientPhone, tenant.country);
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
 
-  return runCommand(ctx, async (commandId, now) => {
+  return runCommand(ctx, async (commandId, now): Promise<CommandPlan> => {
     const service = await bookableService(deps, tenant, input.serviceTypeId);
     // Time rules first: with no professional named, a refused time must not read as "taken".
     assertTimeAllowed(deps, tenant, input.startsAt, source);

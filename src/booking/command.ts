@@ -30,7 +30,7 @@ export const IDEMPOTENCY_RETENTION_MS = 24 * HOUR;
 // Each retry means another writer changed the same appointment first; a busy appointment sees a few.
 const MAX_ATTEMPTS = 20;
 
-export interface CommandPlan {
+export interface CommandPlan<O = Outcome> {
   /** The writes, each carrying `guard` (true only while this command holds its key). */
   writes(guard: SQL): SQL[];
   /**
@@ -38,7 +38,7 @@ export interface CommandPlan {
    * writes land, one of them must hold (put "my writes landed", e.g. writtenBy, first): the runner
    * reads "none holds" as "the state moved, nothing was written" and plans again.
    */
-  outcomes: { when: SQL; outcome: Outcome }[];
+  outcomes: { when: SQL; outcome: O }[];
 }
 
 export interface CommandResult {
@@ -54,7 +54,7 @@ export interface IdempotencyRequest {
 }
 
 /** A plan whose outcome is already decided by the snapshot, valid only while `stillTrue` holds. */
-export const decided = (stillTrue: SQL, outcome: Outcome): CommandPlan => ({
+export const decided = <O = Outcome>(stillTrue: SQL, outcome: O): CommandPlan<O> => ({
   writes: () => [],
   outcomes: [{ when: stillTrue, outcome }],
 });
@@ -90,7 +90,7 @@ const recorded = (row: { status: unknown; body: unknown; location: unknown }): D
  * The answer already recorded for this context's key, if any (a retry). A door calls this before
  * reads that the first call's write would change (the appointment a retried cancel looks up is gone).
  */
-export async function recordedAnswer(ctx: CommandContext): Promise<CommandResult | null> {
+export async function recordedAnswer<O>(ctx: CommandContext<O>): Promise<CommandResult | null> {
   const { idempotency } = ctx;
   if (!idempotency) return null;
   const cutoff = ctx.deps.clock.now() - IDEMPOTENCY_RETENTION_MS;
@@ -105,9 +105,9 @@ export async function recordedAnswer(ctx: CommandContext): Promise<CommandResult
 }
 
 /** Plans and runs a command; `plan` is called again if the state it read moved before the write. */
-export async function runCommand(
-  ctx: CommandContext,
-  plan: (commandId: string, now: number) => Promise<CommandPlan>,
+export async function runCommand<O = Outcome>(
+  ctx: CommandContext<O>,
+  plan: (commandId: string, now: number) => Promise<CommandPlan<O>>,
 ): Promise<CommandResult> {
   const { store, clock } = ctx.deps;
   const { idempotency } = ctx;

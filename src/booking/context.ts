@@ -4,9 +4,10 @@ import type { AppDeps } from '../deps.js';
 import type { AppointmentSource } from './appointment-view.js';
 import type { IdempotencyRequest } from './command.js';
 import { idempotencyFor } from './idempotency-key.js';
-import type { AnswerFor } from './outcome.js';
+import type { AnswerFor, Outcome } from './outcome.js';
 
-export interface CommandContext {
+/** `O` is what the command can decide: an appointment's outcome, or another command's result. */
+export interface CommandContext<O = Outcome> {
   deps: AppDeps;
   tenant: Tenant;
   /** Who acts, for the history: `key:<id>`, `voice:<platform>`, `self_service`, `system:no_show`. */
@@ -15,15 +16,15 @@ export interface CommandContext {
   source: AppointmentSource;
   idempotency?: IdempotencyRequest;
   /** How the door answers an outcome; recorded with the key so a retry replays the same bytes. */
-  answer: AnswerFor;
+  answer: AnswerFor<O>;
 }
 
-export interface DoorRequest {
+export interface DoorRequest<O = Outcome> {
   deps: AppDeps;
   tenant: Tenant;
   actor: string;
   source: AppointmentSource;
-  answer: AnswerFor;
+  answer: AnswerFor<O>;
   /**
    * The caller's Idempotency-Key, if any. `scope` names the caller that owns the key space (an API
    * key, a voice platform, the booking page), so one caller can neither block nor probe another's
@@ -32,7 +33,7 @@ export interface DoorRequest {
   key?: { value: string | undefined; scope: string; operation: string; input: unknown };
 }
 
-export async function commandContext(door: DoorRequest): Promise<CommandContext> {
+export async function commandContext<O = Outcome>(door: DoorRequest<O>): Promise<CommandContext<O>> {
   const { key, ...rest } = door;
   return {
     ...rest,

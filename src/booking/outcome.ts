@@ -38,4 +38,4 @@ export interface DoorAnswer {
   location: string | null;
 }
 
-export type AnswerFor = (outcome: Outcome) => DoorAnswer | Promise<DoorAnswer>;
+export type AnswerFor<O = Outcome> = (outcome: O) => DoorAnswer | Promise<DoorAnswer>;

@@ -4,10 +4,9 @@
 // metadata, the sealed numbers, what callers said and what tools were given. The hashes become marks
 // no booking can produce, so a new booking from the same number starts a new patient; a second
 // erasure finds the marks and answers that nothing is left to erase.
-import { and, type SQL, sql } from 'drizzle-orm';
+import { and } from 'drizzle-orm';
 import type { Tenant } from '../accounts/tenants.js';
 import { auditWritten } from '../db/audit.js';
-import { claimKey, holdsClaim, readKey, recordAnswer } from '../db/idempotency.js';
 import {
   appointmentsByHashes,
   callsOf,
@@ -19,7 +18,7 @@ import {
   holdsPatient,
   sealedNumberOf,
 } from '../db/patient-data.js';
-import { ALWAYS, compile } from '../db/store.js';
+import { ALWAYS } from '../db/store.js';
 import { enqueueEventIf } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
@@ -27,14 +26,8 @@ import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { sha256Hex } from '../security/encoding.js';
 import { viewAppointment } from './appointment-view.js';
 import { auditIf, auditRow, patientSubject, recordAudit } from './audit.js';
-import {
-  type CommandResult,
-  IDEMPOTENCY_RETENTION_MS,
-  type IdempotencyRequest,
-  recordedAnswer,
-} from './command.js';
+import { type CommandResult, decided, runCommand } from './command.js';
 import type { CommandContext } from './context.js';
-import type { DoorAnswer } from './outcome.js';
 
 export const PATIENT_EVENTS = ['patient.erased'] as const;
 
@@ -167,122 +160,66 @@ export interface ErasureResult {
   calls: number;
 }
 
-export interface ErasureRequest {
-  deps: AppDeps;
-  tenant: Tenant;
-  actor: string;
-  hash: string;
-  idempotency?: IdempotencyRequest;
-  /** The door's answer to a result (recorded with the Idempotency-Key, replayed on a retry). */
-  answer: (result: ErasureResult) => DoorAnswer;
-}
-
 /**
  * Erases the patient in one atomic unit with its audit entry and its `patient.erased` event, both
- * written only if this unit found the patient still there: parallel erasures emit one event.
+ * written only if this unit found the patient still there: parallel erasures emit one event. Runs
+ * through the core's command runner, so a retry with the same Idempotency-Key replays its answer.
  */
-export async function erasePatient(req: ErasureRequest): Promise<CommandResult> {
-  const { deps, tenant, actor, hash, idempotency } = req;
-  // recordedAnswer reads only the clinic and the key; the rest of a command context is not used.
-  const keyContext: CommandContext = {
-    deps,
-    tenant,
-    actor,
-    source: 'manual',
-    idempotency,
-    answer: () => {
-      throw new Error('unused');
-    },
-  };
-  const previous = await recordedAnswer(keyContext);
-  if (previous) return previous;
-
-  const { live, appointments, calls } = await gather(deps, tenant, hash);
+export function erasePatient(ctx: CommandContext<ErasureResult>, hash: string): Promise<CommandResult> {
+  const { deps, tenant, actor } = ctx;
   const none = (status: ErasureResult['status']): ErasureResult => ({
     patientPhoneHash: hash,
     status,
     appointments: 0,
     calls: 0,
   });
-  const liveAppointments = appointments.filter((a) => live.includes(a.patientPhoneHash));
-  const liveCalls = calls.filter(
-    (c) =>
-      (c.fromNumberHash !== null && live.includes(c.fromNumberHash)) ||
-      liveAppointments.some((a) => a.callId === c.id),
-  );
-  if (!liveAppointments.length && !calls.some((c) => c.fromNumberHash && live.includes(c.fromNumberHash))) {
-    return { answer: req.answer(none('already_erased')), replayed: false };
-  }
-
-  const now = deps.clock.now();
-  const commandId = crypto.randomUUID();
-  const ref = idempotency && { tenantId: tenant.id, key: idempotency.key };
-  const guard: SQL = ref ? holdsClaim(ref, commandId) : ALWAYS;
-  const erasure: Erasure = {
-    tenantId: tenant.id,
-    marks: await Promise.all(live.map(async (h) => ({ hash: h, mark: await erasureMark(tenant, h) }))),
-    commandId,
-    actor,
-    now,
-    guard,
-  };
-  const found = and(guard, holdsPatient(erasure))!;
-  const audit = auditRow(tenant, { actor, action: 'patient.erased', subject: patientSubject(hash) }, now);
-  const eventId = `evt_${crypto.randomUUID().replace(/-/g, '')}`;
-  const event = enqueueEventIf(
-    {
+  return runCommand(ctx, async (commandId, now) => {
+    const { live, appointments, calls } = await gather(deps, tenant, hash);
+    const liveAppointments = appointments.filter((a) => live.includes(a.patientPhoneHash));
+    const liveCalls = calls.filter(
+      (c) =>
+        (c.fromNumberHash !== null && live.includes(c.fromNumberHash)) ||
+        liveAppointments.some((a) => a.callId === c.id),
+    );
+    if (!liveAppointments.length && !calls.some((c) => c.fromNumberHash && live.includes(c.fromNumberHash))) {
+      return decided(ALWAYS, none('already_erased'));
+    }
+    const marks = await Promise.all(live.map(async (h) => ({ hash: h, mark: await erasureMark(tenant, h) })));
+    const audit = auditRow(tenant, { actor, action: 'patient.erased', subject: patientSubject(hash) }, now);
+    const eventId = `evt_${crypto.randomUUID().replace(/-/g, '')}`;
+    const payload = JSON.stringify({
       id: eventId,
       type: 'patient.erased',
+      createdAt: renderInstant(now, tenant.config.timezone),
       tenantId: tenant.id,
-      now,
-      payload: JSON.stringify({
-        id: eventId,
-        type: 'patient.erased',
-        createdAt: renderInstant(now, tenant.config.timezone),
-        tenantId: tenant.id,
-        data: {
-          patientPhoneHash: hash,
-          appointmentIds: liveAppointments.map((a) => a.id),
-          callIds: liveCalls.map((c) => c.id),
-        },
-      }),
-    },
-    found,
-  );
-  const done: ErasureResult = {
-    patientPhoneHash: hash,
-    status: 'erased',
-    appointments: liveAppointments.length,
-    calls: liveCalls.length,
-  };
-  // The audit entry and the event first: they look for the hashes the erasure then replaces.
-  const writes = [auditIf(audit, found), event, ...erasePatientStatements(erasure)];
-
-  if (!ref || !idempotency) {
-    const [written] = await deps.store.atomic(writes.map(compile));
-    const result = written?.changes ? done : none('already_erased');
-    return { answer: req.answer(result), replayed: false };
-  }
-  const results = await deps.store.atomic(
-    [
-      claimKey(ref, idempotency.fingerprint, commandId, now, now - IDEMPOTENCY_RETENTION_MS),
-      ...writes,
-      recordAnswer(ref, commandId, [
-        { when: auditWritten(audit.id), answer: req.answer(done) },
-        { when: sql`1`, answer: req.answer(none('already_erased')) },
-      ]),
-      readKey(ref),
-    ].map(compile),
-  );
-  const row = results.at(-1)?.rows[0];
-  if (row && row.claim === commandId) {
-    return {
-      answer: { status: Number(row.status), body: String(row.body ?? ''), location: null },
-      replayed: false,
+      data: {
+        patientPhoneHash: hash,
+        appointmentIds: liveAppointments.map((a) => a.id),
+        callIds: liveCalls.map((c) => c.id),
+      },
+    });
+    const done: ErasureResult = {
+      patientPhoneHash: hash,
+      status: 'erased',
+      appointments: liveAppointments.length,
+      calls: liveCalls.length,
     };
-  }
-  // Another request holds the key: its answer, or the reuse error.
-  const replayed = await recordedAnswer(keyContext);
-  if (replayed) return replayed;
-  throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress', [], 1);
+    return {
+      writes: (guard) => {
+        const erasure: Erasure = { tenantId: tenant.id, marks, commandId, actor, now, guard };
+        const found = and(guard, holdsPatient(erasure))!;
+        // The audit entry and the event first: they look for the hashes the erasure then replaces.
+        return [
+          auditIf(audit, found),
+          enqueueEventIf({ id: eventId, type: 'patient.erased', tenantId: tenant.id, now, payload }, found),
+          ...erasePatientStatements(erasure),
+        ];
+      },
+      outcomes: [
+        { when: auditWritten(audit.id), outcome: done },
+        // Another erasure got there first: nothing of theirs was left.
+        { when: ALWAYS, outcome: none('already_erased') },
+      ],
+    };
+  });
 }

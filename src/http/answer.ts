@@ -38,6 +38,15 @@ export type SentAnswer<S extends RestSuccess> = Response &
     ? TypedResponse<Record<string, never>, 204, string>
     : TypedResponse<JSONParsed<AppointmentView>, S, 'json'>);
 
+function recordedResponse(c: Context, { answer, replayed }: CommandResult): Response {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (answer.location) headers.Location = answer.location;
+  if (replayed) headers['Idempotent-Replayed'] = 'true';
+  return answer.status === 204
+    ? c.body(null, 204, headers)
+    : c.body(answer.body, answer.status as 200, headers);
+}
+
 /**
  * Sends the recorded bytes. They are not re-serialised (a replay must be byte-identical), so the
  * route's typed response is asserted here, once: restAnswer is the only writer of these bytes, and it
@@ -45,13 +54,16 @@ export type SentAnswer<S extends RestSuccess> = Response &
  */
 export function sendAnswer<S extends RestSuccess>(
   c: Context,
-  { answer, replayed }: CommandResult,
+  result: CommandResult,
   _success: S,
 ): SentAnswer<S> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (answer.location) headers.Location = answer.location;
-  if (replayed) headers['Idempotent-Replayed'] = 'true';
-  const sent =
-    answer.status === 204 ? c.body(null, 204, headers) : c.body(answer.body, answer.status as 200, headers);
-  return sent as unknown as SentAnswer<S>;
+  return recordedResponse(c, result) as unknown as SentAnswer<S>;
+}
+
+/** The same for a command whose door renders `T` as JSON with 200 (the route declares `T`). */
+export function sendRecorded<T>(
+  c: Context,
+  result: CommandResult,
+): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
+  return recordedResponse(c, result) as unknown as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
 }
