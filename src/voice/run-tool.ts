@@ -336,13 +336,9 @@ async function bookTool(
   const phone = a.patientPhone ?? s.caller;
   if (!phone) return fail(say(s, 'needPhone')());
 
-  const booked = voiceAnswer((o) =>
-    say(s, 'booked')(
-      service.name,
-      sayWhen(startsAt, zone, s.language),
-      say(s, 'with')(o.kind === 'booked' ? o.professional.name : ''),
-    ),
-  );
+  const sayBooked = (who: string) =>
+    say(s, 'booked')(service.name, sayWhen(startsAt, zone, s.language), say(s, 'with')(who));
+  const booked = voiceAnswer((o) => sayBooked(o.kind === 'booked' ? o.professional.name : ''));
   const ctx = await voiceCommand(s, 'book_appointment', a, booked, toolCallId);
   const previous = await answeredBefore(ctx);
   if (!previous) {
@@ -357,12 +353,7 @@ async function bookTool(
     );
     if (theirs) {
       const names = await professionalNames(s);
-      const text = say(s, 'booked')(
-        service.name,
-        sayWhen(startsAt, zone, s.language),
-        say(s, 'with')(names.get(theirs.professionalId) ?? ''),
-      );
-      return { ok: true, text, appointmentId: theirs.id };
+      return { ok: true, text: sayBooked(names.get(theirs.professionalId) ?? ''), appointmentId: theirs.id };
     }
   }
   const result =
