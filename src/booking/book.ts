@@ -28,6 +28,9 @@ import {
   upcomingCapReached,
 } from './rules.js';
 
+/** What an appointment's sealed phone is bound to: its clinic and its id (AES-GCM associated data). */
+export const appointmentSeal = (tenantId: string, appointmentId: string) => `${tenantId}:${appointmentId}`;
+
 export interface BookInput {
   /** Absent: the first qualified professional free at that time (voice, booking page). */
   professionalId?: string;
@@ -72,7 +75,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       patientName: name,
       patientNameSearch: foldText(name),
       patientPhoneHash: await deps.vault.hash(e164, tenant.id),
-      patientPhoneEncrypted: await deps.vault.encrypt(e164, `${tenant.id}:${id}`),
+      patientPhoneEncrypted: await deps.vault.encrypt(e164, appointmentSeal(tenant.id, id)),
       startsAt: input.startsAt,
       endsAt,
       blocksUntil: endsAt + service.bufferMinutes * MINUTE,

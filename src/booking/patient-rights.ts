@@ -26,6 +26,7 @@ import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { sha256Hex } from '../security/encoding.js';
 import { viewAppointment } from './appointment-view.js';
 import { auditIf, auditRow, patientSubject, recordAudit } from './audit.js';
+import { appointmentSeal } from './book.js';
 import { type CommandResult, decided, runCommand } from './command.js';
 import type { CommandContext } from './context.js';
 
@@ -57,7 +58,7 @@ async function hashesOf(deps: AppDeps, tenant: Tenant, hash: string): Promise<st
   const sealed = await sealedNumberOf(deps.store.db, tenant.id, hash);
   if (!sealed) return [hash];
   try {
-    const number = await deps.vault.decrypt(sealed.sealed, `${tenant.id}:${sealed.id}`);
+    const number = await deps.vault.decrypt(sealed.sealed, appointmentSeal(tenant.id, sealed.id));
     return [...new Set([hash, ...(await deps.vault.lookupHashes(number, tenant.id))])];
   } catch {
     // A ciphertext under a retired key: the given hash still finds its own rows.

@@ -5,19 +5,11 @@
 import type { Tenant } from '../accounts/tenants.js';
 import type { AppDeps } from '../deps.js';
 import { DAY } from '../domain/time.js';
-import { findAvailability, MAX_RANGE_DAYS, type Slot } from './availability.js';
+import { type AvailabilityQuery, findAvailability, MAX_RANGE_DAYS, type Slot } from './availability.js';
 import { bookingWindow } from './rules.js';
 
-export interface StartTimesQuery {
-  serviceTypeId: string;
-  professionalId?: string;
-  from: number;
-  to: number;
-  /** At most this many start times (a page offers a day's worth; a voice agent a handful). */
-  limit: number;
-  /** Keep only starts this accepts (a part of the day). */
-  accept?: (startsAt: number) => boolean;
-}
+/** What availability takes; `limit` counts distinct start times here (a page a day's worth, a voice agent a handful). */
+export type StartTimesQuery = AvailabilityQuery;
 
 export async function freeStartTimes(deps: AppDeps, tenant: Tenant, q: StartTimesQuery): Promise<Slot[]> {
   const { earliest, latest } = bookingWindow(tenant, deps.clock.now());

@@ -196,7 +196,7 @@ export const fewerUpcomingSelfService = (
 ): SQL =>
   sql`(SELECT count(*) FROM appointments
     WHERE tenant_id = ${tenantId} AND source = 'self_service' AND starts_at > ${now}
-      AND status IN ('confirmed', 'rescheduled')
+      AND status IN (${blocking})
       AND patient_phone_hash IN (${sql.join(
         phoneHashes.map((h) => sql`${h}`),
         sql`, `,

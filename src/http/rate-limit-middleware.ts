@@ -55,6 +55,13 @@ export const rateLimitPerKey = limited(
   'API key',
 );
 
+/** Online booking attempts per client address per hour (configurable), so one visitor cannot fill the diary. */
+export const bookingAttemptsPerIp = limited(
+  (c) => `booking-ip:${c.var.deps.clientAddress?.(c) ?? 'unknown'}`,
+  (c) => [{ name: 'hour', limit: settings(c).bookingsPerIpPerHour, windowMs: 60 * 60_000 }],
+  "This address's online bookings",
+);
+
 /** 100 requests per sliding minute for each client IP on public routes (configurable). */
 export const rateLimitPerIp = limited(
   (c) => `ip:${c.var.deps.clientAddress?.(c) ?? 'unknown'}`,

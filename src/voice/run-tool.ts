@@ -333,6 +333,7 @@ async function bookTool(
   if (startsAt === null) return fail(say(s, 'badTime')());
   // The core's name rule decides; the agent hears a question it can act on rather than a refusal.
   if (!isPatientName(a.patientName)) return fail(say(s, 'needName')());
+  const name = patientName(a.patientName);
   const phone = a.patientPhone ?? s.caller;
   if (!phone) return fail(say(s, 'needPhone')());
 
@@ -348,7 +349,7 @@ async function bookTool(
       (x) =>
         x.startsAt === startsAt &&
         x.serviceTypeId === service.id &&
-        x.patientNameSearch === foldText(patientName(a.patientName)) &&
+        x.patientNameSearch === foldText(name) &&
         (!professionalId || x.professionalId === professionalId),
     );
     if (theirs) {
@@ -362,7 +363,7 @@ async function bookTool(
       bookAppointment(ctx, {
         professionalId,
         serviceTypeId: service.id,
-        patientName: a.patientName,
+        patientName: name,
         patientPhone: phone,
         startsAt,
         patientNotes: a.notes,

@@ -1,18 +1,18 @@
 // The self-service door: what the public booking page calls. Same core as every other door, with
 // source self_service, so working hours, notice, horizon and the overlap rule all apply.
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { bookAppointment } from '../booking/book.js';
 import { listItems } from '../booking/catalog.js';
 import { commandContext } from '../booking/context.js';
 import type { AnswerFor } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
-import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { unsafeCharacter, unsafeTextMessage } from '../domain/text.js';
-import { HOUR, localDate, localDay, parseInstant, renderInstant } from '../domain/time.js';
+import { localDate, localDay, parseInstant, renderInstant } from '../domain/time.js';
 import { refusalAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
+import { bookingAttemptsPerIp } from '../http/rate-limit-middleware.js';
 import { validationError } from '../http/router.js';
 import { publicClinic } from './clinic.js';
 
@@ -55,27 +55,6 @@ const pageAnswer =
     };
   };
 
-/** Booking attempts per client address per hour, so one visitor cannot fill the diary. */
-async function limitBookingsPerAddress(c: Context<AppEnv>) {
-  const { deps } = c.var;
-  const limit = deps.rateLimits?.bookingsPerIpPerHour ?? DEFAULT_RATE_LIMITS.bookingsPerIpPerHour;
-  const address = deps.clientAddress?.(c) ?? 'unknown';
-  const decision = await deps.rateLimiter.consume(
-    `booking-ip:${address}`,
-    [{ name: 'hour', limit, windowMs: HOUR }],
-    deps.clock.now(),
-  );
-  if (!decision.allowed) {
-    const seconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-    throw new AppError(
-      'rate_limit_exceeded',
-      `Too many online bookings from this address; try again in ${Math.ceil(seconds / 60)} minutes or call the clinic`,
-      [],
-      seconds,
-    );
-  }
-}
-
 export const bookingApi = new Hono<AppEnv>()
   .get('/booking/:slug/api/clinic', async (c) => {
     const tenant = await publicClinic(c.var.deps, c.req.param('slug'));
@@ -114,7 +93,7 @@ export const bookingApi = new Hono<AppEnv>()
       }),
     });
   })
-  .post('/booking/:slug/api/appointments', async (c) => {
+  .post('/booking/:slug/api/appointments', bookingAttemptsPerIp, async (c) => {
     const { deps, requestId } = c.var;
     const tenant = await publicClinic(deps, c.req.param('slug'));
     let json: unknown;
@@ -128,7 +107,6 @@ export const bookingApi = new Hono<AppEnv>()
     const body = parsed.data;
     const startsAt = parseInstant(body.startsAt);
     if (startsAt === null) throw fieldInvalid('startsAt', 'Pick one of the offered times');
-    await limitBookingsPerAddress(c);
     const ctx = await commandContext({
       deps,
       tenant,
