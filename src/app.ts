@@ -3,6 +3,7 @@
 import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
+import { callbackRequestRoutes } from './api/callback-requests.js';
 import { callRoutes } from './api/calls.js';
 import { professionalRoutes, serviceRoutes } from './api/catalog.js';
 import { docsPage } from './api/docs.js';
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps) {
         patientRoutes,
         voiceRoutes,
         callRoutes,
+        callbackRequestRoutes,
         webhookRoutes,
       ),
     )

@@ -18,7 +18,21 @@ export const tenantConfigSchema = z
       .max(10)
       .default('pt-PT')
       .openapi({ description: 'BCP 47 tag for what the agent speaks' }),
-    fallbackHumanNumber: z.string().max(20).nullable().default(null),
+    fallbackHumanNumber: z.string().max(20).nullable().default(null).openapi({
+      description:
+        'E.164 number the voice agent transfers a caller to (transfer_to_human), during opening hours',
+      example: '+351210000001',
+    }),
+    emergencySymptoms: z
+      .array(z.string().min(2).max(100))
+      .max(200)
+      .nullable()
+      .default(null)
+      .openapi({
+        description:
+          'Red-flag symptoms: a caller mentioning one is told to call the emergency number and nothing is booked. null: a default list in pt-PT, pt-BR, en and es',
+        example: ['dor no peito', 'falta de ar'],
+      }),
     minimumNoticeMinutes: z
       .number()
       .int()

@@ -1,6 +1,7 @@
 // /v1/webhooks: where the clinic's systems hear about appointment changes (signed POSTs).
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { CALLBACK_EVENTS } from '../booking/callback-requests.js';
 import { APPOINTMENT_EVENTS } from '../booking/events.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
@@ -55,7 +56,8 @@ const create = createRoute({
   summary: 'Subscribe an endpoint to appointment events',
   description:
     `Events: ${APPOINTMENT_EVENTS.join(', ')} (body {id, type, createdAt, tenantId, data: {appointment, changes}}); ` +
-    `${ENDPOINT_EVENTS.join(', ')} (data: {endpoint: {id, url, disabledAt, reason}}). Retried with backoff for ` +
+    `${ENDPOINT_EVENTS.join(', ')} (data: {endpoint: {id, url, disabledAt, reason}}); ` +
+    `${CALLBACK_EVENTS.join(', ')} (data: {callbackRequest}: a message the voice agent took). Retried with backoff for ` +
     'about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be ' +
     'https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).',
   middleware: scope(),

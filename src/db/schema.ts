@@ -23,6 +23,7 @@ import {
   API_KEY_MODES,
   CALL_EVENT_TYPES,
   CALL_STATUSES,
+  CALLBACK_URGENCIES,
   CLINIC_SPECIALTIES,
   DELIVERY_STATUSES,
   SCHEDULE_EXCEPTION_KINDS,
@@ -452,4 +453,31 @@ export const auditEvents = sqliteTable(
   },
   // Listing and the per-clinic purge both walk a clinic's events by time.
   (t) => [index('audit_events_tenant').on(t.tenantId, t.occurredAt)],
+);
+
+/**
+ * A message or callback request the voice agent took when a call could not end in a booking. The
+ * caller's number only as its keyed hash and sealed (the clinic calls back), never in clear.
+ */
+export const callbackRequests = sqliteTable(
+  'callback_requests',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    callId: text('call_id'),
+    callerName: text('caller_name').notNull(),
+    phoneHash: text('phone_hash'),
+    phoneEncrypted: text('phone_encrypted'),
+    reason: text('reason').notNull(),
+    urgency: text('urgency', { enum: CALLBACK_URGENCIES }).notNull(),
+    // The command that wrote it: the unit's outcome condition, as appointments' last_command_id.
+    commandId: text('command_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [
+    index('callback_requests_tenant_created').on(t.tenantId, t.createdAt),
+    oneOf('callback_requests_urgency', t.urgency, CALLBACK_URGENCIES),
+  ],
 );

@@ -33,3 +33,7 @@ export type Speaker = (typeof SPEAKERS)[number];
 /** An outbound webhook delivery: waiting (first try or retry), done, or given up. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** How soon a caller who left a message wants to hear back. */
+export const CALLBACK_URGENCIES = ['normal', 'urgent'] as const;
+export type CallbackUrgency = (typeof CALLBACK_URGENCIES)[number];

@@ -31,17 +31,43 @@ const redactArgs = (args: unknown, country: CountryCode | undefined): unknown =>
   );
 };
 
-// The outcome a call ends with: a booking outranks a reschedule, which outranks a cancellation.
-const RANK: Record<string, number> = { booking_created: 3, booking_rescheduled: 2, booking_cancelled: 1 };
+// The outcome a call ends with: an emergency outranks everything (the clinic must see it); then a
+// booking, a reschedule, a cancellation; a message taken or a transfer only when nothing else happened.
+const RANK: Record<string, number> = {
+  emergency: 10,
+  booking_created: 3,
+  booking_rescheduled: 2,
+  booking_cancelled: 1,
+  message_taken: 0.6,
+  transferred_to_human: 0.5,
+};
 
-/** Runs a tool call and logs it on the call (event + outcome). */
+/**
+ * Runs a tool call and logs it on the call (event + outcome). `handOver` lets the adapter act on
+ * the outcome first (hand the call to a person, front-desk/transfer.ts), so the log keeps what
+ * really happened.
+ */
 export async function handleToolCall(
   s: VoiceSession,
   name: string,
   args: unknown,
   toolCallId?: string,
+  handOver?: (outcome: ToolOutcome) => Promise<ToolOutcome>,
 ): Promise<ToolOutcome> {
-  const outcome = await runTool(s, name, args, toolCallId);
+  const ran = await runTool(s, name, args, toolCallId);
+  const outcome = handOver && ran.transfer ? await handOver(ran) : ran;
+  await recordToolOutcome(s, name, args, outcome, toolCallId);
+  return outcome;
+}
+
+/** Logs a tool's outcome on the call: its event, and the call's outcome when it outranks the current one. */
+export async function recordToolOutcome(
+  s: VoiceSession,
+  name: string,
+  args: unknown,
+  outcome: ToolOutcome,
+  toolCallId?: string,
+): Promise<void> {
   const now = s.deps.clock.now();
   await insertCallEvents(s.deps.store, [
     {
@@ -58,6 +84,7 @@ export async function handleToolCall(
         result: outcome.text,
         appointmentId: outcome.appointmentId ?? null,
         toolCallId: toolCallId ?? null,
+        ...(outcome.outcome ? { outcome: outcome.outcome } : {}),
       },
       occurredAt: now,
     },
@@ -66,7 +93,6 @@ export async function handleToolCall(
     s.call = { ...s.call, outcome: outcome.outcome };
     await updateCall(s.deps.store, s.call.id, { outcome: outcome.outcome, updatedAt: now });
   }
-  return outcome;
 }
 
 export interface Utterance {

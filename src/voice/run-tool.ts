@@ -19,6 +19,10 @@ import { isPatientName, patientName } from '../domain/patient-name.js';
 import { foldText } from '../domain/text.js';
 import { DAY, localDate } from '../domain/time.js';
 import { sha256Hex } from '../security/encoding.js';
+import { clinicInfoTool } from './front-desk/clinic-info.js';
+import { emergencyAnswer, reportSymptomsTool } from './front-desk/emergency.js';
+import { takeMessageTool } from './front-desk/take-message.js';
+import { transferTool } from './front-desk/transfer.js';
 import {
   activeProfessionals,
   activeServices,
@@ -31,13 +35,22 @@ import type { VoiceSession } from './session.js';
 import { PHRASES, sayDay, sayList, sayPrice, sayTime, sayWhen } from './speech.js';
 import { isToolName, parseToolArgs, type ToolArgs, type ToolName } from './tools.js';
 
-export type CallOutcome = 'booking_created' | 'booking_cancelled' | 'booking_rescheduled';
+export type CallOutcome =
+  | 'booking_created'
+  | 'booking_cancelled'
+  | 'booking_rescheduled'
+  // The front desk (src/voice/front-desk/).
+  | 'emergency'
+  | 'message_taken'
+  | 'transferred_to_human';
 
 export interface ToolOutcome {
   ok: boolean;
   text: string;
   appointmentId?: string;
   outcome?: CallOutcome;
+  /** Hand the call to this E.164 number: each platform adapter does it its own way (front-desk/transfer.ts). */
+  transfer?: { number: string };
 }
 
 const say = <K extends keyof typeof PHRASES>(s: VoiceSession, key: K) =>
@@ -72,14 +85,14 @@ async function toolCallKey(toolCallId: string) {
 }
 
 /** The core context of a voice write: idempotent by the platform's tool-call id. */
-async function voiceCommand(
+export async function voiceCommand<O = Outcome>(
   s: VoiceSession,
   tool: ToolName,
   args: unknown,
-  answer: AnswerFor,
+  answer: AnswerFor<O>,
   toolCallId?: string,
-): Promise<CommandContext> {
-  return commandContext({
+): Promise<CommandContext<O>> {
+  return commandContext<O>({
     deps: s.deps,
     tenant: s.tenant,
     actor: `voice:${s.platform}`,
@@ -323,6 +336,9 @@ async function bookTool(
   a: ToolArgs<'book_appointment'>,
   toolCallId?: string,
 ): Promise<ToolOutcome> {
+  // A red flag in the reason for the visit books nothing: see front-desk/emergency.ts.
+  const emergency = emergencyAnswer(s, a.notes);
+  if (emergency) return emergency;
   const zone = s.tenant.config.timezone;
   const service = await resolveService(s, a.service);
   if (!service) return unknownService(s);
@@ -525,4 +541,8 @@ const TOOL_RUNNERS: {
   find_appointments: (s) => findTool(s),
   cancel_appointment: cancelTool,
   reschedule_appointment: rescheduleTool,
+  clinic_info: clinicInfoTool,
+  take_message: takeMessageTool,
+  transfer_to_human: (s) => transferTool(s),
+  report_symptoms: reportSymptomsTool,
 };

@@ -70,6 +70,48 @@ export const TOOLS = {
       professional: z.string().nullable().describe('Another professional, if the caller asked'),
     }),
   },
+  // The front desk around the booking (src/voice/front-desk/).
+  clinic_info: {
+    description:
+      "The clinic's address, opening hours today and this week, and services with duration and price. " +
+      'Pass a topic when the caller asked one thing.',
+    parameters: z.object({
+      topic: z
+        .enum(['address', 'hours', 'services'])
+        .nullable()
+        .describe('address, hours or services; null for all three'),
+    }),
+  },
+  take_message: {
+    description:
+      'Take a message or callback request for the clinic staff when the call cannot end in a booking. ' +
+      'The callback number defaults to the caller ID.',
+    parameters: z.object({
+      callerName: z.string().describe("The caller's name"),
+      reason: z.string().describe('What the message is about, in the caller’s words'),
+      urgency: z.enum(['normal', 'urgent']).nullable().describe('urgent if the caller needs an answer today'),
+      callbackPhone: z
+        .string()
+        .nullable()
+        .describe('Only if the caller gave another number, or caller ID is withheld'),
+    }),
+  },
+  transfer_to_human: {
+    description:
+      'Pass the call to a person at the reception, when the caller asks for one or you cannot help. ' +
+      'Outside opening hours it says when the clinic opens; then offer take_message.',
+    parameters: z.object({
+      reason: z.string().nullable().describe('Why the caller wants a person, if they said'),
+    }),
+  },
+  report_symptoms: {
+    description:
+      'Call this as soon as the caller describes symptoms or why they need care, before booking. ' +
+      'If it says this may be an emergency, repeat its advice and do not book.',
+    parameters: z.object({
+      symptoms: z.string().describe('The symptoms in the caller’s words'),
+    }),
+  },
 } as const;
 
 export type ToolName = keyof typeof TOOLS;
@@ -94,7 +136,9 @@ export function parseToolArgs<N extends ToolName>(name: N, raw: unknown): ToolAr
   // The free-text rule of every door (src/domain/text.ts); notes and reasons may span lines.
   for (const [key, said] of Object.entries(value as object)) {
     const character =
-      typeof said === 'string' ? unsafeCharacter(said, key === 'notes' || key === 'reason') : null;
+      typeof said === 'string'
+        ? unsafeCharacter(said, key === 'notes' || key === 'reason' || key === 'symptoms')
+        : null;
     if (character) return { error: `${key}: ${unsafeTextMessage(character)}` };
   }
   const schema = TOOLS[name].parameters as z.ZodObject;

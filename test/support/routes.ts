@@ -280,6 +280,7 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/v1/voice/tools?format=vapi', scope: 'calls:read', owned: false },
   { method: 'GET', path: () => '/v1/calls', scope: 'calls:read', owned: false },
   { method: 'GET', path: (r) => `/v1/calls/${r.callId}`, scope: 'calls:read', owned: true },
+  { method: 'GET', path: () => '/v1/callback-requests', scope: 'calls:read', owned: false },
   {
     method: 'POST',
     path: () => '/v1/webhooks',

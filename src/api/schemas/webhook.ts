@@ -1,11 +1,12 @@
 // Webhook endpoints: where the clinic's systems hear about appointment changes, and the deliveries.
 import { z } from '@hono/zod-openapi';
+import { CALLBACK_EVENTS } from '../../booking/callback-requests.js';
 import { APPOINTMENT_EVENTS } from '../../booking/events.js';
 import { PATIENT_EVENTS } from '../../booking/patient-rights.js';
 import { ENDPOINT_EVENTS } from '../../webhooks/health.js';
 import { text } from './common.js';
 
-const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...ENDPOINT_EVENTS, ...PATIENT_EVENTS]);
+const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...ENDPOINT_EVENTS, ...PATIENT_EVENTS, ...CALLBACK_EVENTS]);
 
 export const EndpointSchema = z
   .object({

@@ -103,6 +103,10 @@ export const elevenlabs: PlatformAdapter = {
     // ElevenLabs sends no tool-call id and may re-send a request that timed out: see derived-id.ts.
     const toolCallId = await derivedToolCallId(session, name, args);
     const outcome = await handleToolCall(session, name, args, toolCallId);
-    return Response.json({ result: outcome.text });
+    // transfer_number: for a dynamic-variable assignment feeding the agent's transfer_to_number tool.
+    return Response.json({
+      result: outcome.text,
+      ...(outcome.transfer ? { transfer_number: outcome.transfer.number } : {}),
+    });
   },
 };

@@ -22,6 +22,7 @@ import { toolDefinitions } from '../definitions.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
+import { referCall } from './openai-refer.js';
 
 interface ToolCall {
   id: string;
@@ -97,6 +98,8 @@ export function realtimeInstructions(tenant: Tenant, now: number, withTools = tr
     ...(withTools
       ? [
           'Use the tools to list services, find free times, and book, find, cancel or move appointments.',
+          'When the caller describes symptoms, call report_symptoms first; if it says this may be an emergency, say so and book nothing.',
+          'For the address, opening hours or prices use clinic_info; to reach a person use transfer_to_human; otherwise offer take_message.',
           'Never offer a time the tools did not offer, and never confirm a booking the tool did not confirm.',
           "The patient's phone number defaults to the number they call from: ask for one only if a tool asks.",
         ]
@@ -153,7 +156,9 @@ export const openai: PlatformAdapter = {
     sideband?.({
       callId,
       client,
-      runTool: async (name, args, toolCallId) => (await handleToolCall(session, name, args, toolCallId)).text,
+      runTool: async (name, args, toolCallId) =>
+        (await handleToolCall(session, name, args, toolCallId, (o) => referCall(client, callId, session, o)))
+          .text,
       ended: () => endCall(deps, session.call, { reason: 'sideband_closed' }),
     });
     return Response.json({});

@@ -107,7 +107,12 @@ export const retell: PlatformAdapter = {
     // Retell sends no tool-call id and retries a function that timed out: see derived-id.ts.
     const toolCallId = await derivedToolCallId(session, body.name, args);
     const outcome = await handleToolCall(session, body.name, args, toolCallId);
-    // The body goes to the LLM as is: one short sentence.
-    return Response.json({ result: outcome.text });
+    // The body goes to the LLM as is: one short sentence. A transfer_to_human that may go ahead also
+    // carries transfer_number, which the custom function's response_variables hand to Retell's
+    // transfer_call tool ({{transfer_number}}): Retell's own way of dialling a number decided here.
+    return Response.json({
+      result: outcome.text,
+      ...(outcome.transfer ? { transfer_number: outcome.transfer.number } : {}),
+    });
   },
 };

@@ -3,10 +3,11 @@
 
 import { z } from 'zod';
 import { fresh, fromHex, secretsEqual, verifyHmac } from '../../security/signatures.js';
-import { type CallEnd, endCall, handleToolCall, type Utterance } from '../call-log.js';
+import { type CallEnd, endCall, handleToolCall, recordToolOutcome, type Utterance } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized, type WebhookInput } from '../door.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
+import { transferDestination, transferOverControlUrl } from './vapi-transfer.js';
 
 // Vapi's payloads are parsed leniently: a field of the wrong type counts as absent and a list that is
 // not a list as empty, so a malformed message gets an answer, never a crash (test/hostile/doors-fuzz).
@@ -44,7 +45,16 @@ const ToolCall = z.object({
 });
 const Message = z.object({
   type: text,
-  call: z.object({ id: text, customer: number, startedAt: instant }).optional().catch(undefined),
+  call: z
+    .object({
+      id: text,
+      customer: number,
+      startedAt: instant,
+      // Live call control (front desk: transfer_to_human), see vapi-transfer.ts.
+      monitor: z.object({ controlUrl: text }).optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
   customer: number,
   phoneNumber: number,
   toolCallList: listOf(ToolCall).optional(),
@@ -125,10 +135,19 @@ export const vapi: PlatformAdapter = {
           const name = call.function?.name ?? call.name ?? '';
           const args =
             call.function?.arguments ?? call.function?.parameters ?? call.arguments ?? call.parameters ?? {};
-          const outcome = await handleToolCall(session, name, args, call.id);
+          const controlUrl = message.call?.monitor?.controlUrl;
+          const outcome = await handleToolCall(session, name, args, call.id, (o) =>
+            transferOverControlUrl(deps, session, controlUrl, o),
+          );
           results.push({ toolCallId: call.id, result: outcome.text });
         }
         return Response.json({ results });
+      }
+      case 'transfer-destination-request': {
+        const session = await openSession(deps, integration, identity(message));
+        const { outcome, body } = await transferDestination(session);
+        await recordToolOutcome(session, 'transfer_to_human', {}, outcome);
+        return Response.json(body);
       }
       case 'end-of-call-report': {
         const session = await openSession(deps, integration, identity(message));
