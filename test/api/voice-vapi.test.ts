@@ -554,7 +554,7 @@ describe('Vapi: calls', () => {
 
 describe('tool definitions', () => {
   it.each(['openai', 'openai-responses', 'openai-realtime', 'vapi', 'retell', 'elevenlabs'])(
-    'format %s lists the six tools',
+    'format %s lists the ten tools',
     async (format) => {
       const v = await voiceClinic(app, 'vapi', { secret: SECRET });
       const reply = await app.request('GET', '/v1/voice/tools', {
@@ -562,7 +562,7 @@ describe('tool definitions', () => {
         query: { format, integrationId: v.integration.id },
       });
       expect(reply.status).toBe(200);
-      expect(reply.body.tools).toHaveLength(6);
+      expect(reply.body.tools).toHaveLength(10);
       const text = JSON.stringify(reply.body.tools);
       for (const name of [
         'list_services',
@@ -571,6 +571,10 @@ describe('tool definitions', () => {
         'find_appointments',
         'cancel_appointment',
         'reschedule_appointment',
+        'clinic_info',
+        'take_message',
+        'transfer_to_human',
+        'report_symptoms',
       ]) {
         expect(text).toContain(name);
       }

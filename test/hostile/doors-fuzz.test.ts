@@ -39,6 +39,10 @@ const TOOL_NAMES = [
   'find_appointments',
   'cancel_appointment',
   'reschedule_appointment',
+  'clinic_info',
+  'take_message',
+  'transfer_to_human',
+  'report_symptoms',
 ];
 const toolName = () => fc.oneof(fc.constantFrom(...TOOL_NAMES), hostileString());
 const args = () =>

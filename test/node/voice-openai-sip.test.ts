@@ -108,6 +108,10 @@ describe('OpenAI Realtime SIP', () => {
       'function:find_appointments',
       'function:cancel_appointment',
       'function:reschedule_appointment',
+      'function:clinic_info',
+      'function:take_message',
+      'function:transfer_to_human',
+      'function:report_symptoms',
     ]);
     expect(accept.body.tools[2].parameters.required).toContain('startsAt');
 

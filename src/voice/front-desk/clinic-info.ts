@@ -52,8 +52,14 @@ async function hoursText(s: VoiceSession, lang: DeskLanguage): Promise<string> {
   }
   const week = runs.map((r) => {
     const first = weekdayName(r.first, zone, lang);
+    const last = weekdayName(r.last, zone, lang);
+    // Two days are "sábado e domingo"; a longer run "segunda-feira a sexta-feira".
     const named =
-      r.first === r.last ? first : deskSay(lang, 'dayRange')(first, weekdayName(r.last, zone, lang));
+      r.first === r.last
+        ? first
+        : r.last - r.first <= 1.5 * DAY
+          ? joinList([first, last], lang)
+          : deskSay(lang, 'dayRange')(first, last);
     return `${named}, ${r.said}`;
   });
   return `${todayText} ${deskSay(lang, 'week')(week.join('; '))}`;
