@@ -49,7 +49,7 @@ async function clinicWithHook() {
   return { ...v, hookId: hook.body.id as string };
 }
 
-const list = (key: string, query: Record<string, unknown> = {}) =>
+const list = (key: string, query: Record<string, string | number> = {}) =>
   app.request('GET', '/v1/callback-requests', { key, query });
 
 const ARGS = {
