@@ -1,5 +1,5 @@
 // A local stand-in for the parts of OpenAI a Realtime SIP call touches: POST /v1/realtime/calls/{id}/accept
-// and the sideband WebSocket /v1/realtime?call_id={id}. HTTPS/WSS on 127.0.0.1 with a self-signed
+// and …/refer, and the sideband WebSocket /v1/realtime?call_id={id}. HTTPS/WSS on 127.0.0.1 with a self-signed
 // certificate that this process is told to trust (the SDK always dials wss:, so plain ws cannot stand in).
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:https';
@@ -63,8 +63,8 @@ export async function startOpenAIStandIn(): Promise<OpenAIStandIn> {
         headers: req.headers,
         body: text ? JSON.parse(text) : null,
       });
-      // The real accept endpoint answers 200 with an empty body.
-      res.writeHead(/^\/v1\/realtime\/calls\/[^/]+\/accept$/.test(req.url ?? '') ? 200 : 404).end();
+      // The real accept and refer endpoints answer 200 with an empty body.
+      res.writeHead(/^\/v1\/realtime\/calls\/[^/]+\/(accept|refer)$/.test(req.url ?? '') ? 200 : 404).end();
     });
   });
   const sidebands = new Inbox<Sideband>();
