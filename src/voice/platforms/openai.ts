@@ -20,9 +20,9 @@ import { endCall, handleToolCall } from '../call-log.js';
 import type { Credentials } from '../credentials.js';
 import { toolDefinitions } from '../definitions.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
+import { referCall } from '../front-desk/openai-refer.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
-import { referCall } from './openai-refer.js';
 
 interface ToolCall {
   id: string;

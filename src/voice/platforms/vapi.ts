@@ -5,9 +5,9 @@ import { z } from 'zod';
 import { fresh, fromHex, secretsEqual, verifyHmac } from '../../security/signatures.js';
 import { type CallEnd, endCall, handleToolCall, recordToolOutcome, type Utterance } from '../call-log.js';
 import { type PlatformAdapter, parseJson, unauthorized, type WebhookInput } from '../door.js';
+import { transferDestination, transferOverControlUrl } from '../front-desk/vapi-transfer.js';
 import { credentialsOf } from '../integrations.js';
 import { openSession } from '../session.js';
-import { transferDestination, transferOverControlUrl } from './vapi-transfer.js';
 
 // Vapi's payloads are parsed leniently: a field of the wrong type counts as absent and a list that is
 // not a list as empty, so a malformed message gets an answer, never a crash (test/hostile/doors-fuzz).

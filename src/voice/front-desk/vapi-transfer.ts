@@ -4,9 +4,9 @@
 // - Vapi's own transferCall tool with no destinations: Vapi asks the server URL with a
 //   `transfer-destination-request` and dials the destination it is answered (or speaks its error).
 import type { AppDeps } from '../../deps.js';
-import { transferDecision, transferFailed, transferOutcome } from '../front-desk/transfer.js';
 import type { ToolOutcome } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
+import { transferDecision, transferFailed, transferOutcome } from './transfer.js';
 
 /** Sends Vapi's `transfer` control message; the tool's answer says so, or that it failed. */
 export async function transferOverControlUrl(

@@ -1,9 +1,9 @@
 // OpenAI Realtime over SIP hands a call to a person with a SIP REFER (`realtime.calls.refer`): the
 // caller's leg is sent to the reception's number and leaves the model. Fed by front-desk/transfer.ts.
 import type OpenAI from 'openai';
-import { transferFailed } from '../front-desk/transfer.js';
 import type { ToolOutcome } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
+import { transferFailed } from './transfer.js';
 
 export async function referCall(
   client: OpenAI,
