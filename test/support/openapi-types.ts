@@ -4209,6 +4209,100 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/callback-requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List messages and callback requests
+     * @description What callers asked the voice agent to pass on (take_message), newest first, cursor pagination. Each is also sent to webhooks as `callback_request.created`. The number appears in clear only for keys holding `calls:read_phone`.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description Only those taken on this call */
+          callId?: string;
+          /** @description Page size (default 50, max 200) */
+          limit?: number;
+          /** @description Opaque cursor from nextCursor */
+          cursor?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Callback requests */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['CallbackRequest'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhooks': {
     parameters: {
       query?: never;
@@ -4278,7 +4372,7 @@ export interface paths {
     put?: never;
     /**
      * Subscribe an endpoint to appointment events
-     * @description Events: appointment.created, appointment.rescheduled, appointment.cancelled, appointment.attended, appointment.no_show, appointment.updated (body {id, type, createdAt, tenantId, data: {appointment, changes}}); webhook_endpoint.disabled (data: {endpoint: {id, url, disabledAt, reason}}). Retried with backoff for about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).
+     * @description Events: appointment.created, appointment.rescheduled, appointment.cancelled, appointment.attended, appointment.no_show, appointment.updated (body {id, type, createdAt, tenantId, data: {appointment, changes}}); webhook_endpoint.disabled (data: {endpoint: {id, url, disabledAt, reason}}); callback_request.created (data: {callbackRequest}: a message the voice agent took). Retried with backoff for about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).
      */
     post: {
       parameters: {
@@ -4936,8 +5030,21 @@ export interface components {
        * @default pt-PT
        */
       language: string;
-      /** @default null */
+      /**
+       * @description E.164 number the voice agent transfers a caller to (transfer_to_human), during opening hours
+       * @default null
+       * @example +351210000001
+       */
       fallbackHumanNumber: string | null;
+      /**
+       * @description Red-flag symptoms: a caller mentioning one is told to call the emergency number and nothing is booked. null: a default list in pt-PT, pt-BR, en and es
+       * @default null
+       * @example [
+       *       "dor no peito",
+       *       "falta de ar"
+       *     ]
+       */
+      emergencySymptoms: string[] | null;
       /**
        * @description Voice and self-service bookings must start at least this far ahead
        * @default 60
@@ -5074,8 +5181,21 @@ export interface components {
          * @default pt-PT
          */
         language: string;
-        /** @default null */
+        /**
+         * @description E.164 number the voice agent transfers a caller to (transfer_to_human), during opening hours
+         * @default null
+         * @example +351210000001
+         */
         fallbackHumanNumber: string | null;
+        /**
+         * @description Red-flag symptoms: a caller mentioning one is told to call the emergency number and nothing is booked. null: a default list in pt-PT, pt-BR, en and es
+         * @default null
+         * @example [
+         *       "dor no peito",
+         *       "falta de ar"
+         *     ]
+         */
+        emergencySymptoms: string[] | null;
         /**
          * @description Voice and self-service bookings must start at least this far ahead
          * @default 60
@@ -5830,6 +5950,26 @@ export interface components {
       toolOutput?: unknown;
       occurredAt: string;
     };
+    CallbackRequest: {
+      id: string;
+      /** @description The call it was taken on (GET /v1/calls/{id}) */
+      callId: string | null;
+      callerName: string;
+      /** @description The callback number's phone hash (as patientPhoneHash); null when none was given */
+      phoneHash: string | null;
+      /** @example +351 ••• ••• 678 */
+      phoneMasked: string | null;
+      /** @description The callback number in E.164: only for keys holding the calls:read_phone scope (not granted by *) */
+      phone?: string | null;
+      reason: string;
+      /** @enum {string} */
+      urgency: 'normal' | 'urgent';
+      /**
+       * Format: date-time
+       * @example 2026-05-14T10:00:00+01:00
+       */
+      createdAt: string;
+    };
     WebhookEndpointWithSecret: components['schemas']['WebhookEndpoint'] & {
       /** @description Shown once. Verify each POST: header X-Agendai-Signature "t=<unix>,v1=<hex>[,v1=<hex>]" where hex = HMAC-SHA256(secret, "<t>.<raw body>"); accept if any v1 matches and t is within 5 minutes. */
       secret: string;
@@ -5872,6 +6012,7 @@ export interface components {
         | 'appointment.updated'
         | 'webhook_endpoint.disabled'
         | 'patient.erased'
+        | 'callback_request.created'
       )[];
       description?: string | null;
     };
@@ -5889,6 +6030,7 @@ export interface components {
         | 'appointment.updated'
         | 'webhook_endpoint.disabled'
         | 'patient.erased'
+        | 'callback_request.created'
       )[];
       description?: string | null;
       active?: boolean;
