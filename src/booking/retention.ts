@@ -1,9 +1,10 @@
-// Retention, per clinic (its settings): calls' transcripts, tool inputs and events go after
-// callRetentionDays; appointments' personal fields after appointmentAnonymiseAfterDays (off unless
+// Retention, per clinic (its settings): calls' transcripts, tool inputs and events, and the messages
+// taken on them, go after callRetentionDays; appointments' personal fields after appointmentAnonymiseAfterDays (off unless
 // the clinic sets it: its records law decides); audit events after auditRetentionDays. Every
 // statement only matches what is still due, so racing runners do each row once.
 import { readTenantConfig } from '../accounts/tenant-config.js';
 import { purgeAuditBefore } from '../db/audit.js';
+import { deleteCallbackRequestsBefore } from '../db/callback-requests.js';
 import { anonymiseAppointmentsStatements, expireCallsStatements } from '../db/patient-data.js';
 import { compile } from '../db/store.js';
 import { listTenants } from '../db/tenants.js';
@@ -21,7 +22,12 @@ export async function applyRetention(deps: AppDeps, now: number): Promise<Retent
   const report: RetentionReport = { callEventsDeleted: 0, appointmentsAnonymised: 0, auditEventsPurged: 0 };
   for (const tenant of await listTenants(deps.store.db)) {
     const config = readTenantConfig(tenant.config);
-    const calls = expireCallsStatements(tenant.id, now - config.callRetentionDays * DAY, now);
+    const callCutoff = now - config.callRetentionDays * DAY;
+    // Messages taken on calls go with the calls' transcripts.
+    const calls = [
+      ...expireCallsStatements(tenant.id, callCutoff, now),
+      deleteCallbackRequestsBefore(tenant.id, callCutoff),
+    ];
     const days = config.appointmentAnonymiseAfterDays;
     const appointments =
       days === null ? [] : anonymiseAppointmentsStatements(tenant.id, now - days * DAY, now);

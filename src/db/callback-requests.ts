@@ -41,3 +41,14 @@ export async function listCallbackRequests(db: Db, f: CallbackFilter): Promise<C
     .orderBy(desc(callbackRequests.createdAt), desc(callbackRequests.id))
     .limit(f.limit);
 }
+
+/**
+ * Retention: messages older than the clinic's callRetentionDays go with the calls' transcripts (a
+ * message is part of what a call left behind).
+ */
+export const deleteCallbackRequestsBefore = (tenantId: string, cutoff: number): SQL =>
+  sql`DELETE FROM callback_requests WHERE tenant_id = ${tenantId} AND created_at < ${cutoff}`;
+
+/** Erasure: a patient's messages (by the phone hashes being erased) are deleted, in the erasure's unit. */
+export const deleteCallbackRequestsOf = (tenantId: string, hashes: SQL, guard: SQL): SQL =>
+  sql`DELETE FROM callback_requests WHERE tenant_id = ${tenantId} AND phone_hash IN ${hashes} AND ${guard}`;

@@ -1,7 +1,9 @@
 // Everything stored about one patient of one clinic, found by their phone hashes: appointments and
 // their history, calls from that number or that booked for them, and the outbox rows that carried
 // their appointments. Plus the statements that erase it, for one atomic unit.
+
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
+import { deleteCallbackRequestsOf } from './callback-requests.js';
 import { appointmentHistory, appointments, callEvents, calls, webhookDeliveries } from './schema.js';
 import type { Db } from './store.js';
 
@@ -184,6 +186,7 @@ export function erasePatientStatements(e: Erasure): SQL[] {
           WHEN json_valid(tool_output) AND json_type(tool_output) = 'object' THEN json_replace(tool_output, '$.result', ${ERASED_NAME})
           ELSE json(${JSON.stringify(ERASED_NAME)}) END
       WHERE tenant_id = ${e.tenantId} AND call_id IN (${theirCalls}) AND ${e.guard}`,
+    deleteCallbackRequestsOf(e.tenantId, hashes, e.guard),
     sql`UPDATE calls SET from_number_encrypted = NULL, from_number_hash = ${newHash('from_number_hash')}, updated_at = ${e.now}
       WHERE tenant_id = ${e.tenantId} AND from_number_hash IN ${hashes} AND ${e.guard}`,
     sql`UPDATE appointments SET ${anonymise(newHash('patient_phone_hash'), ERASED_NAME, e.commandId, e.now)}

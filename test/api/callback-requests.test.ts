@@ -173,3 +173,24 @@ describe('take_message', () => {
     expect(bad.body).toMatchObject({ error: 'validation_failed', errors: [{ path: 'cursor' }] });
   });
 });
+
+describe('callback requests and the patient’s rights', () => {
+  it("erasing the caller's number deletes their messages; retention deletes old ones with the calls' transcripts", async () => {
+    const v = await clinicWithHook();
+    await send(v.path, takeMessage('call-erase', 'tc-e', ARGS));
+    await send(v.path, takeMessage('call-keep', 'tc-k', { ...ARGS, callbackPhone: '+351912345670' }, null));
+    const theirs = (await list(v.clinic.key)).body.items.find(
+      (i: { phoneMasked: string }) => i.phoneMasked === '+351 ••• ••• 678',
+    );
+    const eraser = await app.createKey(v.clinic.tenantId, ['patients:erase']);
+    const erased = await app.request('POST', `/v1/patients/${theirs.phoneHash}/erase`, { key: eraser.key });
+    expect(erased.status).toBe(200);
+    const left = (await list(v.clinic.key)).body.items;
+    expect(left.map((i: { phoneMasked: string }) => i.phoneMasked)).toEqual(['+351 ••• ••• 670']);
+
+    // callRetentionDays (90 by default) later, the rest goes too.
+    app.setNow(DEFAULT_NOW + 91 * 24 * 3_600_000);
+    await app.runScheduledJobs();
+    expect((await list(v.clinic.key)).body.items).toEqual([]);
+  });
+});
