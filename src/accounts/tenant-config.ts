@@ -1,5 +1,6 @@
 // The clinic's settings (Tenant.config): voice, greeting, time zone and the booking rules.
 import { z } from '@hono/zod-openapi';
+import { defaultLanguageTag } from '../domain/language.js';
 import { isTimeZone } from '../domain/time.js';
 
 export const timeZoneSchema = z
@@ -17,7 +18,11 @@ export const tenantConfigSchema = z
       .string()
       .max(10)
       .default('pt-PT')
-      .openapi({ description: 'BCP 47 tag for what the agent speaks' }),
+      .openapi({
+        description:
+          'BCP 47 tag for what the agent and the booking page speak: pt-PT, pt-BR, en or es (others read as en). ' +
+          "A new clinic gets its country's (BR: pt-BR, PT: pt-PT, Spanish-speaking countries: es, else en)",
+      }),
     fallbackHumanNumber: z.string().max(20).nullable().default(null),
     minimumNoticeMinutes: z
       .number()
@@ -67,7 +72,9 @@ export const tenantConfigSchema = z
 
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 
-export const defaultTenantConfig = (timezone: string): TenantConfig => tenantConfigSchema.parse({ timezone });
+/** A new clinic's settings: defaults, with the language of its country. */
+export const defaultTenantConfig = (timezone: string, country: string): TenantConfig =>
+  tenantConfigSchema.parse({ timezone, language: defaultLanguageTag(country) });
 
 // Every request reads its clinic's settings; parsing (and validating the time zone) each time cost
 // ~50 µs. Settings change rarely, so the parsed value is kept per stored JSON text, frozen.

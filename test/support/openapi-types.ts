@@ -4932,7 +4932,7 @@ export interface components {
       /** @default null */
       greeting: string | null;
       /**
-       * @description BCP 47 tag for what the agent speaks
+       * @description BCP 47 tag for what the agent and the booking page speak: pt-PT, pt-BR, en or es (others read as en). A new clinic gets its country's (BR: pt-BR, PT: pt-PT, Spanish-speaking countries: es, else en)
        * @default pt-PT
        */
       language: string;
@@ -5070,7 +5070,7 @@ export interface components {
         /** @default null */
         greeting: string | null;
         /**
-         * @description BCP 47 tag for what the agent speaks
+         * @description BCP 47 tag for what the agent and the booking page speak: pt-PT, pt-BR, en or es (others read as en). A new clinic gets its country's (BR: pt-BR, PT: pt-PT, Spanish-speaking countries: es, else en)
          * @default pt-PT
          */
         language: string;
