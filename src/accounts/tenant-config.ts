@@ -72,6 +72,26 @@ export const tenantConfigSchema = z
 
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 
+type Patch<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]>;
+};
+
+/**
+ * A change of settings: any subset of the fields, where an absent field stays as it is. Not
+ * `tenantConfigSchema.partial()`: zod 4 fills an absent field that has a default with that default,
+ * so changing one setting would reset every other (a Brazilian clinic's language to pt-PT).
+ */
+export const tenantConfigPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(tenantConfigSchema.shape).map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ]),
+    ) as Patch<typeof tenantConfigSchema.shape>,
+  )
+  .strict();
+
 /** A new clinic's settings: defaults, with the language of its country. */
 export const defaultTenantConfig = (timezone: string, country: string): TenantConfig =>
   tenantConfigSchema.parse({ timezone, language: defaultLanguageTag(country) });
