@@ -16,9 +16,7 @@ export function languageOf(tag: string | null | undefined): Language {
 export const LOCALE: Record<Language, string> = { pt: 'pt-PT', 'pt-BR': 'pt-BR', en: 'en-GB', es: 'es-ES' };
 
 /** Countries whose clinics speak Spanish to patients by default (ISO 3166-1 alpha-2). */
-const SPANISH = new Set(
-  'ES MX AR CO CL PE VE EC GT CU BO DO HN PY SV NI CR PA UY PR GQ'.split(' '),
-);
+const SPANISH = new Set('ES MX AR CO CL PE VE EC GT CU BO DO HN PY SV NI CR PA UY PR GQ'.split(' '));
 
 /** A new clinic's language when none is given: from its country (BR → pt-BR, PT and lusophone Africa → pt-PT…). */
 export function defaultLanguageTag(country: string): string {
@@ -35,4 +33,5 @@ export function defaultLanguageTag(country: string): string {
  */
 export type PhraseTable<F> = { pt: F; en: F; 'pt-BR'?: F; es?: F };
 const FALLBACK: Record<Language, 'pt' | 'en'> = { pt: 'pt', 'pt-BR': 'pt', en: 'en', es: 'en' };
-export const inLanguage = <F>(table: PhraseTable<F>, lang: Language): F => table[lang] ?? table[FALLBACK[lang]];
+export const inLanguage = <F>(table: PhraseTable<F>, lang: Language): F =>
+  table[lang] ?? table[FALLBACK[lang]];

@@ -411,15 +411,16 @@ async function describe(s: VoiceSession, appointments: AppointmentRow[], withWho
   const services = new Map((await activeServices(s)).map((x) => [x.id, x.name]));
   const names = await professionalNames(s);
   const own = new Set(s.caller ? await s.deps.vault.lookupHashes(s.caller, s.tenant.id) : []);
-  return appointments.map(
-    (x) =>
-      say(s, 'appointmentItem')(
-        services.get(x.serviceTypeId ?? '') ?? '',
-        sayWhen(x.startsAt, zone, s.language),
-        (own.has(x.patientPhoneHash) ? '' : say(s, 'forPatient')(x.patientName)) +
-          (withWho ? say(s, 'with')(names.get(x.professionalId) ?? '') : ''),
-      ) + ` [ref ${appointmentReference(x.id)}]`,
-  );
+  return appointments.map((x) => {
+    const forWhom = own.has(x.patientPhoneHash) ? '' : say(s, 'forPatient')(x.patientName);
+    const withWhom = withWho ? say(s, 'with')(names.get(x.professionalId) ?? '') : '';
+    const item = say(s, 'appointmentItem')(
+      services.get(x.serviceTypeId ?? '') ?? '',
+      sayWhen(x.startsAt, zone, s.language),
+      `${forWhom}${withWhom}`,
+    );
+    return `${item} [ref ${appointmentReference(x.id)}]`;
+  });
 }
 
 /** The caller's appointments, the nearest first; `offset` skips those already heard. */

@@ -2,7 +2,7 @@
 // es). Every answer stays within SPOKEN_BUDGET characters: a tool that has more to say summarises
 // and offers the rest (test/api/voice-answers.test.ts measures every tool against it).
 import { DateTime } from 'luxon';
-import { inLanguage, LOCALE, type Language, type PhraseTable } from '../domain/language.js';
+import { inLanguage, type Language, LOCALE, type PhraseTable } from '../domain/language.js';
 import { renderInstant } from '../domain/time.js';
 
 export { inLanguage, type Language, languageOf, type PhraseTable } from '../domain/language.js';

@@ -55,7 +55,9 @@ export const TOOLS = {
       patientPhone: z
         .string()
         .nullable()
-        .describe("The patient's number if it is not the caller's (booking for someone else), or caller ID is withheld"),
+        .describe(
+          "The patient's number if it is not the caller's (booking for someone else), or caller ID is withheld",
+        ),
       notes: z.string().nullable().describe('Reason for the visit or anything the clinic should know'),
     }),
   },

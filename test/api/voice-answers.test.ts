@@ -56,7 +56,7 @@ describe('answer length budget', () => {
       const answers: Record<string, string[]> = {};
       const said = async (tool: string, args: Record<string, unknown> = {}) => {
         const text = await call(tool, args);
-        (answers[tool] ??= []).push(text);
+        answers[tool] = [...(answers[tool] ?? []), text];
         return text;
       };
       await said('list_services');
