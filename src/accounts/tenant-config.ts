@@ -1,5 +1,6 @@
 // The clinic's settings (Tenant.config): voice, greeting, time zone and the booking rules.
 import { z } from '@hono/zod-openapi';
+import { defaultLanguageTag } from '../domain/language.js';
 import { isTimeZone } from '../domain/time.js';
 
 export const timeZoneSchema = z
@@ -17,7 +18,11 @@ export const tenantConfigSchema = z
       .string()
       .max(10)
       .default('pt-PT')
-      .openapi({ description: 'BCP 47 tag for what the agent speaks' }),
+      .openapi({
+        description:
+          'BCP 47 tag for what the agent and the booking page speak: pt-PT, pt-BR, en or es (others read as en). ' +
+          "A new clinic gets its country's (BR: pt-BR, PT: pt-PT, Spanish-speaking countries: es, else en)",
+      }),
     fallbackHumanNumber: z.string().max(20).nullable().default(null).openapi({
       description:
         'E.164 number the voice agent transfers a caller to (transfer_to_human), during opening hours',
@@ -81,7 +86,29 @@ export const tenantConfigSchema = z
 
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;
 
-export const defaultTenantConfig = (timezone: string): TenantConfig => tenantConfigSchema.parse({ timezone });
+type Patch<S extends z.ZodRawShape> = {
+  [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K]>;
+};
+
+/**
+ * A change of settings: any subset of the fields, where an absent field stays as it is. Not
+ * `tenantConfigSchema.partial()`: zod 4 fills an absent field that has a default with that default,
+ * so changing one setting would reset every other (a Brazilian clinic's language to pt-PT).
+ */
+export const tenantConfigPatchSchema = z
+  .object(
+    Object.fromEntries(
+      Object.entries(tenantConfigSchema.shape).map(([key, field]) => [
+        key,
+        (field instanceof z.ZodDefault ? field.unwrap() : field).optional(),
+      ]),
+    ) as Patch<typeof tenantConfigSchema.shape>,
+  )
+  .strict();
+
+/** A new clinic's settings: defaults, with the language of its country. */
+export const defaultTenantConfig = (timezone: string, country: string): TenantConfig =>
+  tenantConfigSchema.parse({ timezone, language: defaultLanguageTag(country) });
 
 // Every request reads its clinic's settings; parsing (and validating the time zone) each time cost
 // ~50 µs. Settings change rarely, so the parsed value is kept per stored JSON text, frozen.

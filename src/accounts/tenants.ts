@@ -64,7 +64,7 @@ export async function createTenant(db: Db, input: NewTenant, now: number): Promi
     publicBookingEnabled: false,
     plan: 'basic',
     trialEndsAt: input.status && input.status !== 'trial' ? null : now + 14 * 86_400_000,
-    config: JSON.stringify(defaultTenantConfig(input.timezone)),
+    config: JSON.stringify(defaultTenantConfig(input.timezone, input.country)),
     createdAt: now,
     updatedAt: now,
   };

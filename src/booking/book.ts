@@ -42,6 +42,11 @@ export interface BookInput {
   patientNotes?: string | null;
   metadata?: Record<string, unknown>;
   callId?: string | null;
+  /**
+   * The number of whoever booked, when the door knows it (a voice caller's ID). Kept, as a keyed hash,
+   * only when it is not the patient's own: a carer booking for a parent can then manage the booking.
+   */
+  bookedByPhone?: string | null;
 }
 
 /** Books an appointment (source: the door's): booked, or refused with slot_conflict when taken. */
@@ -50,6 +55,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
   const name = patientName(input.patientName);
   const e164 = toE164(input.patientPhone, tenant.country);
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
+  const booker = input.bookedByPhone ? toE164(input.bookedByPhone, tenant.country) : null;
 
   return runCommand(ctx, async (commandId, now): Promise<CommandPlan> => {
     const service = await bookableService(deps, tenant, input.serviceTypeId);
@@ -76,6 +82,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       patientNameSearch: foldText(name),
       patientPhoneHash: await deps.vault.hash(e164, tenant.id),
       patientPhoneEncrypted: await deps.vault.encrypt(e164, appointmentSeal(tenant.id, id)),
+      bookedByPhoneHash: booker && booker !== e164 ? await deps.vault.hash(booker, tenant.id) : null,
       startsAt: input.startsAt,
       endsAt,
       blocksUntil: endsAt + service.bufferMinutes * MINUTE,

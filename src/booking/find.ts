@@ -20,7 +20,7 @@ export async function getAppointment(deps: AppDeps, tenant: Tenant, id: string):
 }
 
 export interface AppointmentQuery
-  extends Omit<AppointmentFilter, 'tenantId' | 'after' | 'patientPhoneHashes'> {
+  extends Omit<AppointmentFilter, 'tenantId' | 'after' | 'patientPhoneHashes' | 'holderPhoneHashes'> {
   patientPhone?: string;
   cursor?: string;
 }
@@ -37,6 +37,27 @@ export async function upcomingForPatient(
   return listAppointments(deps.store.db, {
     tenantId: tenant.id,
     patientPhoneHashes: await deps.vault.lookupHashes(e164, tenant.id),
+    from: deps.clock.now(),
+    statuses: [...BLOCKING_STATUSES],
+    limit,
+  });
+}
+
+/**
+ * The upcoming appointments a caller's number may manage, soonest first: those it is the patient's
+ * number of, and those it booked for someone else (a carer for a parent). Nobody else's.
+ */
+export async function upcomingForHolder(
+  deps: AppDeps,
+  tenant: Tenant,
+  phone: string,
+  limit = 20,
+): Promise<AppointmentRow[]> {
+  const e164 = toE164(phone, tenant.country);
+  if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
+  return listAppointments(deps.store.db, {
+    tenantId: tenant.id,
+    holderPhoneHashes: await deps.vault.lookupHashes(e164, tenant.id),
     from: deps.clock.now(),
     statuses: [...BLOCKING_STATUSES],
     limit,

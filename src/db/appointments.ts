@@ -125,6 +125,8 @@ export interface AppointmentFilter {
   statuses?: AppointmentStatus[];
   source?: AppointmentSource;
   patientPhoneHashes?: string[];
+  /** The patient's number or the number that booked for them (a carer) is one of these hashes. */
+  holderPhoneHashes?: string[];
   updatedSince?: number;
   /** Position after which the page starts (see src/booking/cursor.ts). */
   after?: { at: number; id: string };
@@ -146,6 +148,12 @@ export async function listAppointments(db: Db, f: AppointmentFilter): Promise<Ap
         f.statuses?.length ? inArray(appointments.status, f.statuses) : undefined,
         f.source ? eq(appointments.source, f.source) : undefined,
         f.patientPhoneHashes ? inArray(appointments.patientPhoneHash, f.patientPhoneHashes) : undefined,
+        f.holderPhoneHashes
+          ? or(
+              inArray(appointments.patientPhoneHash, f.holderPhoneHashes),
+              inArray(appointments.bookedByPhoneHash, f.holderPhoneHashes),
+            )
+          : undefined,
         f.updatedSince === undefined ? undefined : gte(appointments.updatedAt, f.updatedSince),
         f.after
           ? or(

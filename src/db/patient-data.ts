@@ -164,7 +164,7 @@ function redactTraces(tenantId: string, ids: SQL, guard: SQL): SQL[] {
 /** What an appointment keeps of its patient once erased or anonymised: `hash` replaces the phone hash. */
 const anonymise = (hash: SQL, name: string, commandId: string, now: number) => sql`
   patient_name = ${name}, patient_name_search = '', patient_phone_hash = ${hash},
-  patient_phone_encrypted = ${NO_PHONE}, patient_notes = NULL, cancellation_reason = NULL, metadata = '{}',
+  patient_phone_encrypted = ${NO_PHONE}, booked_by_phone_hash = NULL, patient_notes = NULL, cancellation_reason = NULL, metadata = '{}',
   version = version + 1, last_command_id = ${commandId}, updated_at = ${now}`;
 
 /** The erasure's statements, in order: every one that finds rows by hash runs before the hashes change. */
@@ -189,6 +189,9 @@ export function erasePatientStatements(e: Erasure): SQL[] {
     deleteCallbackRequestsOf(e.tenantId, hashes, e.guard),
     sql`UPDATE calls SET from_number_encrypted = NULL, from_number_hash = ${newHash('from_number_hash')}, updated_at = ${e.now}
       WHERE tenant_id = ${e.tenantId} AND from_number_hash IN ${hashes} AND ${e.guard}`,
+    // A carer's number erased: the appointments they booked for others forget who booked them.
+    sql`UPDATE appointments SET booked_by_phone_hash = NULL
+      WHERE tenant_id = ${e.tenantId} AND booked_by_phone_hash IN ${hashes} AND ${e.guard}`,
     sql`UPDATE appointments SET ${anonymise(newHash('patient_phone_hash'), ERASED_NAME, e.commandId, e.now)}
       WHERE tenant_id = ${e.tenantId} AND patient_phone_hash IN ${hashes} AND ${e.guard}`,
     sql`INSERT INTO appointment_history (id, tenant_id, appointment_id, action, actor, changes, occurred_at)

@@ -207,6 +207,9 @@ export const appointments = sqliteTable(
     // HMAC of the E.164 number (versioned); the number itself only as AES-GCM ciphertext.
     patientPhoneHash: text('patient_phone_hash').notNull(),
     patientPhoneEncrypted: text('patient_phone_encrypted').notNull(),
+    // Who booked it, when not the patient (a carer for a parent): the keyed hash of the number they
+    // booked from, so that number can find, cancel and move it too. Null: booked by the patient or staff.
+    bookedByPhoneHash: text('booked_by_phone_hash'),
     startsAt: integer('starts_at').notNull(),
     endsAt: integer('ends_at').notNull(),
     // endsAt + the service's buffer: what the overlap rule compares against.
@@ -236,6 +239,7 @@ export const appointments = sqliteTable(
     index('appointments_professional_start').on(t.tenantId, t.professionalId, t.startsAt),
     index('appointments_tenant_start').on(t.tenantId, t.startsAt),
     index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash),
+    index('appointments_tenant_booker').on(t.tenantId, t.bookedByPhoneHash),
     index('appointments_tenant_updated').on(t.tenantId, t.updatedAt),
     // The no-show sweep: blocking appointments by end time, across clinics.
     index('appointments_status_end').on(t.status, t.endsAt),

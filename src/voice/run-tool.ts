@@ -9,13 +9,14 @@ import type { CatalogRow } from '../booking/catalog.js';
 import { changeAppointment } from '../booking/change.js';
 import { type CommandResult, recordedAnswer } from '../booking/command.js';
 import { type CommandContext, commandContext } from '../booking/context.js';
-import { upcomingForPatient } from '../booking/find.js';
+import { upcomingForHolder, upcomingForPatient } from '../booking/find.js';
 import { parseIdempotencyKey } from '../booking/idempotency-key.js';
 import type { AnswerFor, DoorAnswer, Outcome } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
 import type { AppointmentRow } from '../db/appointments.js';
 import { AppError } from '../domain/errors.js';
 import { isPatientName, patientName } from '../domain/patient-name.js';
+import { appointmentReference, hasReference } from '../domain/reference.js';
 import { foldText } from '../domain/text.js';
 import { DAY, localDate } from '../domain/time.js';
 import { sha256Hex } from '../security/encoding.js';
@@ -32,7 +33,7 @@ import {
   resolveService,
 } from './resolve.js';
 import type { VoiceSession } from './session.js';
-import { PHRASES, sayDay, sayList, sayPrice, sayTime, sayWhen } from './speech.js';
+import { type PHRASES, phrase, sayDay, sayList, sayPrice, sayTime, sayWhen } from './speech.js';
 import { isToolName, parseToolArgs, type ToolArgs, type ToolName } from './tools.js';
 
 export type CallOutcome =
@@ -53,8 +54,7 @@ export interface ToolOutcome {
   transfer?: { number: string };
 }
 
-const say = <K extends keyof typeof PHRASES>(s: VoiceSession, key: K) =>
-  PHRASES[key][s.language] as (...args: string[]) => string;
+const say = <K extends keyof typeof PHRASES>(s: VoiceSession, key: K) => phrase(s.language, key);
 const fail = (text: string): ToolOutcome => ({ ok: false, text });
 
 /*
@@ -200,27 +200,30 @@ async function namedProfessional(
   return professional ? { id: professional.id } : { outcome: fail(say(s, 'noProfessional')(said)) };
 }
 
+// How many services, and how many appointments, one answer names: the rest are counted and offered.
+const SERVICES_SAID = 4;
+const APPOINTMENTS_SAID = 2;
+
 async function listServicesTool(s: VoiceSession): Promise<ToolOutcome> {
   const services = await activeServices(s);
   if (!services.length) return fail(say(s, 'noServices')());
-  const items = services.map((x) => {
+  const items = services.slice(0, SERVICES_SAID).map((x) => {
     const price = sayPrice(x.priceCents, x.currency, s.language);
     return `${x.name} (${x.durationMinutes} min${price ? `, ${price}` : ''})`;
   });
-  return { ok: true, text: say(s, 'services')(sayList(items, s.language)) };
+  const more = services.length - items.length;
+  return {
+    ok: true,
+    text: say(s, 'services')(sayList(items, s.language)) + (more ? say(s, 'moreServices')(String(more)) : ''),
+  };
 }
 
 async function unknownService(s: VoiceSession) {
+  const services = await activeServices(s);
+  const named = services.slice(0, SERVICES_SAID).map((x) => x.name);
+  const more = services.length - named.length;
   return fail(
-    say(
-      s,
-      'noService',
-    )(
-      sayList(
-        (await activeServices(s)).map((x) => x.name),
-        s.language,
-      ),
-    ),
+    say(s, 'noService')(sayList(named, s.language)) + (more ? say(s, 'moreServices')(String(more)) : ''),
   );
 }
 
@@ -384,6 +387,8 @@ async function bookTool(
         startsAt,
         patientNotes: a.notes,
         callId: s.call.id,
+        // A carer booking with a parent's number keeps access from the number they call from.
+        bookedByPhone: s.caller,
       }),
     ));
   if ('done' in result) return told(result, 'booking_created');
@@ -400,52 +405,80 @@ async function callerPhoneAppointments(s: VoiceSession, phone: string): Promise<
   }
 }
 
-/** The caller's upcoming appointments: only those booked with the number they call from. */
+/**
+ * The caller's upcoming appointments: those of the number they call from, and those that number
+ * booked for someone else (a carer for a parent). Nobody else's.
+ */
 async function callerAppointments(s: VoiceSession): Promise<AppointmentRow[] | null> {
-  return s.caller ? upcomingForPatient(s.deps, s.tenant, s.caller) : null;
+  return s.caller ? upcomingForHolder(s.deps, s.tenant, s.caller) : null;
 }
 
 async function serviceName(s: VoiceSession, id: string | null) {
   return (await activeServices(s)).find((x) => x.id === id)?.name ?? '';
 }
 
-async function describe(s: VoiceSession, appointments: AppointmentRow[]) {
+/**
+ * Appointments as short spoken items, each with its reference in brackets (the model passes it back
+ * to cancel or move; it need not read it out). The professional is named when only one is listed;
+ * the patient when the caller booked it for someone else.
+ */
+async function describe(s: VoiceSession, appointments: AppointmentRow[], withWho: boolean) {
   const zone = s.tenant.config.timezone;
   const services = new Map((await activeServices(s)).map((x) => [x.id, x.name]));
   const names = await professionalNames(s);
-  return appointments.map((x) =>
-    say(s, 'appointmentItem')(
+  const own = new Set(s.caller ? await s.deps.vault.lookupHashes(s.caller, s.tenant.id) : []);
+  return appointments.map((x) => {
+    const forWhom = own.has(x.patientPhoneHash) ? '' : say(s, 'forPatient')(x.patientName);
+    const withWhom = withWho ? say(s, 'with')(names.get(x.professionalId) ?? '') : '';
+    const item = say(s, 'appointmentItem')(
       services.get(x.serviceTypeId ?? '') ?? '',
       sayWhen(x.startsAt, zone, s.language),
-      say(s, 'with')(names.get(x.professionalId) ?? ''),
-    ),
-  );
+      `${forWhom}${withWhom}`,
+    );
+    return `${item} [ref ${appointmentReference(x.id)}]`;
+  });
 }
 
-async function findTool(s: VoiceSession): Promise<ToolOutcome> {
+/** The caller's appointments, the nearest first; `offset` skips those already heard. */
+async function findTool(s: VoiceSession, a: ToolArgs<'find_appointments'>): Promise<ToolOutcome> {
   const mine = await callerAppointments(s);
   if (mine === null) return fail(say(s, 'needCallerId')());
   if (!mine.length) return { ok: true, text: say(s, 'noAppointments')() };
-  return { ok: true, text: say(s, 'appointments')(sayList(await describe(s, mine), s.language)) };
+  const offset = a.offset ?? 0;
+  const page = mine.slice(offset, offset + APPOINTMENTS_SAID);
+  if (!page.length) return { ok: true, text: say(s, 'noMoreAppointments')() };
+  const items = (await describe(s, page, mine.length === 1)).join('; ');
+  const more = mine.length - offset - page.length;
+  const text =
+    offset > 0
+      ? say(s, 'laterAppointments')(items)
+      : mine.length === 1
+        ? say(s, 'appointments')(items)
+        : say(s, 'manyAppointments')(String(mine.length), items);
+  return { ok: true, text: text + (more > 0 ? say(s, 'moreAppointments')(String(more)) : '') };
 }
 
-/** Which of the caller's appointments is meant: by id, by start time, or the only one. */
+/** Which of the caller's appointments is meant: by reference, id, start time, or the only one. */
 async function pickAppointment(
   s: VoiceSession,
-  id: string | null,
-  startsAt: string | null,
+  which: { reference: string | null; id: string | null; startsAt: string | null },
 ): Promise<{ appointment: AppointmentRow } | { outcome: ToolOutcome }> {
   const mine = await callerAppointments(s);
   if (mine === null) return { outcome: fail(say(s, 'needCallerId')()) };
   let candidates = mine;
-  if (id) candidates = mine.filter((x) => x.id === id);
-  else if (startsAt) {
-    const at = resolveInstant(startsAt, s.tenant.config.timezone);
+  if (which.reference) {
+    // Only among the caller's own: another caller's reference, or a wrong one, finds nothing.
+    candidates = mine.filter((x) => hasReference(x.id, which.reference!));
+    if (!candidates.length) return { outcome: fail(say(s, 'noSuchReference')()) };
+  } else if (which.id) candidates = mine.filter((x) => x.id === which.id);
+  else if (which.startsAt) {
+    const at = resolveInstant(which.startsAt, s.tenant.config.timezone);
     candidates = mine.filter((x) => x.startsAt === at);
   }
   if (candidates.length === 1) return { appointment: candidates[0]! };
   if (!candidates.length) return { outcome: fail(say(s, 'noAppointments')()) };
-  return { outcome: fail(say(s, 'whichAppointment')(sayList(await describe(s, candidates), s.language))) };
+  const items = await describe(s, candidates.slice(0, APPOINTMENTS_SAID), false);
+  return { outcome: fail(say(s, 'whichAppointment')(String(candidates.length), items.join('; '))) };
 }
 
 async function cancelTool(
@@ -464,7 +497,11 @@ async function cancelTool(
   // cancel, the caller has no upcoming appointment to find.
   let result = await answeredBefore(ctx);
   if (!result) {
-    const picked = await pickAppointment(s, a.appointmentId, a.startsAt);
+    const picked = await pickAppointment(s, {
+      reference: a.reference,
+      id: a.appointmentId,
+      startsAt: a.startsAt,
+    });
     if ('outcome' in picked) return picked.outcome;
     const { id } = picked.appointment;
     result = await attempt(() =>
@@ -497,7 +534,11 @@ async function rescheduleTool(
   const ctx = await voiceCommand(s, 'reschedule_appointment', a, moved, toolCallId);
   const previous = await answeredBefore(ctx);
   if (previous && 'done' in previous) return told(previous, 'booking_rescheduled');
-  const picked = await pickAppointment(s, a.appointmentId, a.currentStartsAt);
+  const picked = await pickAppointment(s, {
+    reference: a.reference,
+    id: a.appointmentId,
+    startsAt: a.currentStartsAt,
+  });
   if ('outcome' in picked) return picked.outcome;
   const { appointment } = picked;
   const result =
@@ -538,7 +579,7 @@ const TOOL_RUNNERS: {
   list_services: (s) => listServicesTool(s),
   check_availability: checkAvailabilityTool,
   book_appointment: bookTool,
-  find_appointments: (s) => findTool(s),
+  find_appointments: findTool,
   cancel_appointment: cancelTool,
   reschedule_appointment: rescheduleTool,
   clinic_info: clinicInfoTool,

@@ -4,6 +4,14 @@ import { z } from 'zod';
 import { jsonTextDepth, MAX_JSON_DEPTH, nestsDeeperThan } from '../domain/json-depth.js';
 import { unsafeCharacter, unsafeTextMessage } from '../domain/text.js';
 
+// Every answer is one short sentence (at most SPOKEN_BUDGET characters, src/voice/speech.ts); lists
+// name the nearest few and say how many more. Appointments come with a reference in brackets, e.g.
+// "[ref 1A2B3C4D]", that cancel and reschedule take back.
+const reference = z
+  .string()
+  .nullable()
+  .describe('The appointment\'s reference, the code in brackets "[ref …]" that find_appointments gave');
+
 const when = (what: string) =>
   z
     .string()
@@ -36,7 +44,9 @@ export const TOOLS = {
   book_appointment: {
     description:
       'Book an appointment at a time that check_availability offered. The phone defaults to the caller ID; ' +
-      'ask for a number only if the tool says it needs one.',
+      'ask for a number only if the tool says it needs one. When the caller books for someone else (a ' +
+      "parent, a child), give that patient's name and, if they have one, their own number: the caller can " +
+      'still find, cancel or move the appointment from the number they call from.',
     parameters: z.object({
       service: z.string().describe('Service name or id'),
       startsAt: z.string().describe('Local date-time "YYYY-MM-DDTHH:MM", or ISO 8601 with offset'),
@@ -45,26 +55,46 @@ export const TOOLS = {
       patientPhone: z
         .string()
         .nullable()
-        .describe('Only if the caller gave another number, or caller ID is withheld'),
+        .describe(
+          "The patient's number if it is not the caller's (booking for someone else), or caller ID is withheld",
+        ),
       notes: z.string().nullable().describe('Reason for the visit or anything the clinic should know'),
     }),
   },
   find_appointments: {
-    description: "List the caller's upcoming appointments (matched by the number they call from).",
-    parameters: z.object({}),
+    description:
+      "The caller's upcoming appointments (the number they call from: its own and those it booked for " +
+      'someone else), nearest first, a couple at a time, each with a reference in brackets "[ref …]" to ' +
+      'pass to cancel_appointment or reschedule_appointment. Do not read references out unless asked. ' +
+      'When it says there are more and the caller wants them, call again with offset.',
+    parameters: z.object({
+      offset: z
+        .number()
+        .int()
+        .min(0)
+        .max(1000)
+        .nullable()
+        .describe('How many appointments the caller has already heard, to hear the next ones'),
+    }),
   },
   cancel_appointment: {
-    description: "Cancel one of the caller's appointments. Identify it by id or by its current start time.",
+    description:
+      "Cancel one of the caller's appointments. Identify it by its reference from find_appointments " +
+      '(preferred), or by its current start time.',
     parameters: z.object({
-      appointmentId: z.string().nullable().describe('Id from find_appointments'),
+      reference,
+      appointmentId: z.string().nullable().describe("The appointment's id, if a system gave it"),
       startsAt: when('Its current start'),
       reason: z.string().nullable().describe('Why, if the caller said'),
     }),
   },
   reschedule_appointment: {
-    description: "Move one of the caller's appointments to a new time (check availability first).",
+    description:
+      "Move one of the caller's appointments to a new time (check availability first). Identify it by its " +
+      'reference from find_appointments (preferred), or by its current start time.',
     parameters: z.object({
-      appointmentId: z.string().nullable().describe('Id from find_appointments'),
+      reference,
+      appointmentId: z.string().nullable().describe("The appointment's id, if a system gave it"),
       currentStartsAt: when('Its current start'),
       newStartsAt: z.string().describe('New local date-time "YYYY-MM-DDTHH:MM", or ISO 8601 with offset'),
       professional: z.string().nullable().describe('Another professional, if the caller asked'),

@@ -8,6 +8,7 @@ import { commandContext } from '../booking/context.js';
 import type { AnswerFor } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import { appointmentReference } from '../domain/reference.js';
 import { unsafeCharacter, unsafeTextMessage } from '../domain/text.js';
 import { localDate, localDay, parseInstant, renderInstant } from '../domain/time.js';
 import { refusalAnswer } from '../http/answer.js';
@@ -45,7 +46,7 @@ const pageAnswer =
     return {
       status: 201,
       body: JSON.stringify({
-        reference: appointment.id.slice(0, 8).toUpperCase(),
+        reference: appointmentReference(appointment.id),
         startsAt: appointment.startsAt,
         endsAt: appointment.endsAt,
         professionalName: professional.name,

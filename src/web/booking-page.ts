@@ -3,12 +3,13 @@ import { Hono } from 'hono';
 import { html, raw } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import { AppError } from '../domain/errors.js';
-import { languageOf } from '../domain/language.js';
+import { type Language, languageOf } from '../domain/language.js';
 import type { AppEnv } from '../http/env.js';
 import { BOOKING_SCRIPT } from './booking-script.js';
 import { publicClinic } from './clinic.js';
 
-const TEXT = {
+// The page in the clinic's language (config.language: pt-PT, pt-BR, en, es).
+const TEXT: Record<Language, Record<string, string>> = {
   pt: {
     title: 'Marcar consulta',
     service: 'Serviço',
@@ -43,7 +44,42 @@ const TEXT = {
     failed: 'The booking did not go through. Please try again.',
     booked: 'Booked: {service}, {when} with {who}. Reference {reference}.',
   },
-} as const;
+  'pt-BR': {
+    title: 'Agendar consulta',
+    service: 'Serviço',
+    day: 'Dia',
+    time: 'Horário',
+    name: 'Nome completo',
+    phone: 'Celular',
+    notes: 'Motivo da consulta (opcional)',
+    submit: 'Confirmar agendamento',
+    loading: 'Buscando horários…',
+    noSlots: 'Não tem horário neste dia. Escolha outro dia.',
+    taken: 'Esse horário acabou de ser ocupado. Escolha outro, por favor.',
+    badPhone: 'Confira o número do celular, com DDD.',
+    badName: 'Digite o nome completo.',
+    failed: 'Não foi possível agendar. Tente de novo.',
+    booked: 'Agendamento confirmado: {service}, {when} com {who}. Referência {reference}.',
+  },
+  es: {
+    title: 'Pedir cita',
+    service: 'Servicio',
+    day: 'Día',
+    time: 'Hora',
+    name: 'Nombre completo',
+    phone: 'Móvil',
+    notes: 'Motivo de la consulta (opcional)',
+    submit: 'Confirmar cita',
+    loading: 'Buscando horas libres…',
+    noSlots: 'No hay horas libres este día. Elija otro día.',
+    taken: 'Esa hora acaba de ocuparse. Elija otra, por favor.',
+    badPhone: 'Revise el número de móvil.',
+    badName: 'Escriba el nombre completo.',
+    failed: 'No se pudo reservar. Inténtelo de nuevo.',
+    booked: 'Cita confirmada: {service}, {when} con {who}. Referencia {reference}.',
+  },
+};
+const HTML_LANG: Record<Language, string> = { pt: 'pt-PT', 'pt-BR': 'pt-BR', en: 'en', es: 'es' };
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1d2733}
 h1{font-size:1.4rem}label{display:block;margin:.8rem 0 .3rem;font-weight:600}
@@ -86,7 +122,7 @@ export const bookingPage = new Hono<AppEnv>()
     const lang = languageOf(clinic.config.language);
     const t = TEXT[lang];
     return c.html(html`<!doctype html>
-<html lang="${lang === 'pt' ? 'pt-PT' : 'en'}">
+<html lang="${HTML_LANG[lang]}">
 <head>
 <meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${t.title} · ${clinic.name}</title>

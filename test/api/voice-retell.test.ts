@@ -178,8 +178,11 @@ describe('Retell: custom functions', () => {
     );
     const theirs = (await appointmentsOf(app, r.clinic)).find((a) => a.patientName === 'Outro')!;
     const found = await send(r.path, fn('call-a', 'find_appointments', {}));
+    // With its reference (test/api/voice-answers.test.ts).
+    const mine = (await appointmentsOf(app, r.clinic)).find((a) => a.patientName !== 'Outro')!;
+    const ref = mine.id.replace(/-/g, '').slice(0, 8).toUpperCase();
     expect(found.body.result).toBe(
-      'Tem Consulta de rotina terça-feira, 3 de março, às 10:00 com Dr. Rui Lopes.',
+      `Tem Consulta de rotina terça-feira, 3 de março, às 10:00 com Dr. Rui Lopes [ref ${ref}].`,
     );
     const steal = await send(r.path, fn('call-a', 'cancel_appointment', { appointmentId: theirs.id }));
     expect(steal.body.result).toBe('Não encontrei marcações futuras para este número.');

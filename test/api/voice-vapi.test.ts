@@ -367,8 +367,10 @@ describe('Vapi: tool calls', () => {
     );
 
     const found = await send(v.path, toolCalls('c-a', [{ id: 'f1', name: 'find_appointments', args: {} }]));
+    // With its reference (test/api/voice-answers.test.ts): what cancel and reschedule take back.
+    const ref = mine!.id.replace(/-/g, '').slice(0, 8).toUpperCase();
     expect(found.body.results[0].result).toBe(
-      'Tem Consulta de rotina terça-feira, 3 de março, às 10:00 com Dr. Rui Lopes.',
+      `Tem Consulta de rotina terça-feira, 3 de março, às 10:00 com Dr. Rui Lopes [ref ${ref}].`,
     );
     // Naming the other caller's appointment id changes nothing.
     const steal = await send(

@@ -60,7 +60,10 @@ it('a patient books a free time on the public page', async () => {
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   await page.goto(`${app.baseUrl!}/booking/${b.slug}`);
-  await expect.poll(() => page.locator('#service option').count(), { message: errors.join(' / ') }).toBe(2);
+  // The first page load of a cold browser on a busy machine takes longer than poll's 1 s default.
+  await expect
+    .poll(() => page.locator('#service option').count(), { message: errors.join(' / '), timeout: 15_000 })
+    .toBe(2);
   await page.selectOption('#service', b.consulta.id);
   await page.fill('#date', '2026-03-03');
   await page.dispatchEvent('#date', 'change');
@@ -82,3 +85,71 @@ it('a patient books a free time on the public page', async () => {
   expect(booked).toMatchObject([{ patientName: 'Maria Silva', startsAt: '2026-03-03T10:00:00+00:00' }]);
   await page.close();
 });
+
+it('the page speaks the clinic language: pt-PT, pt-BR (with a +55 number), en, es', async () => {
+  const cases = [
+    {
+      language: 'pt-PT',
+      where: { country: 'PT', timezone: 'Europe/Lisbon' },
+      title: 'Marcar consulta',
+      phone: '912 345 678',
+      e164: '+351912345678',
+      booked:
+        /^Marcação confirmada: Consulta de rotina, 2026-03-03 10:00 com Dr\. Rui Lopes\. Referência [0-9A-F]{8}\.$/,
+    },
+    {
+      language: 'pt-BR',
+      where: { country: 'BR', timezone: 'America/Sao_Paulo' },
+      title: 'Agendar consulta',
+      phone: '(11) 98765-4321',
+      e164: '+5511987654321',
+      booked:
+        /^Agendamento confirmado: Consulta de rotina, 2026-03-03 10:00 com Dr\. Rui Lopes\. Referência [0-9A-F]{8}\.$/,
+    },
+    {
+      language: 'en',
+      where: { country: 'GB', timezone: 'Europe/London' },
+      title: 'Book an appointment',
+      phone: '07911 123456',
+      e164: '+447911123456',
+      booked: /^Booked: Consulta de rotina, 2026-03-03 10:00 with Dr\. Rui Lopes\. Reference [0-9A-F]{8}\.$/,
+    },
+    {
+      language: 'es',
+      where: { country: 'ES', timezone: 'Europe/Madrid' },
+      title: 'Pedir cita',
+      phone: '612 34 56 78',
+      e164: '+34612345678',
+      booked:
+        /^Cita confirmada: Consulta de rotina, 2026-03-03 10:00 con Dr\. Rui Lopes\. Referencia [0-9A-F]{8}\.$/,
+    },
+  ];
+  for (const c of cases) {
+    const b = await bookingClinic(app, c.language, c.where);
+    const errors: string[] = [];
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${app.baseUrl!}/booking/${b.slug}`);
+    expect(await page.getAttribute('html', 'lang')).toBe(c.language);
+    expect(await page.locator('h1').textContent()).toBe(`Clínica Sorriso: ${c.title}`);
+    await expect.poll(() => page.locator('#service option').count(), { timeout: 15_000 }).toBe(2);
+    await page.selectOption('#service', b.consulta.id);
+    await page.fill('#date', '2026-03-03');
+    await page.dispatchEvent('#date', 'change');
+    await page.click('#slots .slot >> text=10:00');
+    await page.fill('#name', 'Maria Silva');
+    await page.fill('#phone', c.phone);
+    await page.click('#submit');
+    await expect
+      .poll(() => page.locator('#confirmation').textContent(), { message: c.language, timeout: 15_000 })
+      .toMatch(c.booked);
+    expect(errors).toEqual([]);
+    // The number typed the national way is the country's: found by its E.164 form.
+    const found = await app.request('GET', '/v1/appointments', {
+      key: b.clinic.key,
+      query: { patientPhone: c.e164 },
+    });
+    expect(found.body.items).toHaveLength(1);
+    await page.close();
+  }
+}, 180_000);

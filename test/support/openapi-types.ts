@@ -5026,7 +5026,7 @@ export interface components {
       /** @default null */
       greeting: string | null;
       /**
-       * @description BCP 47 tag for what the agent speaks
+       * @description BCP 47 tag for what the agent and the booking page speak: pt-PT, pt-BR, en or es (others read as en). A new clinic gets its country's (BR: pt-BR, PT: pt-PT, Spanish-speaking countries: es, else en)
        * @default pt-PT
        */
       language: string;
@@ -5167,75 +5167,20 @@ export interface components {
       config?: {
         /** @example Europe/Lisbon */
         timezone?: string;
-        /**
-         * @default null
-         * @example AWS.Polly.Ines-Neural
-         */
-        voice: string | null;
-        /** @default 1 */
-        voiceSpeed: number;
-        /** @default null */
-        greeting: string | null;
-        /**
-         * @description BCP 47 tag for what the agent speaks
-         * @default pt-PT
-         */
-        language: string;
-        /**
-         * @description E.164 number the voice agent transfers a caller to (transfer_to_human), during opening hours
-         * @default null
-         * @example +351210000001
-         */
-        fallbackHumanNumber: string | null;
-        /**
-         * @description Red-flag symptoms: a caller mentioning one is told to call the emergency number and nothing is booked. null: a default list in pt-PT, pt-BR, en and es
-         * @default null
-         * @example [
-         *       "dor no peito",
-         *       "falta de ar"
-         *     ]
-         */
-        emergencySymptoms: string[] | null;
-        /**
-         * @description Voice and self-service bookings must start at least this far ahead
-         * @default 60
-         */
-        minimumNoticeMinutes: number;
-        /**
-         * @description Voice and self-service bookings may start at most this far ahead
-         * @default 90
-         */
-        bookingHorizonDays: number;
-        /**
-         * @description Spacing of offered start times
-         * @default 15
-         */
-        slotStepMinutes: number;
-        /**
-         * @description At most this many upcoming online (booking page) appointments per patient phone; staff and the voice agent may book more
-         * @default 2
-         */
-        selfServiceUpcomingPerPhone: number;
-        /**
-         * @description After endsAt plus this, an unattended appointment becomes no_show
-         * @default 30
-         */
-        noShowGraceMinutes: number;
-        /**
-         * @description Calls' transcripts, tool inputs and events, and the caller's sealed number, are deleted this many days after the call; the call row stays for statistics
-         * @default 90
-         */
-        callRetentionDays: number;
-        /**
-         * @description Appointments' personal fields (name, phone, notes, metadata) are anonymised this many days after the appointment ends; null (the default) keeps them, as the clinic's records law decides
-         * @default null
-         */
-        appointmentAnonymiseAfterDays: number | null;
-        /**
-         * @description Audit events (who read, exported or erased personal data) are kept this many days
-         * @default 365
-         */
-        auditRetentionDays: number;
+        voice?: string | null;
+        voiceSpeed?: number;
+        greeting?: string | null;
+        language?: string;
+        fallbackHumanNumber?: string | null;
+        emergencySymptoms?: string[] | null;
+        minimumNoticeMinutes?: number;
+        bookingHorizonDays?: number;
+        slotStepMinutes?: number;
+        selfServiceUpcomingPerPhone?: number;
+        noShowGraceMinutes?: number;
+        callRetentionDays?: number;
+        appointmentAnonymiseAfterDays?: number | null;
+        auditRetentionDays?: number;
       };
     };
     Professional: {

@@ -16,14 +16,18 @@ export async function voiceClinic(
   app: TestApp,
   platform: string,
   credentials: Record<string, unknown>,
-  options: { language?: string } = {},
+  // language null: leave the default of the clinic's country.
+  options: { language?: string | null; country?: string; timezone?: string } = {},
 ) {
-  const clinic = await app.createClinic({ name: 'Clínica Sorriso' });
+  const clinic = await app.createClinic({
+    name: 'Clínica Sorriso',
+    country: options.country,
+    timezone: options.timezone,
+  });
+  const language = options.language === null ? {} : { language: options.language ?? 'pt-PT' };
   await app.request('PATCH', '/v1/tenants/me', {
     key: clinic.key,
-    body: {
-      config: { slotStepMinutes: 30, minimumNoticeMinutes: 60, language: options.language ?? 'pt-PT' },
-    },
+    body: { config: { slotStepMinutes: 30, minimumNoticeMinutes: 60, ...language } },
   });
   const ana = await createProfessional(app, clinic, { name: 'Dra. Ana Costa' });
   const rui = await createProfessional(app, clinic, { name: 'Dr. Rui Lopes' });

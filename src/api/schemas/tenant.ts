@@ -1,6 +1,6 @@
 // The Tenant resource as Mivicall documents it.
 import { z } from '@hono/zod-openapi';
-import { tenantConfigSchema } from '../../accounts/tenant-config.js';
+import { tenantConfigPatchSchema, tenantConfigSchema } from '../../accounts/tenant-config.js';
 import { SPECIALTIES, TENANT_STATUSES, type Tenant } from '../../accounts/tenants.js';
 import { renderInstant, renderOptionalInstant } from '../../domain/time.js';
 import { text, timestamp } from './common.js';
@@ -52,7 +52,7 @@ export const TenantPatchSchema = z
       .nullable()
       .optional(),
     publicBookingEnabled: z.boolean().optional(),
-    config: tenantConfigSchema.partial().strict().optional(),
+    config: tenantConfigPatchSchema.optional(),
   })
   .strict()
   .openapi('TenantPatch');

@@ -83,6 +83,7 @@ const LANGUAGES: Record<string, string> = {
   'pt-pt': 'European Portuguese (pt-PT)',
   'pt-br': 'Brazilian Portuguese (pt-BR)',
   en: 'English',
+  es: 'Spanish',
 };
 
 /** What the Realtime model is told when it picks up: the clinic, its language, and today's date there. */
