@@ -162,8 +162,13 @@ export const voiceRoutes = createRouter()
   })
   .openapi(toolsRouteDef, async (c) => {
     const { format, integrationId } = c.req.valid('query');
-    const row = integrationId ? await getIntegration(c.var.deps, c.var.credential.tenant, integrationId) : null;
+    const row = integrationId
+      ? await getIntegration(c.var.deps, c.var.credential.tenant, integrationId)
+      : null;
     // Vapi attaches auth per tool: the integration's Vapi credential id, or the header its secret goes in.
     const vapiAuth = row?.platform === 'vapi' ? await vapiToolAuth(c.var.deps, row) : {};
-    return c.json({ format, tools: toolDefinitions(format, urlsOf(c, row?.id ?? '{integrationId}'), vapiAuth) }, 200);
+    return c.json(
+      { format, tools: toolDefinitions(format, urlsOf(c, row?.id ?? '{integrationId}'), vapiAuth) },
+      200,
+    );
   });

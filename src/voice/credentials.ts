@@ -22,7 +22,7 @@ export const CREDENTIALS = {
         .max(100)
         .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'A header name (letters, digits, -, _)')
         .optional()
-        .describe("The header name set on the Vapi credential, if not Authorization"),
+        .describe('The header name set on the Vapi credential, if not Authorization'),
       credentialId: z
         .string()
         .max(100)

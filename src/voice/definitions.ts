@@ -4,7 +4,7 @@
 // type per property, no anyOf, no null; their SDK types say so): there a nullable field of the
 // catalogue is simply optional, and a missing key still reaches the tools as null (parseToolArgs).
 // test/api/voice-definitions.test.ts checks each format against the platform's own SDK types.
-import { zodFunction, zodResponsesFunction } from 'openai/helpers/zod';
+import { zodFunction, zodRealtimeFunction, zodResponsesFunction } from 'openai/helpers/zod';
 import { z } from 'zod';
 import { TOOLS, type ToolName } from './tools.js';
 
@@ -36,7 +36,11 @@ export interface PlainParameters {
 const OPTIONAL_WRAPPERS = new Set(['nullable', 'optional', 'default', 'prefault']);
 const PLAIN_TYPES = new Set<string>(['string', 'number', 'integer', 'boolean']);
 
-function plainProperty(tool: string, key: string, field: z.ZodType): { property: PlainProperty; optional: boolean } {
+function plainProperty(
+  tool: string,
+  key: string,
+  field: z.ZodType,
+): { property: PlainProperty; optional: boolean } {
   let inner = field;
   let optional = false;
   let description = field.description;
@@ -47,9 +51,18 @@ function plainProperty(tool: string, key: string, field: z.ZodType): { property:
   }
   // Validation keywords (lengths, ranges, patterns) are not in these platforms' schema types: the tools
   // check them on arrival with the catalogue's own zod schema, so only the shape is exported.
-  const { type, enum: values } = z.toJSONSchema(inner, { io: 'input' }) as { type?: unknown; enum?: unknown[] };
-  if (typeof type !== 'string' || !PLAIN_TYPES.has(type) || (values && !values.every((v) => typeof v === 'string'))) {
-    throw new Error(`${tool}.${key}: only strings, numbers, booleans and string enums can be exported to voice platforms`);
+  const { type, enum: values } = z.toJSONSchema(inner, { io: 'input' }) as {
+    type?: unknown;
+    enum?: unknown[];
+  };
+  if (
+    typeof type !== 'string' ||
+    !PLAIN_TYPES.has(type) ||
+    (values && !values.every((v) => typeof v === 'string'))
+  ) {
+    throw new Error(
+      `${tool}.${key}: only strings, numbers, booleans and string enums can be exported to voice platforms`,
+    );
   }
   const property: PlainProperty = { type: type as PlainProperty['type'] };
   if (description) property.description = description;
@@ -126,7 +139,11 @@ export interface ElevenLabsTool {
     url: string;
     method: 'POST';
     request_headers: Record<string, string>;
-    request_body_schema: { type: 'object'; properties: Record<string, ElevenLabsProperty>; required: string[] };
+    request_body_schema: {
+      type: 'object';
+      properties: Record<string, ElevenLabsProperty>;
+      required: string[];
+    };
   };
 }
 
@@ -158,10 +175,10 @@ const BUILDERS = {
     const { description, parameters } = TOOLS[name];
     return zodResponsesFunction({ name, description, parameters });
   },
+  // Realtime has no strict mode; the helper keeps the same schema and leaves `strict` out.
   'openai-realtime': (name: ToolName) => {
     const { description, parameters } = TOOLS[name];
-    const { type, name: n, description: d, parameters: p } = zodResponsesFunction({ name, description, parameters });
-    return { type, name: n, description: d, parameters: p };
+    return zodRealtimeFunction({ name, description, parameters });
   },
   vapi: (name: ToolName, { urls, vapi }: Context): VapiTool => ({
     type: 'function',
