@@ -58,6 +58,7 @@ export async function handleToolCall(
         result: outcome.text,
         appointmentId: outcome.appointmentId ?? null,
         toolCallId: toolCallId ?? null,
+        ...(outcome.refusal ? { refusal: outcome.refusal } : {}),
       },
       occurredAt: now,
     },

@@ -36,6 +36,8 @@ export type CallOutcome = 'booking_created' | 'booking_cancelled' | 'booking_res
 export interface ToolOutcome {
   ok: boolean;
   text: string;
+  /** Why nothing ran, when the clinic refused the call as a whole (a suspended clinic). */
+  refusal?: 'tenant_inactive';
   appointmentId?: string;
   outcome?: CallOutcome;
 }
@@ -502,6 +504,8 @@ export async function runTool(
   rawArgs: unknown,
   toolCallId?: string,
 ): Promise<ToolOutcome> {
+  // A suspended clinic: whatever the tool, the caller hears that it cannot be served by phone.
+  if (s.suspended) return { ok: false, text: say(s, 'suspended')(), refusal: 'tenant_inactive' };
   // Own keys only: "valueOf" or "constructor" are in every object, and are not tools.
   if (!isToolName(name)) return fail(`Unknown tool "${name}"`);
   const tool = name;

@@ -42,6 +42,13 @@ export const sayPrice = (cents: number | null, currency: string, lang: Language)
 
 /** Every sentence the tools can speak, in both languages. */
 export const PHRASES = {
+  // A suspended clinic's line (the caller is not told why: that is between the clinic and us).
+  suspended: {
+    pt: () =>
+      'De momento não consigo tratar de marcações por telefone para esta clínica. Por favor, contacte a clínica por outra via.',
+    en: () =>
+      'I cannot handle appointments by phone for this clinic at the moment. Please contact the clinic another way.',
+  },
   noService: {
     pt: (offered: string) => `Não encontrei esse serviço. Temos: ${offered}.`,
     en: (offered: string) => `I could not find that service. We offer: ${offered}.`,
