@@ -14,7 +14,9 @@ import {
   getIntegration,
   listTenantIntegrations,
   type VoiceIntegration,
+  vapiToolAuth,
 } from '../voice/integrations.js';
+import { TOOLS } from '../voice/tools.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 import {
@@ -117,8 +119,10 @@ const toolsRouteDef = createRoute({
   tags: [TAG],
   summary: 'Tool definitions to paste into a voice platform',
   description:
-    'list_services, check_availability, book_appointment, find_appointments, cancel_appointment, ' +
-    'reschedule_appointment, pointing at the integration URLs.',
+    `${Object.keys(TOOLS).join(', ')}, pointing at the integration URLs. Vapi, Retell and ElevenLabs get ` +
+    "their platform's schema (one type per field, optional fields optional), OpenAI its strict one. " +
+    "With a Vapi integration's id each tool's server carries its auth: the integration's `credentialId`, " +
+    'or a header (its `headerName`, else Authorization) where the secret goes.',
   middleware: [requireScope('calls:read')],
   request: { query: ToolsQuery },
   responses: {
@@ -158,8 +162,13 @@ export const voiceRoutes = createRouter()
   })
   .openapi(toolsRouteDef, async (c) => {
     const { format, integrationId } = c.req.valid('query');
-    const id = integrationId
-      ? (await getIntegration(c.var.deps, c.var.credential.tenant, integrationId)).id
-      : '{integrationId}';
-    return c.json({ format, tools: toolDefinitions(format, urlsOf(c, id)) }, 200);
+    const row = integrationId
+      ? await getIntegration(c.var.deps, c.var.credential.tenant, integrationId)
+      : null;
+    // Vapi attaches auth per tool: the integration's Vapi credential id, or the header its secret goes in.
+    const vapiAuth = row?.platform === 'vapi' ? await vapiToolAuth(c.var.deps, row) : {};
+    return c.json(
+      { format, tools: toolDefinitions(format, urlsOf(c, row?.id ?? '{integrationId}'), vapiAuth) },
+      200,
+    );
   });

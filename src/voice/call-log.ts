@@ -85,6 +85,7 @@ export async function recordToolOutcome(
         appointmentId: outcome.appointmentId ?? null,
         toolCallId: toolCallId ?? null,
         ...(outcome.outcome ? { outcome: outcome.outcome } : {}),
+        ...(outcome.refusal ? { refusal: outcome.refusal } : {}),
       },
       occurredAt: now,
     },

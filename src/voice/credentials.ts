@@ -10,8 +10,25 @@ const chosenSecret = () => secret(32);
 export const CREDENTIALS = {
   vapi: z
     .object({
-      secret: chosenSecret().optional().describe('Sent by Vapi as a Bearer token or X-Vapi-Secret'),
+      secret: chosenSecret()
+        .optional()
+        .describe(
+          "The token of Vapi's Bearer credential: sent in Authorization, X-Vapi-Secret or `headerName`, with or without `Bearer `",
+        ),
       hmacSecret: chosenSecret().optional().describe("Secret of Vapi's HMAC authentication plan"),
+      // Not secrets, but the integration's Vapi settings: kept with the secrets they go with.
+      headerName: z
+        .string()
+        .max(100)
+        .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'A header name (letters, digits, -, _)')
+        .optional()
+        .describe('The header name set on the Vapi credential, if not Authorization'),
+      credentialId: z
+        .string()
+        .max(100)
+        .regex(/^[A-Za-z0-9_-]+$/, 'A Vapi credential id')
+        .optional()
+        .describe('Id of the credential created in Vapi: the exported tools name it as server.credentialId'),
     })
     .strict()
     .refine(

@@ -13,6 +13,7 @@ import { AppError, fieldInvalid } from '../domain/errors.js';
 import { toE164 } from '../domain/phone.js';
 import { checkEgressUrl } from '../security/egress.js';
 import { CREDENTIALS, type Credentials, type Platform } from './credentials.js';
+import type { VapiToolAuth } from './definitions.js';
 
 const context = (row: Pick<IntegrationRow, 'tenantId' | 'id'>) => `integration:${row.tenantId}:${row.id}`;
 
@@ -127,6 +128,12 @@ export async function credentialsOf<P extends Platform>(
   row: IntegrationRow,
 ): Promise<Credentials<P>> {
   return JSON.parse(await deps.vault.decrypt(row.credentialsEncrypted, context(row))) as Credentials<P>;
+}
+
+/** How exported Vapi tools authenticate (ids and header names only: never the secret itself). */
+export async function vapiToolAuth(deps: AppDeps, row: IntegrationRow): Promise<VapiToolAuth> {
+  const { credentialId, headerName } = await credentialsOf<'vapi'>(deps, row);
+  return { credentialId, headerName };
 }
 
 /** Names of the credential fields set, never their values. */

@@ -48,6 +48,8 @@ export type CallOutcome =
 export interface ToolOutcome {
   ok: boolean;
   text: string;
+  /** Why nothing ran, when the clinic refused the call as a whole (a suspended clinic). */
+  refusal?: 'tenant_inactive';
   appointmentId?: string;
   outcome?: CallOutcome;
   /** Hand the call to this E.164 number: each platform adapter does it its own way (front-desk/transfer.ts). */
@@ -559,6 +561,8 @@ export async function runTool(
   rawArgs: unknown,
   toolCallId?: string,
 ): Promise<ToolOutcome> {
+  // A suspended clinic: whatever the tool, the caller hears that it cannot be served by phone.
+  if (s.suspended) return { ok: false, text: say(s, 'suspended')(), refusal: 'tenant_inactive' };
   // Own keys only: "valueOf" or "constructor" are in every object, and are not tools.
   if (!isToolName(name)) return fail(`Unknown tool "${name}"`);
   const tool = name;

@@ -21,6 +21,11 @@ export interface VoiceSession {
   /** The caller's E.164 number, or null (withheld, web call). */
   caller: string | null;
   language: Language;
+  /**
+   * The clinic is suspended: its line still gets each platform's normal answer, but every tool speaks a
+   * refusal (run-tool.ts). A platform ignores error statuses, and the caller would hear nothing.
+   */
+  suspended: boolean;
   /** The clinic's active catalogue, read at most once per session (see resolve.ts). */
   catalog: {
     services?: Promise<CatalogRow<'service'>[]>;
@@ -35,10 +40,14 @@ export interface CallIdentity {
   startedAt?: number;
 }
 
-export async function clinicOf(deps: AppDeps, integration: IntegrationRow): Promise<Tenant> {
+/** The integration's clinic, and whether it is suspended. */
+export async function clinicOf(
+  deps: AppDeps,
+  integration: IntegrationRow,
+): Promise<{ tenant: Tenant; suspended: boolean }> {
   const row = await findTenant(deps.store.db, integration.tenantId);
-  if (!row || !isTenantActive(row)) throw new AppError('tenant_inactive', 'This clinic is suspended');
-  return toTenant(row);
+  if (!row) throw new AppError('tenant_inactive', 'This clinic is suspended');
+  return { tenant: toTenant(row), suspended: !isTenantActive(row) };
 }
 
 /** Opens (or resumes) the session of a platform call: the call record exists once per platform call id. */
@@ -47,7 +56,7 @@ export async function openSession(
   integration: IntegrationRow,
   identity: CallIdentity,
 ): Promise<VoiceSession> {
-  const tenant = await clinicOf(deps, integration);
+  const { tenant, suspended } = await clinicOf(deps, integration);
   const now = deps.clock.now();
   const caller = callerNumber(identity.callerRaw, tenant.country);
   const called = callerNumber(identity.calledRaw, tenant.country);
@@ -90,6 +99,7 @@ export async function openSession(
     call,
     caller,
     language: languageOf(tenant.config.language),
+    suspended,
     catalog: {},
   };
 }

@@ -53,6 +53,17 @@ type Phrase = (...args: string[]) => string;
  * this shape (at least pt and en; see PhraseTable) and are read with `inLanguage`.
  */
 export const PHRASES = {
+  // A suspended clinic's line (the caller is not told why: that is between the clinic and us).
+  suspended: {
+    pt: () =>
+      'De momento não consigo tratar de marcações por telefone para esta clínica. Por favor, contacte a clínica por outra via.',
+    'pt-BR': () =>
+      'No momento não consigo fazer agendamentos por telefone para esta clínica. Por favor, entre em contato com a clínica de outra forma.',
+    en: () =>
+      'I cannot handle appointments by phone for this clinic at the moment. Please contact the clinic another way.',
+    es: () =>
+      'En este momento no puedo gestionar citas por teléfono para esta clínica. Por favor, contacte con la clínica por otra vía.',
+  },
   noService: {
     pt: (offered: string) => `Não encontrei esse serviço. Temos: ${offered}.`,
     'pt-BR': (offered: string) => `Não encontrei esse serviço. Temos: ${offered}.`,

@@ -63,6 +63,66 @@ describe('Vapi: authentication', () => {
     }
   });
 
+  it('takes the secret of a Vapi Bearer credential with or without the prefix, in the header the clinic named', async () => {
+    const body = toolCalls('call-cred', [{ id: 't1', name: 'list_services', args: {} }]);
+    // "Include Bearer prefix" off: the bare token in Authorization.
+    const plain = await voiceClinic(app, 'vapi', { secret: SECRET });
+    expect((await send(plain.path, body, { authorization: SECRET })).status).toBe(200);
+    // A header name of the clinic's choosing, set on the Vapi credential and on the integration.
+    const named = await voiceClinic(app, 'vapi', { secret: SECRET, headerName: 'X-Clinic-Token' });
+    expect((await send(named.path, body, { 'x-clinic-token': SECRET })).status).toBe(200);
+    expect((await send(named.path, body, { 'x-clinic-token': `Bearer ${SECRET}` })).status).toBe(200);
+    for (const headers of [
+      { 'x-clinic-token': `${SECRET}x` },
+      { 'x-clinic-token': 'Bearer' },
+      { 'x-other-token': SECRET },
+      { authorization: `Basic ${SECRET}` },
+    ] as Record<string, string>[]) {
+      const reply = await send(named.path, body, headers);
+      expect(reply.status, JSON.stringify(Object.keys(headers))).toBe(401);
+      expect(reply.body.error).toBe('invalid_signature');
+    }
+    const bad = await app.request('POST', '/v1/voice/integrations', {
+      key: named.clinic.key,
+      body: { platform: 'vapi', credentials: { secret: SECRET, headerName: 'X Clinic: Token' } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).not.toContain(SECRET);
+  });
+
+  it("exported tools carry Vapi's per-tool auth: the credential id, else the header for the secret (never the secret)", async () => {
+    const exported = async (credentials: Record<string, unknown>) => {
+      const v = await voiceClinic(app, 'vapi', credentials);
+      const reply = await app.request('GET', '/v1/voice/tools', {
+        key: v.clinic.key,
+        query: { format: 'vapi', integrationId: v.integration.id },
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.text).not.toContain(SECRET);
+      return {
+        servers: reply.body.tools.map((t: { server: unknown }) => t.server),
+        url: v.integration.webhookUrl,
+      };
+    };
+    const byId = await exported({ secret: SECRET, credentialId: 'cred_0123-abcd' });
+    for (const server of byId.servers)
+      expect(server).toEqual({ url: byId.url, credentialId: 'cred_0123-abcd', timeoutSeconds: 20 });
+    const byHeader = await exported({ secret: SECRET, headerName: 'X-Clinic-Token' });
+    for (const server of byHeader.servers)
+      expect(server).toEqual({
+        url: byHeader.url,
+        headers: { 'X-Clinic-Token': '<your secret>' },
+        timeoutSeconds: 20,
+      });
+    const byDefault = await exported({ secret: SECRET });
+    for (const server of byDefault.servers)
+      expect(server).toEqual({
+        url: byDefault.url,
+        headers: { Authorization: 'Bearer <your secret>' },
+        timeoutSeconds: 20,
+      });
+  });
+
   it("verifies Vapi's HMAC plan on the raw body, with a 5-minute window", async () => {
     const hmacSecret = 'vapi-hmac-secret-0123456789-0123456789';
     const v = await voiceClinic(app, 'vapi', { hmacSecret });

@@ -165,6 +165,38 @@ describe('OpenAI Realtime SIP', () => {
     });
   });
 
+  it("a suspended clinic's call is accepted with the spoken refusal and no tools (issue 11, #4)", async () => {
+    const o = await voiceClinic(app, 'openai', {
+      apiKey: API_KEY,
+      webhookSecret: WEBHOOK_SECRET,
+      baseURL: openai.baseURL,
+    });
+    await app.setTenantStatus(o.clinic.tenantId, 'canceled');
+    const sidebandOpened = openai.nextSideband();
+    const reply = await postSigned(o.path, incoming('rtc_suspended'));
+    expect(reply.status).toBe(200);
+    const accept = openai.requests.find((r) => r.path === '/v1/realtime/calls/rtc_suspended/accept')!;
+    expect(accept.body.tools).toBeUndefined();
+    expect(accept.body.instructions).toContain('Speak European Portuguese (pt-PT)');
+    expect(accept.body.instructions).toContain(
+      'De momento não consigo tratar de marcações por telefone para esta clínica.',
+    );
+    // A function call the model makes anyway is refused with the same sentence; nothing is booked.
+    const sideband = await sidebandOpened;
+    sideband.send(
+      functionCall('call_fn_s', {
+        service: 'Consulta de rotina',
+        startsAt: '2026-03-03T10:00',
+        patientName: 'Maria Silva',
+      }),
+    );
+    expect((await sideband.next()).item.output).toMatch(/^De momento não consigo/);
+    expect(await sideband.next()).toEqual({ type: 'response.create' });
+    sideband.socket.close();
+    await app.setTenantStatus(o.clinic.tenantId, 'active');
+    expect(await appointmentsOf(app, o.clinic)).toEqual([]);
+  });
+
   it('a forged or stale incoming call is answered 401 and never accepted', async () => {
     const o = await voiceClinic(app, 'openai', {
       apiKey: API_KEY,

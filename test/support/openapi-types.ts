@@ -3934,7 +3934,7 @@ export interface paths {
     };
     /**
      * Tool definitions to paste into a voice platform
-     * @description list_services, check_availability, book_appointment, find_appointments, cancel_appointment, reschedule_appointment, pointing at the integration URLs.
+     * @description list_services, check_availability, book_appointment, find_appointments, cancel_appointment, reschedule_appointment, pointing at the integration URLs. Vapi, Retell and ElevenLabs get their platform's schema (one type per field, optional fields optional), OpenAI its strict one. With a Vapi integration's id each tool's server carries its auth: the integration's `credentialId`, or a header (its `headerName`, else Authorization) where the secret goes.
      */
     get: {
       parameters: {
@@ -5737,12 +5737,16 @@ export interface components {
       /** @description The clinic's numbers on this platform */
       phoneNumbers?: string[];
     };
-    /** @description Vapi: `secret` (bearer / X-Vapi-Secret) or `hmacSecret` (HMAC plan) */
+    /** @description Vapi: `secret` (a Bearer credential token) or `hmacSecret` (HMAC plan); `headerName` and `credentialId` as set in Vapi */
     VapiCredentials: {
-      /** @description Sent by Vapi as a Bearer token or X-Vapi-Secret */
+      /** @description The token of Vapi's Bearer credential: sent in Authorization, X-Vapi-Secret or `headerName`, with or without `Bearer ` */
       secret?: string;
       /** @description Secret of Vapi's HMAC authentication plan */
       hmacSecret?: string;
+      /** @description The header name set on the Vapi credential, if not Authorization */
+      headerName?: string;
+      /** @description Id of the credential created in Vapi: the exported tools name it as server.credentialId */
+      credentialId?: string;
     };
     VoiceIntegrationCreateRetell: {
       /**

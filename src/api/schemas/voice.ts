@@ -28,7 +28,10 @@ export const IntegrationSchema = z
 export const IntegrationListSchema = z.object({ items: z.array(IntegrationSchema) });
 
 const credentialDocs = {
-  vapi: ['VapiCredentials', 'Vapi: `secret` (bearer / X-Vapi-Secret) or `hmacSecret` (HMAC plan)'],
+  vapi: [
+    'VapiCredentials',
+    'Vapi: `secret` (a Bearer credential token) or `hmacSecret` (HMAC plan); `headerName` and `credentialId` as set in Vapi',
+  ],
   retell: ['RetellCredentials', 'Retell: the API key it signs webhooks with'],
   elevenlabs: ['ElevenLabsCredentials', 'ElevenLabs: the server tools secret, and the post-call one'],
   openai: [

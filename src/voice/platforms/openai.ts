@@ -22,7 +22,8 @@ import { toolDefinitions } from '../definitions.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
 import { referCall } from '../front-desk/openai-refer.js';
 import { credentialsOf } from '../integrations.js';
-import { openSession } from '../session.js';
+import { openSession, type VoiceSession } from '../session.js';
+import { inLanguage, PHRASES } from '../speech.js';
 
 interface ToolCall {
   id: string;
@@ -86,11 +87,26 @@ const LANGUAGES: Record<string, string> = {
   es: 'Spanish',
 };
 
+/** The clinic's language, named for the model. */
+function spokenLanguage(tenant: Tenant): string {
+  const { language } = tenant.config;
+  const tag = language.toLowerCase();
+  return LANGUAGES[tag] ?? LANGUAGES[tag.split('-')[0]!] ?? language;
+}
+
+/** A suspended clinic's line: the model says the refusal every tool would speak, and nothing more. */
+export function refusalInstructions(session: VoiceSession): string {
+  return [
+    `You answer the phone for ${session.tenant.name}, a clinic. Speak ${spokenLanguage(session.tenant)}.`,
+    `Tell the caller: "${inLanguage(PHRASES.suspended, session.language)()}"`,
+    'Then say goodbye. Offer nothing else: you cannot see or change appointments on this line.',
+  ].join('\n');
+}
+
 /** What the Realtime model is told when it picks up: the clinic, its language, and today's date there. */
 export function realtimeInstructions(tenant: Tenant, now: number, withTools = true): string {
-  const { timezone, language, greeting } = tenant.config;
-  const tag = language.toLowerCase();
-  const speak = LANGUAGES[tag] ?? LANGUAGES[tag.split('-')[0]!] ?? language;
+  const { timezone, greeting } = tenant.config;
+  const speak = spokenLanguage(tenant);
   const today = DateTime.fromMillis(now, { zone: timezone }).setLocale('en-GB').toFormat('cccc d LLLL yyyy');
   return [
     `You answer the phone for ${tenant.name}, a clinic. Speak ${speak}.`,
@@ -136,7 +152,11 @@ export const openai: PlatformAdapter = {
       calledRaw: sipHeader(sip, 'To'),
     });
     const sideband = deps.realtimeSideband;
-    const instructions = realtimeInstructions(session.tenant, deps.clock.now(), Boolean(sideband));
+    // Tools only where something answers them (the Node sideband) and the clinic is not suspended.
+    const withTools = Boolean(sideband) && !session.suspended;
+    const instructions = session.suspended
+      ? refusalInstructions(session)
+      : realtimeInstructions(session.tenant, deps.clock.now(), withTools);
     const tools = toolDefinitions('openai-realtime', { webhookUrl: '', toolsUrl: '' });
     await client.realtime.calls.accept(callId, {
       type: 'realtime',
@@ -145,7 +165,7 @@ export const openai: PlatformAdapter = {
       ...(credentials.voice ? { audio: { output: { voice: credentials.voice } } } : {}),
       // Tools only where something answers them (the Node sideband): a model left waiting on a
       // function call goes silent. Without one (Workers) the agent can still talk, and says so.
-      ...(sideband
+      ...(withTools
         ? {
             tools: tools as OpenAI.Realtime.RealtimeToolsConfig,
             tool_choice: 'auto' as const,

@@ -1,5 +1,6 @@
 // Vapi server URL: `tool-calls` (answered 200 with results in request order), `end-of-call-report`,
-// `status-update`. Auth: the shared secret (Bearer or X-Vapi-Secret) or Vapi's HMAC plan.
+// `status-update`. Auth: the shared secret (a Bearer credential in the header the clinic names, or
+// X-Vapi-Secret) or Vapi's HMAC plan.
 
 import { z } from 'zod';
 import { fresh, fromHex, secretsEqual, verifyHmac } from '../../security/signatures.js';
@@ -93,10 +94,22 @@ async function authenticate({ deps, integration, raw, headers }: WebhookInput) {
     }
     if (!credentials.secret) throw unauthorized('bad or stale HMAC signature');
   }
-  const presented =
-    headers.get('x-vapi-secret') ?? /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
+  const presented = presentedSecret(headers, credentials.headerName);
   if (!credentials.secret || !presented || !(await secretsEqual(presented, credentials.secret)))
     throw unauthorized('bad secret');
+}
+
+/**
+ * The secret as Vapi sends it: a Bearer credential goes in the header named on it (Authorization
+ * unless the clinic chose another) with or without the `Bearer ` prefix (a switch on the credential);
+ * the legacy server secret comes as X-Vapi-Secret. The first of these present is the one checked.
+ */
+function presentedSecret(headers: Headers, headerName: string | undefined): string | undefined {
+  for (const name of [headerName, 'x-vapi-secret', 'authorization']) {
+    const value = name ? headers.get(name)?.trim() : undefined;
+    if (value) return value.replace(/^Bearer\s+/i, '');
+  }
+  return undefined;
 }
 
 const toolCallsOf = (m: VapiMessage): VapiToolCall[] =>
