@@ -33,3 +33,7 @@ export type Speaker = (typeof SPEAKERS)[number];
 /** An outbound webhook delivery: waiting (first try or retry), done, or given up. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** An outbound callback: asked of the platform, accepted by it, or refused (the key was given back). */
+export const CALLBACK_STATUSES = ['dialing', 'placed', 'failed'] as const;
+export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];

@@ -12,6 +12,7 @@ export const CREDENTIALS = {
     .object({
       secret: chosenSecret().optional().describe('Sent by Vapi as a Bearer token or X-Vapi-Secret'),
       hmacSecret: chosenSecret().optional().describe("Secret of Vapi's HMAC authentication plan"),
+      apiKey: secret(8).optional().describe('Vapi private API key: only to place callbacks (POST /call)'),
     })
     .strict()
     .refine(
@@ -51,7 +52,10 @@ export const CREDENTIALS = {
       'Give webhookSecret (Realtime SIP) or toolSecret (the /tools endpoint)',
     ),
   telnyx: z
-    .object({ publicKey: z.string().min(32).max(200).describe('Account Ed25519 public key (base64)') })
+    .object({
+      publicKey: z.string().min(32).max(200).describe('Account Ed25519 public key (base64)'),
+      apiKey: secret(8).optional().describe('Telnyx API key (v2): only to place callbacks (Call Control dial)'),
+    })
     .strict(),
   twilio: z
     .object({ authToken: secret(8).describe('Account auth token: Twilio signs its webhooks with it') })
