@@ -11,7 +11,12 @@ import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import { type CallbackView, placeCallback } from '../voice/callbacks.js';
 import { type CallEventRecord, type CallRecord, findCalls, getCall } from '../voice/calls.js';
-import { openRecording, RECORDING_LINK_PREFIX, recordingLink } from '../voice/recordings.js';
+import {
+  openRecording,
+  RECORDING_LINK_PREFIX,
+  recordingLink,
+  signRecordingLink,
+} from '../voice/recordings.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
 import {
   CallbackSchema,
@@ -24,15 +29,29 @@ import {
 } from './schemas/call.js';
 import { errorResponses, IdempotencyHeader, IdParam, jsonContent } from './schemas/common.js';
 
-/** A call as the API shows it: the caller as hash and masked form; the raw number only when allowed. */
-const renderCall = (call: CallRecord, zone: string, readPhone: boolean): z.infer<typeof CallSchema> => {
-  const { fromNumber, ...rest } = call;
+/** Where clients reach the service: the configured base URL, never the Host header. */
+const originOf = (c: Context<AppEnv>) => c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin;
+
+/**
+ * A call as the API shows it: the caller as hash and masked form, the raw number only when allowed;
+ * the recording as our own link valid 24 hours, never the platform's URL.
+ */
+const renderCall = async (
+  c: Context<AppEnv>,
+  call: CallRecord,
+  zone: string,
+  readPhone: boolean,
+): Promise<z.infer<typeof CallSchema>> => {
+  const { fromNumber, recordingUrl, ...rest } = call;
+  const recording = recordingUrl ? await signRecordingLink(c.var.deps, call.id, originOf(c)) : null;
   return {
     ...rest,
     fromNumberMasked: fromNumber ? maskPhone(fromNumber) : null,
     ...(readPhone ? { fromNumber } : {}),
     startedAt: renderInstant(call.startedAt, zone),
     endedAt: renderOptionalInstant(call.endedAt, zone),
+    recordingUrl: recording?.url ?? null,
+    recordingExpiresAt: recording ? renderInstant(recording.expiresAt, zone) : null,
   };
 };
 
@@ -108,9 +127,6 @@ const recordingRoute = createRoute({
   },
 });
 
-/** Where clients reach the service: the configured base URL, never the Host header. */
-const originOf = (c: Context<AppEnv>) => c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin;
-
 const renderCallback = (view: CallbackView, zone: string): z.infer<typeof CallbackSchema> => ({
   ...view,
   createdAt: renderInstant(view.createdAt, zone),
@@ -123,7 +139,9 @@ export const callRoutes = createRouter()
     const zone = tenant.config.timezone;
     return c.json(
       {
-        items: page.items.map((call) => renderCall(call, zone, readsPhones(c.var.credential))),
+        items: await Promise.all(
+          page.items.map((call) => renderCall(c, call, zone, readsPhones(c.var.credential))),
+        ),
         nextCursor: page.nextCursor,
       },
       200,
@@ -137,7 +155,7 @@ export const callRoutes = createRouter()
     const zone = tenant.config.timezone;
     return c.json(
       {
-        call: renderCall(call, zone, readsPhones(c.var.credential)),
+        call: await renderCall(c, call, zone, readsPhones(c.var.credential)),
         events: events.map((e) => renderEvent(e, zone)),
       },
       200,

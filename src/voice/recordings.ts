@@ -19,7 +19,22 @@ export interface RecordingLink {
   expiresAt: number;
 }
 
-/** A link to the clinic's call's recording, valid RECORDING_LINK_TTL_MS from now. */
+/** Our signed link to a call's recording, valid RECORDING_LINK_TTL_MS from now (no lookup: the caller checked). */
+export async function signRecordingLink(
+  deps: AppDeps,
+  callId: string,
+  origin: string,
+): Promise<RecordingLink> {
+  const expires = Math.floor((deps.clock.now() + RECORDING_LINK_TTL_MS) / 1000);
+  const signature = await deps.links.sign(subject(callId), expires);
+  const query = new URLSearchParams({ expires: String(expires), signature });
+  return {
+    url: `${origin}${RECORDING_LINK_PREFIX}/${encodeURIComponent(callId)}?${query}`,
+    expiresAt: expires * 1000,
+  };
+}
+
+/** A link to the clinic's call's recording; 404 for another clinic's call or a call without one. */
 export async function recordingLink(
   deps: AppDeps,
   tenant: Tenant,
@@ -31,13 +46,7 @@ export async function recordingLink(
   if (!call.recordingUrl) {
     throw new AppError('recording_not_found', 'The voice platform reported no recording for this call');
   }
-  const expires = Math.floor((deps.clock.now() + RECORDING_LINK_TTL_MS) / 1000);
-  const signature = await deps.links.sign(subject(call.id), expires);
-  const query = new URLSearchParams({ expires: String(expires), signature });
-  return {
-    url: `${origin}${RECORDING_LINK_PREFIX}/${encodeURIComponent(call.id)}?${query}`,
-    expiresAt: expires * 1000,
-  };
+  return signRecordingLink(deps, call.id, origin);
 }
 
 // What the platform's answer may tell the listener; nothing else of its headers is passed on.

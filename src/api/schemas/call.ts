@@ -28,7 +28,15 @@ export const CallSchema = z
     endedAt: z.string().nullable(),
     durationSeconds: z.number().nullable(),
     transcriptionWordCount: z.number().nullable(),
-    recordingUrl: z.string().nullable(),
+    recordingUrl: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'Our signed link to the recording the platform reported, valid until recordingExpiresAt (24 h); ' +
+          'read the call again (or GET /v1/calls/{id}/recording) for a fresh one',
+      }),
+    recordingExpiresAt: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
   })
   .openapi('Call');
