@@ -102,7 +102,7 @@ const callbackRoute = createRoute({
     '`caller_number_unavailable` when the number was withheld or is past the call retention; 409 ' +
     '`callback_not_configured` when the integration cannot dial; 502 `platform_error` with the ' +
     "platform's reason when it refuses.",
-  middleware: [requireScope('calls:callback')],
+  middleware: [requireScope('callbacks:write')],
   request: { params: IdParam, headers: IdempotencyHeader },
   responses: {
     202: jsonContent(CallbackSchema, 'The platform accepted the call and rings the caller'),

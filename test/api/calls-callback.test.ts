@@ -146,7 +146,7 @@ describe('Vapi: POST /call', () => {
     expect(later.body.externalCallId).toBe(placed[0]!.body.externalCallId);
   });
 
-  it("another clinic's call is a 404, a key without calls:callback a 403, and nothing is dialled", async () => {
+  it("another clinic's call is a 404, a key without callbacks:write a 403, and nothing is dialled", async () => {
     const line = await vapiLine();
     const caller = nextPhone();
     const callId = await line.call(caller);
@@ -158,7 +158,7 @@ describe('Vapi: POST /call', () => {
     const denied = await callback(app, reader, callId);
     expect(denied.status).toBe(403);
     expect(denied.body.error).toBe('insufficient_scope');
-    const { key: allowed } = await app.createKey(line.clinic.tenantId, ['calls:callback']);
+    const { key: allowed } = await app.createKey(line.clinic.tenantId, ['callbacks:write']);
     expect((await callback(app, allowed, crypto.randomUUID())).status).toBe(404);
     expect(await seenFor(caller)).toHaveLength(0);
   });
