@@ -9,7 +9,7 @@
 // A duplicate arriving while the first dials finds the claim without an answer: 409 with
 // Retry-After, never a second call.
 import type { Tenant } from '../accounts/tenants.js';
-import { IDEMPOTENCY_RETENTION_MS } from '../booking/command.js';
+import { IDEMPOTENCY_RETENTION_MS, replay, type Stored } from '../booking/command.js';
 import { idempotencyFor } from '../booking/idempotency-key.js';
 import {
   insertCallback,
@@ -74,22 +74,10 @@ export interface CallbackAnswer {
 
 const notConfigured = (why: string) => new AppError('callback_not_configured', why);
 
-function replayOf(stored: { fingerprint: unknown; status: unknown; body: unknown }, fingerprint: string) {
-  if (stored.fingerprint !== fingerprint) {
-    throw new AppError(
-      'idempotency_key_reused',
-      'This Idempotency-Key was already used with a different request; use a new key for a new request',
-    );
-  }
-  if (stored.status === null || stored.status === undefined) {
-    throw new AppError(
-      'idempotency_key_in_use',
-      'A callback with this Idempotency-Key is being placed; retry to get its answer',
-      [],
-      1,
-    );
-  }
-  return { status: Number(stored.status), body: String(stored.body ?? ''), replayed: true };
+/** A recorded answer (or the key's refusal), as this door answers it. */
+function replayOf(stored: Stored, fingerprint: string): CallbackAnswer {
+  const { answer } = replay(stored, fingerprint);
+  return { status: answer.status, body: answer.body, replayed: true };
 }
 
 /** What the platform needs: its API secret and the integration's outbound settings, or why not. */
@@ -133,10 +121,8 @@ export async function placeCallback(req: CallbackRequest): Promise<CallbackAnswe
   if (ref && idempotency) {
     const stored = await findFreshKey(deps.store.db, ref, cutoff);
     if (stored) {
-      return replayOf(
-        { fingerprint: stored.fingerprint, status: stored.responseStatus, body: stored.responseBody },
-        idempotency.fingerprint,
-      );
+      const { fingerprint, responseStatus: status, responseBody: body, responseLocation: location } = stored;
+      return replayOf({ fingerprint, status, body, location }, idempotency.fingerprint);
     }
   }
 
@@ -174,13 +160,8 @@ export async function placeCallback(req: CallbackRequest): Promise<CallbackAnswe
   );
   const written = Number(admitted.at(-1)?.rows[0]?.written ?? 0) === 1;
   if (ref && idempotency) {
-    const key = admitted.at(-2)?.rows[0];
-    if (key && key.claim !== id) {
-      return replayOf(
-        { fingerprint: key.fingerprint, status: key.status, body: key.body },
-        idempotency.fingerprint,
-      );
-    }
+    const key = admitted.at(-2)?.rows[0] as (Stored & { claim: string }) | undefined;
+    if (key && key.claim !== id) return replayOf(key, idempotency.fingerprint);
   }
   if (!written) {
     const [oldest] = await deps.store.query(compile(oldestCounted(tenant.id, call.id, since)));
