@@ -265,6 +265,45 @@ describe('Vapi: POST /call', () => {
   });
 });
 
+describe('the egress rule (this app allows public addresses only)', () => {
+  it("a clinic's twimlUrl must be public: a loopback or private one is refused on the field", async () => {
+    const t = await voiceClinic(app, 'twilio', { authToken: STAND_IN_KEYS.twilioToken });
+    for (const twimlUrl of [
+      'https://127.0.0.1/voice',
+      'https://10.0.0.7/voice',
+      'http://clinic.example/voice',
+    ]) {
+      const reply = await app.request('PATCH', `/v1/voice/integrations/${t.integration.id}`, {
+        key: t.clinic.key,
+        body: { outbound: { accountSid: STAND_IN_KEYS.twilioSid, fromNumber: '+351210000000', twimlUrl } },
+      });
+      expect(reply.status, twimlUrl).toBe(422);
+      expect(reply.body.errors[0].path).toBe('outbound.twimlUrl');
+    }
+  });
+
+  it('a recording URL on a private address is never fetched: the link answers 502', async () => {
+    const line = await vapiLine();
+    const id = crypto.randomUUID();
+    for (const message of [
+      { type: 'status-update', status: 'in-progress' },
+      { type: 'end-of-call-report', artifact: { recordingUrl: `${STAND_IN}/recordings/private.wav` } },
+    ]) {
+      await app.request('POST', line.path, {
+        headers: { 'x-vapi-secret': VAPI_SECRET },
+        body: { message: { ...message, call: { id, customer: { number: nextPhone() } } } },
+      });
+    }
+    const link = await app.request('GET', `/v1/calls/${await callIdOf(line.clinic.key, id)}/recording`, {
+      key: line.clinic.key,
+    });
+    const u = new URL(link.body.url);
+    const reply = await app.request('GET', u.pathname + u.search, { key: null });
+    expect(reply.status).toBe(502);
+    expect(reply.body.error).toBe('platform_error');
+  });
+});
+
 describe('Retell: create-phone-call through retell-sdk', () => {
   async function retellLine(fromNumber: string) {
     const r = await voiceClinic(app, 'retell', { apiKey: STAND_IN_KEYS.retell });
