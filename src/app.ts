@@ -27,7 +27,8 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestContext(deps));
   // Public routes are limited per client IP; the booking page's API takes JSON like the REST door.
-  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*', '/recordings/*']) app.use(path, rateLimitPerIp);
+  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*', '/recordings/*'])
+    app.use(path, rateLimitPerIp);
   app.use('/booking/*', jsonBodyGuard);
   // A write may have queued webhook events: deliver them now rather than at the next timer tick.
   app.use('*', deliverAfterWrites(deps));

@@ -54,7 +54,9 @@ export const CREDENTIALS = {
   telnyx: z
     .object({
       publicKey: z.string().min(32).max(200).describe('Account Ed25519 public key (base64)'),
-      apiKey: secret(8).optional().describe('Telnyx API key (v2): only to place callbacks (Call Control dial)'),
+      apiKey: secret(8)
+        .optional()
+        .describe('Telnyx API key (v2): only to place callbacks (Call Control dial)'),
     })
     .strict(),
   twilio: z

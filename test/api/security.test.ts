@@ -111,7 +111,10 @@ describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s
         'GET',
         route
           .path(theirs)
-          .replace(/\/(cancel|attend|no-show|reschedule|history|rotate-secret|deliveries|callback|recording)$/, '')
+          .replace(
+            /\/(cancel|attend|no-show|reschedule|history|rotate-secret|deliveries|callback|recording)$/,
+            '',
+          )
           .replace(/\/exceptions\/[^/]+$/, '/exceptions'),
         {
           key: theirs.clinic.key,
