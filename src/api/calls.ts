@@ -106,7 +106,7 @@ const callbackRoute = createRoute({
   request: { params: IdParam, headers: IdempotencyHeader },
   responses: {
     202: jsonContent(CallbackSchema, 'The platform accepted the call and rings the caller'),
-    ...errorResponses(400, 404, 409, 422, 502),
+    ...errorResponses(400, 404, 409, 413, 415, 422, 502),
   },
 });
 
