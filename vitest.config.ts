@@ -16,6 +16,8 @@ export default defineConfig({
           name: 'node',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, 'test/workers/**'],
+          // The voice platforms' APIs, stood in locally (test/api/calls-callback.test.ts).
+          globalSetup: ['./test/support/stand-in-setup.ts'],
           ...timeouts,
         },
       },
@@ -40,6 +42,7 @@ export default defineConfig({
           name: 'workers',
           include: ['test/api/**/*.test.ts', 'test/workers/**/*.test.ts'],
           setupFiles: ['./test/workers/apply-migrations.ts'],
+          globalSetup: ['./test/support/stand-in-setup.ts'],
           ...timeouts,
         },
       },

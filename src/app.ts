@@ -4,7 +4,7 @@ import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appoin
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
 import { callbackRequestRoutes } from './api/callback-requests.js';
-import { callRoutes } from './api/calls.js';
+import { callRoutes, recordingLinks } from './api/calls.js';
 import { professionalRoutes, serviceRoutes } from './api/catalog.js';
 import { docsPage } from './api/docs.js';
 import { healthRoutes } from './api/health.js';
@@ -28,7 +28,8 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestContext(deps));
   // Public routes are limited per client IP; the booking page's API takes JSON like the REST door.
-  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*']) app.use(path, rateLimitPerIp);
+  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*', '/recordings/*'])
+    app.use(path, rateLimitPerIp);
   app.use('/booking/*', jsonBodyGuard);
   // A write may have queued webhook events: deliver them now rather than at the next timer tick.
   app.use('*', deliverAfterWrites(deps));
@@ -65,6 +66,8 @@ export function createApp(deps: AppDeps) {
     // Voice platforms authenticate with their own signatures, under /v1/voice/webhooks.
     .route('/', voiceWebhooks)
     .route('/', bookingApi)
+    // A call's recording behind its signed, expiring link (GET /v1/calls/{id}/recording makes one).
+    .route('/', recordingLinks)
     .route('/', bookingPage)
     // Any other /v1 path: who asks comes first, so a caller without a valid key learns nothing of
     // which paths exist (401), and a keyed caller gets the envelope's 404.

@@ -27,7 +27,7 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_PATH select
   keys revoke KEY_ID [--json]
 
 Scopes: appointments:read appointments:write professionals:read professionals:write services:read
-        services:write tenant:read tenant:write calls:read calls:write webhooks:write, or *`;
+        services:write tenant:read tenant:write calls:read calls:write callbacks:write webhooks:write, or *`;
 
 class UsageError extends Error {}
 

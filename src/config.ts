@@ -80,3 +80,31 @@ export const publicBaseUrl = z
   }, 'PUBLIC_BASE_URL takes no query, fragment or credentials')
   .transform((text) => text.replace(/\/+$/, ''))
   .optional();
+
+/**
+ * Where each voice platform's API is, when not its public default: tests point them at local
+ * stand-ins, an operator at a region (e.g. Telnyx's or Twilio's). Set by the operator only.
+ */
+const apiBaseUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((text) => text.replace(/\/+$/, ''))
+  .optional();
+
+export const platformApiEnvSchema = z.object({
+  VAPI_API_BASE_URL: apiBaseUrl,
+  RETELL_API_BASE_URL: apiBaseUrl,
+  TWILIO_API_BASE_URL: apiBaseUrl,
+  TELNYX_API_BASE_URL: apiBaseUrl,
+});
+
+export type PlatformApiBaseUrls = Partial<Record<'vapi' | 'retell' | 'twilio' | 'telnyx', string>>;
+
+export function platformApiBaseUrls(env: z.infer<typeof platformApiEnvSchema>): PlatformApiBaseUrls {
+  const urls = {
+    vapi: env.VAPI_API_BASE_URL,
+    retell: env.RETELL_API_BASE_URL,
+    twilio: env.TWILIO_API_BASE_URL,
+    telnyx: env.TELNYX_API_BASE_URL,
+  };
+  return Object.fromEntries(Object.entries(urls).filter(([, v]) => v !== undefined));
+}

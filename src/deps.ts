@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import type { Egress } from './security/egress.js';
 import type { Sha256Hex } from './security/encoding.js';
 import type { PhoneVault } from './security/phone-vault.js';
+import type { LinkSigner } from './security/signed-link.js';
 
 export interface AppDeps {
   store: Store;
@@ -28,6 +29,14 @@ export interface AppDeps {
    * Workers without the var, where the request's own URL is used (Cloudflare routes by host name).
    */
   publicBaseUrl?: string;
+  /** Signs and checks the expiring links the service hands out (a call's recording). */
+  links: LinkSigner;
+  /**
+   * Where the voice platforms' APIs are, per platform, when not the public default (tests, regions):
+   * VAPI_API_BASE_URL, RETELL_API_BASE_URL, TWILIO_API_BASE_URL, TELNYX_API_BASE_URL. Set by the
+   * operator, never by a clinic.
+   */
+  platformApiBaseUrls?: Partial<Record<'vapi' | 'retell' | 'twilio' | 'telnyx', string>>;
   /** Serves an accepted OpenAI Realtime SIP call's tool calls over its sideband WebSocket (Node only). */
   realtimeSideband?: RealtimeSideband;
 }

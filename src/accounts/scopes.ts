@@ -13,6 +13,9 @@ export const SCOPES = [
   'tenant:write',
   'calls:read',
   'calls:write',
+  // Placing an outbound call to a caller (POST /v1/calls/{id}/callback): it spends the clinic's
+  // platform minutes and rings a patient, so a read-only PMS key cannot do it. Granted by `*`.
+  'callbacks:write',
   // The raw number of callers on /v1/calls (fromNumber). Only when named on the key: `*` does not
   // include it, so a clinic decides deliberately which of its systems may read patients' numbers.
   'calls:read_phone',

@@ -50,6 +50,7 @@ async function render(c: Context<AppEnv>, row: VoiceIntegration): Promise<z.infe
     active: row.active,
     ...urlsOf(c, row.id),
     credentialFields: await credentialFields(c.var.deps, row),
+    outbound: row.outbound ?? null,
     createdAt: renderInstant(row.createdAt, zone),
     updatedAt: renderInstant(row.updatedAt, zone),
   };

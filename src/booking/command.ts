@@ -59,14 +59,15 @@ export const decided = <O = Outcome>(stillTrue: SQL, outcome: O): CommandPlan<O>
   outcomes: [{ when: stillTrue, outcome }],
 });
 
-interface Stored {
+export interface Stored {
   fingerprint: string;
   status: unknown;
   body: unknown;
   location: unknown;
 }
 
-function replay(stored: Stored, fingerprint: string): CommandResult {
+/** A stored key's answer for a retry: 422 for another request under the key, 409 while it is being answered. */
+export function replay(stored: Stored, fingerprint: string): CommandResult {
   if (stored.fingerprint !== fingerprint) {
     throw new AppError(
       'idempotency_key_reused',
@@ -74,7 +75,8 @@ function replay(stored: Stored, fingerprint: string): CommandResult {
     );
   }
   if (stored.status === null || stored.status === undefined) {
-    // Unreachable with atomic units; kept as the documented answer for a key still being processed.
+    // Unreachable for commands (one atomic unit); a callback holds its key while the platform dials
+    // (src/voice/callbacks.ts), and a duplicate sent meanwhile gets this.
     throw new AppError('idempotency_key_in_use', 'A request with this Idempotency-Key is in progress', [], 1);
   }
   return { answer: recorded(stored), replayed: true };

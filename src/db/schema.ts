@@ -24,6 +24,7 @@ import {
   CALL_EVENT_TYPES,
   CALL_STATUSES,
   CALLBACK_URGENCIES,
+  CALLBACK_STATUSES,
   CLINIC_SPECIALTIES,
   DELIVERY_STATUSES,
   SCHEDULE_EXCEPTION_KINDS,
@@ -317,6 +318,9 @@ export const voiceIntegrations = sqliteTable(
     credentialsEncrypted: text('credentials_encrypted').notNull(),
     // E.164 numbers.
     phoneNumbers: text('phone_numbers', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    // What the platform needs to place callbacks (assistant id, from-number…; no secrets): validated
+    // per platform by src/voice/outbound/config.ts. Null: callbacks are not set up.
+    outbound: text('outbound', { mode: 'json' }).$type<Record<string, unknown>>(),
     active: integer('active', { mode: 'boolean' }).notNull().default(true),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
@@ -362,6 +366,32 @@ export const calls = sqliteTable(
     index('calls_tenant_started').on(t.tenantId, t.startedAt),
     oneOf('calls_platform', t.platform, VOICE_PLATFORMS),
     oneOf('calls_status', t.status, CALL_STATUSES),
+  ],
+);
+
+/** Outbound calls back to a caller (POST /v1/calls/{id}/callback): one row per call placed. */
+export const callbacks = sqliteTable(
+  'callbacks',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    // The call being returned, and the integration that places the new one.
+    callId: text('call_id').notNull(),
+    integrationId: text('integration_id').notNull(),
+    platform: text('platform', { enum: VOICE_PLATFORMS }).notNull(),
+    status: text('status', { enum: CALLBACK_STATUSES }).notNull(),
+    // The platform's id of the outbound call once it accepted it (its webhooks then log that call).
+    externalCallId: text('external_call_id'),
+    // Why the platform refused (masked; never the number).
+    failure: text('failure'),
+    actor: text('actor').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('callbacks_call').on(t.tenantId, t.callId, t.createdAt),
+    oneOf('callbacks_platform', t.platform, VOICE_PLATFORMS),
+    oneOf('callbacks_status', t.status, CALLBACK_STATUSES),
   ],
 );
 

@@ -161,3 +161,9 @@ export async function listCalls(db: Db, f: CallFilter): Promise<CallRow[]> {
     .orderBy(desc(calls.startedAt), desc(calls.id))
     .limit(f.limit);
 }
+
+/** A call by id alone: only for a request that already proved it may open this call (a signed link). */
+export async function findCallById(db: Db, id: string): Promise<CallRow | undefined> {
+  const [row] = await db.select().from(calls).where(eq(calls.id, id)).limit(1);
+  return row;
+}

@@ -30,6 +30,7 @@ export const ERROR_CODES = [
   'integration_not_found',
   'call_not_found',
   'webhook_not_found',
+  'recording_not_found',
   'tenant_not_provisioned',
   'slot_conflict',
   'invalid_transition',
@@ -38,6 +39,10 @@ export const ERROR_CODES = [
   'idempotency_key_in_use',
   'webhook_endpoint_limit',
   'concurrent_modification',
+  // A callback cannot be placed: the caller's number is gone (withheld, past retention) or the
+  // integration has no outbound set-up.
+  'caller_number_unavailable',
+  'callback_not_configured',
   'payload_too_large',
   'unsupported_media_type',
   'validation_failed',
@@ -51,6 +56,10 @@ export const ERROR_CODES = [
   'idempotency_key_reused',
   'rate_limit_exceeded',
   'internal_error',
+  // A signed link past its time (GET /v1/calls/{id}/recording gives a new one).
+  'link_expired',
+  // The voice platform refused or failed a request made on the clinic's behalf (an outbound call).
+  'platform_error',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

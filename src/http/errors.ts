@@ -25,6 +25,7 @@ const statusByCode = {
   integration_not_found: 404,
   call_not_found: 404,
   webhook_not_found: 404,
+  recording_not_found: 404,
   tenant_not_provisioned: 404,
   slot_conflict: 409,
   invalid_transition: 409,
@@ -33,6 +34,8 @@ const statusByCode = {
   idempotency_key_in_use: 409,
   webhook_endpoint_limit: 409,
   concurrent_modification: 409,
+  caller_number_unavailable: 409,
+  callback_not_configured: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   validation_failed: 422,
@@ -46,6 +49,8 @@ const statusByCode = {
   idempotency_key_reused: 422,
   rate_limit_exceeded: 429,
   internal_error: 500,
+  link_expired: 410,
+  platform_error: 502,
 } as const satisfies Record<ErrorCode, number>;
 
 export type ErrorStatus = (typeof statusByCode)[ErrorCode];

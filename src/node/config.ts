@@ -4,14 +4,23 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { allowPrivateTargets, parseSecrets, publicBaseUrl, SECRET_NAMES, type Secrets } from '../config.js';
+import {
+  allowPrivateTargets,
+  type PlatformApiBaseUrls,
+  parseSecrets,
+  platformApiBaseUrls,
+  platformApiEnvSchema,
+  publicBaseUrl,
+  SECRET_NAMES,
+  type Secrets,
+} from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
 import { parseTrustProxy, type TrustProxy } from '../http/client-address.js';
 import type { Logger } from '../logger.js';
 import { randomBytes, toBase64Url } from '../security/encoding.js';
 import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 
-const envSchema = z.object({
+const envSchema = platformApiEnvSchema.extend({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
@@ -42,6 +51,7 @@ export interface NodeConfig {
   /** Only the limits set in the environment; the rest keep their defaults. */
   rateLimits: Partial<RateLimitSettings>;
   trustProxy: TrustProxy;
+  platformApiBaseUrls: PlatformApiBaseUrls;
 }
 
 /** Reads secrets from the environment, filling gaps from (or into) `<data folder>/secrets.json`. */
@@ -104,5 +114,6 @@ export function loadNodeConfig(env: NodeJS.ProcessEnv, logger: Logger): NodeConf
     secrets,
     rateLimits,
     trustProxy: parseTrustProxy(parsed.data.TRUST_PROXY),
+    platformApiBaseUrls: platformApiBaseUrls(parsed.data),
   };
 }

@@ -2,7 +2,7 @@
 import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from '../app.js';
-import { type Secrets, vaultKeys } from '../config.js';
+import { type PlatformApiBaseUrls, type Secrets, vaultKeys } from '../config.js';
 import { openSqliteStore, type SqliteStore } from '../db/sqlite.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
@@ -10,6 +10,7 @@ import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
 import { nodeEgress } from '../security/egress-node.js';
+import { createLinkSigner } from '../security/signed-link.js';
 import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 import { answerClientError } from './client-errors.js';
 import { createNodePhoneVault, nodeSha256Hex } from './crypto.js';
@@ -32,6 +33,8 @@ export interface NodeServiceOptions {
   trustProxy?: TrustProxy;
   /** How often the timed jobs (no-show detection, purges) run; 0 turns the timer off. Default 60 s. */
   schedulerIntervalMs?: number;
+  /** *_API_BASE_URL: the voice platforms' APIs, when not their public defaults. */
+  platformApiBaseUrls?: PlatformApiBaseUrls;
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -76,6 +79,8 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
       ),
     egress: nodeEgress(options.allowPrivateTargets ?? false),
     publicBaseUrl: options.publicBaseUrl,
+    links: await createLinkSigner(options.secrets.PHONE_ENCRYPTION_KEY.secret),
+    platformApiBaseUrls: options.platformApiBaseUrls,
     realtimeSideband: nodeRealtimeSideband(options.logger, options.allowPrivateTargets ?? false),
   };
 }

@@ -29,6 +29,7 @@ export const CREDENTIALS = {
         .regex(/^[A-Za-z0-9_-]+$/, 'A Vapi credential id')
         .optional()
         .describe('Id of the credential created in Vapi: the exported tools name it as server.credentialId'),
+      apiKey: secret(8).optional().describe('Vapi private API key: only to place callbacks (POST /call)'),
     })
     .strict()
     .refine(
@@ -68,7 +69,12 @@ export const CREDENTIALS = {
       'Give webhookSecret (Realtime SIP) or toolSecret (the /tools endpoint)',
     ),
   telnyx: z
-    .object({ publicKey: z.string().min(32).max(200).describe('Account Ed25519 public key (base64)') })
+    .object({
+      publicKey: z.string().min(32).max(200).describe('Account Ed25519 public key (base64)'),
+      apiKey: secret(8)
+        .optional()
+        .describe('Telnyx API key (v2): only to place callbacks (Call Control dial)'),
+    })
     .strict(),
   twilio: z
     .object({ authToken: secret(8).describe('Account auth token: Twilio signs its webhooks with it') })

@@ -7,6 +7,7 @@ import { jsonLogger, type Logger } from '../logger.js';
 import { literalEgress } from '../security/egress.js';
 import { sha256Hex } from '../security/encoding.js';
 import { createPhoneVault } from '../security/phone-vault.js';
+import { createLinkSigner } from '../security/signed-link.js';
 import type { WorkerConfig } from './env.js';
 import { durableObjectRateLimiter } from './rate-limiter.js';
 
@@ -36,5 +37,7 @@ export async function buildWorkerDeps(
     // No DNS on Workers: literal addresses and local names are refused, names go to the platform.
     egress: literalEgress(config.allowPrivateTargets),
     publicBaseUrl: config.publicBaseUrl,
+    links: await createLinkSigner(config.secrets.PHONE_ENCRYPTION_KEY.secret),
+    platformApiBaseUrls: config.platformApiBaseUrls,
   };
 }

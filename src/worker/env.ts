@@ -2,7 +2,15 @@
 // `wrangler secret put`, optional limit overrides from [vars]. A bad value stops every request with
 // one log line that names the variable (never its value).
 import { z } from 'zod';
-import { allowPrivateTargets, publicBaseUrl, type Secrets, secretsSchema } from '../config.js';
+import {
+  allowPrivateTargets,
+  type PlatformApiBaseUrls,
+  platformApiBaseUrls,
+  platformApiEnvSchema,
+  publicBaseUrl,
+  type Secrets,
+  secretsSchema,
+} from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
 import type { RateLimiterObject } from './rate-limiter.js';
 
@@ -14,7 +22,7 @@ const binding = <T>(name: string, method: string) =>
 
 const limit = z.coerce.number().int().positive().optional();
 
-const workerEnvSchema = secretsSchema.extend({
+const workerEnvSchema = secretsSchema.extend(platformApiEnvSchema.shape).extend({
   DB: binding<D1Database>('DB (D1)', 'batch'),
   RATE_LIMITER: binding<DurableObjectNamespace<RateLimiterObject>>(
     'RATE_LIMITER (Durable Object)',
@@ -36,6 +44,7 @@ export interface WorkerConfig {
   /** [vars] PUBLIC_BASE_URL; unset, the URLs printed use the route the request came in on. */
   publicBaseUrl?: string;
   allowPrivateTargets: boolean;
+  platformApiBaseUrls: PlatformApiBaseUrls;
 }
 
 /** Validates the Worker's env; throws one readable line naming the first bad variable. */
@@ -52,6 +61,10 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
     AUTH_FAILURES_PER_MINUTE,
     PUBLIC_BASE_URL,
     WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    VAPI_API_BASE_URL,
+    RETELL_API_BASE_URL,
+    TWILIO_API_BASE_URL,
+    TELNYX_API_BASE_URL,
     ...secrets
   } = rest;
   const rateLimits: Partial<RateLimitSettings> = {};
@@ -66,5 +79,11 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
     rateLimits,
     publicBaseUrl: PUBLIC_BASE_URL,
     allowPrivateTargets: WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    platformApiBaseUrls: platformApiBaseUrls({
+      VAPI_API_BASE_URL,
+      RETELL_API_BASE_URL,
+      TWILIO_API_BASE_URL,
+      TELNYX_API_BASE_URL,
+    }),
   };
 }

@@ -1,6 +1,6 @@
 // Per route: no key, malformed header, unknown, expired, revoked key, wrong scope, suspended clinic,
 // another clinic's id. Generated from the route table so no route is forgotten.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { SCOPES } from '../../src/accounts/scopes.js';
 import { createResources, describeRoute, type Resources, ROUTES, type RouteCase } from '../support/routes.js';
@@ -13,7 +13,8 @@ let expiredKey: string;
 let revokedKey: string;
 
 beforeAll(async () => {
-  app = await startTestApp();
+  // POST /v1/calls/{id}/callback dials through the local platform stand-in.
+  app = await startTestApp({ platformApiBaseUrls: { vapi: `${inject('platformStandIn')}/vapi` } });
   mine = await createResources(app);
   theirs = await createResources(app);
   expiredKey = (await app.createKey(mine.clinic.tenantId, ['*'], { expiresInDays: 1 })).key;
@@ -110,7 +111,10 @@ describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s
         'GET',
         route
           .path(theirs)
-          .replace(/\/(cancel|attend|no-show|reschedule|history|rotate-secret|deliveries)$/, '')
+          .replace(
+            /\/(cancel|attend|no-show|reschedule|history|rotate-secret|deliveries|callback|recording)$/,
+            '',
+          )
           .replace(/\/exceptions\/[^/]+$/, '/exceptions'),
         {
           key: theirs.clinic.key,

@@ -62,14 +62,17 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
     name: `Linha ${marker}`,
     credentials: { secret },
   });
-  // A call exists once the platform reports it.
-  const report = await app.request('POST', new URL(integration.webhookUrl).pathname, {
-    headers: { 'x-vapi-secret': secret },
-    body: {
-      message: { type: 'status-update', status: 'in-progress', call: { id: `call-${integration.id}` } },
-    },
-  });
-  if (report.status >= 300) throw new Error(`fixture call: ${report.status} ${report.text}`);
+  // A call exists once the platform reports it; its end-of-call report names a recording.
+  for (const message of [
+    { type: 'status-update', status: 'in-progress' },
+    { type: 'end-of-call-report', artifact: { recordingUrl: 'https://recordings.example.invalid/a.wav' } },
+  ]) {
+    const report = await app.request('POST', new URL(integration.webhookUrl).pathname, {
+      headers: { 'x-vapi-secret': secret },
+      body: { message: { ...message, call: { id: `call-${integration.id}` } } },
+    });
+    if (report.status >= 300) throw new Error(`fixture call: ${report.status} ${report.text}`);
+  }
   const webhook = await post(c, '/v1/webhooks', {
     url: 'https://pms.example.invalid/hooks',
     description: `PMS ${marker}`,

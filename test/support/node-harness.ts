@@ -30,6 +30,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimits: options.rateLimits ?? UNLIMITED,
     allowPrivateTargets: options.allowPrivateTargets,
     publicBaseUrl: options.publicBaseUrl,
+    platformApiBaseUrls: options.platformApiBaseUrls,
     trustProxy: options.trustProxy,
   });
   const { store } = service.deps;

@@ -156,7 +156,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -343,7 +343,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -352,7 +352,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -460,7 +460,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -540,7 +540,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -623,7 +623,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -632,7 +632,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -739,7 +739,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -820,7 +820,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -936,7 +936,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1027,7 +1027,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1137,7 +1137,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1300,7 +1300,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1309,7 +1309,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1417,7 +1417,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1497,7 +1497,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1580,7 +1580,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1589,7 +1589,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1704,7 +1704,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1901,7 +1901,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -1910,7 +1910,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2018,7 +2018,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2101,7 +2101,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2110,7 +2110,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2208,7 +2208,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2217,7 +2217,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2342,7 +2342,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2351,7 +2351,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2476,7 +2476,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2485,7 +2485,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2610,7 +2610,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2619,7 +2619,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2748,7 +2748,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2757,7 +2757,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2870,7 +2870,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -2963,7 +2963,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3147,7 +3147,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3233,7 +3233,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3342,7 +3342,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3713,7 +3713,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3784,7 +3784,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3867,7 +3867,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -3934,7 +3934,7 @@ export interface paths {
     };
     /**
      * Tool definitions to paste into a voice platform
-     * @description list_services, check_availability, book_appointment, find_appointments, cancel_appointment, reschedule_appointment, pointing at the integration URLs. Vapi, Retell and ElevenLabs get their platform's schema (one type per field, optional fields optional), OpenAI its strict one. With a Vapi integration's id each tool's server carries its auth: the integration's `credentialId`, or a header (its `headerName`, else Authorization) where the secret goes.
+     * @description list_services, check_availability, book_appointment, find_appointments, cancel_appointment, reschedule_appointment, clinic_info, take_message, transfer_to_human, report_symptoms, pointing at the integration URLs. Vapi, Retell and ElevenLabs get their platform's schema (one type per field, optional fields optional), OpenAI its strict one. With a Vapi integration's id each tool's server carries its auth: the integration's `credentialId`, or a header (its `headerName`, else Authorization) where the secret goes.
      */
     get: {
       parameters: {
@@ -3979,7 +3979,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4172,7 +4172,236 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/calls/{id}/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Call the caller back
+     * @description Asks the integration that took the call (Vapi, Retell, Twilio or Telnyx) to dial the caller's number now, with the integration's `outbound` settings and API secret. No body. With an Idempotency-Key one call is placed per key; at most 3 callbacks per call per hour. 409 `caller_number_unavailable` when the number was withheld or is past the call retention; 409 `callback_not_configured` when the integration cannot dial; 502 `platform_error` with the platform's reason when it refuses.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Retry-safe identifier (1–255 visible ASCII characters), scoped to your clinic and kept 24 hours. A retry with the same key and body replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422 idempotency_key_reused. */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The platform accepted the call and rings the caller */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Callback'];
+          };
+        };
+        /** @description The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header): `malformed_request`, `malformed_payload`, `invalid_idempotency_key` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body larger than 64 KiB: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json: `unsupported_media_type` */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The voice platform refused or failed the request; the message says why: `platform_error` */
+        502: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/calls/{id}/recording': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A link to the call's recording, valid 24 hours
+     * @description The recording the voice platform reported (Vapi, Retell), behind our own signed link: it needs no API key, streams the audio, and answers 410 `link_expired` after 24 hours (ask again for a new one). 404 `recording_not_found` when the platform reported none.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The link and when it stops working */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RecordingLink'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4423,7 +4652,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4531,7 +4760,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4599,7 +4828,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4682,7 +4911,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4800,7 +5029,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -4912,7 +5141,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `tenant_not_provisioned` */
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
         404: {
           headers: {
             [name: string]: unknown;
@@ -5114,6 +5343,7 @@ export interface components {
         | 'integration_not_found'
         | 'call_not_found'
         | 'webhook_not_found'
+        | 'recording_not_found'
         | 'tenant_not_provisioned'
         | 'slot_conflict'
         | 'invalid_transition'
@@ -5122,6 +5352,8 @@ export interface components {
         | 'idempotency_key_in_use'
         | 'webhook_endpoint_limit'
         | 'concurrent_modification'
+        | 'caller_number_unavailable'
+        | 'callback_not_configured'
         | 'payload_too_large'
         | 'unsupported_media_type'
         | 'validation_failed'
@@ -5134,7 +5366,9 @@ export interface components {
         | 'booking_limit_reached'
         | 'idempotency_key_reused'
         | 'rate_limit_exceeded'
-        | 'internal_error';
+        | 'internal_error'
+        | 'link_expired'
+        | 'platform_error';
       /** @example patientPhone: Not a valid phone number */
       message: string;
       /** @example 5b0d7f4e-8a43-4c2e-9d0f-3f6a1d2b9c11 */
@@ -5716,6 +5950,10 @@ export interface components {
       toolsUrl: string;
       /** @description Which secrets are set (never their values) */
       credentialFields: string[];
+      /** @description Callback settings (POST /v1/calls/{id}/callback); null when not set up */
+      outbound: {
+        [key: string]: unknown;
+      } | null;
       createdAt: string;
       updatedAt: string;
     };
@@ -5736,6 +5974,7 @@ export interface components {
       credentials: components['schemas']['VapiCredentials'];
       /** @description The clinic's numbers on this platform */
       phoneNumbers?: string[];
+      outbound?: components['schemas']['VapiOutbound'];
     };
     /** @description Vapi: `secret` (a Bearer credential token) or `hmacSecret` (HMAC plan); `headerName` and `credentialId` as set in Vapi */
     VapiCredentials: {
@@ -5747,6 +5986,15 @@ export interface components {
       headerName?: string;
       /** @description Id of the credential created in Vapi: the exported tools name it as server.credentialId */
       credentialId?: string;
+      /** @description Vapi private API key: only to place callbacks (POST /call) */
+      apiKey?: string;
+    };
+    /** @description Vapi callbacks: the assistant and the phone number id (plus credentials.apiKey) */
+    VapiOutbound: {
+      /** @description The Vapi assistant that speaks on the callback */
+      assistantId: string;
+      /** @description The Vapi phone number id the callback is placed from */
+      phoneNumberId: string;
     };
     VoiceIntegrationCreateRetell: {
       /**
@@ -5758,11 +6006,19 @@ export interface components {
       credentials: components['schemas']['RetellCredentials'];
       /** @description The clinic's numbers on this platform */
       phoneNumbers?: string[];
+      outbound?: components['schemas']['RetellOutbound'];
     };
     /** @description Retell: the API key it signs webhooks with */
     RetellCredentials: {
       /** @description The Retell API key: Retell signs webhooks with it */
       apiKey: string;
+    };
+    /** @description Retell callbacks: your Retell number and optionally an agent (credentials.apiKey) */
+    RetellOutbound: {
+      /** @description The number the callback comes from (one of your numbers on the platform) */
+      fromNumber: string;
+      /** @description Agent for the callback (default: the outbound agent of fromNumber) */
+      agentId?: string;
     };
     VoiceIntegrationCreateElevenLabs: {
       /**
@@ -5824,11 +6080,21 @@ export interface components {
       credentials: components['schemas']['TelnyxCredentials'];
       /** @description The clinic's numbers on this platform */
       phoneNumbers?: string[];
+      outbound?: components['schemas']['TelnyxOutbound'];
     };
     /** @description Telnyx: the account's Ed25519 public key */
     TelnyxCredentials: {
       /** @description Account Ed25519 public key (base64) */
       publicKey: string;
+      /** @description Telnyx API key (v2): only to place callbacks (Call Control dial) */
+      apiKey?: string;
+    };
+    /** @description Telnyx callbacks: the Call Control connection and your number (credentials.apiKey) */
+    TelnyxOutbound: {
+      /** @description The Call Control application (connection) id */
+      connectionId: string;
+      /** @description The number the callback comes from (one of your numbers on the platform) */
+      fromNumber: string;
     };
     VoiceIntegrationCreateTwilio: {
       /**
@@ -5840,11 +6106,23 @@ export interface components {
       credentials: components['schemas']['TwilioCredentials'];
       /** @description The clinic's numbers on this platform */
       phoneNumbers?: string[];
+      outbound?: components['schemas']['TwilioOutbound'];
     };
     /** @description Twilio: the account's auth token, which signs its webhooks */
     TwilioCredentials: {
       /** @description Account auth token: Twilio signs its webhooks with it */
       authToken: string;
+    };
+    /** @description Twilio callbacks: account SID, your number and your TwiML app URL (authToken) */
+    TwilioOutbound: {
+      accountSid: string;
+      /** @description The number the callback comes from (one of your numbers on the platform) */
+      fromNumber: string;
+      /**
+       * Format: uri
+       * @description Your voice application: Twilio fetches its TwiML when the patient answers
+       */
+      twimlUrl: string;
     };
     VoiceIntegrationPatch: {
       name?: string | null;
@@ -5858,6 +6136,13 @@ export interface components {
         | components['schemas']['TwilioCredentials'];
       phoneNumbers?: string[];
       active?: boolean;
+      /** @description Callback settings in the integration's platform's shape; null removes them */
+      outbound?:
+        | components['schemas']['VapiOutbound']
+        | components['schemas']['RetellOutbound']
+        | components['schemas']['TwilioOutbound']
+        | components['schemas']['TelnyxOutbound']
+        | null;
     };
     Call: {
       id: string;
@@ -5882,7 +6167,9 @@ export interface components {
       endedAt: string | null;
       durationSeconds: number | null;
       transcriptionWordCount: number | null;
+      /** @description Our signed link to the recording the platform reported, valid until recordingExpiresAt (24 h); read the call again (or GET /v1/calls/{id}/recording) for a fresh one */
       recordingUrl: string | null;
+      recordingExpiresAt: string | null;
       metadata: {
         [key: string]: unknown;
       };
@@ -5898,6 +6185,27 @@ export interface components {
       toolInput?: unknown;
       toolOutput?: unknown;
       occurredAt: string;
+    };
+    Callback: {
+      id: string;
+      /** @description The call being returned */
+      callId: string;
+      /** @enum {string} */
+      platform: 'vapi' | 'retell' | 'twilio' | 'telnyx';
+      /**
+       * @description The platform accepted the call; it rings the caller now. The new call appears in /v1/calls
+       * @enum {string}
+       */
+      status: 'placed';
+      /** @description The platform's id of the new call */
+      externalCallId: string;
+      createdAt: string;
+    };
+    RecordingLink: {
+      /** @description Our signed link to the audio (no API key needed), valid until expiresAt; after that it answers 410 */
+      url: string;
+      /** @description 24 hours after the request */
+      expiresAt: string;
     };
     CallbackRequest: {
       id: string;

@@ -2,6 +2,7 @@
 // The security matrix (test/api/security.test.ts) runs over this table: a new route goes here, and
 // test/api/openapi.test.ts fails until it does (the table and the OpenAPI operations are one set).
 import { appointmentBody, nextPhone, setupClinic } from './factories.js';
+import { STAND_IN_KEYS } from './platform-stand-in.js';
 import type { Clinic, TestApp } from './types.js';
 
 export interface Resources {
@@ -48,15 +49,24 @@ export async function createResources(app: TestApp): Promise<Resources> {
   const secret = 'route-table-secret-0123456789-0123456789';
   const integration = await app.request('POST', '/v1/voice/integrations', {
     key: s.clinic.key,
-    body: { platform: 'vapi', credentials: { secret } },
-  });
-  // A call exists once a platform reports it.
-  await app.request('POST', new URL(integration.body.webhookUrl).pathname, {
-    headers: { 'x-vapi-secret': secret },
+    // Callbacks go to the platform stand-in (see security.test.ts's app).
     body: {
-      message: { type: 'status-update', status: 'in-progress', call: { id: `call-${integration.body.id}` } },
+      platform: 'vapi',
+      credentials: { secret, apiKey: STAND_IN_KEYS.vapi },
+      outbound: { assistantId: 'asst-routes', phoneNumberId: 'pn-routes' },
     },
   });
+  // A call exists once a platform reports it; its end-of-call report names a recording.
+  const vapiCall = { id: `call-${integration.body.id}`, customer: { number: nextPhone() } };
+  for (const message of [
+    { type: 'status-update', status: 'in-progress' },
+    { type: 'end-of-call-report', artifact: { recordingUrl: 'https://recordings.example.invalid/call.wav' } },
+  ]) {
+    await app.request('POST', new URL(integration.body.webhookUrl).pathname, {
+      headers: { 'x-vapi-secret': secret },
+      body: { message: { ...message, call: vapiCall } },
+    });
+  }
   const calls = await app.request('GET', '/v1/calls', { key: s.clinic.key });
   const webhook = await app.request('POST', '/v1/webhooks', {
     key: s.clinic.key,
@@ -281,6 +291,8 @@ export const ROUTES: RouteCase[] = [
   { method: 'GET', path: () => '/v1/calls', scope: 'calls:read', owned: false },
   { method: 'GET', path: (r) => `/v1/calls/${r.callId}`, scope: 'calls:read', owned: true },
   { method: 'GET', path: () => '/v1/callback-requests', scope: 'calls:read', owned: false },
+  { method: 'POST', path: (r) => `/v1/calls/${r.callId}/callback`, scope: 'callbacks:write', owned: true },
+  { method: 'GET', path: (r) => `/v1/calls/${r.callId}/recording`, scope: 'calls:read', owned: true },
   {
     method: 'POST',
     path: () => '/v1/webhooks',

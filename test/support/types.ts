@@ -49,6 +49,8 @@ export interface TestAppOptions {
   allowPrivateTargets?: boolean;
   /** PUBLIC_BASE_URL of the service (Node defaults to its own http://127.0.0.1:PORT). */
   publicBaseUrl?: string;
+  /** VAPI_API_BASE_URL and the like: where the voice platforms' APIs are (a local stand-in). */
+  platformApiBaseUrls?: Partial<Record<'vapi' | 'retell' | 'twilio' | 'telnyx', string>>;
 }
 
 export interface TestApp {

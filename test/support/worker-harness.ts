@@ -33,6 +33,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PHONE_ENCRYPTION_KEY: toBase64Url(randomBytes(32)),
     ...(options.allowPrivateTargets ? { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' } : {}),
     ...(options.publicBaseUrl ? { PUBLIC_BASE_URL: options.publicBaseUrl } : {}),
+    ...Object.fromEntries(
+      Object.entries(options.platformApiBaseUrls ?? {}).map(([p, url]) => [
+        `${p.toUpperCase()}_API_BASE_URL`,
+        url,
+      ]),
+    ),
   });
   const deps = await buildWorkerDeps(config, {
     clock: { now: () => now },

@@ -28,7 +28,15 @@ export const CallSchema = z
     endedAt: z.string().nullable(),
     durationSeconds: z.number().nullable(),
     transcriptionWordCount: z.number().nullable(),
-    recordingUrl: z.string().nullable(),
+    recordingUrl: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'Our signed link to the recording the platform reported, valid until recordingExpiresAt (24 h); ' +
+          'read the call again (or GET /v1/calls/{id}/recording) for a fresh one',
+      }),
+    recordingExpiresAt: z.string().nullable(),
     metadata: z.record(z.string(), z.unknown()),
   })
   .openapi('Call');
@@ -59,3 +67,27 @@ export const CallListQuery = z.object({
 export const CallListSchema = z.object({ items: z.array(CallSchema), nextCursor: z.string().nullable() });
 
 export const CallDetailSchema = z.object({ call: CallSchema, events: z.array(CallEventSchema) });
+
+export const CallbackSchema = z
+  .object({
+    id: z.string(),
+    callId: z.string().openapi({ description: 'The call being returned' }),
+    platform: z.enum(['vapi', 'retell', 'twilio', 'telnyx']),
+    status: z.literal('placed').openapi({
+      description:
+        'The platform accepted the call; it rings the caller now. The new call appears in /v1/calls',
+    }),
+    externalCallId: z.string().openapi({ description: "The platform's id of the new call" }),
+    createdAt: z.string(),
+  })
+  .openapi('Callback');
+
+export const RecordingLinkSchema = z
+  .object({
+    url: z.string().openapi({
+      description:
+        'Our signed link to the audio (no API key needed), valid until expiresAt; after that it answers 410',
+    }),
+    expiresAt: z.string().openapi({ description: '24 hours after the request' }),
+  })
+  .openapi('RecordingLink');

@@ -26,11 +26,13 @@ const errorSummaries = {
   403: 'The key may not do this',
   404: 'Resource not found (or owned by another clinic)',
   409: 'State conflict',
+  410: 'Gone: the link expired',
   413: 'Body larger than 64 KiB',
   415: 'Body is not application/json',
   422: 'Unprocessable request (validation_failed lists the fields in errors[])',
   429: 'Rate limit exceeded; wait Retry-After seconds',
   500: 'Unexpected error; quote the requestId',
+  502: 'The voice platform refused or failed the request; the message says why',
 } as const satisfies Partial<Record<ErrorStatus, string>>;
 
 /** "Summary: `code_a`, `code_b`": the codes come from the one code → status map, so they cannot drift. */

@@ -4,6 +4,7 @@
 import { z } from '@hono/zod-openapi';
 import { CREDENTIALS, PLATFORMS, type Platform } from '../../voice/credentials.js';
 import { TOOL_FORMATS } from '../../voice/definitions.js';
+import { DIAL_PLATFORMS, OUTBOUND } from '../../voice/outbound/config.js';
 import { text } from './common.js';
 
 export const IntegrationSchema = z
@@ -20,6 +21,10 @@ export const IntegrationSchema = z
     credentialFields: z
       .array(z.string())
       .openapi({ description: 'Which secrets are set (never their values)' }),
+    outbound: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .openapi({ description: 'Callback settings (POST /v1/calls/{id}/callback); null when not set up' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -47,6 +52,26 @@ const credentials = <P extends Platform>(platform: P) => {
   return CREDENTIALS[platform].openapi(name, { description });
 };
 
+const outboundDocs = {
+  vapi: ['VapiOutbound', 'Vapi callbacks: the assistant and the phone number id (plus credentials.apiKey)'],
+  retell: [
+    'RetellOutbound',
+    'Retell callbacks: your Retell number and optionally an agent (credentials.apiKey)',
+  ],
+  twilio: ['TwilioOutbound', 'Twilio callbacks: account SID, your number and your TwiML app URL (authToken)'],
+  telnyx: [
+    'TelnyxOutbound',
+    'Telnyx callbacks: the Call Control connection and your number (credentials.apiKey)',
+  ],
+} as const;
+
+const outbound = (platform: Platform) => {
+  const dial = (DIAL_PLATFORMS as string[]).includes(platform) ? (platform as keyof typeof OUTBOUND) : null;
+  if (!dial) return {};
+  const [name, description] = outboundDocs[dial];
+  return { outbound: OUTBOUND[dial].openapi(name, { description }).optional() };
+};
+
 const integrationName = text(200).nullable().optional();
 const phoneNumbers = z
   .array(z.string())
@@ -61,6 +86,7 @@ const createFor = <P extends Platform>(platform: P, component: string) =>
       name: integrationName,
       credentials: credentials(platform),
       phoneNumbers,
+      ...outbound(platform),
     })
     .strict()
     .openapi(component);
@@ -85,6 +111,11 @@ export const IntegrationPatchSchema = z
       .openapi({ description: "New credentials, in the integration's own platform's shape (all of them)" }),
     phoneNumbers: z.array(z.string()).max(50).optional(),
     active: z.boolean().optional(),
+    outbound: z
+      .union(DIAL_PLATFORMS.map((p) => OUTBOUND[p].openapi(outboundDocs[p][0])))
+      .nullable()
+      .optional()
+      .openapi({ description: "Callback settings in the integration's platform's shape; null removes them" }),
   })
   .strict()
   .openapi('VoiceIntegrationPatch');
