@@ -15,6 +15,7 @@ import {
   listTenantIntegrations,
   type VoiceIntegration,
 } from '../voice/integrations.js';
+import { mcpUrlOf } from '../voice/mcp-link.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 import {
@@ -35,6 +36,7 @@ const urlsOf = (c: Context<AppEnv>, id: string) => {
   return {
     webhookUrl: `${origin}${WEBHOOK_PREFIX}/${id}`,
     toolsUrl: `${origin}${WEBHOOK_PREFIX}/${id}/tools`,
+    mcpUrl: mcpUrlOf(origin, id),
   };
 };
 

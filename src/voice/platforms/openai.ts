@@ -21,6 +21,7 @@ import type { Credentials } from '../credentials.js';
 import { toolDefinitions } from '../definitions.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
 import { credentialsOf } from '../integrations.js';
+import { realtimeCallTools } from '../mcp-link.js';
 import { openSession } from '../session.js';
 
 interface ToolCall {
@@ -112,7 +113,7 @@ const sipHeader = (headers: { name: string; value: string }[] | undefined, name:
 
 export const openai: PlatformAdapter = {
   /** Realtime over SIP: accept the incoming call, then serve its tool calls over the sideband. */
-  async webhook({ deps, integration, raw, headers }) {
+  async webhook({ deps, integration, raw, headers, url }) {
     const credentials = await credentialsOf<'openai'>(deps, integration);
     if (!credentials.webhookSecret) throw unauthorized('no webhook secret is configured');
     const client = clientOf(deps, credentials);
@@ -132,15 +133,15 @@ export const openai: PlatformAdapter = {
       calledRaw: sipHeader(sip, 'To'),
     });
     const sideband = deps.realtimeSideband;
-    const instructions = realtimeInstructions(session.tenant, deps.clock.now(), Boolean(sideband));
+    const instructions = realtimeInstructions(session.tenant, deps.clock.now());
     const tools = toolDefinitions('openai-realtime', { webhookUrl: '', toolsUrl: '' });
     await client.realtime.calls.accept(callId, {
       type: 'realtime',
       model: credentials.model,
       instructions,
       ...(credentials.voice ? { audio: { output: { voice: credentials.voice } } } : {}),
-      // Tools only where something answers them (the Node sideband): a model left waiting on a
-      // function call goes silent. Without one (Workers) the agent can still talk, and says so.
+      // Function tools where the Node sideband answers them; without one (Workers) OpenAI calls this
+      // integration's MCP endpoint itself, with a token for this call (src/voice/mcp-link.ts).
       ...(sideband
         ? {
             tools: tools as OpenAI.Realtime.RealtimeToolsConfig,
@@ -148,7 +149,17 @@ export const openai: PlatformAdapter = {
             // One function call per response: each output is followed by one response.create.
             parallel_tool_calls: false,
           }
-        : {}),
+        : {
+            tools: await realtimeCallTools(
+              deps.publicBaseUrl,
+              url,
+              credentials.webhookSecret,
+              integration.id,
+              callId,
+              deps.clock.now(),
+            ),
+            tool_choice: 'auto' as const,
+          }),
     });
     sideband?.({
       callId,
