@@ -236,10 +236,15 @@ describe('MCP: a retried tool call books once', () => {
     const headers = { ...bearer, 'x-call-id': 'vapi-retry' };
     // Parallel first: the retries race the first attempt. Without a key, "any professional" would
     // book Dr. Rui and then Dra. Ana at the same time.
-    const answers = await Promise.all(
-      Array.from({ length: 6 }, () => call(v.integration.mcpUrl, headers, 'book_appointment', BOOK)),
+    // Each retry on a connection of its own (Vapi opens one per tool call), all sent at once.
+    const clients = await Promise.all(
+      Array.from({ length: 6 }, () => connect(v.integration.mcpUrl, headers)),
     );
-    for (const a of answers) expect(a).toEqual({ text: BOOKED, isError: false });
+    const answers = await Promise.all(
+      clients.map((c) => c.callTool({ name: 'book_appointment', arguments: BOOK })),
+    );
+    await Promise.all(clients.map((c) => c.close()));
+    for (const a of answers) expect(a).toMatchObject({ content: [{ type: 'text', text: BOOKED }] });
     expect(await call(v.integration.mcpUrl, headers, 'book_appointment', BOOK)).toEqual({
       text: BOOKED,
       isError: false,
@@ -254,10 +259,14 @@ describe('MCP: a retried tool call books once', () => {
     await reportVapiCall(v.path, 'vapi-meta-id', CALLER);
     const headers = { ...bearer, 'x-call-id': 'vapi-meta-id' };
     const meta = { 'agendai/toolCallId': 'tc-1' };
-    const answers = await Promise.all(
-      Array.from({ length: 4 }, () => call(v.integration.mcpUrl, headers, 'book_appointment', BOOK, meta)),
+    const clients = await Promise.all(
+      Array.from({ length: 4 }, () => connect(v.integration.mcpUrl, headers)),
     );
-    for (const a of answers) expect(a.text).toBe(BOOKED);
+    const answers = await Promise.all(
+      clients.map((c) => c.callTool({ name: 'book_appointment', arguments: BOOK, _meta: meta })),
+    );
+    await Promise.all(clients.map((c) => c.close()));
+    for (const a of answers) expect(a).toMatchObject({ content: [{ type: 'text', text: BOOKED }] });
     // The same id with other arguments is another request under a used key: refused, nothing booked.
     const reused = await call(
       v.integration.mcpUrl,
