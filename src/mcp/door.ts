@@ -18,7 +18,9 @@ const MAX_MCP_BYTES = 256 * 1024;
 
 export const mcpDoor = new Hono<AppEnv>()
   .use(`${MCP_PREFIX}/*`, limitBody(MAX_MCP_BYTES))
-  .all(`${MCP_PREFIX}/:integrationId`, async (c) => {
+  // POST carries every message; GET and DELETE (the 2025 transport's stream and session end) are
+  // answered 405 by the stateless SDK handler, which clients take as "no stream here".
+  .on(['POST', 'GET', 'DELETE'], `${MCP_PREFIX}/:integrationId`, async (c) => {
     const { deps, requestId } = c.var;
     const integration = await findIntegration(deps.store.db, c.req.param('integrationId'));
     if (!integration?.active) throw new AppError('not_found', 'No such MCP endpoint');

@@ -330,6 +330,18 @@ describe('MCP: authentication', () => {
     }
   });
 
+  it('answers GET and DELETE with 405 (stateless: no stream, no session), after the secret', async () => {
+    const v = await vapiClinic();
+    for (const method of ['GET', 'DELETE']) {
+      expect((await app.fetch(v.integration.mcpUrl, { method })).status).toBe(401);
+      const reply = await app.fetch(v.integration.mcpUrl, {
+        method,
+        headers: { ...bearer, accept: 'text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+      });
+      expect(reply.status, method).toBe(405);
+    }
+  });
+
   it('404 for an unknown or disconnected integration', async () => {
     const v = await vapiClinic();
     const url = v.integration.mcpUrl;
