@@ -21,9 +21,12 @@ const id = (v: unknown) => {
   return t && t.length <= 200 ? t : null;
 };
 
-/** The id a client gave this tool call (its retries repeat it), if any. */
-export const clientToolCallId = (headers: Headers, meta: Meta) =>
-  id(meta?.['agendai/toolCallId']) ?? id(headers.get('idempotency-key'));
+/**
+ * The id a client gave this tool call (its retries repeat it), if any. Only from _meta, which is per
+ * tool call: MCP clients set headers once per connection, and a fixed header would make every tool
+ * call of the connection a retry of the first.
+ */
+export const clientToolCallId = (meta: Meta) => id(meta?.['agendai/toolCallId']);
 
 export async function sessionFor(
   deps: AppDeps,

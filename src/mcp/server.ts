@@ -40,7 +40,7 @@ export function mcpServer(r: McpRequest): Server {
       const session = await sessionFor(r.deps, r.integration, r.binding, r.headers, meta);
       // What the client sends to name this tool call, else what its retry repeats: the call, the
       // tool and the arguments (see derived-id.ts). Either way scoped to the call by run-tool.ts.
-      const toolCallId = clientToolCallId(r.headers, meta) ?? (await derivedToolCallId(session, name, args));
+      const toolCallId = clientToolCallId(meta) ?? (await derivedToolCallId(session, name, args));
       const outcome = await handleToolCall(session, name, args, toolCallId);
       return { content: [{ type: 'text' as const, text: outcome.text }], isError: !outcome.ok };
     } catch (error) {

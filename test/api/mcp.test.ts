@@ -315,6 +315,10 @@ describe('MCP: authentication', () => {
       expect(reply.status, JSON.stringify(headers)).toBe(401);
       expect((await reply.json()).error).toBe('invalid_signature');
     }
+    // Another integration's secret (of another clinic) opens only that integration.
+    const otherSecret = 'another-clinics-secret-0123456789-0123456789';
+    await voiceClinic(app, 'vapi', { secret: otherSecret });
+    await expect(connect(v.integration.mcpUrl, { authorization: `Bearer ${otherSecret}` })).rejects.toThrow();
     expect((await app.request('GET', '/v1/calls', { key: v.clinic.key })).body.items).toEqual([]);
     expect(await appointmentsOf(app, v.clinic)).toEqual([]);
 
