@@ -6,18 +6,26 @@ import type { Tool } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { TOOLS } from '../voice/tools.js';
 
-function optionalFields(schema: z.ZodObject): z.ZodObject {
-  return z.object(
-    Object.fromEntries(
-      Object.entries(schema.shape).map(([key, field]) => {
-        if (!(field instanceof z.ZodNullable)) return [key, field];
-        const inner = field.unwrap() as z.ZodType;
-        const said = field.description ?? inner.description;
-        return [key, said ? inner.optional().describe(said) : inner.optional()];
-      }),
-    ),
-  );
+type Wrapper = z.ZodNullable | z.ZodOptional | z.ZodDefault;
+const isWrapper = (f: z.ZodType): f is Wrapper =>
+  f instanceof z.ZodNullable || f instanceof z.ZodOptional || f instanceof z.ZodDefault;
+
+/** A field that may be left out (nullable, optional or defaulted) as a plain optional field of its type. */
+function optionalField(field: z.ZodType): z.ZodType {
+  if (!isWrapper(field)) return field;
+  let inner: z.ZodType = field;
+  let said = field.description;
+  while (isWrapper(inner)) {
+    inner = inner.unwrap() as z.ZodType;
+    said ??= inner.description;
+  }
+  return said ? inner.optional().describe(said) : inner.optional();
 }
+
+const optionalFields = (schema: z.ZodObject) =>
+  z.object(
+    Object.fromEntries(Object.entries(schema.shape).map(([k, f]) => [k, optionalField(f as z.ZodType)])),
+  );
 
 function inputSchema(schema: z.ZodObject): Tool['inputSchema'] {
   const { $schema: _dialect, ...json } = z.toJSONSchema(optionalFields(schema), { io: 'input' });

@@ -98,12 +98,14 @@ describe('MCP: the endpoint and its catalogue', () => {
         expect(p.anyOf ?? p.oneOf, `${tool.name}.${key}`).toBeUndefined();
         expect(typeof p.description, `${tool.name}.${key}`).toBe('string');
       }
-      // Optional in MCP exactly where the catalogue takes null.
+      // Optional in MCP exactly where the catalogue can do without a value (null or left out).
       const shape = catalogue.parameters.shape as Record<
         string,
         { safeParse(v: unknown): { success: boolean } }
       >;
-      const required = Object.keys(shape).filter((k) => !shape[k]!.safeParse(null).success);
+      const required = Object.keys(shape).filter(
+        (k) => !shape[k]!.safeParse(null).success && !shape[k]!.safeParse(undefined).success,
+      );
       expect([...(tool.inputSchema.required ?? [])].sort(), tool.name).toEqual(required.sort());
       // The client's Workers-safe validator compiles each schema; an empty call passes only without
       // required fields.
