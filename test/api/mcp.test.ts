@@ -348,6 +348,41 @@ describe('MCP: authentication', () => {
     }
   });
 
+  it('answers malformed requests with an error, never a 500; an unknown tool is a protocol error, bad arguments a tool error', async () => {
+    const v = await vapiClinic();
+    const post = (body: string) =>
+      app.fetch(v.integration.mcpUrl, {
+        method: 'POST',
+        headers: {
+          ...bearer,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body,
+      });
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    for (const body of ['{', '[]', '"x"', deep]) {
+      const reply = await post(body);
+      expect(reply.status, body.slice(0, 20)).toBeGreaterThanOrEqual(400);
+      expect(reply.status, body.slice(0, 20)).toBeLessThan(500);
+    }
+    // An unknown method is a JSON-RPC error inside the exchange.
+    const unknown = await post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'nope' }));
+    expect(unknown.status).toBeLessThan(500);
+    expect(await unknown.text()).toContain('-32601');
+    const client = await connect(v.integration.mcpUrl, bearer);
+    await expect(client.callTool({ name: 'valueOf', arguments: {} })).rejects.toThrow(/Unknown tool/);
+    const odd = await client.callTool({
+      name: 'book_appointment',
+      arguments: { service: ['x'], deep: JSON.parse(`${'['.repeat(100)}${']'.repeat(100)}`) },
+    });
+    expect(odd.isError).toBe(true);
+    expect((odd.content as { text: string }[])[0]!.text).toMatch(/^Invalid arguments/);
+    await client.close();
+    expect(await appointmentsOf(app, v.clinic)).toEqual([]);
+  });
+
   it('404 for an unknown or disconnected integration', async () => {
     const v = await vapiClinic();
     const url = v.integration.mcpUrl;
