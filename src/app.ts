@@ -19,6 +19,7 @@ import { apiKeyAuth, jsonBodyGuard, requestContext } from './http/middleware.js'
 import { rateLimitPerIp } from './http/rate-limit-middleware.js';
 import { restCors, restDoor } from './http/rest-door.js';
 import { createRouter } from './http/router.js';
+import { mcpDoor } from './mcp/door.js';
 import { deliverAfterWrites } from './timed-jobs.js';
 import { voiceWebhooks } from './voice/webhooks.js';
 import { bookingApi } from './web/booking-api.js';
@@ -65,6 +66,8 @@ export function createApp(deps: AppDeps) {
     )
     // Voice platforms authenticate with their own signatures, under /v1/voice/webhooks.
     .route('/', voiceWebhooks)
+    // The same tools over MCP, one URL per integration, under /v1/voice/mcp (the integration's secret).
+    .route('/', mcpDoor)
     .route('/', bookingApi)
     // A call's recording behind its signed, expiring link (GET /v1/calls/{id}/recording makes one).
     .route('/', recordingLinks)

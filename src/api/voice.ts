@@ -17,6 +17,7 @@ import {
   vapiToolAuth,
 } from '../voice/integrations.js';
 import { TOOLS } from '../voice/tools.js';
+import { mcpUrlOf } from '../voice/mcp-link.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 import {
@@ -37,6 +38,7 @@ const urlsOf = (c: Context<AppEnv>, id: string) => {
   return {
     webhookUrl: `${origin}${WEBHOOK_PREFIX}/${id}`,
     toolsUrl: `${origin}${WEBHOOK_PREFIX}/${id}/tools`,
+    mcpUrl: mcpUrlOf(origin, id),
   };
 };
 

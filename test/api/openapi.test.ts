@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/deps.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import { PLATFORMS } from '../../src/voice/credentials.js';
+import { MCP_PREFIX } from '../../src/voice/mcp-link.js';
 import { WEBHOOK_PREFIX } from '../../src/voice/webhooks.js';
 import { describeRoute, PUBLIC_ROUTES, ROUTES, templateOf } from '../support/routes.js';
 import type { TestApp } from '../support/types.js';
@@ -36,6 +37,8 @@ function registeredV1Routes(): string[] {
 const PLATFORM_DOORS = [
   `POST ${WEBHOOK_PREFIX}/{integrationId}`,
   `POST ${WEBHOOK_PREFIX}/{integrationId}/tools/{toolName}`,
+  // The MCP door (src/mcp): the same tools over the MCP protocol, with the integration's secret.
+  ...['POST', 'GET', 'DELETE'].map((method) => `${method} ${MCP_PREFIX}/{integrationId}`),
 ];
 
 let app: TestApp;

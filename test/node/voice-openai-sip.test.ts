@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../src/app.js';
@@ -249,6 +250,7 @@ async function startWithoutSideband() {
         const { url, init } = buildRequest('http://agendai.test', method, path, options);
         return parseReply(await app.fetch(new Request(url, init)));
       },
+      fetch: async (url: string | URL, init?: RequestInit) => app.fetch(new Request(url, init)),
     } as unknown as TestApp;
   };
   return {
@@ -262,7 +264,7 @@ async function startWithoutSideband() {
 }
 
 describe('OpenAI Realtime SIP without a sideband (the Worker)', () => {
-  it('accepts the call without tools, and the agent is told it cannot book on this line', async () => {
+  it("accepts the call with the integration's MCP server as its tools, bound to the call and its caller", async () => {
     const { harness, close } = await startWithoutSideband();
     try {
       const o = await voiceClinic(harness, 'openai', {
@@ -284,9 +286,42 @@ describe('OpenAI Realtime SIP without a sideband (the Worker)', () => {
       });
       expect(reply.status).toBe(200);
       const accept = openai.requests.find((r) => r.path === '/v1/realtime/calls/rtc_worker/accept')!;
-      expect(accept.body.tools).toBeUndefined();
-      expect(accept.body.instructions).toContain('you cannot see or change appointments');
-      expect(accept.body.instructions).not.toContain('Use the tools');
+      expect(accept.body.instructions).toContain('Use the tools');
+      expect(accept.body.tool_choice).toBe('auto');
+      expect(accept.body.tools).toHaveLength(1);
+      const [mcp] = accept.body.tools;
+      expect(mcp).toMatchObject({ type: 'mcp', server_url: o.integration.mcpUrl, require_approval: 'never' });
+      expect(mcp.headers.Authorization).toMatch(/^Bearer mcpcall\./);
+      // Neither the clinic's API key nor its webhook secret is handed to the model's MCP requests.
+      expect(JSON.stringify(mcp)).not.toContain(API_KEY);
+      expect(JSON.stringify(mcp)).not.toContain(WEBHOOK_SECRET);
+
+      // What OpenAI then does with it: MCP requests with those headers. The caller is the SIP caller.
+      const client = new Client({ name: 'openai-realtime-stand-in', version: '1.0.0' });
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(mcp.server_url), {
+          fetch: (input, init) => harness.fetch(input, init),
+          requestInit: { headers: mcp.headers },
+        }),
+      );
+      const booked = await client.callTool({
+        name: 'book_appointment',
+        arguments: {
+          service: 'Consulta de rotina',
+          startsAt: '2026-03-03T10:00',
+          patientName: 'Maria Silva',
+        },
+      });
+      expect((booked.content as { text: string }[])[0]!.text).toMatch(/^Marcação confirmada/);
+      const found = await client.callTool({ name: 'find_appointments', arguments: {} });
+      expect((found.content as { text: string }[])[0]!.text).toContain('10:00');
+      await client.close();
+      const calls = (await harness.request('GET', '/v1/calls', { key: o.clinic.key })).body.items;
+      expect(calls).toMatchObject([
+        { externalCallId: 'rtc_worker', fromNumberMasked: maskPhone(CALLER), outcome: 'booking_created' },
+      ]);
+      const [appointment] = await appointmentsOf(harness, o.clinic);
+      expect(appointment!.callId).toBe(calls[0].id);
     } finally {
       close();
     }

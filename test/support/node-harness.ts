@@ -41,6 +41,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       const { url, init } = buildRequest(service.url, method, path, opts);
       return parseReply(await fetch(url, init));
     },
+    fetch: (url, init) => fetch(url, init),
     setNow: (ms) => {
       now = ms;
     },

@@ -5948,6 +5948,8 @@ export interface components {
       webhookUrl: string;
       /** @description Tool calls for platforms that post them elsewhere (ElevenLabs, OpenAI) */
       toolsUrl: string;
+      /** @description The clinic's tools as one MCP server (Streamable HTTP): give it to any MCP-capable agent with the integration's secret as a Bearer token */
+      mcpUrl: string;
       /** @description Which secrets are set (never their values) */
       credentialFields: string[];
       /** @description Callback settings (POST /v1/calls/{id}/callback); null when not set up */

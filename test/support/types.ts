@@ -57,6 +57,8 @@ export interface TestApp {
   /** The real server's URL (Node only: inside workerd requests go straight to the app). */
   baseUrl?: string;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<Reply<T>>;
+  /** A plain fetch to the service (for clients that speak HTTP themselves, such as an MCP client). */
+  fetch(url: string | URL, init?: RequestInit): Promise<Response>;
   /** Moves the service's clock (ms since epoch). */
   setNow(ms: number): void;
   now(): number;

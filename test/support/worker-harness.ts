@@ -58,6 +58,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       });
       return parseReply(await app.fetch(new Request(url, init), env));
     },
+    async fetch(url, init) {
+      const request = new Request(url, init);
+      if (!request.headers.has('cf-connecting-ip')) request.headers.set('cf-connecting-ip', '127.0.0.1');
+      return app.fetch(request, env);
+    },
     setNow: (ms) => {
       now = ms;
     },

@@ -33,8 +33,9 @@ const FLOORS = [
   {
     floor: 'doors',
     // Each door translates one way in: the REST API (api/, with http/ as its toolkit: router, auth,
-    // limits, the error envelope), the voice platforms (voice/) and the public booking page (web/).
-    modules: ['api/', 'voice/', 'web/', 'http/'],
+    // limits, the error envelope), the voice platforms (voice/), the same voice tools over MCP (mcp/)
+    // and the public booking page (web/).
+    modules: ['api/', 'voice/', 'mcp/', 'web/', 'http/'],
   },
   {
     floor: 'entries',
@@ -53,6 +54,8 @@ const DOOR_NEIGHBOURS: Record<string, readonly string[]> = {
   'http/': [],
   'api/': ['http/', 'voice/'],
   'voice/': ['http/'],
+  // The MCP door serves the voice door's catalogue, sessions and call log under another protocol.
+  'mcp/': ['http/', 'voice/'],
   'web/': ['http/'],
 };
 

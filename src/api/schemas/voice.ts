@@ -18,6 +18,11 @@ export const IntegrationSchema = z
     toolsUrl: z
       .string()
       .openapi({ description: 'Tool calls for platforms that post them elsewhere (ElevenLabs, OpenAI)' }),
+    mcpUrl: z.string().openapi({
+      description:
+        "The clinic's tools as one MCP server (Streamable HTTP): give it to any MCP-capable agent with " +
+        "the integration's secret as a Bearer token",
+    }),
     credentialFields: z
       .array(z.string())
       .openapi({ description: 'Which secrets are set (never their values)' }),

@@ -22,6 +22,7 @@ import { toolDefinitions } from '../definitions.js';
 import { type PlatformAdapter, parseJson, unauthorized } from '../door.js';
 import { referCall } from '../front-desk/openai-refer.js';
 import { credentialsOf } from '../integrations.js';
+import { realtimeCallTools } from '../mcp-link.js';
 import { openSession, type VoiceSession } from '../session.js';
 import { inLanguage, PHRASES } from '../speech.js';
 
@@ -132,7 +133,7 @@ const sipHeader = (headers: { name: string; value: string }[] | undefined, name:
 
 export const openai: PlatformAdapter = {
   /** Realtime over SIP: accept the incoming call, then serve its tool calls over the sideband. */
-  async webhook({ deps, integration, raw, headers }) {
+  async webhook({ deps, integration, raw, headers, url }) {
     const credentials = await credentialsOf<'openai'>(deps, integration);
     if (!credentials.webhookSecret) throw unauthorized('no webhook secret is configured');
     const client = clientOf(deps, credentials);
@@ -152,27 +153,38 @@ export const openai: PlatformAdapter = {
       calledRaw: sipHeader(sip, 'To'),
     });
     const sideband = deps.realtimeSideband;
-    // Tools only where something answers them (the Node sideband) and the clinic is not suspended.
-    const withTools = Boolean(sideband) && !session.suspended;
     const instructions = session.suspended
       ? refusalInstructions(session)
-      : realtimeInstructions(session.tenant, deps.clock.now(), withTools);
+      : realtimeInstructions(session.tenant, deps.clock.now());
     const tools = toolDefinitions('openai-realtime', { webhookUrl: '', toolsUrl: '' });
     await client.realtime.calls.accept(callId, {
       type: 'realtime',
       model: credentials.model,
       instructions,
       ...(credentials.voice ? { audio: { output: { voice: credentials.voice } } } : {}),
-      // Tools only where something answers them (the Node sideband): a model left waiting on a
-      // function call goes silent. Without one (Workers) the agent can still talk, and says so.
-      ...(withTools
+      // A suspended clinic's line gets no tools: the model only says the refusal. Otherwise function
+      // tools where the Node sideband answers them; without one (Workers) OpenAI calls this
+      // integration's MCP endpoint itself, with a token for this call (src/voice/mcp-link.ts).
+      ...(session.suspended
+        ? {}
+        : sideband
         ? {
             tools: tools as OpenAI.Realtime.RealtimeToolsConfig,
             tool_choice: 'auto' as const,
             // One function call per response: each output is followed by one response.create.
             parallel_tool_calls: false,
           }
-        : {}),
+        : {
+            tools: await realtimeCallTools(
+              deps.publicBaseUrl,
+              url,
+              credentials.webhookSecret,
+              integration.id,
+              callId,
+              deps.clock.now(),
+            ),
+            tool_choice: 'auto' as const,
+          }),
     });
     sideband?.({
       callId,
