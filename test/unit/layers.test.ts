@@ -34,7 +34,7 @@ const FLOORS = [
     floor: 'doors',
     // Each door translates one way in: the REST API (api/, with http/ as its toolkit: router, auth,
     // limits, the error envelope), the voice platforms (voice/) and the public booking page (web/).
-    modules: ['api/', 'voice/', 'web/', 'http/'],
+    modules: ['api/', 'voice/', 'web/', 'http/', 'voki/'],
   },
   {
     floor: 'entries',
@@ -53,6 +53,7 @@ const DOOR_NEIGHBOURS: Record<string, readonly string[]> = {
   'http/': [],
   'api/': ['http/', 'voice/'],
   'voice/': ['http/'],
+  'voki/': ['http/'],
   'web/': ['http/'],
 };
 
@@ -61,7 +62,7 @@ const DOOR_NEIGHBOURS: Record<string, readonly string[]> = {
  * integrations, call log and session lookup still read and write their tables themselves; they are
  * the next thing to move into a core module.
  */
-const STORE_THROUGH_CORE = ['api/', 'web/', 'http/'];
+const STORE_THROUGH_CORE = ['api/', 'web/', 'http/', 'voki/'];
 
 /**
  * Imports that break the map while a refactor is under way, each with who removes it. Not a place
