@@ -96,7 +96,7 @@ export function createApp(deps: AppDeps) {
       {
         name: VOKI_TAG,
         description:
-          "Voki-compatible appointments API under /api/v1 (snake_case, `{data}`, Ecto-style errors), the same " +
+          'Voki-compatible appointments API under /api/v1 (snake_case, `{data}`, Ecto-style errors), the same ' +
           'bookings as /v1/appointments. Same API keys and scopes; `X-Tenant`, when sent, must name the clinic.',
       },
       { name: 'Health', description: 'Public' },

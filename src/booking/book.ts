@@ -16,9 +16,9 @@ import { foldText } from '../domain/text.js';
 import { MINUTE } from '../domain/time.js';
 import { viewAppointment } from './appointment-view.js';
 import { firstFreeProfessional } from './availability.js';
-import { patientIdFor } from './patient-id.js';
 import { type CommandPlan, type CommandResult, runCommand } from './command.js';
 import type { CommandContext } from './context.js';
+import { patientIdFor } from './patient-id.js';
 import { recordChange } from './record.js';
 import {
   assertSlotAllowed,

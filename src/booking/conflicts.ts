@@ -26,7 +26,11 @@ export async function findConflicts(
 }
 
 /** The same, as stored rows (for doors that render their own shape). */
-export async function conflictingRows(deps: AppDeps, tenant: Tenant, q: ConflictQuery): Promise<AppointmentRow[]> {
+export async function conflictingRows(
+  deps: AppDeps,
+  tenant: Tenant,
+  q: ConflictQuery,
+): Promise<AppointmentRow[]> {
   await getItem(deps.store.db, 'professional', tenant.id, q.professionalId);
   let blockMinutes = q.durationMinutes ?? 30;
   if (q.serviceTypeId) {

@@ -27,7 +27,10 @@ export async function patientIdFor(
 }
 
 /** The id of a stored appointment's patient (rows booked before patient ids existed derive it). */
-export const patientIdOf = (deps: AppDeps, row: { tenantId: string; patientId: string | null; patientPhoneHash: string }) =>
+export const patientIdOf = (
+  deps: AppDeps,
+  row: { tenantId: string; patientId: string | null; patientPhoneHash: string },
+) =>
   row.patientId ? Promise.resolve(row.patientId) : derivePatientId(deps, row.tenantId, row.patientPhoneHash);
 
 export interface KnownPatient {

@@ -18,8 +18,15 @@ export const VOKI_PREFIX = '/api/v1';
 export const vokiCors = cors({
   origin: '*',
   allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Tenant'],
-  exposeHeaders: ['Idempotent-Replayed', 'Location', 'Retry-After', 'X-Request-Id', 'X-RateLimit-Limit',
-    'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+  exposeHeaders: [
+    'Idempotent-Replayed',
+    'Location',
+    'Retry-After',
+    'X-Request-Id',
+    'X-RateLimit-Limit',
+    'X-RateLimit-Remaining',
+    'X-RateLimit-Reset',
+  ],
 });
 
 /** Voki's `X-Tenant`, when sent, must name the key's clinic: its public slug or its id. */

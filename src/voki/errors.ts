@@ -44,7 +44,11 @@ export interface VokiErrorBody {
   errors: Record<string, string | string[]>;
 }
 
+/** A whole-input error (e.g. an array where an object belongs) is about no field: Ecto's `base`. */
+const WHOLE_INPUT = ['json', 'body', 'query', 'param', 'header'];
+
 const fieldName = (path: string) => {
+  if (WHOLE_INPUT.includes(path)) return 'base';
   const last = path.replace(/^(appointment|body|json|query)\./, '');
   return FIELD_NAMES[last] ?? last;
 };

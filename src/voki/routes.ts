@@ -2,7 +2,7 @@
 // here are ordinary appointments (source manual): /v1, the voice door and the webhooks see them, and
 // this door sees theirs. Writes go through commandContext/runCommand like every door's, so an
 // Idempotency-Key, the overlap rule and the history hold here too.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { grants } from '../accounts/scopes.js';
 import {
@@ -65,8 +65,14 @@ type ErrorStatus = keyof typeof ERROR_TEXT;
 function errors<const S extends ErrorStatus>(...extra: S[]) {
   const statuses = [...new Set([401, 403, 429, 500, ...extra] as ErrorStatus[])];
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: ERROR_TEXT[s], content: { 'application/json': { schema: VokiError } } }]),
-  ) as Record<401 | 403 | 429 | 500 | S, { description: string; content: { 'application/json': { schema: typeof VokiError } } }>;
+    statuses.map((s) => [
+      s,
+      { description: ERROR_TEXT[s], content: { 'application/json': { schema: VokiError } } },
+    ]),
+  ) as Record<
+    401 | 403 | 429 | 500 | S,
+    { description: string; content: { 'application/json': { schema: typeof VokiError } } }
+  >;
 }
 const writeErrors = <const S extends ErrorStatus>(...extra: S[]) =>
   errors<400 | 413 | 415 | 422 | S>(400, 413, 415, 422, ...extra);
@@ -238,7 +244,10 @@ const action = (path: string, summary: string, description: string, withBody = f
       headers: VokiWriteHeaders,
       ...(withBody ? { body: body(VokiCancelBody, false) } : {}),
     },
-    responses: { 200: json(VokiAppointmentData, 'The appointment after the change'), ...writeErrors(404, 409) },
+    responses: {
+      200: json(VokiAppointmentData, 'The appointment after the change'),
+      ...writeErrors(404, 409),
+    },
   });
 
 const confirmRoute = action(
@@ -249,7 +258,11 @@ const confirmRoute = action(
 );
 const cancelRoute = action('cancel', 'Cancel (Voki)', 'Optional `{"reason": "…"}`. Final.', true);
 const completeRoute = action('complete', 'Mark as completed (Voki)', 'The patient attended. Final.');
-const noShowRoute = action('no-show', 'Mark as no-show (Voki)', 'Only once the appointment has started. Final.');
+const noShowRoute = action(
+  'no-show',
+  'Mark as no-show (Voki)',
+  'Only once the appointment has started. Final.',
+);
 
 async function change(c: Context<AppEnv>, id: string, input: unknown, what: AppointmentChange) {
   const ctx = await vokiCommand(c, input, 200);
@@ -392,10 +405,15 @@ export const vokiRoutes = createRouter()
   .openapi(confirmRoute, (c) => change(c, c.req.valid('param').id, null, { confirm: true }))
   .openapi(cancelRoute, async (c) => {
     const { reason } = await cancelReason(c);
-    return change(c, c.req.valid('param').id, { reason: reason ?? null }, {
-      status: 'cancelled',
-      cancellationReason: reason ?? null,
-    });
+    return change(
+      c,
+      c.req.valid('param').id,
+      { reason: reason ?? null },
+      {
+        status: 'cancelled',
+        cancellationReason: reason ?? null,
+      },
+    );
   })
   .openapi(completeRoute, (c) => change(c, c.req.valid('param').id, null, { status: 'attended' }))
   .openapi(noShowRoute, (c) => change(c, c.req.valid('param').id, null, { status: 'no_show' }));

@@ -93,7 +93,9 @@ export const VokiUpdateBody = z
   })
   .openapi('VokiAppointmentUpdateBody');
 
-export const VokiCancelBody = z.object({ reason: text(500, true).nullable().optional() }).openapi('VokiCancelBody');
+export const VokiCancelBody = z
+  .object({ reason: text(500, true).nullable().optional() })
+  .openapi('VokiCancelBody');
 
 export const VokiAppointment = z
   .object({
@@ -107,7 +109,9 @@ export const VokiAppointment = z
     department_name: z.string().nullable().openapi({ example: 'Consulta' }),
     user_id: z.string().openapi({ format: 'uuid' }),
     user_name: z.string().openapi({ example: 'Dra. Ana Costa' }),
-    customer_id: z.string().openapi({ format: 'uuid', description: 'Stable per patient phone within the clinic' }),
+    customer_id: z
+      .string()
+      .openapi({ format: 'uuid', description: 'Stable per patient phone within the clinic' }),
     customer_name: z.string(),
     customer_email: z.string().nullable(),
     customer_phone: z.string().openapi({
@@ -154,7 +158,11 @@ export const VokiError = z
 const dateOrInstant = z.string().max(40).openapi({ example: '2026-02-18' });
 
 export const VokiListQuery = z.object({
-  page: z.coerce.number({ error: 'is invalid' }).int('is invalid').min(1, 'must be greater than 0').default(1),
+  page: z.coerce
+    .number({ error: 'is invalid' })
+    .int('is invalid')
+    .min(1, 'must be greater than 0')
+    .default(1),
   page_size: z.coerce
     .number({ error: 'is invalid' })
     .int('is invalid')
@@ -197,6 +205,7 @@ export const VokiWriteHeaders = VokiHeaders.extend({
     .optional()
     .openapi({
       param: { name: 'idempotency-key', in: 'header' },
-      description: 'Retry-safe key (1–255 visible ASCII characters), kept 24 hours; a retry replays the answer',
+      description:
+        'Retry-safe key (1–255 visible ASCII characters), kept 24 hours; a retry replays the answer',
     }),
 });

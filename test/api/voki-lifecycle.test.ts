@@ -22,7 +22,10 @@ describe('list: paging, sorting, filters', () => {
     // Five appointments inserted in the reverse order of their times, one hour apart.
     for (let i = 4; i >= 0; i--) {
       created.push(
-        await createVoki(app, v, `2026-02-2${i}T10:00:00Z`, { title: `T${i}`, customer_phone: `+55119999900${i}0` }),
+        await createVoki(app, v, `2026-02-2${i}T10:00:00Z`, {
+          title: `T${i}`,
+          customer_phone: `+55119999900${i}0`,
+        }),
       );
       app.setNow(app.now() + 60_000);
     }
@@ -51,7 +54,13 @@ describe('list: paging, sorting, filters', () => {
 
   it('sorts by scheduled_at, inserted_at or title, either way', async () => {
     const byStartDesc = await voki(app, v, 'GET', '', { query: { sort_order: 'desc' } });
-    expect(byStartDesc.body.data.map((a: { title: string }) => a.title)).toEqual(['T4', 'T3', 'T2', 'T1', 'T0']);
+    expect(byStartDesc.body.data.map((a: { title: string }) => a.title)).toEqual([
+      'T4',
+      'T3',
+      'T2',
+      'T1',
+      'T0',
+    ]);
     const byInserted = await voki(app, v, 'GET', '', { query: { sort_by: 'inserted_at' } });
     expect(ids(byInserted)).toEqual(created.map((a) => a.id));
     const byTitleDesc = await voki(app, v, 'GET', '', { query: { sort_by: 'title', sort_order: 'desc' } });
@@ -59,7 +68,9 @@ describe('list: paging, sorting, filters', () => {
   });
 
   it('filters by date range (dates are inclusive days), status, agent and department', async () => {
-    const range = await voki(app, v, 'GET', '', { query: { date_from: '2026-02-21', date_to: '2026-02-23' } });
+    const range = await voki(app, v, 'GET', '', {
+      query: { date_from: '2026-02-21', date_to: '2026-02-23' },
+    });
     expect(range.body.data.map((a: { title: string }) => a.title)).toEqual(['T1', 'T2', 'T3']);
     const instants = await voki(app, v, 'GET', '', {
       query: { date_from: '2026-02-21T10:00:00Z', date_to: '2026-02-21T10:00:00Z' },
@@ -70,7 +81,9 @@ describe('list: paging, sorting, filters', () => {
     expect(ids(confirmed)).toEqual([created[0]!.id]);
     const scheduled = await voki(app, v, 'GET', '', { query: { status: 'scheduled' } });
     expect(scheduled.body.meta.total_count).toBe(4);
-    const mine = await voki(app, v, 'GET', '', { query: { user_id: v.user.id, department_id: v.department.id } });
+    const mine = await voki(app, v, 'GET', '', {
+      query: { user_id: v.user.id, department_id: v.department.id },
+    });
     expect(mine.body.meta.total_count).toBe(5);
     const nobody = await voki(app, v, 'GET', '', { query: { user_id: crypto.randomUUID() } });
     expect(nobody.body).toEqual({
@@ -127,7 +140,12 @@ describe('lifecycle through the action endpoints', () => {
     await createVoki(app, v, '2026-02-16T10:00:00Z', { customer_phone: '+5511988887777' });
     const edited = await voki(app, v, 'PUT', `/${a.id}`, {
       body: {
-        appointment: { title: 'Retorno', description: 'Trazer exames', notes: 'Jejum', customer_email: 'c@x.io' },
+        appointment: {
+          title: 'Retorno',
+          description: 'Trazer exames',
+          notes: 'Jejum',
+          customer_email: 'c@x.io',
+        },
       },
     });
     expect(edited.status).toBe(200);
@@ -140,7 +158,9 @@ describe('lifecycle through the action endpoints', () => {
       scheduled_at: '2026-02-16T09:00:00Z',
     });
     // 90 minutes from 09:00 would run into the 10:00 appointment.
-    const tooLong = await voki(app, v, 'PUT', `/${a.id}`, { body: { appointment: { duration_minutes: 90 } } });
+    const tooLong = await voki(app, v, 'PUT', `/${a.id}`, {
+      body: { appointment: { duration_minutes: 90 } },
+    });
     expect(tooLong.status).toBe(409);
     expect(tooLong.body.errors.detail).toBeTruthy();
     const longer = await voki(app, v, 'PUT', `/${a.id}`, { body: { appointment: { duration_minutes: 60 } } });
@@ -151,9 +171,13 @@ describe('lifecycle through the action endpoints', () => {
     });
     expect(moved.body.data).toMatchObject({ scheduled_at: '2026-02-16T14:00:00Z', duration_minutes: 60 });
     // Who it is for stays: the same name is accepted, another is refused.
-    const same = await voki(app, v, 'PUT', `/${a.id}`, { body: { appointment: { customer_name: 'Carlos Ferreira' } } });
+    const same = await voki(app, v, 'PUT', `/${a.id}`, {
+      body: { appointment: { customer_name: 'Carlos Ferreira' } },
+    });
     expect(same.status).toBe(200);
-    const other = await voki(app, v, 'PUT', `/${a.id}`, { body: { appointment: { customer_name: 'Outra Pessoa' } } });
+    const other = await voki(app, v, 'PUT', `/${a.id}`, {
+      body: { appointment: { customer_name: 'Outra Pessoa' } },
+    });
     expect(other.status).toBe(422);
     expect(other.body.errors.customer_name).toHaveLength(1);
   });
@@ -259,11 +283,15 @@ describe('one booking core: the same appointments through every door', () => {
     const other = await createVoki(app, v, '2026-02-19T09:00:00Z', { customer_phone: '+351912345679' });
     expect(other.customer_id).not.toBe(item.customer_id);
 
-    const cancelled = await voki(app, v, 'POST', `/${viaV1.body.id}/cancel`, { body: { reason: 'Sem tempo' } });
+    const cancelled = await voki(app, v, 'POST', `/${viaV1.body.id}/cancel`, {
+      body: { reason: 'Sem tempo' },
+    });
     expect(cancelled.status).toBe(200);
     const v1 = await app.request('GET', `/v1/appointments/${viaV1.body.id}`, { key: v.clinic.key });
     expect(v1.body).toMatchObject({ status: 'cancelled', cancellationReason: 'Sem tempo' });
-    const history = await app.request('GET', `/v1/appointments/${viaV1.body.id}/history`, { key: v.clinic.key });
+    const history = await app.request('GET', `/v1/appointments/${viaV1.body.id}/history`, {
+      key: v.clinic.key,
+    });
     expect(history.body.items.map((h: { action: string }) => h.action)).toEqual(['created', 'cancelled']);
   });
 });
@@ -293,7 +321,9 @@ describe('retries and races', () => {
     expect(reused.body.errors.idempotency_key).toHaveLength(1);
     // Actions take keys too.
     const cancel = () =>
-      voki(app, v, 'POST', `/${first.body.data.id}/cancel`, { headers: { 'idempotency-key': 'voki-cancel-1' } });
+      voki(app, v, 'POST', `/${first.body.data.id}/cancel`, {
+        headers: { 'idempotency-key': 'voki-cancel-1' },
+      });
     const c1 = await cancel();
     const c2 = await cancel();
     expect(c2.text).toBe(c1.text);
@@ -316,8 +346,12 @@ describe('retries and races', () => {
     const statuses = replies.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    for (const r of replies.filter((x) => x.status === 409)) expect(Object.keys(r.body.errors)).toEqual(['detail']);
-    const rows = await app.sql('SELECT count(*) AS n FROM appointments WHERE tenant_id = ?', v.clinic.tenantId);
+    for (const r of replies.filter((x) => x.status === 409))
+      expect(Object.keys(r.body.errors)).toEqual(['detail']);
+    const rows = await app.sql(
+      'SELECT count(*) AS n FROM appointments WHERE tenant_id = ?',
+      v.clinic.tenantId,
+    );
     expect(rows[0]!.n).toBe(1);
   });
 });

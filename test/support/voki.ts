@@ -24,7 +24,13 @@ export async function vokiClinic(app: TestApp) {
 export type VokiClinic = Awaited<ReturnType<typeof vokiClinic>>;
 
 /** A request to the Voki door with the clinic's key and its X-Tenant (unless overridden). */
-export const voki = (app: TestApp, v: VokiClinic, method: string, path: string, options: RequestOptions = {}) =>
+export const voki = (
+  app: TestApp,
+  v: VokiClinic,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+) =>
   app.request(method, `/api/v1/appointments${path}`, {
     key: v.clinic.key,
     ...options,

@@ -29,7 +29,9 @@ export const AppointmentSchema = z
       .object({
         confirmedAt: timestamp(),
         confirmedBy: z.string().openapi({ description: 'Who confirmed it, as in the history (`key:<id>`…)' }),
-        channel: z.enum(APPOINTMENT_SOURCES).openapi({ description: 'The source of the door it came through' }),
+        channel: z
+          .enum(APPOINTMENT_SOURCES)
+          .openapi({ description: 'The source of the door it came through' }),
       })
       .nullable()
       .openapi({
