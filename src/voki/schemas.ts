@@ -114,8 +114,9 @@ export const VokiAppointment = z
       .openapi({ format: 'uuid', description: 'Stable per patient phone within the clinic' }),
     customer_name: z.string(),
     customer_email: z.string().nullable(),
-    customer_phone: z.string().openapi({
-      description: 'Masked ("+351 ••• ••• 678") unless the key holds appointments:read_phone',
+    customer_phone: z.string().nullable().openapi({
+      description:
+        'Masked ("+351 ••• ••• 678") unless the key holds appointments:read_phone; null once the patient was erased',
     }),
     notes: z.string().nullable(),
     cancellation_reason: z.string().nullable(),

@@ -54,7 +54,7 @@ export async function vokiAppointment(
     customer_id: await patientIdOf(deps, row),
     customer_name: row.patientName,
     customer_email: row.patientEmail,
-    customer_phone: policy.showPhones ? phone : (maskPhone(phone) ?? '•••'),
+    customer_phone: phone === null ? null : policy.showPhones ? phone : (maskPhone(phone) ?? '•••'),
     notes: row.patientNotes,
     cancellation_reason: row.cancellationReason,
     confirmed_at: row.confirmedAt === null ? null : utc(row.confirmedAt),

@@ -355,3 +355,43 @@ describe('retries and races', () => {
     expect(rows[0]!.n).toBe(1);
   });
 });
+
+describe("a patient's rights reach what the Voki door stored", () => {
+  it('export carries email, title and description; erasure clears them and unlinks the customer id', async () => {
+    const v = await vokiClinic(app);
+    const a = await createVoki(app, v, '2026-02-16T09:00:00Z', {
+      title: 'Retorno',
+      description: 'Tratamento de canal',
+      customer_email: 'carlos@email.com',
+    });
+    const v1 = await app.request('GET', `/v1/appointments/${a.id}`, { key: v.clinic.key });
+    const hash = v1.body.patientPhoneHash as string;
+    const exported = await app.request('GET', `/v1/patients/${encodeURIComponent(hash)}/export`, {
+      key: v.clinic.key,
+    });
+    expect(exported.status).toBe(200);
+    expect(exported.body.appointments[0]).toMatchObject({
+      patientEmail: 'carlos@email.com',
+      title: 'Retorno',
+      description: 'Tratamento de canal',
+    });
+    const erased = await app.request('POST', `/v1/patients/${encodeURIComponent(hash)}/erase`, {
+      key: v.clinic.key,
+    });
+    expect(erased.status).toBeLessThan(300);
+    const after = await voki(app, v, 'GET', `/${a.id}`);
+    expect(after.body.data).toMatchObject({
+      customer_email: null,
+      description: null,
+      title: 'Suporte Técnico',
+    });
+    expect(after.body.data.customer_id).not.toBe(a.customer_id);
+    const again = await createVoki(app, v, '2026-02-17T09:00:00Z');
+    expect(again.customer_id).not.toBe(a.customer_id);
+    const rows = await app.sql(
+      'SELECT patient_email, title, description, patient_id FROM appointments WHERE id = ?',
+      a.id,
+    );
+    expect(rows[0]).toEqual({ patient_email: null, title: null, description: null, patient_id: null });
+  });
+});

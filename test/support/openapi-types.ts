@@ -7035,8 +7035,8 @@ export interface components {
       customer_id: string;
       customer_name: string;
       customer_email: string | null;
-      /** @description Masked ("+351 ••• ••• 678") unless the key holds appointments:read_phone */
-      customer_phone: string;
+      /** @description Masked ("+351 ••• ••• 678") unless the key holds appointments:read_phone; null once the patient was erased */
+      customer_phone: string | null;
       notes: string | null;
       cancellation_reason: string | null;
       /** Format: date-time */
