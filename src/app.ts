@@ -22,6 +22,9 @@ import { createRouter } from './http/router.js';
 import { mcpDoor } from './mcp/door.js';
 import { deliverAfterWrites } from './timed-jobs.js';
 import { voiceWebhooks } from './voice/webhooks.js';
+import { tenantHeader, vokiCors, vokiDoor } from './voki/door.js';
+import { vokiErrors } from './voki/errors.js';
+import { VOKI_TAG, vokiRoutes } from './voki/routes.js';
 import { bookingApi } from './web/booking-api.js';
 import { bookingPage } from './web/booking-page.js';
 
@@ -64,6 +67,8 @@ export function createApp(deps: AppDeps) {
         webhookRoutes,
       ),
     )
+    // The Voki-compatible door: the same keys and core, Voki's shapes and errors (src/voki).
+    .route('/', vokiDoor(vokiRoutes))
     // Voice platforms authenticate with their own signatures, under /v1/voice/webhooks.
     .route('/', voiceWebhooks)
     // The same tools over MCP, one URL per integration, under /v1/voice/mcp (the integration's secret).
@@ -74,7 +79,8 @@ export function createApp(deps: AppDeps) {
     .route('/', bookingPage)
     // Any other /v1 path: who asks comes first, so a caller without a valid key learns nothing of
     // which paths exist (401), and a keyed caller gets the envelope's 404.
-    .all('/v1/*', restCors, apiKeyAuth, handleNotFound);
+    .all('/v1/*', restCors, apiKeyAuth, handleNotFound)
+    .all('/api/v1/*', vokiErrors, vokiCors, apiKeyAuth, tenantHeader, handleNotFound);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -95,6 +101,12 @@ export function createApp(deps: AppDeps) {
       { name: 'Voice', description: 'Voice platform integrations and tool definitions' },
       { name: 'Calls', description: 'Calls the voice platforms reported, with transcripts and tool calls' },
       { name: 'Webhooks', description: 'Signed POSTs to your systems when appointments change' },
+      {
+        name: VOKI_TAG,
+        description:
+          'Voki-compatible appointments API under /api/v1 (snake_case, `{data}`, Ecto-style errors), the same ' +
+          'bookings as /v1/appointments. Same API keys and scopes; `X-Tenant`, when sent, must name the clinic.',
+      },
       { name: 'Health', description: 'Public' },
     ],
   });

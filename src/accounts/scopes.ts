@@ -19,6 +19,9 @@ export const SCOPES = [
   // The raw number of callers on /v1/calls (fromNumber). Only when named on the key: `*` does not
   // include it, so a clinic decides deliberately which of its systems may read patients' numbers.
   'calls:read_phone',
+  // Patients' phone numbers in full on the Voki-compatible door (customer_phone); masked without it.
+  // Explicit like calls:read_phone, and every read is written to the audit log (patient.read).
+  'appointments:read_phone',
   'webhooks:write',
   'patients:export',
   'patients:erase',
@@ -31,6 +34,7 @@ export const EXPLICIT_SCOPES: readonly Scope[] = [
   'patients:erase',
   'audit:read',
   'calls:read_phone',
+  'appointments:read_phone',
 ];
 
 export type Scope = (typeof SCOPES)[number];

@@ -23,8 +23,18 @@ export interface AppointmentView {
   metadata: Record<string, unknown>;
   cancellationReason: string | null;
   callId: string | null;
+  /** Whether, when, by whom and through which door the appointment was confirmed (null: not yet). */
+  confirmation: AppointmentConfirmation | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface AppointmentConfirmation {
+  confirmedAt: string;
+  /** The actor, as in the history: `key:<id>`, `voice:<platform>`, `self_service`. */
+  confirmedBy: string;
+  /** The source of the door it came through: manual, sync_external, voice_ai, self_service. */
+  channel: AppointmentSource;
 }
 
 export function viewAppointment(row: AppointmentRow, zone: string): AppointmentView {
@@ -42,6 +52,14 @@ export function viewAppointment(row: AppointmentRow, zone: string): AppointmentV
     metadata: row.metadata,
     cancellationReason: row.cancellationReason,
     callId: row.callId,
+    confirmation:
+      row.confirmedAt === null
+        ? null
+        : {
+            confirmedAt: renderInstant(row.confirmedAt, zone),
+            confirmedBy: row.confirmedBy ?? '',
+            channel: row.confirmedVia ?? 'manual',
+          },
     createdAt: renderInstant(row.createdAt, zone),
     updatedAt: renderInstant(row.updatedAt, zone),
   };

@@ -35,6 +35,13 @@ export async function recordAudit(deps: AppDeps, tenant: Tenant, entry: AuditEnt
   await deps.store.atomic([compile(insertAuditIf(auditRow(tenant, entry, deps.clock.now())))]);
 }
 
+/** Records several reads at once (one unit), e.g. every patient phone a page disclosed. */
+export async function recordAudits(deps: AppDeps, tenant: Tenant, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const now = deps.clock.now();
+  await deps.store.atomic(entries.map((e) => compile(insertAuditIf(auditRow(tenant, e, now)))));
+}
+
 export interface AuditPage {
   items: { id: string; actor: string; action: string; subject: string; occurredAt: string }[];
   nextCursor: { at: number; id: string } | null;

@@ -18,6 +18,7 @@ import { viewAppointment } from './appointment-view.js';
 import { firstFreeProfessional } from './availability.js';
 import { type CommandPlan, type CommandResult, runCommand } from './command.js';
 import type { CommandContext } from './context.js';
+import { patientIdFor } from './patient-id.js';
 import { recordChange } from './record.js';
 import {
   assertSlotAllowed,
@@ -47,6 +48,11 @@ export interface BookInput {
    * only when it is not the patient's own: a carer booking for a parent can then manage the booking.
    */
   bookedByPhone?: string | null;
+  title?: string | null;
+  description?: string | null;
+  patientEmail?: string | null;
+  /** This appointment's length when it is not the service's; the overlap rule uses it. */
+  durationMinutes?: number;
 }
 
 /** Books an appointment (source: the door's): booked, or refused with slot_conflict when taken. */
@@ -64,7 +70,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
     const professionalId =
       input.professionalId ?? (await firstFreeProfessional(deps, tenant, service, input.startsAt));
     const professional = await bookableProfessional(deps, tenant, professionalId);
-    const endsAt = input.startsAt + service.durationMinutes * MINUTE;
+    const endsAt = input.startsAt + (input.durationMinutes ?? service.durationMinutes) * MINUTE;
     await assertSlotAllowed(deps, tenant, {
       professional,
       service,
@@ -73,6 +79,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       source,
     });
     const id = crypto.randomUUID();
+    const phoneHash = await deps.vault.hash(e164, tenant.id);
     const row: AppointmentRow = {
       id,
       tenantId: tenant.id,
@@ -80,7 +87,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       serviceTypeId: service.id,
       patientName: name,
       patientNameSearch: foldText(name),
-      patientPhoneHash: await deps.vault.hash(e164, tenant.id),
+      patientPhoneHash: phoneHash,
       patientPhoneEncrypted: await deps.vault.encrypt(e164, appointmentSeal(tenant.id, id)),
       bookedByPhoneHash: booker && booker !== e164 ? await deps.vault.hash(booker, tenant.id) : null,
       startsAt: input.startsAt,
@@ -92,6 +99,14 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       metadata: input.metadata ?? {},
       cancellationReason: null,
       callId: input.callId ?? null,
+      patientId: await patientIdFor(deps, tenant, e164, phoneHash),
+      patientEmail: input.patientEmail ?? null,
+      title: input.title ?? null,
+      description: input.description ?? null,
+      durationMinutes: input.durationMinutes ?? null,
+      confirmedAt: null,
+      confirmedBy: null,
+      confirmedVia: null,
       version: 1,
       lastCommandId: commandId,
       createdAt: now,

@@ -22,7 +22,18 @@ export interface AppointmentChange {
   /** Merged into the stored metadata; a null value removes that key. */
   metadata?: Record<string, unknown>;
   cancellationReason?: string | null;
-  reschedule?: { startsAt: number; professionalId?: string; serviceTypeId?: string };
+  title?: string | null;
+  description?: string | null;
+  patientEmail?: string | null;
+  /** Record the confirmation (when, by the context's actor, through its source); once is enough. */
+  confirm?: boolean;
+  reschedule?: {
+    startsAt: number;
+    professionalId?: string;
+    serviceTypeId?: string;
+    /** A new length for this appointment; absent: the length it had (or the service's). */
+    durationMinutes?: number;
+  };
 }
 
 const invalidTransition = (from: string, to: string, why = '') =>
@@ -34,6 +45,7 @@ function diff(before: AppointmentRow, after: Partial<AppointmentRow>, zone: stri
   const shown: Record<string, (v: unknown) => unknown> = {
     startsAt: (v) => renderInstant(v as number, zone),
     endsAt: (v) => renderInstant(v as number, zone),
+    confirmedAt: (v) => (v === null ? null : renderInstant(v as number, zone)),
   };
   for (const [field, to] of Object.entries(after)) {
     const from = before[field as keyof AppointmentRow];
@@ -93,6 +105,15 @@ export async function changeAppointment(
     if (change.metadata !== undefined) updates.metadata = mergeMetadata(current.metadata, change.metadata);
     if (target === 'cancelled' && change.cancellationReason !== undefined)
       updates.cancellationReason = change.cancellationReason;
+    for (const field of ['title', 'description', 'patientEmail'] as const) {
+      if (change[field] !== undefined) updates[field] = change[field];
+    }
+    if (change.confirm) {
+      // Only an appointment that still holds its slot can be confirmed; confirming again changes nothing.
+      if (!isBlocking(target)) return decided(asRead, refused(invalidTransition(target, 'confirmed')));
+      if (current.confirmedAt === null)
+        Object.assign(updates, { confirmedAt: now, confirmedBy: ctx.actor, confirmedVia: ctx.source });
+    }
 
     const conditions: SQL[] = [];
     let stillBookable: SQL[] = [];
@@ -104,7 +125,9 @@ export async function changeAppointment(
         r.professionalId ?? current.professionalId,
       );
       const service = await bookableService(deps, tenant, r.serviceTypeId ?? current.serviceTypeId ?? '');
-      const endsAt = r.startsAt + service.durationMinutes * MINUTE;
+      const durationMinutes = r.durationMinutes ?? current.durationMinutes ?? service.durationMinutes;
+      const endsAt = r.startsAt + durationMinutes * MINUTE;
+      if (r.durationMinutes !== undefined) updates.durationMinutes = r.durationMinutes;
       await assertSlotAllowed(deps, tenant, {
         professional,
         service,

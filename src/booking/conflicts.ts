@@ -1,6 +1,6 @@
 // "Would this time clash?" without booking: the same overlap rule the core writes with.
 import type { Tenant } from '../accounts/tenants.js';
-import { listBusyAppointments } from '../db/appointments.js';
+import { type AppointmentRow, listBusyAppointments } from '../db/appointments.js';
 import type { AppDeps } from '../deps.js';
 import { MINUTE } from '../domain/time.js';
 import { type AppointmentView, viewAppointment } from './appointment-view.js';
@@ -20,6 +20,17 @@ export async function findConflicts(
   tenant: Tenant,
   q: ConflictQuery,
 ): Promise<{ hasConflicts: boolean; conflicts: AppointmentView[] }> {
+  const rows = await conflictingRows(deps, tenant, q);
+  const conflicts = rows.map((r) => viewAppointment(r, tenant.config.timezone));
+  return { hasConflicts: conflicts.length > 0, conflicts };
+}
+
+/** The same, as stored rows (for doors that render their own shape). */
+export async function conflictingRows(
+  deps: AppDeps,
+  tenant: Tenant,
+  q: ConflictQuery,
+): Promise<AppointmentRow[]> {
   await getItem(deps.store.db, 'professional', tenant.id, q.professionalId);
   let blockMinutes = q.durationMinutes ?? 30;
   if (q.serviceTypeId) {
@@ -32,8 +43,5 @@ export async function findConflicts(
     startsAt: q.startsAt,
     blocksUntil: q.startsAt + blockMinutes * MINUTE,
   });
-  const conflicts = rows
-    .filter((r) => r.id !== q.excludeId)
-    .map((r) => viewAppointment(r, tenant.config.timezone));
-  return { hasConflicts: conflicts.length > 0, conflicts };
+  return rows.filter((r) => r.id !== q.excludeId);
 }

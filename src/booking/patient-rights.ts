@@ -103,6 +103,10 @@ export async function exportPatient(deps: AppDeps, tenant: Tenant, hash: string,
     exportedAt: renderInstant(deps.clock.now(), zone),
     appointments: appointments.map((a) => ({
       ...viewAppointment(a, zone),
+      // Kept beside the Mivicall view (the Voki door's fields): the patient's too.
+      patientEmail: a.patientEmail,
+      title: a.title,
+      description: a.description,
       history: history
         .filter((h) => h.appointmentId === a.id)
         .map((h) => ({

@@ -1,5 +1,5 @@
 // Appointment queries, and the guarded statements the booking core's atomic units are built from.
-import { and, asc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { FieldChanges } from '../domain/history.js';
 import { MAX_BLOCK_MS } from '../domain/service-caps.js';
 import type { AppointmentSource } from '../domain/source.js';
@@ -209,3 +209,35 @@ export const fewerUpcomingSelfService = (
         phoneHashes.map((h) => sql`${h}`),
         sql`, `,
       )})) < ${cap}`;
+
+/** The patient id already given to this phone (any of its hashes) in the clinic, if any. */
+export async function findPatientId(db: Db, tenantId: string, phoneHashes: string[]): Promise<string | null> {
+  const [row] = await db
+    .select({ patientId: appointments.patientId })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, tenantId),
+        inArray(appointments.patientPhoneHash, phoneHashes),
+        isNotNull(appointments.patientId),
+      ),
+    )
+    .orderBy(asc(appointments.createdAt))
+    .limit(1);
+  return row?.patientId ?? null;
+}
+
+/** The patient's most recent appointment in the clinic (their latest name, phone and email). */
+export async function latestOfPatient(
+  db: Db,
+  tenantId: string,
+  patientId: string,
+): Promise<AppointmentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.tenantId, tenantId), eq(appointments.patientId, patientId)))
+    .orderBy(desc(appointments.createdAt))
+    .limit(1);
+  return row;
+}

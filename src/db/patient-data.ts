@@ -131,7 +131,16 @@ export const holdsPatient = (e: Erasure): SQL => {
 
 const ERASED_CHANGE = JSON.stringify({ from: ERASED_NAME, to: ERASED_NAME });
 // Fields of a history entry or event that carry what the patient said or is called.
-const PERSONAL_FIELDS = ['patientName', 'patientNotes', 'cancellationReason', 'metadata', 'patientPhoneHash'];
+const PERSONAL_FIELDS = [
+  'patientName',
+  'patientNotes',
+  'cancellationReason',
+  'metadata',
+  'patientPhoneHash',
+  'patientEmail',
+  'title',
+  'description',
+];
 
 const redactChanges = sql`json_replace(changes, ${sql.join(
   PERSONAL_FIELDS.map((f) => sql`${`$.${f}`}, json(${ERASED_CHANGE})`),
@@ -165,6 +174,7 @@ function redactTraces(tenantId: string, ids: SQL, guard: SQL): SQL[] {
 const anonymise = (hash: SQL, name: string, commandId: string, now: number) => sql`
   patient_name = ${name}, patient_name_search = '', patient_phone_hash = ${hash},
   patient_phone_encrypted = ${NO_PHONE}, booked_by_phone_hash = NULL, patient_notes = NULL, cancellation_reason = NULL, metadata = '{}',
+  patient_email = NULL, patient_id = NULL, title = NULL, description = NULL,
   version = version + 1, last_command_id = ${commandId}, updated_at = ${now}`;
 
 /** The erasure's statements, in order: every one that finds rows by hash runs before the hashes change. */

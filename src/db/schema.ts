@@ -224,6 +224,21 @@ export const appointments = sqliteTable(
       .default(sql`'{}'`),
     cancellationReason: text('cancellation_reason'),
     callId: text('call_id'),
+    // A stable id of the patient within the clinic (one per phone), kept so it survives key rotation.
+    patientId: text('patient_id'),
+    patientEmail: text('patient_email'),
+    title: text('title'),
+    description: text('description'),
+    // This appointment's length when it is not the service's (endsAt already reflects it; kept so a
+    // reschedule keeps the length).
+    durationMinutes: integer('duration_minutes'),
+    // The confirmation record: when, by whom (the history's actor) and through which door's source.
+    // These columns were added without CHECKs so the migration is a plain ADD COLUMN (no table rebuild
+    // that could race another branch's columns); the core writes confirmedVia only from a door's
+    // source and durationMinutes only within the service caps, validated at every door.
+    confirmedAt: integer('confirmed_at'),
+    confirmedBy: text('confirmed_by'),
+    confirmedVia: text('confirmed_via', { enum: APPOINTMENT_SOURCES }),
     // Optimistic concurrency: every change bumps version and stamps the command that made it.
     version: integer('version').notNull().default(1),
     lastCommandId: text('last_command_id').notNull(),
@@ -237,6 +252,7 @@ export const appointments = sqliteTable(
     ),
     oneOf('appointments_status', t.status, APPOINTMENT_STATUSES),
     oneOf('appointments_source', t.source, APPOINTMENT_SOURCES),
+    index('appointments_tenant_patient').on(t.tenantId, t.patientId),
     index('appointments_professional_start').on(t.tenantId, t.professionalId, t.startsAt),
     index('appointments_tenant_start').on(t.tenantId, t.startsAt),
     index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash),

@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'invalid_signature',
   'insufficient_scope',
   'tenant_inactive',
+  // A tenant header (Voki's X-Tenant) that names another clinic than the API key's.
+  'tenant_mismatch',
   'not_found',
   'appointment_not_found',
   'professional_not_found',

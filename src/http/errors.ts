@@ -15,6 +15,7 @@ const statusByCode = {
   invalid_signature: 401,
   insufficient_scope: 403,
   tenant_inactive: 403,
+  tenant_mismatch: 403,
   not_found: 404,
   appointment_not_found: 404,
   professional_not_found: 404,

@@ -45,7 +45,12 @@ export function restDoor(...routers: OpenAPIHono<AppEnv>[]): OpenAPIHono<AppEnv>
   return door;
 }
 
-function behind(guards: MiddlewareHandler<AppEnv>[], router: OpenAPIHono<AppEnv>): OpenAPIHono<AppEnv> {
+/** The routes of `router`, each preceded by `guards` (exported for the Voki door's own guards). */
+export function behind(
+  guards: MiddlewareHandler<AppEnv>[],
+  router: OpenAPIHono<AppEnv>,
+  preflight: MiddlewareHandler<AppEnv> = restCors,
+): OpenAPIHono<AppEnv> {
   const guarded = createRouter();
   const seen = new Set<string>();
   for (const { method, path, handler } of router.routes) {
@@ -55,7 +60,7 @@ function behind(guards: MiddlewareHandler<AppEnv>[], router: OpenAPIHono<AppEnv>
       throw new Error(`A REST router may not use path-wide middleware (${method} ${path})`);
     if (!seen.has(path)) {
       seen.add(path);
-      guarded.options(path, restCors);
+      guarded.options(path, preflight);
     }
     // One openapi() call registers its middleware, validators and handler in a row: guard the first.
     if (!seen.has(`${method} ${path}`)) {

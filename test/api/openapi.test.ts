@@ -8,6 +8,7 @@ import { MCP_PREFIX } from '../../src/voice/mcp-link.js';
 import { WEBHOOK_PREFIX } from '../../src/voice/webhooks.js';
 import { describeRoute, PUBLIC_ROUTES, ROUTES, templateOf } from '../support/routes.js';
 import type { TestApp } from '../support/types.js';
+import { VOKI_ROUTES, vokiTemplateOf } from '../support/voki-routes.js';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -19,13 +20,18 @@ const operationsOf = (doc: any): string[] =>
       .map((method) => `${method.toUpperCase()} ${path}`),
   );
 
-/** Every route the app registers under /v1, as "METHOD /path/{param}" (Hono writes `:param`). */
+/** Every route the app registers under /v1 and /api/v1 (the Voki door), as "METHOD /path/{param}". */
 function registeredV1Routes(): string[] {
   // Registering routes touches no dependency (they are read per request), so none are built here.
   const app = createApp({} as AppDeps);
   const routes = app.routes
     // OPTIONS answers the browser's CORS preflight for each REST path: not an operation of the API.
-    .filter((r) => r.method !== 'ALL' && r.method !== 'OPTIONS' && r.path.startsWith('/v1/'))
+    .filter(
+      (r) =>
+        r.method !== 'ALL' &&
+        r.method !== 'OPTIONS' &&
+        (r.path.startsWith('/v1/') || r.path.startsWith('/api/v1/')),
+    )
     .map((r) => `${r.method} ${r.path.replace(/:(\w+)\??/g, '{$1}')}`);
   return [...new Set(routes)].sort();
 }
@@ -70,6 +76,26 @@ describe('OpenAPI document', () => {
       if (route.owned) expect(operation.responses['404'], describeRoute(route)).toBeDefined();
       if (route.body) expect(operation.responses['422'], describeRoute(route)).toBeDefined();
     }
+
+    // The Voki door documents its own error words (src/voki/errors.ts).
+    for (const route of VOKI_ROUTES) {
+      const [method, path] = vokiTemplateOf(route).split(' ') as [string, string];
+      const operation = doc.paths[path]?.[method.toLowerCase()];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(operation.tags).toEqual(['Voki appointments']);
+      for (const status of [
+        '401',
+        '403',
+        '429',
+        '500',
+        ...(route.owned ? ['404'] : []),
+        ...(route.body ? ['422'] : []),
+      ]) {
+        expect(operation.responses[status].content['application/json'].schema.$ref, `${path} ${status}`).toBe(
+          '#/components/schemas/VokiError',
+        );
+      }
+    }
   });
 
   it('documents the create body exactly as docs/mivicall-contract.md does, plus metadata and source', () => {
@@ -109,11 +135,15 @@ describe('OpenAPI document', () => {
     // The exceptions are real routes, not stale names that would excuse a future one.
     expect(registered).toEqual(expect.arrayContaining(PLATFORM_DOORS));
     // And the document promises nothing the app does not serve.
-    expect(documented.filter((op) => op.includes(' /v1/') && !registered.includes(op))).toEqual([]);
+    expect(documented.filter((op) => /^\w+ (\/api)?\/v1\//.test(op) && !registered.includes(op))).toEqual([]);
   });
 
   it('has the same operations as the security matrix route table (no route escapes the matrix)', () => {
-    const table = [...ROUTES.map(templateOf), ...PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`)];
+    const table = [
+      ...ROUTES.map(templateOf),
+      ...VOKI_ROUTES.map(vokiTemplateOf),
+      ...PUBLIC_ROUTES.map((r) => `${r.method} ${r.path}`),
+    ];
     expect(new Set(table).size, 'a route is twice in the table').toBe(table.length);
     const documented = operationsOf(doc);
     expect({

@@ -87,8 +87,23 @@ afterAll(async () => {
 
 const ENVELOPE_KEYS = ['error', 'errors', 'message', 'requestId'];
 
+/** The Voki door (/api/v1) answers errors in Voki's words: `{"errors": {...}}` (src/voki/errors.ts). */
+function vokiErrorBreach(reply: Reply): string | undefined {
+  const body = reply.body ?? {};
+  const text = reply.text.slice(0, 300);
+  if (Object.keys(body).join() !== 'errors' || typeof body.errors !== 'object' || body.errors === null)
+    return `not the Voki error shape: ${text}`;
+  const values = Object.values(body.errors as Record<string, unknown>);
+  if (reply.status === 422) {
+    if (!values.every((v) => Array.isArray(v) && v.every((m) => typeof m === 'string')))
+      return `422 errors are not {field: [message]}: ${text}`;
+  } else if (Object.keys(body.errors).join() !== 'detail' || typeof body.errors.detail !== 'string')
+    return `errors is not {detail}: ${text}`;
+  return undefined;
+}
+
 /** What is wrong with an answer, or undefined when it keeps the contract. */
-function contractBreach(statuses: number[], reply: Reply): string | undefined {
+function contractBreach(statuses: number[], reply: Reply, path = ''): string | undefined {
   const text = reply.text.slice(0, 300);
   if (reply.status >= 500) return `5xx: ${reply.status} ${text}`;
   // Oversized headers never reach an operation: the server refuses them for every route (README).
@@ -99,6 +114,8 @@ function contractBreach(statuses: number[], reply: Reply): string | undefined {
   if (reply.status === 204) return undefined;
   if (!reply.headers.get('content-type')?.includes('application/json')) return `not JSON: ${text}`;
   if (reply.status < 400) return undefined;
+  // The transport's refusals come before any door, in the service-wide envelope (README).
+  if (path.startsWith('/api/v1/')) return transport ? undefined : vokiErrorBreach(reply);
   const body = reply.body ?? {};
   const keys = Object.keys(body).filter((k) => !(reply.status === 429 && k === 'retryAfter'));
   if (keys.sort().join() !== ENVELOPE_KEYS.join()) return `not the error envelope: ${text}`;
@@ -148,7 +165,7 @@ describe('fuzzing every operation of the OpenAPI document', () => {
               );
             }
           }
-          const problem = contractBreach(op.statuses, reply);
+          const problem = contractBreach(op.statuses, reply, op.path);
           if (problem) throw new Error(`${problem}\n  request: ${describeRequest(req)}`);
         }),
         { numRuns: RUNS },

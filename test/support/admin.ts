@@ -25,7 +25,7 @@ export function adminOperations(db: Db, now: () => number): Admin {
       );
       // The clinic's own key in tests holds everything, the patient-rights scopes `*` lacks included;
       // reading raw caller numbers stays a scope tests grant on purpose (test/api/calls.test.ts).
-      const scopes: Grant[] = ['*', ...EXPLICIT_SCOPES.filter((s) => s !== 'calls:read_phone')];
+      const scopes: Grant[] = ['*', ...EXPLICIT_SCOPES.filter((s) => !s.endsWith(':read_phone'))];
       const { apiKey, key } = await createApiKey(db, tenant.id, { scopes }, now());
       return { tenantId: tenant.id, key: apiKey, keyId: key.id };
     },

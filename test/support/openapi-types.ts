@@ -72,7 +72,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -147,7 +147,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -254,7 +254,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -334,7 +334,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -451,7 +451,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -531,7 +531,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -614,7 +614,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -730,7 +730,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -811,7 +811,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -927,7 +927,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1018,7 +1018,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1128,7 +1128,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1211,7 +1211,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1291,7 +1291,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1408,7 +1408,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1488,7 +1488,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1571,7 +1571,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1695,7 +1695,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1806,7 +1806,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -1892,7 +1892,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2009,7 +2009,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2092,7 +2092,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2199,7 +2199,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2333,7 +2333,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2467,7 +2467,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2601,7 +2601,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2739,7 +2739,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2861,7 +2861,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -2954,7 +2954,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3052,7 +3052,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3138,7 +3138,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3224,7 +3224,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3333,7 +3333,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3451,7 +3451,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3534,7 +3534,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3605,7 +3605,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3704,7 +3704,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3775,7 +3775,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3858,7 +3858,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -3970,7 +3970,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4077,7 +4077,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4163,7 +4163,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4263,7 +4263,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4392,7 +4392,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4486,7 +4486,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4569,7 +4569,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4643,7 +4643,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4751,7 +4751,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4819,7 +4819,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -4902,7 +4902,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5020,7 +5020,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5132,7 +5132,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive` */
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
         403: {
           headers: {
             [name: string]: unknown;
@@ -5181,6 +5181,1076 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/appointments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List appointments (Voki)
+     * @description Page-numbered, `{"data": [...], "meta": {current_page, page_size, total_pages, total_count}}`. Defaults: page 1, page_size 20 (at most 100), sort_by scheduled_at, sort_order asc. `date_from` and `date_to` take a date (the clinic's local day, both inclusive) or an instant.
+     */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          page_size?: number;
+          sort_by?: 'scheduled_at' | 'inserted_at' | 'updated_at' | 'title' | 'status';
+          sort_order?: 'asc' | 'desc';
+          status?: 'scheduled' | 'confirmed' | 'completed' | 'cancelled' | 'no_show';
+          date_from?: string;
+          date_to?: string;
+          user_id?: string;
+          department_id?: string;
+        };
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description A page of appointments */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiAppointmentList'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Invalid fields, Ecto style: `{"errors": {"field": ["message"]}}` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create an appointment (Voki)
+     * @description Books through the same core as POST /v1/appointments (source manual). `duration_minutes` sets this appointment's length (default: the service's); without `user_id` the first free qualified professional takes it. A taken slot is 409. `customer_phone` is required unless `customer_id` names a known patient.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+          /** @description Retry-safe key (1–255 visible ASCII characters), kept 24 hours; a retry replays the answer */
+          'idempotency-key'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['VokiAppointmentCreateBody'];
+        };
+      };
+      responses: {
+        /** @description Created (or replayed) */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiAppointmentData'];
+          };
+        };
+        /** @description Unreadable request (invalid JSON or Idempotency-Key): `{"errors": {"detail": …}}` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description `{"errors": {"detail": "Not Found"}}` (also for another clinic's appointment) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The slot is taken, or the status cannot make this move: `{"errors": {"detail": …}}` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body larger than 64 KiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Invalid fields, Ecto style: `{"errors": {"field": ["message"]}}` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/appointments/conflicts': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Check conflicts (Voki)
+     * @description The agent's appointments that hold their slot and overlap this time (touching is fine).
+     */
+    get: {
+      parameters: {
+        query: {
+          /** @description Agent (professional) ID */
+          user_id: string;
+          scheduled_at: string;
+          duration_minutes?: number;
+          exclude_id?: string;
+        };
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+        };
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Conflicts, if any */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiConflicts'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Invalid fields, Ecto style: `{"errors": {"field": ["message"]}}` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/appointments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get an appointment (Voki) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The appointment */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiAppointmentData'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description `{"errors": {"detail": "Not Found"}}` (also for another clinic's appointment) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
+    /**
+     * Update an appointment (Voki)
+     * @description title, description, notes, customer_email; a new scheduled_at, duration_minutes, user_id or department_id moves it (overlap-checked, 409 when taken). Who it is for does not change.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+          /** @description Retry-safe key (1–255 visible ASCII characters), kept 24 hours; a retry replays the answer */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['VokiAppointmentUpdateBody'];
+        };
+      };
+      responses: {
+        /** @description The appointment after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiAppointmentData'];
+          };
+        };
+        /** @description Unreadable request (invalid JSON or Idempotency-Key): `{"errors": {"detail": …}}` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description `{"errors": {"detail": "Not Found"}}` (also for another clinic's appointment) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The slot is taken, or the status cannot make this move: `{"errors": {"detail": …}}` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body larger than 64 KiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Invalid fields, Ecto style: `{"errors": {"field": ["message"]}}` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/appointments/{id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm (Voki)
+     * @description scheduled → confirmed: records when, by which key and through which door it was confirmed. Confirming a confirmed appointment changes nothing; a cancelled, completed or no-show one is 409.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+          /** @description Retry-safe key (1–255 visible ASCII characters), kept 24 hours; a retry replays the answer */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The appointment after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiAppointmentData'];
+          };
+        };
+        /** @description Unreadable request (invalid JSON or Idempotency-Key): `{"errors": {"detail": …}}` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description `{"errors": {"detail": "Not Found"}}` (also for another clinic's appointment) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The slot is taken, or the status cannot make this move: `{"errors": {"detail": …}}` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body larger than 64 KiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Invalid fields, Ecto style: `{"errors": {"field": ["message"]}}` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/appointments/{id}/cancel': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel (Voki)
+     * @description Optional `{"reason": "…"}`. Final.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+          /** @description Retry-safe key (1–255 visible ASCII characters), kept 24 hours; a retry replays the answer */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: {
+        content: {
+          'application/json': components['schemas']['VokiCancelBody'];
+        };
+      };
+      responses: {
+        /** @description The appointment after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiAppointmentData'];
+          };
+        };
+        /** @description Unreadable request (invalid JSON or Idempotency-Key): `{"errors": {"detail": …}}` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description `{"errors": {"detail": "Not Found"}}` (also for another clinic's appointment) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The slot is taken, or the status cannot make this move: `{"errors": {"detail": …}}` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body larger than 64 KiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Invalid fields, Ecto style: `{"errors": {"field": ["message"]}}` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/appointments/{id}/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark as completed (Voki)
+     * @description The patient attended. Final.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+          /** @description Retry-safe key (1–255 visible ASCII characters), kept 24 hours; a retry replays the answer */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The appointment after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiAppointmentData'];
+          };
+        };
+        /** @description Unreadable request (invalid JSON or Idempotency-Key): `{"errors": {"detail": …}}` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description `{"errors": {"detail": "Not Found"}}` (also for another clinic's appointment) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The slot is taken, or the status cannot make this move: `{"errors": {"detail": …}}` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body larger than 64 KiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Invalid fields, Ecto style: `{"errors": {"field": ["message"]}}` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/appointments/{id}/no-show': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Mark as no-show (Voki)
+     * @description Only once the appointment has started. Final.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description The clinic's public slug or id; when sent it must name the API key's clinic (else 403) */
+          'x-tenant'?: string;
+          /** @description Retry-safe key (1–255 visible ASCII characters), kept 24 hours; a retry replays the answer */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The appointment after the change */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiAppointmentData'];
+          };
+        };
+        /** @description Unreadable request (invalid JSON or Idempotency-Key): `{"errors": {"detail": …}}` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description No valid API key: `{"errors": {"detail": …}}` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The key lacks the scope, the clinic is suspended, or X-Tenant names another clinic */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description `{"errors": {"detail": "Not Found"}}` (also for another clinic's appointment) */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description The slot is taken, or the status cannot make this move: `{"errors": {"detail": …}}` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body larger than 64 KiB */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Body is not application/json */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Invalid fields, Ecto style: `{"errors": {"field": ["message"]}}` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+        /** @description Unexpected error */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['VokiError'];
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -5333,6 +6403,7 @@ export interface components {
         | 'invalid_signature'
         | 'insufficient_scope'
         | 'tenant_inactive'
+        | 'tenant_mismatch'
         | 'not_found'
         | 'appointment_not_found'
         | 'professional_not_found'
@@ -5687,6 +6758,21 @@ export interface components {
       cancellationReason: string | null;
       /** @description The voice call that made or changed it, if any */
       callId: string | null;
+      /** @description Whether, when, by whom and through which channel the appointment was confirmed by staff or the patient (null: not yet). `status` is unaffected: a booked appointment is `confirmed` either way. */
+      confirmation: {
+        /**
+         * Format: date-time
+         * @example 2026-05-14T10:00:00+01:00
+         */
+        confirmedAt: string;
+        /** @description Who confirmed it, as in the history (`key:<id>`…) */
+        confirmedBy: string;
+        /**
+         * @description The source of the door it came through
+         * @enum {string}
+         */
+        channel: 'voice_ai' | 'manual' | 'self_service' | 'sync_external';
+      } | null;
       /**
        * Format: date-time
        * @example 2026-05-14T10:00:00+01:00
@@ -6311,6 +7397,160 @@ export interface components {
       nextAttemptAt: string | null;
       createdAt: string;
       deliveredAt: string | null;
+    };
+    VokiAppointmentList: {
+      data: components['schemas']['VokiAppointment'][];
+      meta: {
+        current_page: number;
+        page_size: number;
+        total_pages: number;
+        total_count: number;
+      };
+    };
+    VokiAppointment: {
+      /** Format: uuid */
+      id: string;
+      title: string;
+      description: string | null;
+      /** @enum {string} */
+      status: 'scheduled' | 'confirmed' | 'completed' | 'cancelled' | 'no_show';
+      /**
+       * Format: date-time
+       * @example 2026-02-20T10:00:00Z
+       */
+      scheduled_at: string;
+      /** @example 30 */
+      duration_minutes: number;
+      /** Format: uuid */
+      department_id: string | null;
+      /** @example Consulta */
+      department_name: string | null;
+      /** Format: uuid */
+      user_id: string;
+      /** @example Dra. Ana Costa */
+      user_name: string;
+      /**
+       * Format: uuid
+       * @description Stable per patient phone within the clinic
+       */
+      customer_id: string;
+      customer_name: string;
+      customer_email: string | null;
+      /** @description Masked ("+351 ••• ••• 678") unless the key holds appointments:read_phone; null once the patient was erased */
+      customer_phone: string | null;
+      notes: string | null;
+      cancellation_reason: string | null;
+      /** Format: date-time */
+      confirmed_at: string | null;
+      /** Format: date-time */
+      inserted_at: string;
+      /** Format: date-time */
+      updated_at: string;
+    };
+    VokiError: {
+      /**
+       * @description 422: `{"field": ["message"]}`; 400/401/403/404/409/413/415/429/500: `{"detail": "message"}`
+       * @example {
+       *       "scheduled_at": [
+       *         "can't be blank"
+       *       ]
+       *     }
+       */
+      errors: {
+        [key: string]: string | string[];
+      };
+    };
+    VokiAppointmentData: {
+      data: components['schemas']['VokiAppointment'];
+    };
+    VokiAppointmentCreateBody: {
+      appointment: components['schemas']['VokiAppointmentCreate'];
+    };
+    VokiAppointmentCreate: {
+      /** @example Presentation meeting */
+      title: string;
+      description?: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-02-25T14:00:00Z
+       */
+      scheduled_at: string;
+      /**
+       * @description Default: the service's duration (e.g. 30)
+       * @example 45
+       */
+      duration_minutes?: number;
+      /**
+       * Format: uuid
+       * @description Department (service) ID
+       */
+      department_id: string;
+      /**
+       * Format: uuid
+       * @description Agent (professional) ID; absent: the first free qualified professional
+       */
+      user_id?: string | null;
+      /**
+       * Format: uuid
+       * @description Existing customer (patient) ID
+       */
+      customer_id?: string | null;
+      /** @description Required unless customer_id is given */
+      customer_name?: string;
+      /** Format: email */
+      customer_email?: string | null;
+      /** @description Required unless customer_id is given (agendai knows patients by phone) */
+      customer_phone?: string;
+      notes?: string | null;
+    };
+    VokiConflicts: {
+      data: {
+        has_conflicts: boolean;
+        conflicts: components['schemas']['VokiAppointment'][];
+      };
+    };
+    VokiAppointmentUpdateBody: {
+      appointment: components['schemas']['VokiAppointmentUpdate'];
+    };
+    VokiAppointmentUpdate: {
+      /** @example Presentation meeting */
+      title?: string;
+      description?: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-02-25T14:00:00Z
+       */
+      scheduled_at?: string;
+      /**
+       * @description Default: the service's duration (e.g. 30)
+       * @example 45
+       */
+      duration_minutes?: number;
+      /**
+       * Format: uuid
+       * @description Department (service) ID
+       */
+      department_id?: string;
+      /**
+       * Format: uuid
+       * @description Agent (professional) ID
+       */
+      user_id?: string;
+      /** Format: email */
+      customer_email?: string | null;
+      notes?: string | null;
+      /**
+       * Format: uuid
+       * @description Existing customer (patient) ID
+       */
+      customer_id?: string | null;
+      /** @description Required unless customer_id is given */
+      customer_name?: string;
+      /** @description Required unless customer_id is given (agendai knows patients by phone) */
+      customer_phone?: string;
+    };
+    VokiCancelBody: {
+      reason?: string | null;
     };
   };
   responses: never;

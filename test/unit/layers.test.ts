@@ -33,9 +33,9 @@ const FLOORS = [
   {
     floor: 'doors',
     // Each door translates one way in: the REST API (api/, with http/ as its toolkit: router, auth,
-    // limits, the error envelope), the voice platforms (voice/), the same voice tools over MCP (mcp/)
-    // and the public booking page (web/).
-    modules: ['api/', 'voice/', 'mcp/', 'web/', 'http/'],
+    // limits, the error envelope), the voice platforms (voice/), the same voice tools over MCP (mcp/),
+    // the public booking page (web/) and the Voki-compatible API (voki/).
+    modules: ['api/', 'voice/', 'mcp/', 'web/', 'http/', 'voki/'],
   },
   {
     floor: 'entries',
@@ -56,6 +56,7 @@ const DOOR_NEIGHBOURS: Record<string, readonly string[]> = {
   'voice/': ['http/'],
   // The MCP door serves the voice door's catalogue, sessions and call log under another protocol.
   'mcp/': ['http/', 'voice/'],
+  'voki/': ['http/'],
   'web/': ['http/'],
 };
 
@@ -64,7 +65,7 @@ const DOOR_NEIGHBOURS: Record<string, readonly string[]> = {
  * integrations, call log and session lookup still read and write their tables themselves; they are
  * the next thing to move into a core module.
  */
-const STORE_THROUGH_CORE = ['api/', 'web/', 'http/'];
+const STORE_THROUGH_CORE = ['api/', 'web/', 'http/', 'voki/'];
 
 /**
  * Imports that break the map while a refactor is under way, each with who removes it. Not a place

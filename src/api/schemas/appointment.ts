@@ -25,6 +25,20 @@ export const AppointmentSchema = z
     metadata: z.record(z.string(), z.unknown()),
     cancellationReason: z.string().nullable(),
     callId: z.string().nullable().openapi({ description: 'The voice call that made or changed it, if any' }),
+    confirmation: z
+      .object({
+        confirmedAt: timestamp(),
+        confirmedBy: z.string().openapi({ description: 'Who confirmed it, as in the history (`key:<id>`…)' }),
+        channel: z
+          .enum(APPOINTMENT_SOURCES)
+          .openapi({ description: 'The source of the door it came through' }),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'Whether, when, by whom and through which channel the appointment was confirmed by staff or the ' +
+          'patient (null: not yet). `status` is unaffected: a booked appointment is `confirmed` either way.',
+      }),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   })
