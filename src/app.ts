@@ -7,6 +7,8 @@ import { callRoutes } from './api/calls.js';
 import { professionalRoutes, serviceRoutes } from './api/catalog.js';
 import { docsPage } from './api/docs.js';
 import { healthRoutes } from './api/health.js';
+import { messageRoutes } from './api/messages.js';
+import { messageWebhooks } from './api/messages-webhooks.js';
 import { patientRoutes } from './api/patients.js';
 import { scheduleRoutes } from './api/schedule.js';
 import { tenantRoutes } from './api/tenants.js';
@@ -58,10 +60,13 @@ export function createApp(deps: AppDeps) {
         voiceRoutes,
         callRoutes,
         webhookRoutes,
+        messageRoutes,
       ),
     )
     // Voice platforms authenticate with their own signatures, under /v1/voice/webhooks.
     .route('/', voiceWebhooks)
+    // Message providers (status callbacks, patients' replies) with their own signatures too.
+    .route('/', messageWebhooks)
     .route('/', bookingApi)
     .route('/', bookingPage)
     // Any other /v1 path: who asks comes first, so a caller without a valid key learns nothing of
@@ -87,6 +92,7 @@ export function createApp(deps: AppDeps) {
       { name: 'Voice', description: 'Voice platform integrations and tool definitions' },
       { name: 'Calls', description: 'Calls the voice platforms reported, with transcripts and tool calls' },
       { name: 'Webhooks', description: 'Signed POSTs to your systems when appointments change' },
+      { name: 'Messages', description: 'SMS and WhatsApp to patients: settings, senders, templates, log' },
       { name: 'Health', description: 'Public' },
     ],
   });

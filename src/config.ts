@@ -80,3 +80,13 @@ export const publicBaseUrl = z
   }, 'PUBLIC_BASE_URL takes no query, fragment or credentials')
   .transform((text) => text.replace(/\/+$/, ''))
   .optional();
+
+/**
+ * TWILIO_API_BASE_URL, TELNYX_API_BASE_URL: where messages to patients go instead of the providers'
+ * own API addresses (a regional endpoint, a test's stand-in). Operator-set, not clinic-chosen.
+ */
+export const providerBaseUrl = (name: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `${name} must be an http(s) URL` })
+    .transform((text) => text.replace(/\/+$/, ''))
+    .optional();

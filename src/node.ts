@@ -19,6 +19,7 @@ try {
     schedulerIntervalMs: config.env.SCHEDULER_INTERVAL_SECONDS * 1000,
     publicBaseUrl: config.env.PUBLIC_BASE_URL,
     allowPrivateTargets: config.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    messageProviderUrls: { twilio: config.env.TWILIO_API_BASE_URL, telnyx: config.env.TELNYX_API_BASE_URL },
   });
   logger.info('started', { url: service.url, database: config.databasePath, docs: `${service.url}/docs` });
   const stop = async (signal: string) => {

@@ -17,6 +17,9 @@ export const SCOPES = [
   // include it, so a clinic decides deliberately which of its systems may read patients' numbers.
   'calls:read_phone',
   'webhooks:write',
+  // Messages to patients: reading what went (GET /v1/messages, settings) and configuring senders.
+  'messages:read',
+  'messaging:write',
   'patients:export',
   'patients:erase',
   'audit:read',

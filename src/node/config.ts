@@ -4,7 +4,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { allowPrivateTargets, parseSecrets, publicBaseUrl, SECRET_NAMES, type Secrets } from '../config.js';
+import {
+  allowPrivateTargets,
+  parseSecrets,
+  providerBaseUrl,
+  publicBaseUrl,
+  SECRET_NAMES,
+  type Secrets,
+} from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
 import { parseTrustProxy, type TrustProxy } from '../http/client-address.js';
 import type { Logger } from '../logger.js';
@@ -33,6 +40,8 @@ const envSchema = z.object({
   // Required in production; in development the server's own http://HOST:PORT.
   PUBLIC_BASE_URL: publicBaseUrl,
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
+  TWILIO_API_BASE_URL: providerBaseUrl('TWILIO_API_BASE_URL'),
+  TELNYX_API_BASE_URL: providerBaseUrl('TELNYX_API_BASE_URL'),
 });
 
 export interface NodeConfig {

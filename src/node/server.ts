@@ -9,6 +9,8 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
+import { telnyxRest } from '../messaging/providers/telnyx.js';
+import { twilioSdk } from '../messaging/providers/twilio-sdk.js';
 import { nodeEgress } from '../security/egress-node.js';
 import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 import { answerClientError } from './client-errors.js';
@@ -32,6 +34,8 @@ export interface NodeServiceOptions {
   trustProxy?: TrustProxy;
   /** How often the timed jobs (no-show detection, purges) run; 0 turns the timer off. Default 60 s. */
   schedulerIntervalMs?: number;
+  /** TWILIO_API_BASE_URL, TELNYX_API_BASE_URL: where messages to patients go (default: the providers'). */
+  messageProviderUrls?: { twilio?: string; telnyx?: string };
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -77,6 +81,11 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     egress: nodeEgress(options.allowPrivateTargets ?? false),
     publicBaseUrl: options.publicBaseUrl,
     realtimeSideband: nodeRealtimeSideband(options.logger, options.allowPrivateTargets ?? false),
+    // Twilio through its official SDK on Node; Telnyx over fetch (src/messaging/providers/types.ts).
+    messageProviders: {
+      twilio: twilioSdk(options.messageProviderUrls?.twilio),
+      telnyx: telnyxRest(options.messageProviderUrls?.telnyx),
+    },
   };
 }
 

@@ -4,6 +4,8 @@ import { openD1Store } from '../db/d1.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { jsonLogger, type Logger } from '../logger.js';
+import { telnyxRest } from '../messaging/providers/telnyx.js';
+import { twilioRest } from '../messaging/providers/twilio-rest.js';
 import { literalEgress } from '../security/egress.js';
 import { sha256Hex } from '../security/encoding.js';
 import { createPhoneVault } from '../security/phone-vault.js';
@@ -36,5 +38,10 @@ export async function buildWorkerDeps(
     // No DNS on Workers: literal addresses and local names are refused, names go to the platform.
     egress: literalEgress(config.allowPrivateTargets),
     publicBaseUrl: config.publicBaseUrl,
+    // The Twilio SDK needs Node's http and crypto; the Worker speaks Twilio's REST contract with fetch.
+    messageProviders: {
+      twilio: twilioRest(config.messageProviderUrls.twilio),
+      telnyx: telnyxRest(config.messageProviderUrls.telnyx),
+    },
   };
 }

@@ -2,7 +2,13 @@
 // `wrangler secret put`, optional limit overrides from [vars]. A bad value stops every request with
 // one log line that names the variable (never its value).
 import { z } from 'zod';
-import { allowPrivateTargets, publicBaseUrl, type Secrets, secretsSchema } from '../config.js';
+import {
+  allowPrivateTargets,
+  providerBaseUrl,
+  publicBaseUrl,
+  type Secrets,
+  secretsSchema,
+} from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
 import type { RateLimiterObject } from './rate-limiter.js';
 
@@ -26,6 +32,8 @@ const workerEnvSchema = secretsSchema.extend({
   PUBLIC_BASE_URL: publicBaseUrl,
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
   AUTH_FAILURES_PER_MINUTE: limit,
+  TWILIO_API_BASE_URL: providerBaseUrl('TWILIO_API_BASE_URL'),
+  TELNYX_API_BASE_URL: providerBaseUrl('TELNYX_API_BASE_URL'),
 });
 
 export interface WorkerConfig {
@@ -36,6 +44,8 @@ export interface WorkerConfig {
   /** [vars] PUBLIC_BASE_URL; unset, the URLs printed use the route the request came in on. */
   publicBaseUrl?: string;
   allowPrivateTargets: boolean;
+  /** [vars] TWILIO_API_BASE_URL, TELNYX_API_BASE_URL: where messages to patients go. */
+  messageProviderUrls: { twilio?: string; telnyx?: string };
 }
 
 /** Validates the Worker's env; throws one readable line naming the first bad variable. */
@@ -52,6 +62,8 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
     AUTH_FAILURES_PER_MINUTE,
     PUBLIC_BASE_URL,
     WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    TWILIO_API_BASE_URL,
+    TELNYX_API_BASE_URL,
     ...secrets
   } = rest;
   const rateLimits: Partial<RateLimitSettings> = {};
@@ -66,5 +78,6 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
     rateLimits,
     publicBaseUrl: PUBLIC_BASE_URL,
     allowPrivateTargets: WEBHOOKS_ALLOW_PRIVATE_TARGETS,
+    messageProviderUrls: { twilio: TWILIO_API_BASE_URL, telnyx: TELNYX_API_BASE_URL },
   };
 }
