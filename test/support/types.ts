@@ -49,6 +49,12 @@ export interface TestAppOptions {
   allowPrivateTargets?: boolean;
   /** PUBLIC_BASE_URL of the service (Node defaults to its own http://127.0.0.1:PORT). */
   publicBaseUrl?: string;
+  /**
+   * Stands in for Twilio and Telnyx (test/support/message-stand-ins.ts). Node serves it on 127.0.0.1
+   * and points TWILIO_API_BASE_URL and TELNYX_API_BASE_URL at it (the Twilio SDK's real requests);
+   * inside workerd, where a test cannot listen, the Worker's fetch clients call it in process.
+   */
+  messageStandIn?: (request: Request) => Promise<Response>;
 }
 
 export interface TestApp {
