@@ -15,7 +15,7 @@ import {
 import { NO_PHONE } from '../db/patient-data.js';
 import { findTenant } from '../db/tenants.js';
 import type { AppDeps } from '../deps.js';
-import { maskPhone, maskPhonesInText } from '../domain/phone-mask.js';
+import { maskPhone } from '../domain/phone-mask.js';
 import { isBlocking } from '../domain/status.js';
 import type { AppointmentStatus } from '../domain/status.js';
 import { MINUTE } from '../domain/time.js';
@@ -145,8 +145,7 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
     ...carried,
     status: wait === undefined ? 'failed' : 'queued',
     nextAttemptAt: now + (wait ?? 0),
-    // Providers name the number in some errors (Twilio's 21211): masked like transcripts are.
-    lastError: maskPhonesInText(result.error),
+    lastError: result.error,
   });
   return wait === undefined ? 'failed' : 'retried';
 }

@@ -81,6 +81,8 @@ export interface TestApp {
     noShows: number;
     idempotencyKeysPurged: number;
     webhooks: { delivered: number; retried: number; failed: number };
+    remindersQueued: number;
+    messages: { sent: number; retried: number; failed: number; skipped: number };
   }>;
   close(): Promise<void>;
 }

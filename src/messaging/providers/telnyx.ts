@@ -4,7 +4,7 @@
 // "{telnyx-timestamp}|{body}" (header telnyx-signature-ed25519), checked against the account's public
 // key and a 5-minute window. Both runtimes use this client (see docs/architecture.md on the SDK).
 import { fresh, TOLERANCE_MS, verifyEd25519 } from '../../security/signatures.js';
-import { describeError, type ProviderClient, retryable, SEND_TIMEOUT_MS } from './types.js';
+import { describeError, type ProviderClient, providerError, retryable, SEND_TIMEOUT_MS } from './types.js';
 
 export const TELNYX_API_BASE_URL = 'https://api.telnyx.com';
 
@@ -46,7 +46,7 @@ export function telnyxRest(baseUrl = TELNYX_API_BASE_URL, fetcher: typeof fetch 
       return {
         ok: false,
         retry: retryable(response.status),
-        error: `Telnyx ${response.status}${first?.code ? ` ${first.code}` : ''}: ${first?.title ?? 'no detail'}`.slice(0, 300),
+        error: providerError('Telnyx', response.status, first?.code, [first?.title, first?.detail].filter(Boolean).join(': ')),
       };
     },
     async verify({ publicKey }, { headers, raw, now }) {

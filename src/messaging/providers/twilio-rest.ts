@@ -8,6 +8,7 @@ import {
   describeError,
   type OutgoingMessage,
   type ProviderClient,
+  providerError,
   retryable,
   SEND_TIMEOUT_MS,
 } from './types.js';
@@ -63,7 +64,7 @@ export function twilioRest(baseUrl = TWILIO_API_BASE_URL, fetcher: typeof fetch 
       return {
         ok: false,
         retry: retryable(response.status),
-        error: `Twilio ${response.status}${answer.code ? ` ${answer.code}` : ''}: ${answer.message ?? 'no message'}`.slice(0, 300),
+        error: providerError('Twilio', response.status, answer.code, answer.message),
       };
     },
     verify: ({ authToken }, request) => verifyTwilioSignature(authToken, request.url, request.headers, request.raw),

@@ -3,7 +3,7 @@
 // TWILIO_API_BASE_URL points its API domain elsewhere (a regional endpoint, a test's stand-in), and
 // its own validateRequest checks webhook signatures.
 import twilio from 'twilio';
-import { describeError, type ProviderClient, retryable, SEND_TIMEOUT_MS } from './types.js';
+import { describeError, type ProviderClient, providerError, retryable, SEND_TIMEOUT_MS } from './types.js';
 import { TWILIO_API_BASE_URL, twilioAddress } from './twilio-rest.js';
 
 interface RestError {
@@ -32,7 +32,7 @@ export function twilioSdk(baseUrl = TWILIO_API_BASE_URL): ProviderClient<'twilio
         return {
           ok: false,
           retry: retryable(status),
-          error: `Twilio ${status}${code ? ` ${code}` : ''}: ${text ?? 'no message'}`.slice(0, 300),
+          error: providerError('Twilio', status, code, text),
         };
       }
     },

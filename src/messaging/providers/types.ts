@@ -3,6 +3,7 @@
 // crypto, and the Worker runs without Node.js compatibility), speak Twilio's documented REST contract
 // with fetch. Telnyx is spoken with fetch on both (one JSON POST; see docs/architecture.md).
 import type { MessageChannel } from '../../domain/message-vocabulary.js';
+import { maskPhonesInText } from '../../domain/phone-mask.js';
 import type { MessageCredentials } from '../credentials.js';
 
 export interface OutgoingMessage {
@@ -51,3 +52,10 @@ export function describeError(e: unknown): string {
 
 /** 429 and 5xx are worth another try later; other 4xx are the provider's final word. */
 export const retryable = (status: number) => status === 429 || status >= 500;
+
+/**
+ * "<Provider> <HTTP status> <code>: <text>" for the message log. Providers name the number in some
+ * errors (Twilio's 21211 "The 'To' number +351... is not a valid phone number"): masked like transcripts.
+ */
+export const providerError = (provider: string, status: number, code: unknown, text: string | undefined) =>
+  `${provider} ${status}${code ? ` ${code}` : ''}: ${maskPhonesInText(text ?? 'no detail')}`.slice(0, 300);
