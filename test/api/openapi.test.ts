@@ -4,6 +4,7 @@ import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/deps.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import { PLATFORMS } from '../../src/voice/credentials.js';
+import { MESSAGE_WEBHOOK_PREFIX } from '../../src/api/messages-webhooks.js';
 import { WEBHOOK_PREFIX } from '../../src/voice/webhooks.js';
 import { describeRoute, PUBLIC_ROUTES, ROUTES, templateOf } from '../support/routes.js';
 import type { TestApp } from '../support/types.js';
@@ -30,12 +31,14 @@ function registeredV1Routes(): string[] {
 }
 
 /**
- * Routes under /v1 that are not the REST API and so not in the document: the voice platforms' webhook
- * doors, which a platform calls with its own signature (never an API key) in its own format.
+ * Routes under /v1 that are not the REST API and so not in the document: the voice platforms' and the
+ * message providers' webhook doors, which a platform calls with its own signature (never an API key) in its own format.
  */
 const PLATFORM_DOORS = [
   `POST ${WEBHOOK_PREFIX}/{integrationId}`,
   `POST ${WEBHOOK_PREFIX}/{integrationId}/tools/{toolName}`,
+  // Message providers' status callbacks and patients' replies (Twilio, Telnyx signatures).
+  `POST ${MESSAGE_WEBHOOK_PREFIX}/{senderId}`,
 ];
 
 let app: TestApp;

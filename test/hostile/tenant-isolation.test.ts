@@ -103,6 +103,7 @@ const asResources = (e: Estate): Resources => ({
   exceptionId: e.ids.exceptions!,
   integrationId: e.ids.integrations!,
   callId: e.ids.calls!,
+  messageChannel: 'sms',
   webhookId: e.ids.webhooks!,
 });
 
