@@ -1,9 +1,9 @@
 // /v1/messages and /v1/messaging: what the clinic sends patients (settings, senders, templates) and
 // the log of what went. The REST door only translates; src/messaging decides.
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { MESSAGE_KINDS, MESSAGE_LANGUAGES } from '../domain/message-vocabulary.js';
 import { AppError } from '../domain/errors.js';
+import { MESSAGE_KINDS, MESSAGE_LANGUAGES } from '../domain/message-vocabulary.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
@@ -74,7 +74,10 @@ const getSettings = createRoute({
   tags: [TAG],
   summary: "The clinic's message settings",
   middleware: read(),
-  responses: { 200: jsonContent(messagingSettingsSchema, 'Settings (defaults until saved)'), ...errorResponses() },
+  responses: {
+    200: jsonContent(messagingSettingsSchema, 'Settings (defaults until saved)'),
+    ...errorResponses(),
+  },
 });
 
 const putSettings = createRoute({
@@ -114,7 +117,7 @@ const putSender = createRoute({
   tags: [TAG],
   summary: 'Set the provider, number and credentials for a channel',
   description:
-    'sms: Twilio or Telnyx; whatsapp: Twilio. Credentials are stored sealed. Point the number\'s ' +
+    "sms: Twilio or Telnyx; whatsapp: Twilio. Credentials are stored sealed. Point the number's " +
     'incoming-message webhook at webhookUrl so STOP/PARAR and START replies are honoured.',
   middleware: write(),
   request: { params: ChannelParam, body: jsonBody(SenderInputSchema) },
@@ -171,7 +174,10 @@ export const messageRoutes = createRouter()
     return c.json({ items }, 200);
   })
   .openapi(listSenders, async (c) =>
-    c.json({ items: (await tenantSenders(c.var.deps, c.var.credential.tenant)).map((s) => renderSender(c, s)) }, 200),
+    c.json(
+      { items: (await tenantSenders(c.var.deps, c.var.credential.tenant)).map((s) => renderSender(c, s)) },
+      200,
+    ),
   )
   .openapi(putSender, async (c) => {
     const sender = await configureSender(

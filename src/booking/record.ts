@@ -4,8 +4,8 @@
 import type { SQL } from 'drizzle-orm';
 import type { Tenant } from '../accounts/tenants.js';
 import { insertHistoryIf, writtenBy } from '../db/appointments.js';
-import type { AppointmentView } from './appointment-view.js';
 import { messageForChange } from '../messaging/enqueue.js';
+import type { AppointmentView } from './appointment-view.js';
 import { appointmentEventIf, eventForAction } from './events.js';
 
 export interface RecordedChange {

@@ -12,7 +12,12 @@ export async function readSettingsRow(db: Db, tenantId: string) {
   return row;
 }
 
-export async function writeSettingsRow(db: Db, tenantId: string, settings: Record<string, unknown>, now: number) {
+export async function writeSettingsRow(
+  db: Db,
+  tenantId: string,
+  settings: Record<string, unknown>,
+  now: number,
+) {
   await db
     .insert(messagingSettings)
     .values({ tenantId, settings, updatedAt: now })
@@ -37,7 +42,11 @@ export async function upsertSender(db: Db, row: SenderRow): Promise<SenderRow> {
 }
 
 export const listSenders = (db: Db, tenantId: string) =>
-  db.select().from(messageSenders).where(eq(messageSenders.tenantId, tenantId)).orderBy(asc(messageSenders.channel));
+  db
+    .select()
+    .from(messageSenders)
+    .where(eq(messageSenders.tenantId, tenantId))
+    .orderBy(asc(messageSenders.channel));
 
 export async function findSenderByChannel(db: Db, tenantId: string, channel: SenderRow['channel']) {
   const [row] = await db
@@ -73,7 +82,13 @@ const KIND_RULE: Record<'confirmation' | 'cancellation' | 'reschedule', SQL> = {
  * read as the unit left it, so its source is the booking's door.
  */
 export const enqueueMessageIf = (
-  m: { kind: keyof typeof KIND_RULE; tenantId: string; appointmentId: string; dedupeKey: string; now: number },
+  m: {
+    kind: keyof typeof KIND_RULE;
+    tenantId: string;
+    appointmentId: string;
+    dedupeKey: string;
+    now: number;
+  },
   condition: SQL,
 ): SQL => sql`
   INSERT INTO messages (id, tenant_id, appointment_id, kind, dedupe_key, status, attempts, next_attempt_at, created_at, updated_at)
@@ -107,7 +122,8 @@ export const reminderCandidates = (db: Db, now: number, ahead: number, limit: nu
         AND m.dedupe_key = 'reminder:' || a.id || ':' || a.starts_at)
     ORDER BY a.starts_at LIMIT ${limit}`);
 
-export const reminderKey = (appointmentId: string, startsAt: number) => `reminder:${appointmentId}:${startsAt}`;
+export const reminderKey = (appointmentId: string, startsAt: number) =>
+  `reminder:${appointmentId}:${startsAt}`;
 
 /** Queues a reminder once: racing runners insert the same key, the second insert does nothing. */
 export async function insertReminder(
@@ -146,7 +162,11 @@ export async function leaseMessage(db: Db, row: MessageRow, now: number, leaseMs
     .update(messages)
     .set({ nextAttemptAt: now + leaseMs })
     .where(
-      and(eq(messages.id, row.id), eq(messages.status, 'queued'), eq(messages.nextAttemptAt, row.nextAttemptAt)),
+      and(
+        eq(messages.id, row.id),
+        eq(messages.status, 'queued'),
+        eq(messages.nextAttemptAt, row.nextAttemptAt),
+      ),
     )
     .returning({ id: messages.id });
   return leased.length > 0;
@@ -202,7 +222,13 @@ export async function setConsent(
 ) {
   await db
     .insert(messageConsent)
-    .values({ tenantId: c.tenantId, phoneHash: c.phoneHash, optedOut: c.optedOut, keyword: c.keyword, changedAt: c.now })
+    .values({
+      tenantId: c.tenantId,
+      phoneHash: c.phoneHash,
+      optedOut: c.optedOut,
+      keyword: c.keyword,
+      changedAt: c.now,
+    })
     .onConflictDoUpdate({
       target: [messageConsent.tenantId, messageConsent.phoneHash],
       set: { optedOut: c.optedOut, keyword: c.keyword, changedAt: c.now },

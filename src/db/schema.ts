@@ -15,13 +15,13 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
 import type { FieldChanges } from '../domain/history.js';
+import { HISTORY_ACTIONS } from '../domain/history.js';
 import {
   MESSAGE_CHANNELS,
   MESSAGE_KINDS,
   MESSAGE_PROVIDERS,
   MESSAGE_STATUSES,
 } from '../domain/message-vocabulary.js';
-import { HISTORY_ACTIONS } from '../domain/history.js';
 import { MAX_BUFFER_MINUTES, MAX_SERVICE_MINUTES } from '../domain/service-caps.js';
 import { APPOINTMENT_SOURCES } from '../domain/source.js';
 import { APPOINTMENT_STATUSES } from '../domain/status.js';

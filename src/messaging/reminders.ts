@@ -2,11 +2,12 @@
 // reminder for its current start, due reminderHours before it (moved out of quiet hours). A moved
 // appointment gets a new one (the key names the start); the old one is skipped when its turn comes.
 // Racing runners queue the same key, and the second insert does nothing.
+
+import { readTenantConfig } from '../accounts/tenant-config.js';
 import { insertReminder, reminderCandidates } from '../db/messages.js';
 import { findTenant } from '../db/tenants.js';
 import type { AppDeps } from '../deps.js';
 import { HOUR } from '../domain/time.js';
-import { readTenantConfig } from '../accounts/tenant-config.js';
 import { reminderSendTime } from './quiet-hours.js';
 import { messagingSettingsSchema } from './settings.js';
 

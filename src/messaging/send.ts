@@ -2,6 +2,8 @@
 // two processes, leave it to whoever leased it first), checked again against the clinic's settings,
 // the appointment and the patient's consent, rendered, and handed to the clinic's provider. A 429, a
 // 5xx or no answer is retried with backoff; any other refusal is final.
+
+import { readTenantConfig } from '../accounts/tenant-config.js';
 import { appointmentSeal } from '../booking/book.js';
 import {
   dueMessages,
@@ -16,14 +18,13 @@ import { NO_PHONE } from '../db/patient-data.js';
 import { findTenant } from '../db/tenants.js';
 import type { AppDeps } from '../deps.js';
 import { maskPhone } from '../domain/phone-mask.js';
-import { isBlocking } from '../domain/status.js';
 import type { AppointmentStatus } from '../domain/status.js';
+import { isBlocking } from '../domain/status.js';
 import { MINUTE } from '../domain/time.js';
-import { readTenantConfig } from '../accounts/tenant-config.js';
 import { readMessagingSettings } from './clinic-settings.js';
-import type { MessageProviders, SendResult } from './providers/types.js';
-import { twilioRest } from './providers/twilio-rest.js';
 import { telnyxRest } from './providers/telnyx.js';
+import { twilioRest } from './providers/twilio-rest.js';
+import type { MessageProviders, SendResult } from './providers/types.js';
 import { quietWindowAt } from './quiet-hours.js';
 import { countSegments } from './segments.js';
 import { senderCredentials, senderWebhookPath } from './senders.js';
@@ -66,7 +67,8 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
   if (subject.phoneSealed === NO_PHONE) return skip(deps, row, now, "Patient's number erased");
   const blocking = isBlocking(subject.status as AppointmentStatus);
   if (row.kind === 'reminder') {
-    if (!blocking || subject.startsAt !== row.expiresAt) return skip(deps, row, now, 'Appointment moved or cancelled');
+    if (!blocking || subject.startsAt !== row.expiresAt)
+      return skip(deps, row, now, 'Appointment moved or cancelled');
     if (now >= subject.startsAt) return skip(deps, row, now, 'Appointment already started');
     const quiet = settings.quietHours && quietWindowAt(now, config.timezone, settings.quietHours);
     if (quiet) {
@@ -79,7 +81,10 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
     return skip(deps, row, now, 'Appointment cancelled before the message went');
   }
 
-  const e164 = await deps.vault.decrypt(subject.phoneSealed, appointmentSeal(row.tenantId, row.appointmentId));
+  const e164 = await deps.vault.decrypt(
+    subject.phoneSealed,
+    appointmentSeal(row.tenantId, row.appointmentId),
+  );
   const phoneHash = await deps.vault.hash(e164, row.tenantId);
   const toMasked = maskPhone(e164);
   const known = { phoneHash, toMasked, updatedAt: now };
@@ -116,9 +121,15 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
   const providers = providersOf(deps);
   let result: SendResult;
   if (sender.provider === 'twilio') {
-    result = await providers.twilio.send(await senderCredentials(deps, { ...sender, provider: 'twilio' }), message);
+    result = await providers.twilio.send(
+      await senderCredentials(deps, { ...sender, provider: 'twilio' }),
+      message,
+    );
   } else {
-    result = await providers.telnyx.send(await senderCredentials(deps, { ...sender, provider: 'telnyx' }), message);
+    result = await providers.telnyx.send(
+      await senderCredentials(deps, { ...sender, provider: 'telnyx' }),
+      message,
+    );
   }
   const attempts = row.attempts + 1;
   const carried = {

@@ -2,11 +2,7 @@
 // any of them (settings.templates); a template is refused when its placeholders are unknown or when,
 // filled with values of typical maximum length, it would exceed the clinic's segment limit.
 import { DateTime } from 'luxon';
-import {
-  MESSAGE_LANGUAGES,
-  type MessageKind,
-  type MessageLanguage,
-} from '../domain/message-vocabulary.js';
+import { MESSAGE_LANGUAGES, type MessageKind, type MessageLanguage } from '../domain/message-vocabulary.js';
 import { countSegments, type SegmentCount } from './segments.js';
 
 export const PLACEHOLDERS = ['clinic', 'patient', 'date', 'time', 'professional', 'service'] as const;
@@ -43,7 +39,8 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageLanguage, stri
     es: '{clinic}: {patient}, su cita del {date} a las {time} ha sido cancelada.',
   },
   reminder: {
-    'pt-PT': '{clinic}: lembrete da sua consulta a {date} às {time} com {professional}. PARAR para não receber.',
+    'pt-PT':
+      '{clinic}: lembrete da sua consulta a {date} às {time} com {professional}. PARAR para não receber.',
     'pt-BR': '{clinic}: lembrete da sua consulta em {date} às {time} com {professional}. PARAR para sair.',
     en: '{clinic}: reminder of your appointment on {date} at {time} with {professional}. STOP to opt out.',
     es: '{clinic}: recordatorio de su cita el {date} a las {time} con {professional}. PARAR para salir.',

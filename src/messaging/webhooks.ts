@@ -3,12 +3,12 @@
 // before anything is read; the raw number of a reply is hashed, never kept.
 import { findSenderById, recordProviderStatus } from '../db/messages.js';
 import type { AppDeps } from '../deps.js';
+import type { MessageProvider } from '../domain/message-vocabulary.js';
 import { toE164 } from '../domain/phone.js';
-import { type ReplyOutcome, handleReply } from './replies.js';
+import type { SignedRequest } from './providers/types.js';
+import { handleReply, type ReplyOutcome } from './replies.js';
 import { providersOf } from './send.js';
 import { senderCredentials } from './senders.js';
-import type { SignedRequest } from './providers/types.js';
-import type { MessageProvider } from '../domain/message-vocabulary.js';
 
 type Status = 'delivered' | 'undelivered' | 'failed';
 

@@ -7,11 +7,11 @@ import { startTestApp } from '#harness';
 import { MINUTE } from '../../src/domain/time.js';
 import { appointmentBody, nextPhone, setupClinic } from '../support/factories.js';
 import {
+  type MessageStandIn,
   messageStandIn,
   TELNYX_KEY,
   TWILIO_SID,
   TWILIO_TOKEN,
-  type MessageStandIn,
 } from '../support/message-stand-ins.js';
 import type { TestApp } from '../support/types.js';
 
@@ -25,8 +25,14 @@ const base64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Arra
 beforeAll(async () => {
   provider = messageStandIn();
   app = await startTestApp({ messageStandIn: provider.handler, publicBaseUrl: BASE });
-  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify'])) as CryptoKeyPair;
-  telnyxKeys = { privateKey: pair.privateKey, publicKey: base64(await crypto.subtle.exportKey('raw', pair.publicKey)) };
+  const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  telnyxKeys = {
+    privateKey: pair.privateKey,
+    publicKey: base64(await crypto.subtle.exportKey('raw', pair.publicKey)),
+  };
 });
 afterAll(() => app.close());
 afterEach(() => {
@@ -36,7 +42,10 @@ afterEach(() => {
 type Setup = Awaited<ReturnType<typeof messagingClinic>>;
 
 /** A clinic sending through `via`, confirming REST bookings, with a sender and its webhook URL. */
-async function messagingClinic(via: 'twilio' | 'telnyx' | 'whatsapp', settings: Record<string, unknown> = {}) {
+async function messagingClinic(
+  via: 'twilio' | 'telnyx' | 'whatsapp',
+  settings: Record<string, unknown> = {},
+) {
   const ids = await setupClinic(app, { name: 'Clínica Sorriso' });
   const key = ids.clinic.key;
   const channel = via === 'whatsapp' ? 'whatsapp' : 'sms';
@@ -44,8 +53,16 @@ async function messagingClinic(via: 'twilio' | 'telnyx' | 'whatsapp', settings: 
     key,
     body:
       via === 'telnyx'
-        ? { provider: 'telnyx', from: SMS_FROM, credentials: { apiKey: TELNYX_KEY, publicKey: telnyxKeys.publicKey } }
-        : { provider: 'twilio', from: SMS_FROM, credentials: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN } },
+        ? {
+            provider: 'telnyx',
+            from: SMS_FROM,
+            credentials: { apiKey: TELNYX_KEY, publicKey: telnyxKeys.publicKey },
+          }
+        : {
+            provider: 'twilio',
+            from: SMS_FROM,
+            credentials: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN },
+          },
   });
   expect(sender.status).toBe(200);
   const saved = await app.request('PUT', '/v1/messaging/settings', {
@@ -91,7 +108,11 @@ async function telnyxWebhook(s: Setup, data: Record<string, unknown>) {
   );
   return app.request('POST', new URL(s.webhookUrl).pathname, {
     body: raw,
-    headers: { 'content-type': 'application/json', 'telnyx-timestamp': timestamp, 'telnyx-signature-ed25519': base64(signature) },
+    headers: {
+      'content-type': 'application/json',
+      'telnyx-timestamp': timestamp,
+      'telnyx-signature-ed25519': base64(signature),
+    },
   });
 }
 
@@ -113,7 +134,15 @@ describe('sending', () => {
     ]);
     const log = await messagesOf(s, id);
     expect(log.body.items).toMatchObject([
-      { kind: 'confirmation', status: 'sent', channel: 'sms', provider: 'twilio', attempts: 1, encoding: 'UCS-2', segments: 2 },
+      {
+        kind: 'confirmation',
+        status: 'sent',
+        channel: 'sms',
+        provider: 'twilio',
+        attempts: 1,
+        encoding: 'UCS-2',
+        segments: 2,
+      },
     ]);
     const [message] = log.body.items;
     expect(message.providerMessageId).toMatch(/^SM\w{32}$/);
@@ -142,7 +171,9 @@ describe('sending', () => {
     const s = await messagingClinic('telnyx', { language: 'es' });
     const { id, phone } = await book(s, '2026-03-04T12:00:00Z');
     await app.runScheduledJobs();
-    expect(sentTo(phone)).toMatchObject([{ provider: 'telnyx', to: phone, from: SMS_FROM, statusCallback: s.webhookUrl }]);
+    expect(sentTo(phone)).toMatchObject([
+      { provider: 'telnyx', to: phone, from: SMS_FROM, statusCallback: s.webhookUrl },
+    ]);
     expect(sentTo(phone)[0]!.body).toContain('su cita queda reservada para el 04/03/2026 a las 12:00');
     const [sent] = (await messagesOf(s, id)).body.items;
     const delivered = await telnyxWebhook(s, {
@@ -158,14 +189,22 @@ describe('sending', () => {
     const { id } = await book(s, '2026-03-04T13:00:00Z');
     await app.runScheduledJobs();
     const [sent] = (await messagesOf(s, id)).body.items;
-    const fields = { MessageSid: sent.providerMessageId, MessageStatus: 'undelivered', ErrorCode: '30003', AccountSid: TWILIO_SID };
+    const fields = {
+      MessageSid: sent.providerMessageId,
+      MessageStatus: 'undelivered',
+      ErrorCode: '30003',
+      AccountSid: TWILIO_SID,
+    };
     const forged = await twilioWebhook(s, fields, 'another-token-entirely');
     expect(forged.status).toBe(401);
     expect((await messagesOf(s, id)).body.items[0].status).toBe('sent');
     const signed = await twilioWebhook(s, fields);
     expect(signed.status).toBe(200);
     expect(signed.headers.get('content-type')).toContain('text/xml');
-    expect((await messagesOf(s, id)).body.items[0]).toMatchObject({ status: 'undelivered', lastError: 'Twilio error 30003' });
+    expect((await messagesOf(s, id)).body.items[0]).toMatchObject({
+      status: 'undelivered',
+      lastError: 'Twilio error 30003',
+    });
   });
 });
 
@@ -233,7 +272,9 @@ describe('reminders', () => {
     const { id, phone } = await book(s, '2026-03-03T10:30:00Z');
     await app.runScheduledJobs();
     let log = (await messagesOf(s, id)).body.items;
-    expect(log).toMatchObject([{ kind: 'reminder', status: 'queued', scheduledFor: '2026-03-02T10:30:00+00:00' }]);
+    expect(log).toMatchObject([
+      { kind: 'reminder', status: 'queued', scheduledFor: '2026-03-02T10:30:00+00:00' },
+    ]);
     expect(sentTo(phone)).toEqual([]);
     app.setNow(Date.parse('2026-03-02T10:30:00Z'));
     await app.runScheduledJobs();
@@ -245,7 +286,10 @@ describe('reminders', () => {
     // Moved before its reminder went: the old one is skipped, the new start gets its own.
     const other = await book(s, '2026-03-03T15:00:00Z');
     await app.runScheduledJobs();
-    const moved = await app.request('PATCH', `/v1/appointments/${other.id}`, { key: s.key, body: { startsAt: '2026-03-03T16:00:00Z' } });
+    const moved = await app.request('PATCH', `/v1/appointments/${other.id}`, {
+      key: s.key,
+      body: { startsAt: '2026-03-03T16:00:00Z' },
+    });
     expect(moved.status).toBe(200);
     app.setNow(Date.parse('2026-03-02T16:00:00Z'));
     await app.runScheduledJobs();
@@ -264,18 +308,30 @@ describe('reminders', () => {
   });
 
   it("never go inside the clinic's quiet hours", async () => {
-    const s = await messagingClinic('twilio', { confirmationSources: [], reminderHours: 24, quietHours: { start: '21:00', end: '09:00' } });
+    const s = await messagingClinic('twilio', {
+      confirmationSources: [],
+      reminderHours: 24,
+      quietHours: { start: '21:00', end: '09:00' },
+    });
     // 08:00 on Wednesday: 24 h before is 08:00 on Tuesday, inside quiet hours; it goes at 09:00.
     const { id } = await book(s, '2026-03-04T08:00:00Z');
     await app.runScheduledJobs();
-    expect((await messagesOf(s, id)).body.items).toMatchObject([{ scheduledFor: '2026-03-03T09:00:00+00:00' }]);
+    expect((await messagesOf(s, id)).body.items).toMatchObject([
+      { scheduledFor: '2026-03-03T09:00:00+00:00' },
+    ]);
     // 08:30 with quiet hours until 09:00 on the day: the evening before, just before they begin.
-    const s2 = await messagingClinic('twilio', { confirmationSources: [], reminderHours: 2, quietHours: { start: '21:00', end: '09:00' } });
+    const s2 = await messagingClinic('twilio', {
+      confirmationSources: [],
+      reminderHours: 2,
+      quietHours: { start: '21:00', end: '09:00' },
+    });
     const early = await book(s2, '2026-03-04T08:30:00Z');
     const start = app.now();
     app.setNow(Date.parse('2026-03-03T12:00:00Z'));
     await app.runScheduledJobs();
-    expect((await messagesOf(s2, early.id)).body.items).toMatchObject([{ scheduledFor: '2026-03-03T20:59:00+00:00' }]);
+    expect((await messagesOf(s2, early.id)).body.items).toMatchObject([
+      { scheduledFor: '2026-03-03T20:59:00+00:00' },
+    ]);
     app.setNow(start);
   });
 });
@@ -286,15 +342,29 @@ describe('replies', () => {
     const start = app.now();
     const phone = nextPhone();
     const first = await book(s, '2026-03-03T11:00:00Z', phone);
-    const stop = await twilioWebhook(s, { From: phone, To: SMS_FROM, Body: ' Parar ', MessageSid: `SM${'a'.repeat(32)}`, AccountSid: TWILIO_SID });
+    const stop = await twilioWebhook(s, {
+      From: phone,
+      To: SMS_FROM,
+      Body: ' Parar ',
+      MessageSid: `SM${'a'.repeat(32)}`,
+      AccountSid: TWILIO_SID,
+    });
     expect(stop.status).toBe(200);
     expect(stop.text).toContain('<Response/>');
     app.setNow(Date.parse('2026-03-02T11:00:00Z'));
     await app.runScheduledJobs();
     expect(sentTo(phone)).toEqual([]);
-    expect((await messagesOf(s, first.id)).body.items).toMatchObject([{ status: 'skipped', lastError: 'Patient opted out' }]);
+    expect((await messagesOf(s, first.id)).body.items).toMatchObject([
+      { status: 'skipped', lastError: 'Patient opted out' },
+    ]);
     // Opted out in this clinic only, and back in with START.
-    const start2 = await twilioWebhook(s, { From: phone, To: SMS_FROM, Body: 'START', MessageSid: `SM${'b'.repeat(32)}`, AccountSid: TWILIO_SID });
+    const start2 = await twilioWebhook(s, {
+      From: phone,
+      To: SMS_FROM,
+      Body: 'START',
+      MessageSid: `SM${'b'.repeat(32)}`,
+      AccountSid: TWILIO_SID,
+    });
     expect(start2.status).toBe(200);
     app.setNow(start);
     const second = await book(s, '2026-03-03T14:00:00Z', phone);
@@ -309,18 +379,27 @@ describe('replies', () => {
     const s = await messagingClinic('telnyx', { confirmationSources: ['manual'] });
     const phone = nextPhone();
     const unsigned = await app.request('POST', new URL(s.webhookUrl).pathname, {
-      body: JSON.stringify({ data: { event_type: 'message.received', payload: { from: { phone_number: phone }, text: 'STOP' } } }),
+      body: JSON.stringify({
+        data: { event_type: 'message.received', payload: { from: { phone_number: phone }, text: 'STOP' } },
+      }),
     });
     expect(unsigned.status).toBe(401);
     const stop = await telnyxWebhook(s, {
       event_type: 'message.received',
-      payload: { id: crypto.randomUUID(), from: { phone_number: phone }, to: [{ phone_number: SMS_FROM }], text: 'stop' },
+      payload: {
+        id: crypto.randomUUID(),
+        from: { phone_number: phone },
+        to: [{ phone_number: SMS_FROM }],
+        text: 'stop',
+      },
     });
     expect(stop.status).toBe(200);
     const { id } = await book(s, '2026-03-06T10:00:00Z', phone);
     await app.runScheduledJobs();
     expect(sentTo(phone)).toEqual([]);
-    expect((await messagesOf(s, id)).body.items).toMatchObject([{ status: 'skipped', lastError: 'Patient opted out' }]);
+    expect((await messagesOf(s, id)).body.items).toMatchObject([
+      { status: 'skipped', lastError: 'Patient opted out' },
+    ]);
     const rows = await app.sql('SELECT phone_hash FROM message_consent');
     expect(JSON.stringify(rows)).not.toContain(phone.slice(1));
   });

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { MESSAGE_WEBHOOK_PREFIX } from '../../src/api/messages-webhooks.js';
 import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/deps.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
 import { PLATFORMS } from '../../src/voice/credentials.js';
-import { MESSAGE_WEBHOOK_PREFIX } from '../../src/api/messages-webhooks.js';
 import { WEBHOOK_PREFIX } from '../../src/voice/webhooks.js';
 import { describeRoute, PUBLIC_ROUTES, ROUTES, templateOf } from '../support/routes.js';
 import type { TestApp } from '../support/types.js';

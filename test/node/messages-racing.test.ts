@@ -14,7 +14,7 @@ import { runTimedJobs } from '../../src/timed-jobs.js';
 import { adminOperations } from '../support/admin.js';
 import { DEFAULT_NOW, UNLIMITED } from '../support/http.js';
 import { messageStandIn, TWILIO_SID, TWILIO_TOKEN } from '../support/message-stand-ins.js';
-import { secretsEnv, type ServiceProcess, startServiceProcess } from '../support/service-process.js';
+import { type ServiceProcess, secretsEnv, startServiceProcess } from '../support/service-process.js';
 
 const provider = messageStandIn();
 let standInUrl: string;
@@ -56,7 +56,8 @@ async function call(base: string, key: string, method: string, path: string, bod
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await response.json().catch(() => null)) as any;
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  if (response.status >= 300)
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;
 }
 
@@ -67,7 +68,11 @@ async function clinicWithMessages(base: string, key: string) {
     from: '+351300000009',
     credentials: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN },
   });
-  await call(base, key, 'PUT', '/v1/messaging/settings', { enabled: true, confirmationSources: ['manual'], reminderHours: 0 });
+  await call(base, key, 'PUT', '/v1/messaging/settings', {
+    enabled: true,
+    confirmationSources: ['manual'],
+    reminderHours: 0,
+  });
   const professional = await call(base, key, 'POST', '/v1/professionals', { name: 'Dr. Rui Lopes' });
   const service = await call(base, key, 'POST', '/v1/services', { name: 'Consulta', durationMinutes: 30 });
   return { professional, service };
@@ -75,7 +80,14 @@ async function clinicWithMessages(base: string, key: string) {
 
 const phoneOf = (series: number, i: number) => `+3519${series}${String(1000000 + i).slice(-7)}`;
 
-async function bookMany(base: string, key: string, ids: { professional: any; service: any }, firstStart: number, series: number, count: number) {
+async function bookMany(
+  base: string,
+  key: string,
+  ids: { professional: any; service: any },
+  firstStart: number,
+  series: number,
+  count: number,
+) {
   for (let i = 0; i < count; i++) {
     await call(base, key, 'POST', '/v1/appointments', {
       professionalId: ids.professional.id,
@@ -160,7 +172,11 @@ describe('racing runners', () => {
       await bookMany(first.url, clinic.key, ids, day.getTime(), 2, 12);
       const deadline = Date.now() + 30_000;
       const count = () =>
-        (store.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE status = 'sent'").get() as { n: number }).n;
+        (
+          store.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE status = 'sent'").get() as {
+            n: number;
+          }
+        ).n;
       while (count() < 12 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 200));
       // A few more ticks of both timers: nothing goes twice.
       await new Promise((done) => setTimeout(done, 2_500));

@@ -42,7 +42,10 @@ export function messageStandIn(): MessageStandIn {
   let sids = 0;
 
   const twilioError = (status: number, code: number, message: string) =>
-    Response.json({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status }, { status });
+    Response.json(
+      { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
+      { status },
+    );
 
   async function twilio(request: Request, accountSid: string): Promise<Response> {
     const expected = `Basic ${btoa(`${TWILIO_SID}:${TWILIO_TOKEN}`)}`;
@@ -59,11 +62,19 @@ export function messageStandIn(): MessageStandIn {
     const body = form.get('Body') ?? '';
     const whatsapp = to.startsWith('whatsapp:');
     if (!body || !from || whatsapp !== from.startsWith('whatsapp:')) {
-      contractErrors.push(`twilio: To/From/Body ${to ? 'to' : ''} ${from ? 'from' : ''} ${body ? 'body' : ''}`);
+      contractErrors.push(
+        `twilio: To/From/Body ${to ? 'to' : ''} ${from ? 'from' : ''} ${body ? 'body' : ''}`,
+      );
       return twilioError(400, 21604, "A 'From' phone number and a 'Body' are required.");
     }
     const number = to.replace(/^whatsapp:/, '');
-    const call: ProviderRequest = { provider: 'twilio', to, from, body, statusCallback: form.get('StatusCallback') };
+    const call: ProviderRequest = {
+      provider: 'twilio',
+      to,
+      from,
+      body,
+      statusCallback: form.get('StatusCallback'),
+    };
     attempts.push(call);
     const failure = failures.shift();
     if (failure === 429) return twilioError(429, 20429, 'Too Many Requests');
@@ -74,7 +85,16 @@ export function messageStandIn(): MessageStandIn {
     sent.push(call);
     const sid = `SM${String(++sids).padStart(32, '0')}`;
     return Response.json(
-      { sid, account_sid: accountSid, to, from, body, status: 'queued', num_segments: '1', direction: 'outbound-api' },
+      {
+        sid,
+        account_sid: accountSid,
+        to,
+        from,
+        body,
+        status: 'queued',
+        num_segments: '1',
+        direction: 'outbound-api',
+      },
       { status: 201 },
     );
   }

@@ -2,9 +2,9 @@
 // SQLite file in a temporary folder, with a clock the test controls.
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { jsonLogger, silentLogger } from '../../src/logger.js';
 import { startNodeService } from '../../src/node/server.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';

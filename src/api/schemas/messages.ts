@@ -66,7 +66,10 @@ export const MessageSchema = z
     status: z.enum(MESSAGE_STATUSES),
     channel: z.enum(MESSAGE_CHANNELS).nullable(),
     provider: z.enum(MESSAGE_PROVIDERS).nullable(),
-    to: z.string().nullable().openapi({ description: 'Masked: country code and last three digits', example: '+351 ••• ••• 678' }),
+    to: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Masked: country code and last three digits', example: '+351 ••• ••• 678' }),
     phoneHash: z.string().nullable(),
     providerMessageId: z.string().nullable(),
     segments: z.number().int().nullable(),
@@ -74,7 +77,10 @@ export const MessageSchema = z
     attempts: z.number().int(),
     lastError: z.string().nullable(),
     createdAt: z.string(),
-    scheduledFor: z.string().nullable().openapi({ description: 'While queued: when it goes (or is retried)' }),
+    scheduledFor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'While queued: when it goes (or is retried)' }),
     sentAt: z.string().nullable(),
     updatedAt: z.string(),
   })

@@ -13,11 +13,15 @@ interface TelnyxAnswer {
   errors?: { code?: string; title?: string; detail?: string }[];
 }
 
-export function telnyxRest(baseUrl = TELNYX_API_BASE_URL, fetcher: typeof fetch = fetch): ProviderClient<'telnyx'> {
+export function telnyxRest(
+  baseUrl = TELNYX_API_BASE_URL,
+  fetcher: typeof fetch = fetch,
+): ProviderClient<'telnyx'> {
   const base = baseUrl.replace(/\/+$/, '');
   return {
     async send({ apiKey, messagingProfileId }, message) {
-      if (message.channel !== 'sms') return { ok: false, retry: false, error: 'Telnyx carries SMS only here' };
+      if (message.channel !== 'sms')
+        return { ok: false, retry: false, error: 'Telnyx carries SMS only here' };
       let response: Response;
       try {
         response = await fetcher(`${base}/v2/messages`, {
@@ -46,7 +50,12 @@ export function telnyxRest(baseUrl = TELNYX_API_BASE_URL, fetcher: typeof fetch 
       return {
         ok: false,
         retry: retryable(response.status),
-        error: providerError('Telnyx', response.status, first?.code, [first?.title, first?.detail].filter(Boolean).join(': ')),
+        error: providerError(
+          'Telnyx',
+          response.status,
+          first?.code,
+          [first?.title, first?.detail].filter(Boolean).join(': '),
+        ),
       };
     },
     async verify({ publicKey }, { headers, raw, now }) {

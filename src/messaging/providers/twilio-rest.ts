@@ -33,7 +33,10 @@ export async function verifyTwilioSignature(authToken: string, url: string, head
   return verifyHmac(authToken, twilioSignedData(url, raw), signature, 'SHA-1');
 }
 
-export function twilioRest(baseUrl = TWILIO_API_BASE_URL, fetcher: typeof fetch = fetch): ProviderClient<'twilio'> {
+export function twilioRest(
+  baseUrl = TWILIO_API_BASE_URL,
+  fetcher: typeof fetch = fetch,
+): ProviderClient<'twilio'> {
   const base = baseUrl.replace(/\/+$/, '');
   return {
     async send({ accountSid, authToken }, message) {
@@ -59,7 +62,11 @@ export function twilioRest(baseUrl = TWILIO_API_BASE_URL, fetcher: typeof fetch 
       } catch (e) {
         return { ok: false, retry: true, error: describeError(e) };
       }
-      const answer = (await response.json().catch(() => ({}))) as { sid?: string; code?: number; message?: string };
+      const answer = (await response.json().catch(() => ({}))) as {
+        sid?: string;
+        code?: number;
+        message?: string;
+      };
       if (response.ok && answer.sid) return { ok: true, providerMessageId: answer.sid };
       return {
         ok: false,
@@ -67,6 +74,7 @@ export function twilioRest(baseUrl = TWILIO_API_BASE_URL, fetcher: typeof fetch 
         error: providerError('Twilio', response.status, answer.code, answer.message),
       };
     },
-    verify: ({ authToken }, request) => verifyTwilioSignature(authToken, request.url, request.headers, request.raw),
+    verify: ({ authToken }, request) =>
+      verifyTwilioSignature(authToken, request.url, request.headers, request.raw),
   };
 }

@@ -3,8 +3,8 @@
 // TWILIO_API_BASE_URL points its API domain elsewhere (a regional endpoint, a test's stand-in), and
 // its own validateRequest checks webhook signatures.
 import twilio from 'twilio';
-import { describeError, type ProviderClient, providerError, retryable, SEND_TIMEOUT_MS } from './types.js';
 import { TWILIO_API_BASE_URL, twilioAddress } from './twilio-rest.js';
+import { describeError, type ProviderClient, providerError, retryable, SEND_TIMEOUT_MS } from './types.js';
 
 interface RestError {
   status?: number;
