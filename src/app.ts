@@ -7,8 +7,8 @@ import { callRoutes } from './api/calls.js';
 import { professionalRoutes, serviceRoutes } from './api/catalog.js';
 import { docsPage } from './api/docs.js';
 import { healthRoutes } from './api/health.js';
-import { messageRoutes } from './api/messages.js';
-import { messageWebhooks } from './api/messages-webhooks.js';
+import { messageRoutes, messageWebhooks } from './api/messages.js';
+
 import { patientRoutes } from './api/patients.js';
 import { scheduleRoutes } from './api/schedule.js';
 import { tenantRoutes } from './api/tenants.js';

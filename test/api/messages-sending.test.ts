@@ -13,6 +13,7 @@ import {
   TWILIO_SID,
   TWILIO_TOKEN,
 } from '../support/message-stand-ins.js';
+import { formsIn, phoneForms, scanDatabaseRows } from '../support/phone-scan.js';
 import type { TestApp } from '../support/types.js';
 
 const BASE = 'https://agendai.example.com';
@@ -20,11 +21,19 @@ const SMS_FROM = '+351300000001';
 let app: TestApp;
 let provider: MessageStandIn;
 let telnyxKeys: { privateKey: CryptoKey; publicKey: string };
+// For the privacy scan at the end: every patient number used, every log line and every answer.
+const patients = new Set<string>();
+const logs: string[] = [];
+const answers: string[] = [];
 const base64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes)));
 
 beforeAll(async () => {
   provider = messageStandIn();
-  app = await startTestApp({ messageStandIn: provider.handler, publicBaseUrl: BASE });
+  app = await startTestApp({
+    messageStandIn: provider.handler,
+    publicBaseUrl: BASE,
+    logSink: (line) => logs.push(line),
+  });
   const pair = (await crypto.subtle.generateKey({ name: 'Ed25519' }, true, [
     'sign',
     'verify',
@@ -74,6 +83,7 @@ async function messagingClinic(
 }
 
 async function book(s: Setup, startsAt: string, phone = nextPhone()) {
+  patients.add(phone);
   const reply = await app.request('POST', '/v1/appointments', {
     key: s.key,
     body: appointmentBody(s, startsAt, { patientPhone: phone, patientName: 'Maria Silva' }),
@@ -85,6 +95,7 @@ async function book(s: Setup, startsAt: string, phone = nextPhone()) {
 const messagesOf = async (s: Setup, appointmentId?: string) => {
   const reply = await app.request('GET', '/v1/messages', { key: s.key, query: { appointmentId } });
   expect(reply.status).toBe(200);
+  answers.push(reply.text);
   return reply;
 };
 
@@ -407,5 +418,15 @@ describe('replies', () => {
   it('an unknown sender is a 404', async () => {
     const reply = await app.request('POST', '/v1/messaging/webhooks/snd_nope', { body: 'Body=STOP' });
     expect(reply.status).toBe(404);
+  });
+});
+
+describe('privacy', () => {
+  it('no patient number, in any format, in the message log, the service logs or any database column', async () => {
+    expect(patients.size).toBeGreaterThan(10);
+    const forms = [...patients].flatMap((p) => phoneForms(p, 'PT'));
+    expect(answers.flatMap((text) => formsIn(text, forms))).toEqual([]);
+    expect(logs.flatMap((line) => formsIn(line, forms))).toEqual([]);
+    expect(await scanDatabaseRows((q) => app.sql(q), forms)).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
-import { MESSAGE_WEBHOOK_PREFIX } from '../../src/api/messages-webhooks.js';
+import { MESSAGE_WEBHOOK_PREFIX } from '../../src/api/messages.js';
 import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/deps.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
