@@ -8,6 +8,8 @@ import { callRoutes, recordingLinks } from './api/calls.js';
 import { professionalRoutes, serviceRoutes } from './api/catalog.js';
 import { docsPage } from './api/docs.js';
 import { healthRoutes } from './api/health.js';
+import { messageRoutes, messageWebhooks } from './api/messages.js';
+
 import { patientRoutes } from './api/patients.js';
 import { scheduleRoutes } from './api/schedule.js';
 import { tenantRoutes } from './api/tenants.js';
@@ -65,6 +67,7 @@ export function createApp(deps: AppDeps) {
         callRoutes,
         callbackRequestRoutes,
         webhookRoutes,
+        messageRoutes,
       ),
     )
     // The Voki-compatible door: the same keys and core, Voki's shapes and errors (src/voki).
@@ -73,6 +76,8 @@ export function createApp(deps: AppDeps) {
     .route('/', voiceWebhooks)
     // The same tools over MCP, one URL per integration, under /v1/voice/mcp (the integration's secret).
     .route('/', mcpDoor)
+    // Message providers (status callbacks, patients' replies) with their own signatures too.
+    .route('/', messageWebhooks)
     .route('/', bookingApi)
     // A call's recording behind its signed, expiring link (GET /v1/calls/{id}/recording makes one).
     .route('/', recordingLinks)
@@ -107,6 +112,7 @@ export function createApp(deps: AppDeps) {
           'Voki-compatible appointments API under /api/v1 (snake_case, `{data}`, Ecto-style errors), the same ' +
           'bookings as /v1/appointments. Same API keys and scopes; `X-Tenant`, when sent, must name the clinic.',
       },
+      { name: 'Messages', description: 'SMS and WhatsApp to patients: settings, senders, templates, log' },
       { name: 'Health', description: 'Public' },
     ],
   });

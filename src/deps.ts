@@ -5,6 +5,7 @@ import type { Store } from './db/store.js';
 import type { Clock } from './domain/clock.js';
 import type { RateLimiter } from './domain/rate-limit.js';
 import type { Logger } from './logger.js';
+import type { MessageProviders } from './messaging/providers/types.js';
 import type { Egress } from './security/egress.js';
 import type { Sha256Hex } from './security/encoding.js';
 import type { PhoneVault } from './security/phone-vault.js';
@@ -37,6 +38,11 @@ export interface AppDeps {
    * operator, never by a clinic.
    */
   platformApiBaseUrls?: Partial<Record<'vapi' | 'retell' | 'twilio' | 'telnyx', string>>;
+  /**
+   * How messages to patients reach Twilio and Telnyx (the Twilio SDK on Node, fetch on Workers; base
+   * URLs from TWILIO_API_BASE_URL, TELNYX_API_BASE_URL). Unset: fetch to the providers' own URLs.
+   */
+  messageProviders?: MessageProviders;
   /** Serves an accepted OpenAI Realtime SIP call's tool calls over its sideband WebSocket (Node only). */
   realtimeSideband?: RealtimeSideband;
 }

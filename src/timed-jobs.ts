@@ -1,7 +1,8 @@
 // Timed work, composed once for both entries: which jobs run, in what order, and when. The core
 // exposes each job as a plain function of (deps, now); this module decides the rest:
 // - every tick: no-show detection, the idempotency-key purge, then webhook delivery (after the
-//   no-shows, so their events go out in the same run). The Node entry ticks on its own timer
+//   no-shows, so their events go out in the same run), then reminders and messages to patients
+//   (src/messaging: queued in the changes' own units, sent here). The Node entry ticks on its own timer
 //   (node/timer.ts, every SCHEDULER_INTERVAL_SECONDS, default TIMED_JOBS_INTERVAL_MS); the Worker
 //   ticks from cron (`scheduled` in worker.ts, `crons` in wrangler.toml).
 // - after each successful write: webhook delivery, so events do not wait for the next tick.
@@ -12,6 +13,8 @@ import { detectNoShows } from './booking/no-show.js';
 import { applyRetention, type RetentionReport } from './booking/retention.js';
 import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/env.js';
+import { queueReminders } from './messaging/reminders.js';
+import { type MessageReport, sendDueMessages } from './messaging/send.js';
 import { type DeliveryReport, deliverWebhooks, deliveryKicker } from './webhooks/delivery.js';
 
 /** The Node timer's default period. */
@@ -22,6 +25,8 @@ export interface TimedJobsReport {
   idempotencyKeysPurged: number;
   webhooks: DeliveryReport;
   retention: RetentionReport;
+  remindersQueued: number;
+  messages: MessageReport;
 }
 
 /** Runs every timed job once, at `now`. */
@@ -30,14 +35,19 @@ export async function runTimedJobs(deps: AppDeps, now: number): Promise<TimedJob
   const idempotencyKeysPurged = await purgeExpiredIdempotencyKeys(deps, now);
   const retention = await applyRetention(deps, now);
   const webhooks = await deliverWebhooks(deps, now);
-  return { noShows, idempotencyKeysPurged, webhooks, retention };
+  // Reminders first, so one due now goes in the same run.
+  const remindersQueued = await queueReminders(deps, now);
+  const messages = await sendDueMessages(deps, now);
+  return { noShows, idempotencyKeysPurged, webhooks, retention, remindersQueued, messages };
 }
 
 /** Whether a run changed anything worth a log line. */
 export const changedAnything = (report: TimedJobsReport) =>
   report.noShows > 0 ||
   report.idempotencyKeysPurged > 0 ||
-  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed > 0;
+  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed > 0 ||
+  report.remindersQueued > 0 ||
+  Object.values(report.messages).some((n) => n > 0);
 
 /**
  * After a successful write, delivers the events it may have queued without waiting for the next

@@ -23,6 +23,9 @@ export const SCOPES = [
   // Explicit like calls:read_phone, and every read is written to the audit log (patient.read).
   'appointments:read_phone',
   'webhooks:write',
+  // Messages to patients: reading what went (GET /v1/messages, settings) and configuring senders.
+  'messages:read',
+  'messaging:write',
   'patients:export',
   'patients:erase',
   'audit:read',

@@ -1,8 +1,10 @@
-// Every change to an appointment leaves two traces, written in the change's own atomic unit and
-// only if it happened: a history entry (who, what, from → to, when) and an event for webhooks.
+// Every change to an appointment leaves its traces, written in the change's own atomic unit and
+// only if it happened: a history entry (who, what, from → to, when), an event for webhooks, and the
+// message the clinic sends the patient about it, if any (src/messaging/enqueue.ts).
 import type { SQL } from 'drizzle-orm';
 import type { Tenant } from '../accounts/tenants.js';
 import { insertHistoryIf, writtenBy } from '../db/appointments.js';
+import { messageForChange } from '../messaging/enqueue.js';
 import type { AppointmentView } from './appointment-view.js';
 import { appointmentEventIf, eventForAction } from './events.js';
 
@@ -37,6 +39,10 @@ export function recordChange(r: RecordedChange): SQL[] {
       r.appointment,
       r.changes,
       r.now,
+      writtenBy(id, r.commandId),
+    ),
+    ...messageForChange(
+      { tenantId: r.tenant.id, appointmentId: id, action: r.action, commandId: r.commandId, now: r.now },
       writtenBy(id, r.commandId),
     ),
   ];

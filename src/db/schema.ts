@@ -16,6 +16,12 @@ import {
 } from 'drizzle-orm/sqlite-core';
 import type { FieldChanges } from '../domain/history.js';
 import { HISTORY_ACTIONS } from '../domain/history.js';
+import {
+  MESSAGE_CHANNELS,
+  MESSAGE_KINDS,
+  MESSAGE_PROVIDERS,
+  MESSAGE_STATUSES,
+} from '../domain/message-vocabulary.js';
 import { MAX_BUFFER_MINUTES, MAX_SERVICE_MINUTES } from '../domain/service-caps.js';
 import { APPOINTMENT_SOURCES } from '../domain/source.js';
 import { APPOINTMENT_STATUSES } from '../domain/status.js';
@@ -530,4 +536,93 @@ export const callbackRequests = sqliteTable(
     index('callback_requests_tenant_created').on(t.tenantId, t.createdAt),
     oneOf('callback_requests_urgency', t.urgency, CALLBACK_URGENCIES),
   ],
+);
+
+// Messages to patients (src/messaging). Settings as JSON, read by the enqueue statements in SQL.
+export const messagingSettings = sqliteTable('messaging_settings', {
+  tenantId: text('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id),
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** One sender per clinic and channel: its provider, number and sealed credentials. */
+export const messageSenders = sqliteTable(
+  'message_senders',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    channel: text('channel', { enum: MESSAGE_CHANNELS }).notNull(),
+    provider: text('provider', { enum: MESSAGE_PROVIDERS }).notNull(),
+    // E.164 (or a Twilio Messaging Service SID) the patient sees the message from.
+    fromNumber: text('from_number').notNull(),
+    // Sealed with AES-GCM (bound to tenant and sender id): needed in clear to send and to verify.
+    credentialsEncrypted: text('credentials_encrypted').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('message_senders_channel').on(t.tenantId, t.channel),
+    oneOf('message_senders_channel_word', t.channel, MESSAGE_CHANNELS),
+    oneOf('message_senders_provider', t.provider, MESSAGE_PROVIDERS),
+  ],
+);
+
+/**
+ * The message outbox: one row per message, queued in the change's own atomic unit (or by the
+ * reminder job). No number and no body are kept: the sender reads the appointment's sealed number
+ * and renders the template when it sends; the row keeps the hash and a masked form for the API.
+ */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    tenantId: text('tenant_id').notNull(),
+    appointmentId: text('appointment_id').notNull(),
+    kind: text('kind', { enum: MESSAGE_KINDS }).notNull(),
+    // Once per (clinic, key): a change's command id, or a reminder's appointment and start.
+    dedupeKey: text('dedupe_key').notNull(),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    // Due time while queued; a runner holding it pushes it ahead (the lease).
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    // A reminder is pointless once the appointment starts: skipped after this.
+    expiresAt: integer('expires_at'),
+    channel: text('channel', { enum: MESSAGE_CHANNELS }),
+    provider: text('provider', { enum: MESSAGE_PROVIDERS }),
+    senderId: text('sender_id'),
+    providerMessageId: text('provider_message_id'),
+    phoneHash: text('phone_hash'),
+    toMasked: text('to_masked'),
+    segments: integer('segments'),
+    encoding: text('encoding'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_dedupe').on(t.tenantId, t.dedupeKey),
+    index('messages_due').on(t.status, t.nextAttemptAt),
+    index('messages_tenant_created').on(t.tenantId, t.createdAt),
+    index('messages_provider_id').on(t.senderId, t.providerMessageId),
+    oneOf('messages_kind', t.kind, MESSAGE_KINDS),
+    oneOf('messages_status', t.status, MESSAGE_STATUSES),
+  ],
+);
+
+/** A patient's choice per clinic, by phone hash: opted out (STOP/PARAR) or back in (START). */
+export const messageConsent = sqliteTable(
+  'message_consent',
+  {
+    tenantId: text('tenant_id').notNull(),
+    phoneHash: text('phone_hash').notNull(),
+    optedOut: integer('opted_out', { mode: 'boolean' }).notNull(),
+    keyword: text('keyword').notNull(),
+    changedAt: integer('changed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.phoneHash] })],
 );

@@ -9,6 +9,8 @@ import { type Clock, systemClock } from '../domain/clock.js';
 import { clientAddress, type TrustProxy } from '../http/client-address.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import type { Logger } from '../logger.js';
+import { telnyxRest } from '../messaging/providers/telnyx.js';
+import { twilioSdk } from '../messaging/providers/twilio-sdk.js';
 import { nodeEgress } from '../security/egress-node.js';
 import { createLinkSigner } from '../security/signed-link.js';
 import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
@@ -82,6 +84,11 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     links: await createLinkSigner(options.secrets.PHONE_ENCRYPTION_KEY.secret),
     platformApiBaseUrls: options.platformApiBaseUrls,
     realtimeSideband: nodeRealtimeSideband(options.logger, options.allowPrivateTargets ?? false),
+    // Twilio through its official SDK on Node; Telnyx over fetch (src/messaging/providers/types.ts).
+    messageProviders: {
+      twilio: twilioSdk(options.platformApiBaseUrls?.twilio),
+      telnyx: telnyxRest(options.platformApiBaseUrls?.telnyx),
+    },
   };
 }
 

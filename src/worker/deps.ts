@@ -4,6 +4,8 @@ import { openD1Store } from '../db/d1.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { jsonLogger, type Logger } from '../logger.js';
+import { telnyxRest } from '../messaging/providers/telnyx.js';
+import { twilioRest } from '../messaging/providers/twilio-rest.js';
 import { literalEgress } from '../security/egress.js';
 import { sha256Hex } from '../security/encoding.js';
 import { createPhoneVault } from '../security/phone-vault.js';
@@ -39,5 +41,10 @@ export async function buildWorkerDeps(
     publicBaseUrl: config.publicBaseUrl,
     links: await createLinkSigner(config.secrets.PHONE_ENCRYPTION_KEY.secret),
     platformApiBaseUrls: config.platformApiBaseUrls,
+    // The Twilio SDK needs Node's http and crypto; the Worker speaks Twilio's REST contract with fetch.
+    messageProviders: {
+      twilio: twilioRest(config.platformApiBaseUrls.twilio),
+      telnyx: telnyxRest(config.platformApiBaseUrls.telnyx),
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { MESSAGE_WEBHOOK_PREFIX } from '../../src/api/messages.js';
 import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/deps.js';
 import { ERROR_CODES } from '../../src/domain/errors.js';
@@ -37,14 +38,16 @@ function registeredV1Routes(): string[] {
 }
 
 /**
- * Routes under /v1 that are not the REST API and so not in the document: the voice platforms' webhook
- * doors, which a platform calls with its own signature (never an API key) in its own format.
+ * Routes under /v1 that are not the REST API and so not in the document: the voice platforms' and the
+ * message providers' webhook doors, which a platform calls with its own signature (never an API key) in its own format.
  */
 const PLATFORM_DOORS = [
   `POST ${WEBHOOK_PREFIX}/{integrationId}`,
   `POST ${WEBHOOK_PREFIX}/{integrationId}/tools/{toolName}`,
   // The MCP door (src/mcp): the same tools over the MCP protocol, with the integration's secret.
   ...['POST', 'GET', 'DELETE'].map((method) => `${method} ${MCP_PREFIX}/{integrationId}`),
+  // Message providers' status callbacks and patients' replies (Twilio, Telnyx signatures).
+  `POST ${MESSAGE_WEBHOOK_PREFIX}/{senderId}`,
 ];
 
 let app: TestApp;

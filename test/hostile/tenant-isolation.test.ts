@@ -77,6 +77,15 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
     url: 'https://pms.example.invalid/hooks',
     description: `PMS ${marker}`,
   });
+  const sender = await app.request('PUT', '/v1/messaging/senders/sms', {
+    key: c.key,
+    body: {
+      provider: 'twilio',
+      from: '+351300000001',
+      credentials: { accountSid: `AC${'1'.repeat(32)}`, authToken: `token-${marker}` },
+    },
+  });
+  if (sender.status >= 300) throw new Error(`fixture sender: ${sender.status} ${sender.text}`);
   const calls = await app.request('GET', '/v1/calls', { key: c.key, query: { limit: 200 } });
   const callId = (calls.body.items as { id: string; integrationId?: string }[]).find(
     (call) => call.integrationId === undefined || call.integrationId === integration.id,
@@ -106,6 +115,8 @@ const asResources = (e: Estate): Resources => ({
   exceptionId: e.ids.exceptions!,
   integrationId: e.ids.integrations!,
   callId: e.ids.calls!,
+  // A channel is a word every clinic shares (sms, whatsapp), not an id: no other clinic's to swap in.
+  messageChannel: e.ids.channels ?? 'sms',
   webhookId: e.ids.webhooks!,
 });
 
@@ -119,6 +130,7 @@ function routeFor(op: Operation) {
     'integrations',
     'calls',
     'patients',
+    'channels',
   ];
   const probe = asResources({
     clinic: { tenantId: '', key: '', keyId: '' },

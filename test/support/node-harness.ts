@@ -1,8 +1,10 @@
 // Node implementation of the test harness: the real HTTP server (@hono/node-server) on a real
 // SQLite file in a temporary folder, with a clock the test controls.
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { jsonLogger, silentLogger } from '../../src/logger.js';
 import { startNodeService } from '../../src/node/server.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
@@ -16,6 +18,7 @@ export const runtime = 'node' as const;
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'agendai-test-'));
   let now = options.now ?? DEFAULT_NOW;
+  const standIn = options.messageStandIn && (await serveStandIn(options.messageStandIn));
   const service = await startNodeService({
     databasePath: join(dir, 'test.db'),
     secrets: {
@@ -30,7 +33,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimits: options.rateLimits ?? UNLIMITED,
     allowPrivateTargets: options.allowPrivateTargets,
     publicBaseUrl: options.publicBaseUrl,
-    platformApiBaseUrls: options.platformApiBaseUrls,
+    // The message stand-in answers as Twilio and Telnyx; the callback tests' stand-ins as the voice platforms.
+    platformApiBaseUrls: {
+      ...options.platformApiBaseUrls,
+      ...(standIn && { twilio: standIn.url, telnyx: standIn.url }),
+    },
     trustProxy: options.trustProxy,
   });
   const { store } = service.deps;
@@ -54,7 +61,24 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     runScheduledJobs: () => runTimedJobs(service.deps, now),
     async close() {
       await service.close();
+      await standIn?.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Serves a fetch handler on 127.0.0.1 (a provider stand-in). */
+async function serveStandIn(handler: (request: Request) => Promise<Response>) {
+  const server = await new Promise<ReturnType<typeof serve>>((ready) => {
+    const s = serve({ fetch: handler, port: 0, hostname: '127.0.0.1' }, () => ready(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
   };
 }

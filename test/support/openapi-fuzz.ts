@@ -173,6 +173,7 @@ export function resourceOf(name: string, path: string): string | undefined {
     const segments = path.split('/');
     return segments[segments.indexOf('{id}') - 1];
   }
+  if (name === 'channel') return 'channels';
   const match = /^(\w+?)(Type)?Ids?$/.exec(name);
   return match ? `${match[1]}s` : name === 'hash' ? 'patients' : undefined;
 }

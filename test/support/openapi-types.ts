@@ -5187,6 +5187,604 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Messages sent (or queued) to patients, newest first
+     * @description Confirmations, cancellation and reschedule notices, and reminders, with their delivery status as the provider reported it. The patient's number appears only masked and as its keyed hash.
+     */
+    get: {
+      parameters: {
+        query?: {
+          appointmentId?: string;
+          /** @description Page size (default 50, max 200) */
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Newest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Message'][];
+            };
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/messaging/settings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The clinic's message settings */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Settings (defaults until saved) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MessagingSettings'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /**
+     * Replace the clinic's message settings
+     * @description Omitted fields take their defaults. A custom template is refused (422) when it names an unknown placeholder or, with placeholders at typical lengths, takes more than maxSegments SMS segments.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['MessagingSettings'];
+        };
+      };
+      responses: {
+        /** @description Saved settings */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MessagingSettings'];
+          };
+        };
+        /** @description The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header): `malformed_request`, `malformed_payload`, `invalid_idempotency_key` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body larger than 64 KiB: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json: `unsupported_media_type` */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/messaging/templates': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Every template in effect, with its segment count */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description By kind and language */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MessageTemplates'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/messaging/senders': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The clinic's senders (credentials never shown) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One per channel */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['MessageSender'][];
+            };
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/messaging/senders/{channel}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set the provider, number and credentials for a channel
+     * @description sms: Twilio or Telnyx; whatsapp: Twilio. Credentials are stored sealed. Point the number's incoming-message webhook at webhookUrl so STOP/PARAR and START replies are honoured.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          channel: 'sms' | 'whatsapp';
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['MessageSenderInput'];
+        };
+      };
+      responses: {
+        /** @description The sender */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MessageSender'];
+          };
+        };
+        /** @description The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header): `malformed_request`, `malformed_payload`, `invalid_idempotency_key` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body larger than 64 KiB: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json: `unsupported_media_type` */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** Remove a channel's sender (messages for it then fail) */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          channel: 'sms' | 'whatsapp';
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Removed */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/appointments': {
     parameters: {
       query?: never;
@@ -7397,6 +7995,152 @@ export interface components {
       nextAttemptAt: string | null;
       createdAt: string;
       deliveredAt: string | null;
+    };
+    Message: {
+      id: string;
+      appointmentId: string;
+      /** @enum {string} */
+      kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
+      /** @enum {string} */
+      status: 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped';
+      /** @enum {string|null} */
+      channel: 'sms' | 'whatsapp' | null;
+      /** @enum {string|null} */
+      provider: 'twilio' | 'telnyx' | null;
+      /**
+       * @description Masked: country code and last three digits
+       * @example +351 ••• ••• 678
+       */
+      to: string | null;
+      phoneHash: string | null;
+      providerMessageId: string | null;
+      segments: number | null;
+      encoding: string | null;
+      attempts: number;
+      lastError: string | null;
+      createdAt: string;
+      /** @description While queued: when it goes (or is retried) */
+      scheduledFor: string | null;
+      sentAt: string | null;
+      updatedAt: string;
+    };
+    MessagingSettings: {
+      /**
+       * @description Nothing is queued while false
+       * @default false
+       */
+      enabled: boolean;
+      /**
+       * @description Which of the clinic senders (PUT /v1/messaging/senders/{channel}) carries messages
+       * @default sms
+       * @enum {string}
+       */
+      channel: 'sms' | 'whatsapp';
+      /**
+       * @description Templates' language; null follows the clinic's language (pt → pt-PT, else en)
+       * @default null
+       * @enum {string|null}
+       */
+      language: 'pt-PT' | 'pt-BR' | 'en' | 'es' | null;
+      /**
+       * @description Bookings through these doors get a confirmation message
+       * @default [
+       *       "voice_ai",
+       *       "self_service"
+       *     ]
+       */
+      confirmationSources: ('voice_ai' | 'manual' | 'self_service' | 'sync_external')[];
+      /** @default true */
+      cancellationNotice: boolean;
+      /** @default true */
+      rescheduleNotice: boolean;
+      /**
+       * @description A reminder goes this many hours before the appointment; 0 sends none
+       * @default 24
+       */
+      reminderHours: number;
+      /**
+       * @description Clinic-local window in which no reminder goes out; null for none
+       * @default {
+       *       "start": "21:00",
+       *       "end": "09:00"
+       *     }
+       */
+      quietHours: {
+        start: string;
+        end: string;
+      } | null;
+      /**
+       * @description Templates must fit in this many SMS segments with placeholders at typical lengths
+       * @default 3
+       */
+      maxSegments: number;
+      /**
+       * @description Replacements for the default templates, by kind and language. Placeholders: {clinic} {patient} {date} {time} {professional} {service}
+       * @default {}
+       */
+      templates: {
+        confirmation?: {
+          'pt-PT'?: string;
+          'pt-BR'?: string;
+          en?: string;
+          es?: string;
+        };
+        cancellation?: {
+          'pt-PT'?: string;
+          'pt-BR'?: string;
+          en?: string;
+          es?: string;
+        };
+        reschedule?: {
+          'pt-PT'?: string;
+          'pt-BR'?: string;
+          en?: string;
+          es?: string;
+        };
+        reminder?: {
+          'pt-PT'?: string;
+          'pt-BR'?: string;
+          en?: string;
+          es?: string;
+        };
+      };
+    };
+    MessageTemplates: {
+      items: {
+        /** @enum {string} */
+        kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
+        /** @enum {string} */
+        language: 'pt-PT' | 'pt-BR' | 'en' | 'es';
+        text: string;
+        custom: boolean;
+        /** @enum {string} */
+        encoding: 'GSM-7' | 'UCS-2';
+        /** @description With placeholders at typical maximum lengths */
+        segments: number;
+      }[];
+    };
+    MessageSender: {
+      id: string;
+      /** @enum {string} */
+      channel: 'sms' | 'whatsapp';
+      /** @enum {string} */
+      provider: 'twilio' | 'telnyx';
+      from: string;
+      /** @description Set it as the number's incoming-message webhook (patients' STOP/START replies); status callbacks use it too */
+      webhookUrl: string;
+      createdAt: string;
+      updatedAt: string;
+    };
+    MessageSenderInput: {
+      /** @enum {string} */
+      provider: 'twilio' | 'telnyx';
+      /** @example +351910000000 */
+      from: string;
+      /** @description twilio: {accountSid, authToken}; telnyx: {apiKey, publicKey, messagingProfileId?}. Stored sealed, never shown again */
+      credentials: {
+        [key: string]: string;
+      };
     };
     VokiAppointmentList: {
       data: components['schemas']['VokiAppointment'][];

@@ -16,6 +16,8 @@ export interface Resources {
   integrationId: string;
   callId: string;
   webhookId: string;
+  /** A channel with a message sender configured (sms). */
+  messageChannel: string;
 }
 
 export interface RouteCase {
@@ -34,6 +36,12 @@ export interface PublicRoute {
   method: RouteCase['method'];
   path: string;
 }
+
+const MESSAGE_SENDER = {
+  provider: 'twilio',
+  from: '+351300000001',
+  credentials: { accountSid: `AC${'1'.repeat(32)}`, authToken: 'route-table-twilio-token' },
+};
 
 export const PUBLIC_ROUTES: PublicRoute[] = [{ method: 'GET', path: '/health' }];
 
@@ -68,6 +76,7 @@ export async function createResources(app: TestApp): Promise<Resources> {
     });
   }
   const calls = await app.request('GET', '/v1/calls', { key: s.clinic.key });
+  await app.request('PUT', '/v1/messaging/senders/sms', { key: s.clinic.key, body: MESSAGE_SENDER });
   const webhook = await app.request('POST', '/v1/webhooks', {
     key: s.clinic.key,
     body: { url: 'https://pms.example.invalid/hooks' },
@@ -77,6 +86,7 @@ export async function createResources(app: TestApp): Promise<Resources> {
     integrationId: integration.body.id,
     callId: calls.body.items[0].id,
     webhookId: webhook.body.id,
+    messageChannel: 'sms',
     professionalId: s.professional.id,
     serviceId: s.service.id,
     appointmentId: appointment.body.id,
@@ -336,6 +346,30 @@ export const ROUTES: RouteCase[] = [
     owned: false,
   },
   { method: 'GET', path: () => '/v1/audit-events', scope: 'audit:read', owned: false },
+  { method: 'GET', path: () => '/v1/messages', scope: 'messages:read', owned: false },
+  { method: 'GET', path: () => '/v1/messaging/settings', scope: 'messages:read', owned: false },
+  {
+    method: 'PUT',
+    path: () => '/v1/messaging/settings',
+    scope: 'messaging:write',
+    body: () => ({ enabled: false }),
+    owned: false,
+  },
+  { method: 'GET', path: () => '/v1/messaging/templates', scope: 'messages:read', owned: false },
+  { method: 'GET', path: () => '/v1/messaging/senders', scope: 'messages:read', owned: false },
+  {
+    method: 'PUT',
+    path: (r) => `/v1/messaging/senders/${r.messageChannel}`,
+    scope: 'messaging:write',
+    body: () => MESSAGE_SENDER,
+    owned: false,
+  },
+  {
+    method: 'DELETE',
+    path: (r) => `/v1/messaging/senders/${r.messageChannel}`,
+    scope: 'messaging:write',
+    owned: false,
+  },
 ];
 
 const TEMPLATE_IDS: Resources = {
@@ -348,6 +382,7 @@ const TEMPLATE_IDS: Resources = {
   integrationId: '{id}',
   callId: '{id}',
   webhookId: '{id}',
+  messageChannel: '{channel}',
 };
 
 export const describeRoute = (route: RouteCase) =>
@@ -361,4 +396,5 @@ export const describeRoute = (route: RouteCase) =>
     integrationId: ':id',
     callId: ':id',
     webhookId: ':id',
+    messageChannel: ':channel',
   })}`;

@@ -51,6 +51,12 @@ export interface TestAppOptions {
   publicBaseUrl?: string;
   /** VAPI_API_BASE_URL and the like: where the voice platforms' APIs are (a local stand-in). */
   platformApiBaseUrls?: Partial<Record<'vapi' | 'retell' | 'twilio' | 'telnyx', string>>;
+  /**
+   * Stands in for Twilio and Telnyx (test/support/message-stand-ins.ts). Node serves it on 127.0.0.1
+   * and points TWILIO_API_BASE_URL and TELNYX_API_BASE_URL at it (the Twilio SDK's real requests);
+   * inside workerd, where a test cannot listen, the Worker's fetch clients call it in process.
+   */
+  messageStandIn?: (request: Request) => Promise<Response>;
 }
 
 export interface TestApp {
@@ -79,6 +85,8 @@ export interface TestApp {
     noShows: number;
     idempotencyKeysPurged: number;
     webhooks: { delivered: number; retried: number; failed: number };
+    remindersQueued: number;
+    messages: { sent: number; retried: number; failed: number; skipped: number };
   }>;
   close(): Promise<void>;
 }

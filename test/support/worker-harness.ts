@@ -12,6 +12,8 @@
 import { env } from 'cloudflare:workers';
 import { createApp } from '../../src/app.js';
 import { jsonLogger, silentLogger } from '../../src/logger.js';
+import { telnyxRest } from '../../src/messaging/providers/telnyx.js';
+import { twilioRest } from '../../src/messaging/providers/twilio-rest.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { runTimedJobs } from '../../src/timed-jobs.js';
 import { buildWorkerDeps } from '../../src/worker/deps.js';
@@ -47,6 +49,16 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Test files share the Durable Object namespace; each app counts on its own.
     rateLimitScope: `${crypto.randomUUID()}:`,
   });
+  const standIn = options.messageStandIn;
+  if (standIn) {
+    // No listening socket inside workerd: the Worker's own fetch clients call the stand-in in process.
+    const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) =>
+      standIn(new Request(input, init))) as typeof fetch;
+    deps.messageProviders = {
+      twilio: twilioRest('https://twilio.stand-in.test', fetcher),
+      telnyx: telnyxRest('https://telnyx.stand-in.test', fetcher),
+    };
+  }
   const app = createApp(deps);
   const db = config.db;
 

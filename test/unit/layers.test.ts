@@ -26,9 +26,10 @@ const FLOORS = [
     floor: 'core',
     // The booking core in the clinic's language: commands, reads, and the timed jobs as plain
     // functions (booking/); clinics and API keys (accounts/); outgoing webhook events, endpoints and
-    // delivery, which the core triggers and no door shapes (webhooks/); and deps.ts, the contract
-    // of what the runtime hands the core.
-    modules: ['booking/', 'accounts/', 'webhooks/', 'deps.ts'],
+    // delivery, which the core triggers and no door shapes (webhooks/); messages to patients, queued
+    // with the changes and sent through the providers (messaging/); and deps.ts, the contract of
+    // what the runtime hands the core.
+    modules: ['booking/', 'accounts/', 'webhooks/', 'messaging/', 'deps.ts'],
   },
   {
     floor: 'doors',

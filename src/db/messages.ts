@@ -1,0 +1,267 @@
+// Queries for messages to patients: settings, senders, the message outbox and consent.
+import { and, asc, desc, eq, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { BLOCKING_STATUSES } from '../domain/status.js';
+import { messageConsent, messageSenders, messages, messagingSettings } from './schema.js';
+import type { Db } from './store.js';
+
+export type MessageRow = typeof messages.$inferSelect;
+export type SenderRow = typeof messageSenders.$inferSelect;
+
+export async function readSettingsRow(db: Db, tenantId: string) {
+  const [row] = await db.select().from(messagingSettings).where(eq(messagingSettings.tenantId, tenantId));
+  return row;
+}
+
+export async function writeSettingsRow(
+  db: Db,
+  tenantId: string,
+  settings: Record<string, unknown>,
+  now: number,
+) {
+  await db
+    .insert(messagingSettings)
+    .values({ tenantId, settings, updatedAt: now })
+    .onConflictDoUpdate({ target: messagingSettings.tenantId, set: { settings, updatedAt: now } });
+}
+
+export async function upsertSender(db: Db, row: SenderRow): Promise<SenderRow> {
+  const [saved] = await db
+    .insert(messageSenders)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [messageSenders.tenantId, messageSenders.channel],
+      set: {
+        provider: row.provider,
+        fromNumber: row.fromNumber,
+        credentialsEncrypted: row.credentialsEncrypted,
+        updatedAt: row.updatedAt,
+      },
+    })
+    .returning();
+  return saved!;
+}
+
+export const listSenders = (db: Db, tenantId: string) =>
+  db
+    .select()
+    .from(messageSenders)
+    .where(eq(messageSenders.tenantId, tenantId))
+    .orderBy(asc(messageSenders.channel));
+
+export async function findSenderByChannel(db: Db, tenantId: string, channel: SenderRow['channel']) {
+  const [row] = await db
+    .select()
+    .from(messageSenders)
+    .where(and(eq(messageSenders.tenantId, tenantId), eq(messageSenders.channel, channel)));
+  return row;
+}
+
+/** By id alone: a provider's webhook names its sender in the path, the signature proves the rest. */
+export async function findSenderById(db: Db, id: string) {
+  const [row] = await db.select().from(messageSenders).where(eq(messageSenders.id, id));
+  return row;
+}
+
+export async function deleteSender(db: Db, tenantId: string, channel: SenderRow['channel']) {
+  const gone = await db
+    .delete(messageSenders)
+    .where(and(eq(messageSenders.tenantId, tenantId), eq(messageSenders.channel, channel)))
+    .returning({ id: messageSenders.id });
+  return gone.length > 0;
+}
+
+const KIND_RULE: Record<'confirmation' | 'cancellation' | 'reschedule', SQL> = {
+  confirmation: sql`EXISTS (SELECT 1 FROM json_each(s.settings, '$.confirmationSources') WHERE value = a.source)`,
+  cancellation: sql`json_extract(s.settings, '$.cancellationNotice') = 1`,
+  reschedule: sql`json_extract(s.settings, '$.rescheduleNotice') = 1`,
+};
+
+/**
+ * Queues a message about an appointment if the clinic's settings want it and `condition` holds (the
+ * change it reports was written): one statement of the change's own atomic unit. The appointment is
+ * read as the unit left it, so its source is the booking's door.
+ */
+export const enqueueMessageIf = (
+  m: {
+    kind: keyof typeof KIND_RULE;
+    tenantId: string;
+    appointmentId: string;
+    dedupeKey: string;
+    now: number;
+  },
+  condition: SQL,
+): SQL => sql`
+  INSERT INTO messages (id, tenant_id, appointment_id, kind, dedupe_key, status, attempts, next_attempt_at, created_at, updated_at)
+  SELECT 'msg_' || lower(hex(randomblob(16))), a.tenant_id, a.id, ${m.kind}, ${m.dedupeKey}, 'queued', 0, ${m.now}, ${m.now}, ${m.now}
+  FROM appointments a JOIN messaging_settings s ON s.tenant_id = a.tenant_id
+  WHERE a.tenant_id = ${m.tenantId} AND a.id = ${m.appointmentId}
+    AND json_extract(s.settings, '$.enabled') = 1 AND ${KIND_RULE[m.kind]} AND ${condition}
+  ON CONFLICT DO NOTHING`;
+
+export interface ReminderCandidate {
+  tenantId: string;
+  appointmentId: string;
+  startsAt: number;
+  settings: string;
+}
+
+/**
+ * Upcoming appointments, up to `ahead` from now, of clinics that send reminders, with no reminder
+ * queued for their current start yet.
+ */
+export const reminderCandidates = (db: Db, now: number, ahead: number, limit: number) =>
+  db.all<ReminderCandidate>(sql`
+    SELECT a.tenant_id AS tenantId, a.id AS appointmentId, a.starts_at AS startsAt, s.settings AS settings
+    FROM appointments a JOIN messaging_settings s ON s.tenant_id = a.tenant_id
+    WHERE a.status IN (${sql.join(
+      BLOCKING_STATUSES.map((st) => sql`${st}`),
+      sql`, `,
+    )}) AND a.starts_at > ${now} AND a.starts_at <= ${now + ahead}
+      AND json_extract(s.settings, '$.enabled') = 1 AND json_extract(s.settings, '$.reminderHours') > 0
+      AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = a.tenant_id
+        AND m.dedupe_key = 'reminder:' || a.id || ':' || a.starts_at)
+    ORDER BY a.starts_at LIMIT ${limit}`);
+
+export const reminderKey = (appointmentId: string, startsAt: number) =>
+  `reminder:${appointmentId}:${startsAt}`;
+
+/** Queues a reminder once: racing runners insert the same key, the second insert does nothing. */
+export async function insertReminder(
+  db: Db,
+  r: { tenantId: string; appointmentId: string; startsAt: number; sendAt: number; now: number },
+) {
+  await db
+    .insert(messages)
+    .values({
+      id: `msg_${crypto.randomUUID().replace(/-/g, '')}`,
+      tenantId: r.tenantId,
+      appointmentId: r.appointmentId,
+      kind: 'reminder',
+      dedupeKey: reminderKey(r.appointmentId, r.startsAt),
+      status: 'queued',
+      attempts: 0,
+      nextAttemptAt: r.sendAt,
+      expiresAt: r.startsAt,
+      createdAt: r.now,
+      updatedAt: r.now,
+    })
+    .onConflictDoNothing();
+}
+
+export const dueMessages = (db: Db, now: number, limit: number) =>
+  db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.status, 'queued'), lte(messages.nextAttemptAt, now)))
+    .orderBy(asc(messages.nextAttemptAt), asc(messages.createdAt))
+    .limit(limit);
+
+/** Takes a message for `leaseMs`; false when another runner took it first. */
+export async function leaseMessage(db: Db, row: MessageRow, now: number, leaseMs: number) {
+  const leased = await db
+    .update(messages)
+    .set({ nextAttemptAt: now + leaseMs })
+    .where(
+      and(
+        eq(messages.id, row.id),
+        eq(messages.status, 'queued'),
+        eq(messages.nextAttemptAt, row.nextAttemptAt),
+      ),
+    )
+    .returning({ id: messages.id });
+  return leased.length > 0;
+}
+
+export async function updateMessage(db: Db, id: string, patch: Partial<MessageRow>) {
+  await db.update(messages).set(patch).where(eq(messages.id, id));
+}
+
+/** A provider's status callback: applied only to a message that left, and never back to `sent`. */
+export async function recordProviderStatus(
+  db: Db,
+  senderId: string,
+  providerMessageId: string,
+  patch: { status: 'delivered' | 'undelivered' | 'failed'; lastError: string | null; updatedAt: number },
+) {
+  const done = await db
+    .update(messages)
+    .set(patch)
+    .where(
+      and(
+        eq(messages.senderId, senderId),
+        eq(messages.providerMessageId, providerMessageId),
+        inArray(messages.status, ['sent', 'delivered', 'undelivered']),
+      ),
+    )
+    .returning({ id: messages.id });
+  return done.length > 0;
+}
+
+export async function listMessages(
+  db: Db,
+  tenantId: string,
+  f: { appointmentId?: string; before?: number; limit: number },
+) {
+  return db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.tenantId, tenantId),
+        f.appointmentId ? eq(messages.appointmentId, f.appointmentId) : undefined,
+        f.before !== undefined ? lt(messages.createdAt, f.before) : undefined,
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(f.limit);
+}
+
+export async function setConsent(
+  db: Db,
+  c: { tenantId: string; phoneHash: string; optedOut: boolean; keyword: string; now: number },
+) {
+  await db
+    .insert(messageConsent)
+    .values({
+      tenantId: c.tenantId,
+      phoneHash: c.phoneHash,
+      optedOut: c.optedOut,
+      keyword: c.keyword,
+      changedAt: c.now,
+    })
+    .onConflictDoUpdate({
+      target: [messageConsent.tenantId, messageConsent.phoneHash],
+      set: { optedOut: c.optedOut, keyword: c.keyword, changedAt: c.now },
+    });
+}
+
+/** Whether the patient opted out, under any hash their number may be stored under (key rotation). */
+export async function hasOptedOut(db: Db, tenantId: string, hashes: string[]) {
+  const rows = await db
+    .select({ optedOut: messageConsent.optedOut })
+    .from(messageConsent)
+    .where(and(eq(messageConsent.tenantId, tenantId), inArray(messageConsent.phoneHash, hashes)))
+    .orderBy(desc(messageConsent.changedAt))
+    .limit(1);
+  return rows[0]?.optedOut === true;
+}
+
+export interface MessageSubject {
+  status: string;
+  startsAt: number;
+  patientName: string;
+  phoneSealed: string;
+  professional: string;
+  service: string | null;
+}
+
+/** What a message about an appointment says and where it goes, read when it is sent. */
+export async function messageSubject(db: Db, tenantId: string, appointmentId: string) {
+  const [row] = await db.all<MessageSubject>(sql`
+    SELECT a.status AS status, a.starts_at AS startsAt, a.patient_name AS patientName,
+      a.patient_phone_encrypted AS phoneSealed, p.name AS professional, s.name AS service
+    FROM appointments a JOIN professionals p ON p.id = a.professional_id
+      LEFT JOIN services s ON s.id = a.service_type_id
+    WHERE a.tenant_id = ${tenantId} AND a.id = ${appointmentId}`);
+  return row;
+}

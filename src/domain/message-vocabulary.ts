@@ -1,0 +1,26 @@
+// The closed word lists of messages to patients (src/messaging): each is an enum column with a CHECK
+// in src/db/schema.ts, so the database refuses a word the code does not know.
+
+/** How a message reaches the patient. */
+export const MESSAGE_CHANNELS = ['sms', 'whatsapp'] as const;
+export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
+
+/** Who carries it (credentials: src/messaging/credentials.ts). Telnyx carries SMS only. */
+export const MESSAGE_PROVIDERS = ['twilio', 'telnyx'] as const;
+export type MessageProvider = (typeof MESSAGE_PROVIDERS)[number];
+
+/** What a message says. Confirm/cancel links, triage and feedback come later (issue 14). */
+export const MESSAGE_KINDS = ['confirmation', 'cancellation', 'reschedule', 'reminder'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
+
+/**
+ * queued: waiting for its first attempt or a retry; sent: the provider took it; delivered/undelivered:
+ * the provider's status callback said so; failed: refused for good or out of retries; skipped: not
+ * sent on purpose (the patient opted out, the appointment moved or its number was erased).
+ */
+export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'skipped'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** Languages templates come in. */
+export const MESSAGE_LANGUAGES = ['pt-PT', 'pt-BR', 'en', 'es'] as const;
+export type MessageLanguage = (typeof MESSAGE_LANGUAGES)[number];

@@ -1,0 +1,81 @@
+// What each message says, per language, with placeholders the sender fills in. A clinic may replace
+// any of them (settings.templates); a template is refused when its placeholders are unknown or when,
+// filled with values of typical maximum length, it would exceed the clinic's segment limit.
+import { DateTime } from 'luxon';
+import { MESSAGE_LANGUAGES, type MessageKind, type MessageLanguage } from '../domain/message-vocabulary.js';
+import { countSegments, type SegmentCount } from './segments.js';
+
+export const PLACEHOLDERS = ['clinic', 'patient', 'date', 'time', 'professional', 'service'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type TemplateValues = Record<Placeholder, string>;
+
+/** Lengths the limit check fills placeholders to (a patient is named by their first name). */
+const TYPICAL_MAX: TemplateValues = {
+  clinic: 'x'.repeat(30),
+  patient: 'x'.repeat(15),
+  date: '00/00/0000',
+  time: '00:00',
+  professional: 'x'.repeat(25),
+  service: 'x'.repeat(25),
+};
+
+export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageLanguage, string>> = {
+  confirmation: {
+    'pt-PT': '{clinic}: {patient}, a sua consulta ficou marcada para {date} às {time} com {professional}.',
+    'pt-BR': '{clinic}: {patient}, sua consulta foi marcada para {date} às {time} com {professional}.',
+    en: '{clinic}: {patient}, your appointment is booked for {date} at {time} with {professional}.',
+    es: '{clinic}: {patient}, su cita queda reservada para el {date} a las {time} con {professional}.',
+  },
+  reschedule: {
+    'pt-PT': '{clinic}: {patient}, a sua consulta passou para {date} às {time} com {professional}.',
+    'pt-BR': '{clinic}: {patient}, sua consulta foi remarcada para {date} às {time} com {professional}.',
+    en: '{clinic}: {patient}, your appointment has moved to {date} at {time} with {professional}.',
+    es: '{clinic}: {patient}, su cita ha cambiado al {date} a las {time} con {professional}.',
+  },
+  cancellation: {
+    'pt-PT': '{clinic}: {patient}, a sua consulta de {date} às {time} foi cancelada.',
+    'pt-BR': '{clinic}: {patient}, sua consulta de {date} às {time} foi cancelada.',
+    en: '{clinic}: {patient}, your appointment on {date} at {time} has been cancelled.',
+    es: '{clinic}: {patient}, su cita del {date} a las {time} ha sido cancelada.',
+  },
+  reminder: {
+    'pt-PT':
+      '{clinic}: lembrete da sua consulta a {date} às {time} com {professional}. PARAR para não receber.',
+    'pt-BR': '{clinic}: lembrete da sua consulta em {date} às {time} com {professional}. PARAR para sair.',
+    en: '{clinic}: reminder of your appointment on {date} at {time} with {professional}. STOP to opt out.',
+    es: '{clinic}: recordatorio de su cita el {date} a las {time} con {professional}. PARAR para salir.',
+  },
+};
+
+const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;
+
+/** Placeholders a template names that the sender does not know. */
+export const unknownPlaceholders = (template: string): string[] =>
+  [...template.matchAll(PLACEHOLDER)]
+    .map((m) => m[1]!)
+    .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
+
+export const fillTemplate = (template: string, values: TemplateValues): string =>
+  template.replace(PLACEHOLDER, (whole, name: string) =>
+    (PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : whole,
+  );
+
+/** Segments the template takes with its placeholders at their typical maximum lengths. */
+export const estimateSegments = (template: string): SegmentCount =>
+  countSegments(fillTemplate(template, TYPICAL_MAX));
+
+/** The nearest template language for a clinic's BCP 47 tag (pt → pt-PT, es-MX → es, else en). */
+export function messageLanguageOf(tag: string): MessageLanguage {
+  const exact = MESSAGE_LANGUAGES.find((l) => l.toLowerCase() === tag.toLowerCase());
+  if (exact) return exact;
+  const base = tag.toLowerCase().split('-')[0];
+  if (base === 'pt') return 'pt-PT';
+  if (base === 'es') return 'es';
+  return 'en';
+}
+
+/** Date and time as patients of that language read them, in the clinic's zone. */
+export function whenValues(instant: number, zone: string, language: MessageLanguage) {
+  const at = DateTime.fromMillis(instant, { zone });
+  return { date: at.toFormat(language === 'en' ? 'd LLL yyyy' : 'dd/LL/yyyy'), time: at.toFormat('HH:mm') };
+}

@@ -1,0 +1,191 @@
+// Messages go once however many runners race for them: two services on one SQLite database (two
+// connections in this process, then two OS processes on their own timers), every runner running
+// the timed jobs at once, against a Twilio stand-in that answers slowly so that runs overlap.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../src/logger.js';
+import { type NodeService, startNodeService } from '../../src/node/server.js';
+import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
+import { runTimedJobs } from '../../src/timed-jobs.js';
+import { adminOperations } from '../support/admin.js';
+import { DEFAULT_NOW, UNLIMITED } from '../support/http.js';
+import { messageStandIn, TWILIO_SID, TWILIO_TOKEN } from '../support/message-stand-ins.js';
+import { type ServiceProcess, secretsEnv, startServiceProcess } from '../support/service-process.js';
+
+const provider = messageStandIn();
+let standInUrl: string;
+let closeStandIn: () => Promise<void>;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'agendai-racing-'));
+  // Slow answers: a runner is still waiting on the provider while the others look for due work.
+  const server = await new Promise<ReturnType<typeof serve>>((ready) => {
+    const s = serve(
+      {
+        fetch: async (request) => {
+          await new Promise((done) => setTimeout(done, 20));
+          return provider.handler(request);
+        },
+        port: 0,
+        hostname: '127.0.0.1',
+      },
+      () => ready(s),
+    );
+  });
+  standInUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  closeStandIn = () =>
+    new Promise<void>((done) => {
+      server.close(() => done());
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+});
+afterAll(async () => {
+  await closeStandIn();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(base: string, key: string, method: string, path: string, body?: unknown) {
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json().catch(() => null)) as any;
+  if (response.status >= 300)
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** A clinic sending SMS confirmations of REST bookings through the Twilio stand-in. */
+async function clinicWithMessages(base: string, key: string) {
+  await call(base, key, 'PUT', '/v1/messaging/senders/sms', {
+    provider: 'twilio',
+    from: '+351300000009',
+    credentials: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN },
+  });
+  await call(base, key, 'PUT', '/v1/messaging/settings', {
+    enabled: true,
+    confirmationSources: ['manual'],
+    reminderHours: 0,
+  });
+  const professional = await call(base, key, 'POST', '/v1/professionals', { name: 'Dr. Rui Lopes' });
+  const service = await call(base, key, 'POST', '/v1/services', { name: 'Consulta', durationMinutes: 30 });
+  return { professional, service };
+}
+
+const phoneOf = (series: number, i: number) => `+3519${series}${String(1000000 + i).slice(-7)}`;
+
+async function bookMany(
+  base: string,
+  key: string,
+  ids: { professional: any; service: any },
+  firstStart: number,
+  series: number,
+  count: number,
+) {
+  for (let i = 0; i < count; i++) {
+    await call(base, key, 'POST', '/v1/appointments', {
+      professionalId: ids.professional.id,
+      serviceTypeId: ids.service.id,
+      patientName: 'Maria Silva',
+      patientPhone: phoneOf(series, i),
+      startsAt: new Date(firstStart + i * 30 * 60_000).toISOString(),
+    });
+  }
+}
+
+const sendsTo = (phone: string) => provider.attempts.filter((a) => a.to === phone).length;
+
+describe('racing runners', () => {
+  let a: NodeService;
+  let b: NodeService;
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it('two services on one database, four runs at once: every message sent exactly once', async () => {
+    const databasePath = join(dir, 'shared.db');
+    const secrets = {
+      PHONE_HASH_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },
+      PHONE_ENCRYPTION_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },
+    };
+    const options = {
+      databasePath,
+      secrets,
+      logger: silentLogger,
+      clock: { now: () => DEFAULT_NOW },
+      port: 0,
+      schedulerIntervalMs: 0,
+      rateLimits: UNLIMITED,
+      messageProviderUrls: { twilio: standInUrl },
+    };
+    a = await startNodeService(options);
+    b = await startNodeService(options);
+    const clinic = await adminOperations(a.deps.store.db, () => DEFAULT_NOW).createClinic();
+    const ids = await clinicWithMessages(a.url, clinic.key);
+    // Wednesday 4 March 2026 from 09:00 in Lisbon.
+    await bookMany(a.url, clinic.key, ids, Date.parse('2026-03-04T09:00:00Z'), 1, 16);
+
+    const reports = await Promise.all([
+      runTimedJobs(a.deps, DEFAULT_NOW),
+      runTimedJobs(b.deps, DEFAULT_NOW),
+      runTimedJobs(a.deps, DEFAULT_NOW),
+      runTimedJobs(b.deps, DEFAULT_NOW),
+    ]);
+    expect(reports.reduce((n, r) => n + r.messages.sent, 0)).toBe(16);
+    // Both services did some of the sending (the race was real), and no message went twice.
+    expect(reports.filter((r) => r.messages.sent > 0).length).toBeGreaterThan(1);
+    for (let i = 0; i < 16; i++) expect(sendsTo(phoneOf(1, i)), phoneOf(1, i)).toBe(1);
+    const rows = a.deps.store.sqlite.prepare('SELECT status, attempts FROM messages').all();
+    expect(rows).toHaveLength(16);
+    expect(rows.every((r: any) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+  });
+
+  it('two service processes on their own timers (the Node entry, 1 s ticks): every message sent exactly once', async () => {
+    const databasePath = join(dir, 'processes.db');
+    const env = {
+      ...secretsEnv(),
+      SCHEDULER_INTERVAL_SECONDS: '1',
+      TWILIO_API_BASE_URL: standInUrl,
+      RATE_LIMIT_PER_KEY_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_KEY_PER_SECOND: '1000000',
+    };
+    const first = await startServiceProcess({ databasePath, logFile: join(dir, 'first.log'), env });
+    let second: ServiceProcess | undefined;
+    try {
+      second = await startServiceProcess({ databasePath, logFile: join(dir, 'second.log'), env });
+      // The clinic is made as the admin CLI would, on the same database file.
+      const { openSqliteStore } = await import('../../src/db/sqlite.js');
+      const store = openSqliteStore(databasePath);
+      const clinic = await adminOperations(store.db, () => Date.now()).createClinic();
+      const ids = await clinicWithMessages(first.url, clinic.key);
+      // Eight days ahead, on a weekday, from 09:00 Lisbon (UTC in winter, UTC+1 in summer: 10:00 UTC is safe).
+      const day = new Date(Date.now() + 8 * 86_400_000);
+      while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);
+      day.setUTCHours(10, 0, 0, 0);
+      await bookMany(first.url, clinic.key, ids, day.getTime(), 2, 12);
+      const deadline = Date.now() + 30_000;
+      const count = () =>
+        (
+          store.sqlite.prepare("SELECT count(*) AS n FROM messages WHERE status = 'sent'").get() as {
+            n: number;
+          }
+        ).n;
+      while (count() < 12 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 200));
+      // A few more ticks of both timers: nothing goes twice.
+      await new Promise((done) => setTimeout(done, 2_500));
+      expect(count()).toBe(12);
+      for (let i = 0; i < 12; i++) expect(sendsTo(phoneOf(2, i)), phoneOf(2, i)).toBe(1);
+      store.close();
+    } finally {
+      await second?.stop();
+      await first.stop();
+    }
+  }, 90_000);
+});

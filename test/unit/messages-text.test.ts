@@ -1,0 +1,93 @@
+// The pure parts of messages to patients: SMS segment counting, template placeholders and quiet hours.
+import { describe, expect, it } from 'vitest';
+import { quietWindowAt, reminderSendTime } from '../../src/messaging/quiet-hours.js';
+import { countSegments } from '../../src/messaging/segments.js';
+import {
+  DEFAULT_TEMPLATES,
+  estimateSegments,
+  messageLanguageOf,
+  unknownPlaceholders,
+} from '../../src/messaging/templates.js';
+
+describe('countSegments', () => {
+  it.each([
+    ['', 'GSM-7', 0, 1],
+    ['a'.repeat(160), 'GSM-7', 160, 1],
+    ['a'.repeat(161), 'GSM-7', 161, 2],
+    ['a'.repeat(306), 'GSM-7', 306, 2],
+    ['a'.repeat(307), 'GSM-7', 307, 3],
+    // The extension table (€ [ ] { } ~ ^ | \\) takes two septets each.
+    ['€'.repeat(80), 'GSM-7', 160, 1],
+    ['€'.repeat(81), 'GSM-7', 162, 2],
+    // Accents in the GSM alphabet keep GSM-7; one outside it makes the whole text UCS-2.
+    ['Olá é à ü ñ Ç', 'UCS-2', 13, 1],
+    ['à é ù ì ò Ç ñ ü Ä Ö', 'GSM-7', 19, 1],
+    [`${'a'.repeat(69)}ã`, 'UCS-2', 70, 1],
+    [`${'a'.repeat(70)}ã`, 'UCS-2', 71, 2],
+    ['ç'.repeat(134), 'UCS-2', 134, 2],
+    ['ç'.repeat(135), 'UCS-2', 135, 3],
+  ])('%j: %s, %i units, %i segments', (text, encoding, units, segments) => {
+    expect(countSegments(text)).toEqual({ encoding, units, segments });
+  });
+});
+
+describe('templates', () => {
+  it('every default names only known placeholders and fits in the default limit (3)', () => {
+    for (const byLanguage of Object.values(DEFAULT_TEMPLATES)) {
+      for (const text of Object.values(byLanguage)) {
+        expect(unknownPlaceholders(text)).toEqual([]);
+        expect(estimateSegments(text).segments).toBeLessThanOrEqual(3);
+      }
+    }
+  });
+
+  it('picks the nearest template language', () => {
+    expect(['pt-PT', 'pt', 'pt-BR', 'PT-br', 'es-MX', 'en-GB', 'de'].map(messageLanguageOf)).toEqual([
+      'pt-PT',
+      'pt-PT',
+      'pt-BR',
+      'pt-BR',
+      'es',
+      'en',
+      'en',
+    ]);
+  });
+});
+
+describe('quiet hours', () => {
+  const zone = 'Europe/Lisbon';
+  const quiet = { start: '21:00', end: '09:00' };
+  const at = (iso: string) => Date.parse(iso);
+
+  it('finds the window across midnight, on either side of it', () => {
+    expect(quietWindowAt(at('2026-07-01T21:30:00+01:00'), zone, quiet)).toEqual({
+      from: at('2026-07-01T21:00:00+01:00'),
+      to: at('2026-07-02T09:00:00+01:00'),
+    });
+    expect(quietWindowAt(at('2026-07-02T08:59:00+01:00'), zone, quiet)).toEqual({
+      from: at('2026-07-01T21:00:00+01:00'),
+      to: at('2026-07-02T09:00:00+01:00'),
+    });
+    expect(quietWindowAt(at('2026-07-02T09:00:00+01:00'), zone, quiet)).toBeNull();
+    expect(
+      quietWindowAt(at('2026-07-02T12:00:00+01:00'), zone, { start: '12:00', end: '14:00' }),
+    ).not.toBeNull();
+  });
+
+  it('moves a reminder to the end of quiet hours, or before they began when that is too late', () => {
+    const start = at('2026-07-02T10:00:00+01:00');
+    expect(reminderSendTime(at('2026-07-01T10:00:00+01:00'), start, zone, quiet)).toBe(
+      at('2026-07-01T10:00:00+01:00'),
+    );
+    expect(reminderSendTime(at('2026-07-02T07:00:00+01:00'), start, zone, quiet)).toBe(
+      at('2026-07-02T09:00:00+01:00'),
+    );
+    const early = at('2026-07-02T08:30:00+01:00');
+    expect(reminderSendTime(at('2026-07-02T06:30:00+01:00'), early, zone, quiet)).toBe(
+      at('2026-07-01T20:59:00+01:00'),
+    );
+    expect(reminderSendTime(at('2026-07-02T06:30:00+01:00'), early, zone, null)).toBe(
+      at('2026-07-02T06:30:00+01:00'),
+    );
+  });
+});
