@@ -1,5 +1,6 @@
 // createApp(deps): the whole service, free of any runtime. The Node and Workers entries build the
 // dependencies; tests build one app per test file.
+import { apiKeyRoutes } from './api/api-keys.js';
 import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
@@ -58,6 +59,7 @@ export function createApp(deps: AppDeps) {
         voiceRoutes,
         callRoutes,
         webhookRoutes,
+        apiKeyRoutes,
       ),
     )
     // Voice platforms authenticate with their own signatures, under /v1/voice/webhooks.
@@ -87,6 +89,7 @@ export function createApp(deps: AppDeps) {
       { name: 'Voice', description: 'Voice platform integrations and tool definitions' },
       { name: 'Calls', description: 'Calls the voice platforms reported, with transcripts and tool calls' },
       { name: 'Webhooks', description: 'Signed POSTs to your systems when appointments change' },
+      { name: 'API keys', description: "Test keys (miv_test_) for the clinic's sandbox" },
       { name: 'Health', description: 'Public' },
     ],
   });

@@ -1,12 +1,14 @@
 // Timed work, composed once for both entries: which jobs run, in what order, and when. The core
 // exposes each job as a plain function of (deps, now); this module decides the rest:
-// - every tick: no-show detection, the idempotency-key purge, then webhook delivery (after the
-//   no-shows, so their events go out in the same run). The Node entry ticks on its own timer
+// - every tick: no-show detection, the idempotency-key purge, retention, then webhook delivery
+//   (after the no-shows, so their events go out in the same run), then a few batches of the phone
+//   re-hash (accounts/phone-rehash.ts) while any clinic still holds legacy hashes. The Node entry ticks on its own timer
 //   (node/timer.ts, every SCHEDULER_INTERVAL_SECONDS, default TIMED_JOBS_INTERVAL_MS); the Worker
 //   ticks from cron (`scheduled` in worker.ts, `crons` in wrangler.toml).
 // - after each successful write: webhook delivery, so events do not wait for the next tick.
 // Every job is idempotent, so two runners (two processes, or cron and a write) do no harm.
 import { createMiddleware } from 'hono/factory';
+import { type RehashReport, rehashLegacyPhoneHashes } from './accounts/phone-rehash.js';
 import { purgeExpiredIdempotencyKeys } from './booking/idempotency-purge.js';
 import { detectNoShows } from './booking/no-show.js';
 import { applyRetention, type RetentionReport } from './booking/retention.js';
@@ -22,6 +24,7 @@ export interface TimedJobsReport {
   idempotencyKeysPurged: number;
   webhooks: DeliveryReport;
   retention: RetentionReport;
+  phoneRehash: RehashReport;
 }
 
 /** Runs every timed job once, at `now`. */
@@ -30,14 +33,17 @@ export async function runTimedJobs(deps: AppDeps, now: number): Promise<TimedJob
   const idempotencyKeysPurged = await purgeExpiredIdempotencyKeys(deps, now);
   const retention = await applyRetention(deps, now);
   const webhooks = await deliverWebhooks(deps, now);
-  return { noShows, idempotencyKeysPurged, webhooks, retention };
+  // Last and bounded (a few batches a run): moving old phone hashes to per-clinic keys is not urgent.
+  const phoneRehash = await rehashLegacyPhoneHashes(deps);
+  return { noShows, idempotencyKeysPurged, webhooks, retention, phoneRehash };
 }
 
 /** Whether a run changed anything worth a log line. */
 export const changedAnything = (report: TimedJobsReport) =>
   report.noShows > 0 ||
   report.idempotencyKeysPurged > 0 ||
-  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed > 0;
+  report.phoneRehash.rehashed + report.phoneRehash.clinicsFinished > 0 ||
+  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed + report.webhooks.simulated > 0;
 
 /**
  * After a successful write, delivers the events it may have queued without waiting for the next

@@ -17,6 +17,8 @@ export const SCOPES = [
   // include it, so a clinic decides deliberately which of its systems may read patients' numbers.
   'calls:read_phone',
   'webhooks:write',
+  // Making, listing and revoking the clinic's test keys (POST /v1/api-keys makes test keys only).
+  'api_keys:write',
   'patients:export',
   'patients:erase',
   'audit:read',

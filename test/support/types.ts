@@ -62,7 +62,8 @@ export interface TestApp {
   createKey(
     tenantId: string,
     scopes: Grant[],
-    options?: { expiresInDays?: number },
+    /** `mode: 'test'` issues a miv_test_ key, which reaches the clinic's sandbox. */
+    options?: { expiresInDays?: number; mode?: 'live' | 'test' },
   ): Promise<{ key: string; keyId: string }>;
   revokeKey(keyId: string): Promise<void>;
   setTenantStatus(tenantId: string, status: string): Promise<void>;
@@ -74,7 +75,7 @@ export interface TestApp {
   runScheduledJobs(): Promise<{
     noShows: number;
     idempotencyKeysPurged: number;
-    webhooks: { delivered: number; retried: number; failed: number };
+    webhooks: { delivered: number; retried: number; failed: number; simulated?: number };
   }>;
   close(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Webhook endpoints: where the clinic's systems hear about appointment changes, and the deliveries.
 import { z } from '@hono/zod-openapi';
+import { DELIVERY_STATUSES } from '../../domain/vocabulary.js';
 import { APPOINTMENT_EVENTS } from '../../booking/events.js';
 import { PATIENT_EVENTS } from '../../booking/patient-rights.js';
 import { ENDPOINT_EVENTS } from '../../webhooks/health.js';
@@ -63,13 +64,18 @@ export const DeliverySchema = z
     id: z.string(),
     eventId: z.string(),
     eventType: z.string(),
-    status: z.enum(['pending', 'delivered', 'failed']),
+    status: z.enum(DELIVERY_STATUSES).openapi({
+      description: "`simulated`: a sandbox's event (test keys), recorded and never sent",
+    }),
     attempts: z.number().int(),
     lastStatusCode: z.number().int().nullable(),
     lastError: z.string().nullable(),
     nextAttemptAt: z.string().nullable(),
     createdAt: z.string(),
     deliveredAt: z.string().nullable(),
+    event: z.unknown().openapi({
+      description: 'For a `simulated` delivery, the event body that would have been sent; null otherwise',
+    }),
   })
   .openapi('WebhookDelivery');
 
