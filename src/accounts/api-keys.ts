@@ -3,6 +3,7 @@
 import type { Db } from '../db/store.js';
 import {
   type ApiKeyRow,
+  findApiKey,
   findApiKeyWithTenant,
   findSandboxOf,
   findTenant,
@@ -105,6 +106,14 @@ const sandboxIdOf = async (db: Db, tenant: Tenant) =>
 export async function listTestKeys(db: Db, tenant: Tenant): Promise<ApiKeyView[]> {
   const sandbox = await sandboxIdOf(db, tenant);
   return sandbox ? (await listApiKeys(db, [sandbox])).map(viewApiKey) : [];
+}
+
+/** One of the clinic's test keys; a live key or another clinic's is api_key_not_found. */
+export async function getTestKey(db: Db, tenant: Tenant, id: string): Promise<ApiKeyView> {
+  const sandbox = await sandboxIdOf(db, tenant);
+  const row = sandbox ? await findApiKey(db, id, [sandbox]) : undefined;
+  if (!row) throw new AppError('api_key_not_found', `API key ${id} not found`);
+  return viewApiKey(row);
 }
 
 /** Revokes one of the clinic's test keys; a live key or another clinic's is api_key_not_found. */

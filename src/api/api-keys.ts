@@ -2,7 +2,7 @@
 // sandbox. Live keys are issued by the operator (the admin CLI); a key can never mint a live key,
 // nor a key with a scope it does not hold itself.
 import { createRoute } from '@hono/zod-openapi';
-import { createTestKeyBy, listTestKeys, revokeTestKey } from '../accounts/api-keys.js';
+import { createTestKeyBy, getTestKey, listTestKeys, revokeTestKey } from '../accounts/api-keys.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import {
@@ -43,6 +43,15 @@ const list = createRoute({
   middleware: scope(),
   responses: { 200: jsonContent(listOf(ApiKeySchema), 'Test keys, newest first'), ...errorResponses() },
 });
+const get = createRoute({
+  method: 'get',
+  path: '/v1/api-keys/{id}',
+  tags: [TAG],
+  summary: 'Get a test key',
+  middleware: scope(),
+  request: { params: IdParam },
+  responses: { 200: jsonContent(ApiKeySchema, 'The key (never its secret)'), ...errorResponses(404) },
+});
 const revoke = createRoute({
   method: 'delete',
   path: '/v1/api-keys/{id}',
@@ -68,6 +77,11 @@ export const apiKeyRoutes = createRouter()
     const { deps, credential } = c.var;
     const keys = await listTestKeys(deps.store.db, credential.tenant);
     return c.json({ items: keys.map((k) => renderApiKey(k, credential.tenant.config.timezone)) }, 200);
+  })
+  .openapi(get, async (c) => {
+    const { deps, credential } = c.var;
+    const key = await getTestKey(deps.store.db, credential.tenant, c.req.valid('param').id);
+    return c.json(renderApiKey(key, credential.tenant.config.timezone), 200);
   })
   .openapi(revoke, async (c) => {
     const { deps, credential } = c.var;

@@ -106,6 +106,15 @@ export async function listApiKeys(db: Db, tenantIds: string[]): Promise<ApiKeyRo
     .orderBy(desc(apiKeys.createdAt));
 }
 
+export async function findApiKey(db: Db, id: string, tenantIds: string[]): Promise<ApiKeyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), inArray(apiKeys.tenantId, tenantIds)))
+    .limit(1);
+  return row;
+}
+
 /** Revokes the key (if one of `tenantIds`' when given); the row, already revoked or not, or undefined. */
 export async function revokeApiKey(
   db: Db,

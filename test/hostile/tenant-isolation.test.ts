@@ -74,6 +74,7 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
     url: 'https://pms.example.invalid/hooks',
     description: `PMS ${marker}`,
   });
+  const testKey = await post(c, '/v1/api-keys', { scopes: ['tenant:read'], name: `Test ${marker}` });
   const calls = await app.request('GET', '/v1/calls', { key: c.key, query: { limit: 200 } });
   const callId = (calls.body.items as { id: string; integrationId?: string }[]).find(
     (call) => call.integrationId === undefined || call.integrationId === integration.id,
@@ -90,6 +91,7 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
       integrations: integration.id,
       calls: callId,
       webhooks: webhook.id,
+      'api-keys': testKey.key.id,
     },
   };
 }
@@ -104,6 +106,7 @@ const asResources = (e: Estate): Resources => ({
   integrationId: e.ids.integrations!,
   callId: e.ids.calls!,
   webhookId: e.ids.webhooks!,
+  testKeyId: e.ids['api-keys']!,
 });
 
 /** The route-table entry for an operation, when there is one (it knows a body that succeeds). */
@@ -116,6 +119,7 @@ function routeFor(op: Operation) {
     'integrations',
     'calls',
     'patients',
+    'api-keys',
   ];
   const probe = asResources({
     clinic: { tenantId: '', key: '', keyId: '' },

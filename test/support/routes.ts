@@ -15,6 +15,8 @@ export interface Resources {
   integrationId: string;
   callId: string;
   webhookId: string;
+  /** One of the clinic's test keys (miv_test_). */
+  testKeyId: string;
 }
 
 export interface RouteCase {
@@ -62,8 +64,13 @@ export async function createResources(app: TestApp): Promise<Resources> {
     key: s.clinic.key,
     body: { url: 'https://pms.example.invalid/hooks' },
   });
+  const testKey = await app.request('POST', '/v1/api-keys', {
+    key: s.clinic.key,
+    body: { scopes: ['tenant:read'] },
+  });
   return {
     clinic: s.clinic,
+    testKeyId: testKey.body.key.id,
     integrationId: integration.body.id,
     callId: calls.body.items[0].id,
     webhookId: webhook.body.id,
@@ -323,6 +330,17 @@ export const ROUTES: RouteCase[] = [
     owned: false,
   },
   { method: 'GET', path: () => '/v1/audit-events', scope: 'audit:read', owned: false },
+  {
+    method: 'POST',
+    path: () => '/v1/api-keys',
+    scope: 'api_keys:write',
+    // A key may hand out only what it holds: here, the one scope the matrix gives it.
+    body: () => ({ scopes: ['api_keys:write'] }),
+    owned: false,
+  },
+  { method: 'GET', path: () => '/v1/api-keys', scope: 'api_keys:write', owned: false },
+  { method: 'GET', path: (r) => `/v1/api-keys/${r.testKeyId}`, scope: 'api_keys:write', owned: true },
+  { method: 'DELETE', path: (r) => `/v1/api-keys/${r.testKeyId}`, scope: 'api_keys:write', owned: true },
 ];
 
 const TEMPLATE_IDS: Resources = {
@@ -335,6 +353,7 @@ const TEMPLATE_IDS: Resources = {
   integrationId: '{id}',
   callId: '{id}',
   webhookId: '{id}',
+  testKeyId: '{id}',
 };
 
 export const describeRoute = (route: RouteCase) =>
@@ -348,4 +367,5 @@ export const describeRoute = (route: RouteCase) =>
     integrationId: ':id',
     callId: ':id',
     webhookId: ':id',
+    testKeyId: ':id',
   })}`;
