@@ -43,7 +43,8 @@ export const changedAnything = (report: TimedJobsReport) =>
   report.noShows > 0 ||
   report.idempotencyKeysPurged > 0 ||
   report.phoneRehash.rehashed + report.phoneRehash.clinicsFinished > 0 ||
-  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed + report.webhooks.simulated > 0;
+  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed + report.webhooks.simulated >
+    0;
 
 /**
  * After a successful write, delivers the events it may have queued without waiting for the next

@@ -15,8 +15,8 @@ import {
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { API_KEY_PATTERN, hashToken, issueToken, type KeyMode } from '../security/api-key-token.js';
 import type { Sha256Hex } from '../security/encoding.js';
-import { type Grant, grants } from './scopes.js';
 import { sandboxFor } from './sandbox.js';
+import { type Grant, grants } from './scopes.js';
 import { isTenantActive, type Tenant, toTenant } from './tenants.js';
 
 export const DEFAULT_KEY_LIFETIME_DAYS = 365;

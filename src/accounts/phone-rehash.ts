@@ -17,6 +17,8 @@
 // follows the legacy hash of the same number when another row of the clinic still has that number;
 // one that does not keeps its old hash, which after the job no lookup matches (it is past the
 // clinic's call retention and names nobody the clinic can look up).
+
+import { appointmentSeal } from '../booking/book.js';
 import {
   clinicsWithLegacyHashes,
   finishClinic,
@@ -31,7 +33,6 @@ import {
 import { compile } from '../db/store.js';
 import { callerContext } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
-import { appointmentSeal } from '../booking/book.js';
 
 /** Rows per batch (one atomic unit) and per run of the timed jobs: small, so a tick stays short. */
 export const REHASH_BATCH = 100;
@@ -75,7 +76,12 @@ async function clinicHashFor(deps: AppDeps, table: RehashTable, tenantId: string
  * One batch of one clinic from `cursor`, as one atomic unit. Returns the rows rewritten and whether
  * this runner moved the cursor (false: another runner got there first, leave the clinic to it).
  */
-export async function rehashBatch(deps: AppDeps, tenantId: string, cursor: string | null, limit = REHASH_BATCH) {
+export async function rehashBatch(
+  deps: AppDeps,
+  tenantId: string,
+  cursor: string | null,
+  limit = REHASH_BATCH,
+) {
   let at = readCursor(cursor);
   let rows = await rowsAfter(deps.store.db, at.table, tenantId, at.after, limit);
   // A table done: the next one from its start, in the same unit (the cursor names where to go on).

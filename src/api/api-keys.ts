@@ -5,13 +5,15 @@ import { createRoute } from '@hono/zod-openapi';
 import { createTestKeyBy, getTestKey, listTestKeys, revokeTestKey } from '../accounts/api-keys.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
+import { ApiKeyCreatedSchema, ApiKeyCreateSchema, ApiKeySchema, renderApiKey } from './schemas/api-key.js';
 import {
-  ApiKeyCreatedSchema,
-  ApiKeyCreateSchema,
-  ApiKeySchema,
-  renderApiKey,
-} from './schemas/api-key.js';
-import { errorResponses, IdParam, jsonBody, jsonContent, listOf, writeErrorResponses } from './schemas/common.js';
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  listOf,
+  writeErrorResponses,
+} from './schemas/common.js';
 
 const TAG = 'API keys';
 const scope = () => [requireScope('api_keys:write')];
@@ -85,6 +87,11 @@ export const apiKeyRoutes = createRouter()
   })
   .openapi(revoke, async (c) => {
     const { deps, credential } = c.var;
-    const key = await revokeTestKey(deps.store.db, credential.tenant, c.req.valid('param').id, deps.clock.now());
+    const key = await revokeTestKey(
+      deps.store.db,
+      credential.tenant,
+      c.req.valid('param').id,
+      deps.clock.now(),
+    );
     return c.json(renderApiKey(key, credential.tenant.config.timezone), 200);
   });

@@ -39,7 +39,11 @@ export async function rowsAfter(
 ): Promise<HashedRow[]> {
   if (table === 'appointments') {
     return db
-      .select({ id: appointments.id, hash: appointments.patientPhoneHash, sealed: appointments.patientPhoneEncrypted })
+      .select({
+        id: appointments.id,
+        hash: appointments.patientPhoneHash,
+        sealed: appointments.patientPhoneEncrypted,
+      })
       .from(appointments)
       .where(and(eq(appointments.tenantId, tenantId), gt(appointments.id, afterId)))
       .orderBy(asc(appointments.id))

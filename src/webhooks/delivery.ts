@@ -1,6 +1,8 @@
 // Delivering queued events: POST the JSON, signed as Mivicall documents (HMAC-SHA256 hex over
 // "{t}.{body}", header "t=<unix s>,v1=<hex>"), retrying with backoff for about a day.
 
+import { isSandbox } from '../accounts/sandbox.js';
+import { findTenant } from '../db/tenants.js';
 import {
   type DeliveryRow,
   dueEndpoints,
@@ -10,8 +12,6 @@ import {
   postponeDue,
   recordAttempt,
 } from '../db/webhooks.js';
-import { isSandbox } from '../accounts/sandbox.js';
-import { findTenant } from '../db/tenants.js';
 import type { AppDeps } from '../deps.js';
 import { MINUTE } from '../domain/time.js';
 import { toHex } from '../security/encoding.js';

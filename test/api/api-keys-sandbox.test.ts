@@ -24,7 +24,10 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 async function bookIn(clinic: Clinic, phone = '+351912345678') {
-  const ids = { professional: await createProfessional(app, clinic), service: await createService(app, clinic) };
+  const ids = {
+    professional: await createProfessional(app, clinic),
+    service: await createService(app, clinic),
+  };
   const reply = await app.request('POST', '/v1/appointments', {
     key: clinic.key,
     body: appointmentBody(ids, AT, { patientPhone: phone }),
@@ -34,16 +37,22 @@ async function bookIn(clinic: Clinic, phone = '+351912345678') {
 }
 
 const listed = async (clinic: Clinic, path: string) =>
-  ((await app.request('GET', path, { key: clinic.key, query: { limit: 200 } })).body.items as { id: string }[]).map(
-    (i) => i.id,
-  );
+  (
+    (await app.request('GET', path, { key: clinic.key, query: { limit: 200 } })).body.items as {
+      id: string;
+    }[]
+  ).map((i) => i.id);
 
 describe('a test key works on a sandbox of the clinic', () => {
   it('is a tenant of its own, marked livemode false, with the clinic’s name and settings', async () => {
     const sandbox = await app.request('GET', '/v1/tenants/me', { key: test.key });
     const clinic = await app.request('GET', '/v1/tenants/me', { key: live.key });
     expect(test.key).toMatch(/^miv_test_/);
-    expect(sandbox.body).toMatchObject({ livemode: false, name: 'Clínica Sorriso', publicBookingEnabled: false });
+    expect(sandbox.body).toMatchObject({
+      livemode: false,
+      name: 'Clínica Sorriso',
+      publicBookingEnabled: false,
+    });
     expect(clinic.body.livemode).toBe(true);
     expect(sandbox.body.id).not.toBe(live.tenantId);
     expect(sandbox.body.config).toEqual(clinic.body.config);
@@ -69,9 +78,9 @@ describe('a test key works on a sandbox of the clinic', () => {
       body: { reason: 'test' },
     });
     expect(cancel.status).toBe(404);
-    expect((await app.request('GET', `/v1/appointments/${booked.appointment.id}`, { key: live.key })).body.status).toBe(
-      'confirmed',
-    );
+    expect(
+      (await app.request('GET', `/v1/appointments/${booked.appointment.id}`, { key: live.key })).body.status,
+    ).toBe('confirmed');
   });
 
   it('books in the sandbox without touching the live diary, and live keys never see it', async () => {
@@ -81,9 +90,9 @@ describe('a test key works on a sandbox of the clinic', () => {
     expect(await listed(test, '/v1/appointments')).toEqual([sandboxed.appointment.id]);
     expect(await listed(live, '/v1/appointments')).toEqual(before);
     expect(await listed(live, '/v1/professionals')).not.toContain(sandboxed.professional.id);
-    expect((await app.request('GET', `/v1/appointments/${sandboxed.appointment.id}`, { key: live.key })).status).toBe(
-      404,
-    );
+    expect(
+      (await app.request('GET', `/v1/appointments/${sandboxed.appointment.id}`, { key: live.key })).status,
+    ).toBe(404);
     const byPhone = await app.request('GET', '/v1/appointments', {
       key: live.key,
       query: { patientPhone: '+351912345678' },
@@ -101,7 +110,13 @@ describe('a test key works on a sandbox of the clinic', () => {
       const path = new URL(integration.body.webhookUrl).pathname;
       const reply = await app.request('POST', path, {
         headers: { 'x-vapi-secret': SECRET },
-        body: { message: { type: 'status-update', status: 'in-progress', call: { id: callId, customer: { number: '+351934567812' } } } },
+        body: {
+          message: {
+            type: 'status-update',
+            status: 'in-progress',
+            call: { id: callId, customer: { number: '+351934567812' } },
+          },
+        },
       });
       expect(reply.status, reply.text).toBe(200);
       const calls = await app.request('GET', '/v1/calls', { key: clinic.key });
@@ -146,6 +161,8 @@ describe('a test key works on a sandbox of the clinic', () => {
       tenantId: test.tenantId,
       data: { appointment: { id: booked.appointment.id } },
     });
-    expect((await app.request('GET', `/v1/webhooks/${sandboxHook}/deliveries`, { key: live.key })).status).toBe(404);
+    expect(
+      (await app.request('GET', `/v1/webhooks/${sandboxHook}/deliveries`, { key: live.key })).status,
+    ).toBe(404);
   });
 });

@@ -27,7 +27,9 @@ describe('/v1/api-keys', () => {
     });
     const sandbox = created.body.key.tenantId;
     expect(sandbox).not.toBe(clinic.tenantId);
-    expect(Date.parse(created.body.key.expiresAt) - Date.parse(created.body.key.createdAt)).toBe(30 * 86_400_000);
+    expect(Date.parse(created.body.key.expiresAt) - Date.parse(created.body.key.createdAt)).toBe(
+      30 * 86_400_000,
+    );
 
     const works = await app.request('GET', '/v1/appointments', { key: created.body.apiKey });
     expect(works.status).toBe(200);
@@ -37,7 +39,9 @@ describe('/v1/api-keys', () => {
     expect(list.text).not.toContain(created.body.apiKey);
 
     // A test key makes more test keys in the same sandbox.
-    const fromTest = await app.createKey(clinic.tenantId, ['api_keys:write', 'tenant:read'], { mode: 'test' });
+    const fromTest = await app.createKey(clinic.tenantId, ['api_keys:write', 'tenant:read'], {
+      mode: 'test',
+    });
     const second = await app.request('POST', '/v1/api-keys', {
       key: fromTest.key,
       body: { scopes: ['tenant:read'] },
@@ -67,10 +71,16 @@ describe('/v1/api-keys', () => {
     }
     // `*` does not hold the patient-rights scopes, so it cannot hand them out either.
     const star = await app.createKey(clinic.tenantId, ['*']);
-    const erase = await app.request('POST', '/v1/api-keys', { key: star.key, body: { scopes: ['patients:erase'] } });
+    const erase = await app.request('POST', '/v1/api-keys', {
+      key: star.key,
+      body: { scopes: ['patients:erase'] },
+    });
     expect(erase.status).toBe(422);
     const plain = await app.createKey(clinic.tenantId, ['appointments:read']);
-    const denied = await app.request('POST', '/v1/api-keys', { key: plain.key, body: { scopes: ['appointments:read'] } });
+    const denied = await app.request('POST', '/v1/api-keys', {
+      key: plain.key,
+      body: { scopes: ['appointments:read'] },
+    });
     expect(denied.status).toBe(403);
     expect(denied.body.error).toBe('insufficient_scope');
   });

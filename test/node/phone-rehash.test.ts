@@ -69,7 +69,10 @@ const run = (query: string, ...params: unknown[]) => service.deps.store.sqlite.p
  */
 async function legacyClinic(count: number) {
   const clinic = await app.createClinic();
-  const ids = { professional: await createProfessional(app, clinic), service: await createService(app, clinic) };
+  const ids = {
+    professional: await createProfessional(app, clinic),
+    service: await createService(app, clinic),
+  };
   const booked: { id: string; phone: string; hash: string }[] = [];
   for (let i = 0; i < count; i++) {
     const phone = phoneOf(nextPhoneIndex++);
@@ -90,35 +93,50 @@ async function legacyClinic(count: number) {
     const reply = await app.request('POST', path, {
       headers: { 'x-vapi-secret': VAPI_SECRET },
       body: {
-        message: { type: 'status-update', status: 'in-progress', call: { id: callId, customer: { number: booked[0]!.phone } } },
+        message: {
+          type: 'status-update',
+          status: 'in-progress',
+          call: { id: callId, customer: { number: booked[0]!.phone } },
+        },
       },
     });
     expect(reply.status, reply.text).toBe(200);
   }
-  for (const b of booked) run('UPDATE appointments SET patient_phone_hash = ? WHERE id = ?', legacyHash(b.phone), b.id);
-  run('UPDATE calls SET from_number_hash = ? WHERE tenant_id = ?', legacyHash(booked[0]!.phone), clinic.tenantId);
-  run("UPDATE calls SET from_number_encrypted = NULL WHERE tenant_id = ? AND external_call_id = 'expired-call'", clinic.tenantId);
+  for (const b of booked)
+    run('UPDATE appointments SET patient_phone_hash = ? WHERE id = ?', legacyHash(b.phone), b.id);
+  run(
+    'UPDATE calls SET from_number_hash = ? WHERE tenant_id = ?',
+    legacyHash(booked[0]!.phone),
+    clinic.tenantId,
+  );
+  run(
+    "UPDATE calls SET from_number_encrypted = NULL WHERE tenant_id = ? AND external_call_id = 'expired-call'",
+    clinic.tenantId,
+  );
   run('UPDATE tenants SET legacy_phone_hashes = 1 WHERE id = ?', clinic.tenantId);
   return { clinic, booked };
 }
 
 const storedHashes = (clinic: Clinic) =>
   Object.fromEntries(
-    sql('SELECT id, patient_phone_hash AS hash FROM appointments WHERE tenant_id = ?', clinic.tenantId).map((r) => [
-      r.id,
-      r.hash,
-    ]),
+    sql('SELECT id, patient_phone_hash AS hash FROM appointments WHERE tenant_id = ?', clinic.tenantId).map(
+      (r) => [r.id, r.hash],
+    ),
   );
 const callHashes = (clinic: Clinic) =>
-  sql('SELECT from_number_hash AS hash FROM calls WHERE tenant_id = ? ORDER BY external_call_id', clinic.tenantId).map(
-    (r) => r.hash,
-  );
+  sql(
+    'SELECT from_number_hash AS hash FROM calls WHERE tenant_id = ? ORDER BY external_call_id',
+    clinic.tenantId,
+  ).map((r) => r.hash);
 const flags = (clinic: Clinic) =>
-  sql('SELECT legacy_phone_hashes AS legacy, phone_rehash_cursor AS cursor FROM tenants WHERE id = ?', clinic.tenantId)[0]!;
+  sql(
+    'SELECT legacy_phone_hashes AS legacy, phone_rehash_cursor AS cursor FROM tenants WHERE id = ?',
+    clinic.tenantId,
+  )[0]!;
 const foundByPhone = async (clinic: Clinic, phone: string) =>
-  (await app.request('GET', '/v1/appointments', { key: clinic.key, query: { patientPhone: phone } })).body.items.map(
-    (i: { id: string }) => i.id,
-  );
+  (
+    await app.request('GET', '/v1/appointments', { key: clinic.key, query: { patientPhone: phone } })
+  ).body.items.map((i: { id: string }) => i.id);
 
 describe('re-hashing legacy phone hashes to per-clinic keys', () => {
   it('goes in small resumable batches; lookups keep working throughout and compute one hash after', async () => {
@@ -164,7 +182,11 @@ describe('re-hashing legacy phone hashes to per-clinic keys', () => {
 
   it('racing runners on their own connections never corrupt a row, even a runner paused mid-batch', async () => {
     const { clinic, booked } = await legacyClinic(10);
-    const connections = [openSqliteStore(databasePath), openSqliteStore(databasePath), openSqliteStore(databasePath)];
+    const connections = [
+      openSqliteStore(databasePath),
+      openSqliteStore(databasePath),
+      openSqliteStore(databasePath),
+    ];
     try {
       const runner = (i: number, vault = service.deps.vault): AppDeps => ({
         ...service.deps,

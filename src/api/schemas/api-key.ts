@@ -27,7 +27,10 @@ export const ApiKeySchema = z
 
 export const ApiKeyCreateSchema = z
   .object({
-    scopes: z.array(GrantSchema).min(1).max(SCOPES.length + 1),
+    scopes: z
+      .array(GrantSchema)
+      .min(1)
+      .max(SCOPES.length + 1),
     name: text(100).nullable().optional(),
     expiresInDays: z.number().int().min(1).max(365).optional(),
   })

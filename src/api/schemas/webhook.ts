@@ -1,8 +1,8 @@
 // Webhook endpoints: where the clinic's systems hear about appointment changes, and the deliveries.
 import { z } from '@hono/zod-openapi';
-import { DELIVERY_STATUSES } from '../../domain/vocabulary.js';
 import { APPOINTMENT_EVENTS } from '../../booking/events.js';
 import { PATIENT_EVENTS } from '../../booking/patient-rights.js';
+import { DELIVERY_STATUSES } from '../../domain/vocabulary.js';
 import { ENDPOINT_EVENTS } from '../../webhooks/health.js';
 import { text } from './common.js';
 
