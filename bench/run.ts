@@ -106,6 +106,7 @@ async function runBaseline(dir: string, label: string): Promise<Figures> {
     entry: 'bench/baseline-server.ts',
     databasePath: join(dir, `baseline-${label}.db`),
     logFile: join(dir, 'baseline.log'),
+    startTimeoutMs: 180_000,
     env: { DATABASE_PATH: join(dir, `baseline-${label}.db`) },
   });
   try {
@@ -141,6 +142,8 @@ async function runSize(dir: string, appointments: number): Promise<ScenarioResul
   const service = await startServiceProcess({
     databasePath,
     logFile: join(dir, `agendai-${appointments}.log`),
+    // On a busy shared machine tsx can take longer than the default to start the service.
+    startTimeoutMs: 180_000,
     env: { ...secrets, ...NO_RATE_LIMITS },
   });
   const results: ScenarioResult[] = [];
