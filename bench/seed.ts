@@ -1,10 +1,13 @@
 // Seeds a benchmark database before the service starts: one clinic, its key, professionals, services
 // (through the core functions) and N appointments with direct SQL in one transaction. Phones are
 // hashed and encrypted by the app's own phone vault with the keys the service will run with.
+
+import { eq } from 'drizzle-orm';
 import { createApiKey } from '../src/accounts/api-keys.js';
 import { createTenant } from '../src/accounts/tenants.js';
 import { createItem } from '../src/booking/catalog.js';
 import { parseSecrets, vaultKeys } from '../src/config.js';
+import { tenants } from '../src/db/schema.js';
 import { openSqliteStore } from '../src/db/sqlite.js';
 import { createPhoneVault } from '../src/security/phone-vault.js';
 
@@ -28,6 +31,11 @@ export interface SeedOptions {
   /** base64 phone keys, as the service reads them from its environment. */
   secrets: Record<string, string>;
   now: number;
+  /**
+   * Seed a clinic from before per-clinic phone keys that the re-hash job has not finished: its
+   * phone lookups also compute the legacy shared hash (what every clinic did before the job existed).
+   */
+  legacyPhoneHashes?: boolean;
 }
 
 export interface Seeded {
@@ -76,6 +84,9 @@ export async function seedDatabase(path: string, options: SeedOptions): Promise<
       now,
     );
     const { apiKey } = await createApiKey(store.db, tenant.id, { scopes: ['*'], mode: 'live' }, now);
+    if (options.legacyPhoneHashes) {
+      await store.db.update(tenants).set({ legacyPhoneHashes: true }).where(eq(tenants.id, tenant.id));
+    }
     const professionalIds: string[] = [];
     for (let i = 0; i < options.professionals; i++) {
       const row = await createItem(store, 'professional', tenant.id, { name: `Dr. ${i + 1}` }, now);

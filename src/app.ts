@@ -1,5 +1,6 @@
 // createApp(deps): the whole service, free of any runtime. The Node and Workers entries build the
 // dependencies; tests build one app per test file.
+import { apiKeyRoutes } from './api/api-keys.js';
 import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
 import { availabilityRoutes } from './api/availability.js';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
         callbackRequestRoutes,
         webhookRoutes,
         messageRoutes,
+        apiKeyRoutes,
       ),
     )
     // The Voki-compatible door: the same keys and core, Voki's shapes and errors (src/voki).
@@ -113,6 +115,7 @@ export function createApp(deps: AppDeps) {
           'bookings as /v1/appointments. Same API keys and scopes; `X-Tenant`, when sent, must name the clinic.',
       },
       { name: 'Messages', description: 'SMS and WhatsApp to patients: settings, senders, templates, log' },
+      { name: 'API keys', description: "Test keys (miv_test_) for the clinic's sandbox" },
       { name: 'Health', description: 'Public' },
     ],
   });

@@ -1,7 +1,7 @@
 // Admin CLI: what "Settings → Integrations" does in Mivicall. `npm run cli -- help`.
 import { parseArgs } from 'node:util';
 import { createApiKey, listKeys, revokeKey } from './accounts/api-keys.js';
-import { isGrant } from './accounts/scopes.js';
+import { EXPLICIT_SCOPES, isGrant, SCOPES } from './accounts/scopes.js';
 import {
   createTenant,
   SPECIALTIES,
@@ -11,23 +11,25 @@ import {
 } from './accounts/tenants.js';
 import { renderTenant } from './api/schemas/tenant.js';
 import { openSqliteStore } from './db/sqlite.js';
-import { findTenant, listTenants, updateTenant } from './db/tenants.js';
+import { findTenant, listTenants, setTenantStatus } from './db/tenants.js';
 import { isTimeZone } from './domain/time.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_PATH selects the database, default ./data/agendai.db)
 
   tenants create --name NAME --timezone ZONE --country CC [--specialty dental|medical|physio|aesthetic|other]
-                 [--status trial|active|past_due|canceled] [--json]
-      Creates a clinic and a first test API key with every scope (*), shown once.
+                 [--status trial|active|past_due|canceled] [--live] [--json]
+      Creates a clinic and a first API key with every scope (*), shown once: a test key (miv_test_,
+      the clinic's sandbox), or with --live a live key (miv_live_, the clinic's real data).
   tenants list [--json]
   tenants show ID [--json]
   tenants set-status ID trial|active|past_due|canceled [--json]
   keys create --tenant ID --scopes SCOPE[,SCOPE...] [--live] [--expires-in-days N] [--name NAME] [--json]
-  keys list --tenant ID [--json]
+      A test key (the default) reaches the clinic's sandbox, made with its first test key; --live the clinic.
+  keys list --tenant ID [--json]      (the clinic's live keys and its sandbox's test keys)
   keys revoke KEY_ID [--json]
 
-Scopes: appointments:read appointments:write professionals:read professionals:write services:read
-        services:write tenant:read tenant:write calls:read calls:write callbacks:write webhooks:write, or *`;
+Scopes: ${SCOPES.filter((s) => !EXPLICIT_SCOPES.includes(s)).join(' ')}, or *;
+        by name only: ${EXPLICIT_SCOPES.join(' ')}`;
 
 class UsageError extends Error {}
 
@@ -92,7 +94,7 @@ async function main(argv: string[]) {
         const { apiKey, key } = await createApiKey(
           store.db,
           tenant.id,
-          { scopes: ['*'], mode: 'test', name: 'initial' },
+          { scopes: ['*'], mode: values.live ? 'live' : 'test', name: 'initial' },
           now,
         );
         print(
@@ -121,10 +123,7 @@ async function main(argv: string[]) {
         const status = need(arg2, 'STATUS');
         if (!(TENANT_STATUSES as readonly string[]).includes(status))
           throw new UsageError(`Unknown status "${status}"`);
-        const row = await updateTenant(store.db, id, {
-          status: status as (typeof TENANT_STATUSES)[number],
-          updatedAt: now,
-        });
+        const row = await setTenantStatus(store.db, id, status as (typeof TENANT_STATUSES)[number], now);
         if (!row) throw new UsageError(`No tenant ${id}`);
         const tenant = renderTenant(toTenant(row));
         print({ tenant }, () => `Tenant ${id} is now ${status}`);
@@ -170,7 +169,7 @@ async function main(argv: string[]) {
             keys
               .map(
                 (k) =>
-                  `${k.id}  ${k.displayKey}  ${k.revokedAt ? 'revoked' : `expires ${k.expiresAt}`}  ${k.scopes.join(',')}`,
+                  `${k.id}  ${k.mode.padEnd(4)}  ${k.displayKey}  ${k.revokedAt ? 'revoked' : `expires ${k.expiresAt}`}  ${k.scopes.join(',')}`,
               )
               .join('\n') || '(none)',
         );

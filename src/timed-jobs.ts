@@ -1,13 +1,15 @@
 // Timed work, composed once for both entries: which jobs run, in what order, and when. The core
 // exposes each job as a plain function of (deps, now); this module decides the rest:
-// - every tick: no-show detection, the idempotency-key purge, then webhook delivery (after the
-//   no-shows, so their events go out in the same run), then reminders and messages to patients
-//   (src/messaging: queued in the changes' own units, sent here). The Node entry ticks on its own timer
+// - every tick: no-show detection, the idempotency-key purge, retention, then webhook delivery
+//   (after the no-shows, so their events go out in the same run), then reminders and messages to
+//   patients (src/messaging: queued in the changes' own units, sent here), then a few batches of the
+//   phone re-hash (accounts/phone-rehash.ts) while any clinic still holds legacy hashes. The Node entry ticks on its own timer
 //   (node/timer.ts, every SCHEDULER_INTERVAL_SECONDS, default TIMED_JOBS_INTERVAL_MS); the Worker
 //   ticks from cron (`scheduled` in worker.ts, `crons` in wrangler.toml).
 // - after each successful write: webhook delivery, so events do not wait for the next tick.
 // Every job is idempotent, so two runners (two processes, or cron and a write) do no harm.
 import { createMiddleware } from 'hono/factory';
+import { type RehashReport, rehashLegacyPhoneHashes } from './accounts/phone-rehash.js';
 import { purgeExpiredIdempotencyKeys } from './booking/idempotency-purge.js';
 import { detectNoShows } from './booking/no-show.js';
 import { applyRetention, type RetentionReport } from './booking/retention.js';
@@ -27,6 +29,7 @@ export interface TimedJobsReport {
   retention: RetentionReport;
   remindersQueued: number;
   messages: MessageReport;
+  phoneRehash: RehashReport;
 }
 
 /** Runs every timed job once, at `now`. */
@@ -38,16 +41,19 @@ export async function runTimedJobs(deps: AppDeps, now: number): Promise<TimedJob
   // Reminders first, so one due now goes in the same run.
   const remindersQueued = await queueReminders(deps, now);
   const messages = await sendDueMessages(deps, now);
-  return { noShows, idempotencyKeysPurged, webhooks, retention, remindersQueued, messages };
+  // Last and bounded (a few batches a run): moving old phone hashes to per-clinic keys is not urgent.
+  const phoneRehash = await rehashLegacyPhoneHashes(deps);
+  return { noShows, idempotencyKeysPurged, webhooks, retention, remindersQueued, messages, phoneRehash };
 }
 
 /** Whether a run changed anything worth a log line. */
 export const changedAnything = (report: TimedJobsReport) =>
   report.noShows > 0 ||
   report.idempotencyKeysPurged > 0 ||
-  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed > 0 ||
+  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed + report.webhooks.simulated > 0 ||
   report.remindersQueued > 0 ||
-  Object.values(report.messages).some((n) => n > 0);
+  Object.values(report.messages).some((n) => n > 0) ||
+  report.phoneRehash.rehashed + report.phoneRehash.clinicsFinished > 0;
 
 /**
  * After a successful write, delivers the events it may have queued without waiting for the next

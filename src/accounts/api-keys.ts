@@ -3,23 +3,28 @@
 import type { Db } from '../db/store.js';
 import {
   type ApiKeyRow,
+  findApiKey,
   findApiKeyWithTenant,
+  findSandboxOf,
+  findTenant,
   insertApiKey,
   listApiKeys,
   revokeApiKey,
   touchApiKey,
 } from '../db/tenants.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, fieldInvalid } from '../domain/errors.js';
 import { API_KEY_PATTERN, hashToken, issueToken, type KeyMode } from '../security/api-key-token.js';
 import type { Sha256Hex } from '../security/encoding.js';
-import type { Grant } from './scopes.js';
+import { sandboxFor } from './sandbox.js';
+import { type Grant, grants } from './scopes.js';
 import { isTenantActive, type Tenant, toTenant } from './tenants.js';
 
 export const DEFAULT_KEY_LIFETIME_DAYS = 365;
 
 export interface NewApiKey {
   scopes: Grant[];
-  mode?: KeyMode;
+  /** `test` keys reach the clinic's sandbox (src/accounts/sandbox.ts), `live` keys the clinic. */
+  mode: KeyMode;
   expiresInDays?: number;
   name?: string | null;
 }
@@ -52,13 +57,21 @@ export const viewApiKey = (row: ApiKeyRow): ApiKeyView => ({
   createdAt: iso(row.createdAt)!,
 });
 
-/** Issues a key; the returned `apiKey` is the only time the secret is ever visible. */
+/**
+ * Issues a key; the returned `apiKey` is the only time the secret is ever visible. A test key belongs
+ * to the clinic's sandbox (made on the first one), so `key.tenantId` is the sandbox's id; a sandbox
+ * holds test keys only.
+ */
 export async function createApiKey(db: Db, tenantId: string, input: NewApiKey, now: number) {
-  const mode = input.mode ?? 'test';
+  const mode = input.mode;
+  const owner = mode === 'test' ? (await sandboxFor(db, tenantId, now)).id : tenantId;
+  if (mode === 'live' && (await findTenant(db, tenantId))?.sandboxOf) {
+    throw fieldInvalid('mode', 'A sandbox holds test keys only; create live keys on the live clinic');
+  }
   const issued = await issueToken(mode);
   const row: ApiKeyRow = {
     id: crypto.randomUUID(),
-    tenantId,
+    tenantId: owner,
     name: input.name ?? null,
     mode,
     keyHash: issued.hash,
@@ -74,12 +87,58 @@ export async function createApiKey(db: Db, tenantId: string, input: NewApiKey, n
   return { apiKey: issued.token, key: viewApiKey(row) };
 }
 
-export const listKeys = async (db: Db, tenantId: string) => (await listApiKeys(db, tenantId)).map(viewApiKey);
+export const listKeys = async (db: Db, tenantId: string) => {
+  const sandbox = await findSandboxOf(db, tenantId);
+  return (await listApiKeys(db, sandbox ? [tenantId, sandbox.id] : [tenantId])).map(viewApiKey);
+};
 
 export async function revokeKey(db: Db, id: string, now: number): Promise<ApiKeyView> {
   const row = await revokeApiKey(db, id, now);
   if (!row) throw new AppError('api_key_not_found', `API key ${id} not found`);
   return viewApiKey(row);
+}
+
+/** The sandbox whose test keys a key manages over REST: the clinic's, or the key's own tenant if a sandbox. */
+const sandboxIdOf = async (db: Db, tenant: Tenant) =>
+  tenant.sandboxOf !== null ? tenant.id : (await findSandboxOf(db, tenant.id))?.id;
+
+/** The clinic's test keys (REST manages only these; live keys are the operator's, from the CLI). */
+export async function listTestKeys(db: Db, tenant: Tenant): Promise<ApiKeyView[]> {
+  const sandbox = await sandboxIdOf(db, tenant);
+  return sandbox ? (await listApiKeys(db, [sandbox])).map(viewApiKey) : [];
+}
+
+/** One of the clinic's test keys; a live key or another clinic's is api_key_not_found. */
+export async function getTestKey(db: Db, tenant: Tenant, id: string): Promise<ApiKeyView> {
+  const sandbox = await sandboxIdOf(db, tenant);
+  const row = sandbox ? await findApiKey(db, id, [sandbox]) : undefined;
+  if (!row) throw new AppError('api_key_not_found', `API key ${id} not found`);
+  return viewApiKey(row);
+}
+
+/** Revokes one of the clinic's test keys; a live key or another clinic's is api_key_not_found. */
+export async function revokeTestKey(db: Db, tenant: Tenant, id: string, now: number): Promise<ApiKeyView> {
+  const sandbox = await sandboxIdOf(db, tenant);
+  const row = sandbox ? await revokeApiKey(db, id, now, [sandbox]) : undefined;
+  if (!row) throw new AppError('api_key_not_found', `API key ${id} not found`);
+  return viewApiKey(row);
+}
+
+/**
+ * A key made by a key (REST): test mode only, so a key can never mint access to live data, and with
+ * no scope the maker does not hold itself, so it can never mint more power than it has.
+ */
+export async function createTestKeyBy(
+  db: Db,
+  maker: Credential,
+  input: Omit<NewApiKey, 'mode'>,
+  now: number,
+) {
+  input.scopes.forEach((scope, i) => {
+    const held = scope === '*' ? maker.scopes.includes('*') : grants(maker.scopes, scope);
+    if (!held) throw fieldInvalid(`scopes.${i}`, `This key does not hold ${scope}, so it cannot grant it`);
+  });
+  return createApiKey(db, maker.tenant.id, { ...input, mode: 'test' }, now);
 }
 
 export interface Credential {

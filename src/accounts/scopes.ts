@@ -26,6 +26,8 @@ export const SCOPES = [
   // Messages to patients: reading what went (GET /v1/messages, settings) and configuring senders.
   'messages:read',
   'messaging:write',
+  // Making, listing and revoking the clinic's test keys (POST /v1/api-keys makes test keys only).
+  'api_keys:write',
   'patients:export',
   'patients:erase',
   'audit:read',

@@ -65,6 +65,10 @@ export async function createTenant(db: Db, input: NewTenant, now: number): Promi
     plan: 'basic',
     trialEndsAt: input.status && input.status !== 'trial' ? null : now + 14 * 86_400_000,
     config: JSON.stringify(defaultTenantConfig(input.timezone, input.country)),
+    sandboxOf: null,
+    // Every hash this clinic will store is keyed per clinic: nothing for the re-hash job to do.
+    legacyPhoneHashes: false,
+    phoneRehashCursor: null,
     createdAt: now,
     updatedAt: now,
   };

@@ -123,7 +123,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
         ? [
             fewerUpcomingSelfService(
               tenant.id,
-              await deps.vault.lookupHashes(e164, tenant.id),
+              await deps.vault.lookupHashes(e164, tenant),
               now,
               tenant.config.selfServiceUpcomingPerPhone,
             ),

@@ -36,7 +36,7 @@ export async function upcomingForPatient(
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
   return listAppointments(deps.store.db, {
     tenantId: tenant.id,
-    patientPhoneHashes: await deps.vault.lookupHashes(e164, tenant.id),
+    patientPhoneHashes: await deps.vault.lookupHashes(e164, tenant),
     from: deps.clock.now(),
     statuses: [...BLOCKING_STATUSES],
     limit,
@@ -57,7 +57,7 @@ export async function upcomingForHolder(
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
   return listAppointments(deps.store.db, {
     tenantId: tenant.id,
-    holderPhoneHashes: await deps.vault.lookupHashes(e164, tenant.id),
+    holderPhoneHashes: await deps.vault.lookupHashes(e164, tenant),
     from: deps.clock.now(),
     statuses: [...BLOCKING_STATUSES],
     limit,
@@ -74,7 +74,7 @@ export async function findAppointments(
   if (query.patientPhone !== undefined) {
     const e164 = toE164(query.patientPhone, tenant.country);
     if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
-    patientPhoneHashes = await deps.vault.lookupHashes(e164, tenant.id);
+    patientPhoneHashes = await deps.vault.lookupHashes(e164, tenant);
   }
   const { cursor, patientPhone: _, ...filter } = query;
   const rows = await listAppointments(deps.store.db, {

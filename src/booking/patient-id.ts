@@ -25,7 +25,7 @@ export async function patientIdFor(
   e164: string,
   phoneHash: string,
 ): Promise<string> {
-  const hashes = await deps.vault.lookupHashes(e164, tenant.id);
+  const hashes = await deps.vault.lookupHashes(e164, tenant);
   const known = await findPatientId(deps.store.db, tenant.id, hashes);
   if (known) return known;
   // A number whose patient was erased starts a new patient: a derived id would be the erased one's.

@@ -59,7 +59,7 @@ async function hashesOf(deps: AppDeps, tenant: Tenant, hash: string): Promise<st
   if (!sealed) return [hash];
   try {
     const number = await deps.vault.decrypt(sealed.sealed, appointmentSeal(tenant.id, sealed.id));
-    return [...new Set([hash, ...(await deps.vault.lookupHashes(number, tenant.id))])];
+    return [...new Set([hash, ...(await deps.vault.lookupHashes(number, tenant))])];
   } catch {
     // A ciphertext under a retired key: the given hash still finds its own rows.
     return [hash];

@@ -77,11 +77,21 @@ export const tenants = sqliteTable(
     trialEndsAt: integer('trial_ends_at'),
     // JSON validated by src/accounts/tenant-config.ts (timezone, greeting, voice, booking rules...).
     config: text('config').notNull(),
+    // Set on a clinic's sandbox (what its miv_test_ keys reach): the live clinic it is the twin of.
+    // The sandbox is a tenant of its own, so every query scoped by tenant id keeps the two apart.
+    sandboxOf: text('sandbox_of'),
+    // Whether rows may still hold phone hashes under the old shared key (before per-clinic keys):
+    // true for clinics that existed then (the column's default), until the re-hash job has gone
+    // through their rows (src/accounts/phone-rehash.ts); new clinics start false.
+    legacyPhoneHashes: integer('legacy_phone_hashes', { mode: 'boolean' }).notNull().default(true),
+    // Where that job stopped: '<table>:<last id done>', null before it starts.
+    phoneRehashCursor: text('phone_rehash_cursor'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('tenants_public_slug_unique').on(t.publicSlug),
+    uniqueIndex('tenants_sandbox_of_unique').on(t.sandboxOf),
     oneOf('tenants_specialty', t.specialty, CLINIC_SPECIALTIES),
     oneOf('tenants_status', t.status, TENANT_STATUSES),
   ],

@@ -1,5 +1,5 @@
 // Queries for clinics (tenants) and their API keys.
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { apiKeys, tenants } from './schema.js';
 import { type Db, preparedOnce } from './store.js';
 
@@ -28,6 +28,21 @@ export async function findTenant(db: Db, id: string): Promise<TenantRow | undefi
 
 export async function listTenants(db: Db): Promise<TenantRow[]> {
   return db.select().from(tenants).orderBy(tenants.createdAt);
+}
+
+/** The sandbox twin of a live clinic (what its test keys reach), if one was made. */
+export async function findSandboxOf(db: Db, liveTenantId: string): Promise<TenantRow | undefined> {
+  const [row] = await db.select().from(tenants).where(eq(tenants.sandboxOf, liveTenantId)).limit(1);
+  return row;
+}
+
+/** A status change of a live clinic holds for its sandbox too (a suspended clinic is suspended in test mode). */
+export async function setTenantStatus(db: Db, id: string, status: TenantRow['status'], now: number) {
+  await db
+    .update(tenants)
+    .set({ status, updatedAt: now })
+    .where(or(eq(tenants.id, id), eq(tenants.sandboxOf, id)));
+  return findTenant(db, id);
 }
 
 export async function findTenantBySlug(db: Db, slug: string): Promise<TenantRow | undefined> {
@@ -83,17 +98,37 @@ export async function findApiKeyWithTenant(
   return row;
 }
 
-export async function listApiKeys(db: Db, tenantId: string): Promise<ApiKeyRow[]> {
-  return db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(desc(apiKeys.createdAt));
+export async function listApiKeys(db: Db, tenantIds: string[]): Promise<ApiKeyRow[]> {
+  return db
+    .select()
+    .from(apiKeys)
+    .where(inArray(apiKeys.tenantId, tenantIds))
+    .orderBy(desc(apiKeys.createdAt));
 }
 
-export async function revokeApiKey(db: Db, id: string, now: number): Promise<ApiKeyRow | undefined> {
+export async function findApiKey(db: Db, id: string, tenantIds: string[]): Promise<ApiKeyRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), inArray(apiKeys.tenantId, tenantIds)))
+    .limit(1);
+  return row;
+}
+
+/** Revokes the key (if one of `tenantIds`' when given); the row, already revoked or not, or undefined. */
+export async function revokeApiKey(
+  db: Db,
+  id: string,
+  now: number,
+  tenantIds?: string[],
+): Promise<ApiKeyRow | undefined> {
+  const owned = and(eq(apiKeys.id, id), tenantIds ? inArray(apiKeys.tenantId, tenantIds) : undefined);
   const [row] = await db
     .update(apiKeys)
     .set({ revokedAt: now })
-    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .where(and(owned, isNull(apiKeys.revokedAt)))
     .returning();
-  return row ?? (await db.select().from(apiKeys).where(eq(apiKeys.id, id)).limit(1))[0];
+  return row ?? (await db.select().from(apiKeys).where(owned).limit(1))[0];
 }
 
 /** Records use at most once a minute per key, so the hot path stays read-only. */

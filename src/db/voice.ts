@@ -6,6 +6,10 @@ import { type Db, preparedOnce, type Store, statementOf } from './store.js';
 
 export type IntegrationRow = typeof voiceIntegrations.$inferSelect;
 export type CallRow = typeof calls.$inferSelect;
+
+/** The context that decrypts a call's caller number: bound to the clinic, integration and call id. */
+export const callerContext = (call: Pick<CallRow, 'tenantId' | 'integrationId' | 'externalCallId'>) =>
+  `call:${call.tenantId}:${call.integrationId}:${call.externalCallId}`;
 export type CallEventRow = typeof callEvents.$inferSelect;
 
 export async function insertIntegration(db: Db, row: IntegrationRow) {

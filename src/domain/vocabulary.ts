@@ -31,7 +31,8 @@ export const SPEAKERS = ['caller', 'agent'] as const;
 export type Speaker = (typeof SPEAKERS)[number];
 
 /** An outbound webhook delivery: waiting (first try or retry), done, or given up. */
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+// `simulated`: a sandbox's event, recorded with what would have been sent and never sent.
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'simulated'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** How soon a caller who left a message wants to hear back. */

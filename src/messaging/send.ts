@@ -88,7 +88,7 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
   const phoneHash = await deps.vault.hash(e164, row.tenantId);
   const toMasked = maskPhone(e164);
   const known = { phoneHash, toMasked, updatedAt: now };
-  if (await hasOptedOut(db, row.tenantId, await deps.vault.lookupHashes(e164, row.tenantId))) {
+  if (await hasOptedOut(db, row.tenantId, await deps.vault.lookupHashes(e164, tenantRow))) {
     await updateMessage(db, row.id, { ...known, status: 'skipped', lastError: 'Patient opted out' });
     return 'skipped';
   }

@@ -32,10 +32,11 @@ export function createNodePhoneVault(keys: PhoneVaultKeys): PhoneVault {
   const current = aesKeys[0]!;
   return {
     hash: async (e164, tenantId) => sign(hmacKeys[0]!.version, clinicKey(hmacKeys[0]!, tenantId), e164),
-    lookupHashes: async (e164, tenantId) => [
-      ...hmacKeys.map((k) => sign(k.version, clinicKey(k, tenantId), e164)),
-      ...hmacKeys.map((k) => sign(k.version, k.key, e164)),
+    lookupHashes: async (e164, tenant) => [
+      ...hmacKeys.map((k) => sign(k.version, clinicKey(k, tenant.id), e164)),
+      ...(tenant.legacyPhoneHashes ? hmacKeys.map((k) => sign(k.version, k.key, e164)) : []),
     ],
+    legacyHashes: async (e164) => hmacKeys.map((k) => sign(k.version, k.key, e164)),
     async encrypt(e164, context) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', current.key, iv);

@@ -5,8 +5,9 @@
 // Each clinic hashes with its own key, derived from the configured one (clinicHashKey below), so the
 // same patient has unrelated hashes in two clinics: a hash handed to one clinic's PMS cannot be
 // matched against another's. Hashes made before that (with the configured key itself, the "legacy"
-// hash) are still matched by lookups; the format stays `v<key version>:<hex>` and key rotation works
-// as before (the first key hashes, every key matches).
+// hash) are still matched by lookups in a clinic whose rows may hold them, until the re-hash job
+// (src/accounts/phone-rehash.ts) has rewritten them; the format stays `v<key version>:<hex>` and key
+// rotation works as before (the first key hashes, every key matches).
 import { fromBase64, randomBytes, toBase64Url, toHex, utf8 } from './encoding.js';
 
 export interface VersionedKey {
@@ -26,12 +27,21 @@ export interface PhoneVault {
   hash(e164: string, tenantId: string): Promise<string>;
   /**
    * Every hash the number may be stored under in this clinic: the clinic's hash under each active key
-   * (rotation), then the legacy shared hash under each key (rows written before per-clinic keys).
+   * (rotation), then, while the clinic's rows may still hold them (`legacyPhoneHashes`), the legacy
+   * shared hash under each key (rows written before per-clinic keys).
    */
-  lookupHashes(e164: string, tenantId: string): Promise<string[]>;
+  lookupHashes(e164: string, tenant: HashScope): Promise<string[]>;
+  /** The legacy shared hash under each key: what the re-hash job looks for in stored rows. */
+  legacyHashes(e164: string): Promise<string[]>;
   /** `v<version>.<iv>.<ciphertext>`; `context` (tenant + record id) is bound as associated data. */
   encrypt(e164: string, context: string): Promise<string>;
   decrypt(sealed: string, context: string): Promise<string>;
+}
+
+/** Which clinic a lookup is for, and whether its rows may still hold legacy shared hashes. */
+export interface HashScope {
+  id: string;
+  legacyPhoneHashes: boolean;
 }
 
 /**
@@ -88,11 +98,12 @@ export async function createPhoneVault(keys: PhoneVaultKeys): Promise<PhoneVault
 
   return {
     hash: (e164, tenantId) => hashWith(hmacKeys[0]!, e164, tenantId),
-    lookupHashes: (e164, tenantId) =>
+    lookupHashes: (e164, tenant) =>
       Promise.all([
-        ...hmacKeys.map((k) => hashWith(k, e164, tenantId)),
-        ...hmacKeys.map((k) => sign(k.version, k.key, e164)),
+        ...hmacKeys.map((k) => hashWith(k, e164, tenant.id)),
+        ...(tenant.legacyPhoneHashes ? hmacKeys.map((k) => sign(k.version, k.key, e164)) : []),
       ]),
+    legacyHashes: (e164) => Promise.all(hmacKeys.map((k) => sign(k.version, k.key, e164))),
     async encrypt(e164, context) {
       const iv = randomBytes(12);
       const sealed = await crypto.subtle.encrypt(

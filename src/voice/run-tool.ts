@@ -428,7 +428,7 @@ async function describe(s: VoiceSession, appointments: AppointmentRow[], withWho
   const zone = s.tenant.config.timezone;
   const services = new Map((await activeServices(s)).map((x) => [x.id, x.name]));
   const names = await professionalNames(s);
-  const own = new Set(s.caller ? await s.deps.vault.lookupHashes(s.caller, s.tenant.id) : []);
+  const own = new Set(s.caller ? await s.deps.vault.lookupHashes(s.caller, s.tenant) : []);
   return appointments.map((x) => {
     const forWhom = own.has(x.patientPhoneHash) ? '' : say(s, 'forPatient')(x.patientName);
     const withWhom = withWho ? say(s, 'with')(names.get(x.professionalId) ?? '') : '';

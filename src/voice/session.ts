@@ -3,7 +3,7 @@
 import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
 import type { CatalogRow } from '../booking/catalog.js';
 import { findTenant } from '../db/tenants.js';
-import { type CallRow, ensureCall, type IntegrationRow } from '../db/voice.js';
+import { type CallRow, callerContext, ensureCall, type IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import { callerNumber } from './caller-id.js';
@@ -104,6 +104,5 @@ export async function openSession(
   };
 }
 
-/** The context that decrypts a call's caller number: bound to the clinic, integration and call id. */
-export const callerContext = (call: Pick<CallRow, 'tenantId' | 'integrationId' | 'externalCallId'>) =>
-  `call:${call.tenantId}:${call.integrationId}:${call.externalCallId}`;
+// The call's seal context lives with the call rows (the phone re-hash job opens them too).
+export { callerContext };

@@ -3,9 +3,10 @@
 import type { Tenant } from '../accounts/tenants.js';
 import { listDeliveries } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
+import type { DeliveryStatus } from '../domain/vocabulary.js';
 import { getEndpoint } from './endpoints.js';
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+export type { DeliveryStatus } from '../domain/vocabulary.js';
 
 export interface DeliveryRecord {
   id: string;
@@ -19,6 +20,8 @@ export interface DeliveryRecord {
   nextAttemptAt: number | null;
   createdAt: number;
   deliveredAt: number | null;
+  /** A sandbox's `simulated` delivery: the event that would have been sent (null otherwise). */
+  event: unknown;
 }
 
 /** The latest `limit` deliveries to one of the clinic's endpoints; another clinic's is webhook_not_found. */
@@ -41,5 +44,6 @@ export async function recentDeliveries(
     nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt : null,
     createdAt: d.createdAt,
     deliveredAt: d.deliveredAt,
+    event: d.status === 'simulated' ? JSON.parse(d.payload) : null,
   }));
 }

@@ -1,6 +1,8 @@
 // Delivering queued events: POST the JSON, signed as Mivicall documents (HMAC-SHA256 hex over
 // "{t}.{body}", header "t=<unix s>,v1=<hex>"), retrying with backoff for about a day.
 
+import { isSandbox } from '../accounts/sandbox.js';
+import { findTenant } from '../db/tenants.js';
 import {
   type DeliveryRow,
   dueEndpoints,
@@ -39,6 +41,13 @@ async function attempt(deps: AppDeps, row: DeliveryRow, now: number): Promise<Ou
     const lastError = endpoint?.active ? 'Endpoint disabled' : 'Endpoint removed';
     await recordAttempt(deps.store.db, row.id, { status: 'failed', lastError });
     return 'failed';
+  }
+  // A sandbox's events never leave the service: the delivery stays in the log, with its payload, as
+  // what would have been sent. Checked here, where the request would be made, so no path sends one.
+  const tenant = await findTenant(deps.store.db, row.tenantId);
+  if (!tenant || isSandbox(tenant)) {
+    await recordAttempt(deps.store.db, row.id, { status: 'simulated', lastError: null });
+    return 'simulated';
   }
   const timestamp = Math.floor(now / 1000);
   let statusCode: number | null = null;
@@ -93,7 +102,7 @@ async function attempt(deps: AppDeps, row: DeliveryRow, now: number): Promise<Ou
   return wait === undefined ? 'failed' : 'retry';
 }
 
-type Outcome = 'delivered' | 'retry' | 'failed';
+type Outcome = 'delivered' | 'retry' | 'failed' | 'simulated';
 
 /** A network error with its cause (fetch says only "fetch failed"), for the deliveries log. */
 function describe(e: unknown): string {
@@ -106,6 +115,8 @@ export interface DeliveryReport {
   delivered: number;
   retried: number;
   failed: number;
+  /** Sandbox events recorded instead of sent. */
+  simulated: number;
 }
 
 /** Attempts in flight in this process at most; a slow clinic can hold only a few of them. */
@@ -144,7 +155,7 @@ function runnerOf(deps: AppDeps): Runner {
  * (a PMS sees created before cancelled); after a failure its queue waits for the retry.
  */
 export async function deliverWebhooks(deps: AppDeps, now: number): Promise<DeliveryReport> {
-  const report: DeliveryReport = { delivered: 0, retried: 0, failed: 0 };
+  const report: DeliveryReport = { delivered: 0, retried: 0, failed: 0, simulated: 0 };
   const runner = runnerOf(deps);
   const serve = async (tenantId: string, endpointId: string, state: { again: boolean }) => {
     try {
@@ -160,8 +171,8 @@ export async function deliverWebhooks(deps: AppDeps, now: number): Promise<Deliv
         }
         if (!(await leaseDelivery(deps.store.db, row, at, LEASE_MS))) continue;
         const outcome = await attempt(deps, row, at);
-        report[outcome === 'delivered' ? 'delivered' : outcome === 'retry' ? 'retried' : 'failed']++;
-        if (outcome !== 'delivered') break;
+        report[outcome === 'retry' ? 'retried' : outcome]++;
+        if (outcome !== 'delivered' && outcome !== 'simulated') break;
       }
     } finally {
       runner.serving.delete(endpointId);

@@ -86,6 +86,7 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
     },
   });
   if (sender.status >= 300) throw new Error(`fixture sender: ${sender.status} ${sender.text}`);
+  const testKey = await post(c, '/v1/api-keys', { scopes: ['tenant:read'], name: `Test ${marker}` });
   const calls = await app.request('GET', '/v1/calls', { key: c.key, query: { limit: 200 } });
   const callId = (calls.body.items as { id: string; integrationId?: string }[]).find(
     (call) => call.integrationId === undefined || call.integrationId === integration.id,
@@ -102,6 +103,7 @@ async function estate(who: 'mine' | 'theirs', clinic?: Clinic): Promise<Estate> 
       integrations: integration.id,
       calls: callId,
       webhooks: webhook.id,
+      'api-keys': testKey.key.id,
     },
   };
 }
@@ -118,6 +120,7 @@ const asResources = (e: Estate): Resources => ({
   // A channel is a word every clinic shares (sms, whatsapp), not an id: no other clinic's to swap in.
   messageChannel: e.ids.channels ?? 'sms',
   webhookId: e.ids.webhooks!,
+  testKeyId: e.ids['api-keys']!,
 });
 
 /** The route-table entry for an operation, when there is one (it knows a body that succeeds). */
@@ -131,6 +134,7 @@ function routeFor(op: Operation) {
     'calls',
     'patients',
     'channels',
+    'api-keys',
   ];
   const probe = asResources({
     clinic: { tenantId: '', key: '', keyId: '' },

@@ -80,6 +80,10 @@ describe('phone hashes per clinic', () => {
     service.deps.store.sqlite
       .prepare('UPDATE appointments SET patient_phone_hash = ? WHERE id = ?')
       .run(legacy, booked.id);
+    // A clinic from before per-clinic keys (a new one never holds a legacy hash), not yet re-hashed.
+    service.deps.store.sqlite
+      .prepare('UPDATE tenants SET legacy_phone_hashes = 1 WHERE id = ?')
+      .run(clinic.tenantId);
     const found = await app.request('GET', '/v1/appointments', {
       key: clinic.key,
       query: { patientPhone: PHONE },

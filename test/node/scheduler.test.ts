@@ -30,7 +30,7 @@ it('marks a missed appointment no_show on its timer', async () => {
       { name: 'T', timezone: 'Europe/Lisbon', country: 'PT', status: 'active' },
       now,
     );
-    const { apiKey } = await createApiKey(db, tenant.id, { scopes: ['*'] }, now);
+    const { apiKey } = await createApiKey(db, tenant.id, { scopes: ['*'], mode: 'live' }, now);
     const call = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`${service.url}${path}`, {
         method,

@@ -84,7 +84,7 @@ beforeAll(async () => {
     Date.now(),
   );
   tenantId = tenant.id;
-  apiKey = (await createApiKey(store.db, tenant.id, { scopes: ['*'] }, Date.now())).apiKey;
+  apiKey = (await createApiKey(store.db, tenant.id, { scopes: ['*'], mode: 'live' }, Date.now())).apiKey;
   store.close();
 
   await start();

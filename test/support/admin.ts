@@ -26,14 +26,14 @@ export function adminOperations(db: Db, now: () => number): Admin {
       // The clinic's own key in tests holds everything, the patient-rights scopes `*` lacks included;
       // reading raw caller numbers stays a scope tests grant on purpose (test/api/calls.test.ts).
       const scopes: Grant[] = ['*', ...EXPLICIT_SCOPES.filter((s) => !s.endsWith(':read_phone'))];
-      const { apiKey, key } = await createApiKey(db, tenant.id, { scopes }, now());
+      const { apiKey, key } = await createApiKey(db, tenant.id, { scopes, mode: 'live' }, now());
       return { tenantId: tenant.id, key: apiKey, keyId: key.id };
     },
     async createKey(tenantId, scopes, o = {}) {
       const { apiKey, key } = await createApiKey(
         db,
         tenantId,
-        { scopes, expiresInDays: o.expiresInDays },
+        { scopes, mode: o.mode ?? 'live', expiresInDays: o.expiresInDays },
         now(),
       );
       return { key: apiKey, keyId: key.id };

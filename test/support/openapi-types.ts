@@ -5785,6 +5785,332 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/api-keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** List the clinic’s test keys */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Test keys, newest first */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ApiKey'][];
+            };
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /**
+     * Create a test key (miv_test_…) for the clinic’s sandbox
+     * @description A test key reaches the clinic's sandbox: its own catalogue, appointments, calls and webhook endpoints, never the live ones (and live keys never see the sandbox). Nothing leaves the service for sandbox activity: webhook events are recorded as `simulated` deliveries, with the event that would have been sent, and never sent. The sandbox is made with the first test key, as a copy of the clinic's settings. Scopes: only those the calling key holds. Expires after `expiresInDays` (default 365).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ApiKeyCreate'];
+        };
+      };
+      responses: {
+        /** @description The key, shown once */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiKeyCreated'];
+          };
+        };
+        /** @description The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header): `malformed_request`, `malformed_payload`, `invalid_idempotency_key` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body larger than 64 KiB: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json: `unsupported_media_type` */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/api-keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Get a test key */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The key (never its secret) */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiKey'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /**
+     * Revoke a test key
+     * @description Live keys are revoked by the operator; one here is `api_key_not_found`.
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The revoked key */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ApiKey'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/appointments': {
     parameters: {
       query?: never;
@@ -6899,6 +7225,8 @@ export interface components {
        */
       trialEndsAt: string | null;
       config: components['schemas']['TenantConfig'];
+      /** @description false for a clinic's sandbox, the tenant its test keys (miv_test_) reach */
+      livemode: boolean;
       /**
        * Format: date-time
        * @example 2026-05-14T10:00:00+01:00
@@ -7987,14 +8315,19 @@ export interface components {
       id: string;
       eventId: string;
       eventType: string;
-      /** @enum {string} */
-      status: 'pending' | 'delivered' | 'failed';
+      /**
+       * @description `simulated`: a sandbox's event (test keys), recorded and never sent
+       * @enum {string}
+       */
+      status: 'pending' | 'delivered' | 'failed' | 'simulated';
       attempts: number;
       lastStatusCode: number | null;
       lastError: string | null;
       nextAttemptAt: string | null;
       createdAt: string;
       deliveredAt: string | null;
+      /** @description For a `simulated` delivery, the event body that would have been sent; null otherwise */
+      event?: unknown;
     };
     Message: {
       id: string;
@@ -8141,6 +8474,95 @@ export interface components {
       credentials: {
         [key: string]: string;
       };
+    };
+    ApiKeyCreated: {
+      /** @description The key itself, shown only in this answer */
+      apiKey: string;
+      key: components['schemas']['ApiKey'];
+    };
+    ApiKey: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: uuid
+       * @description The tenant the key reaches: for a test key, the clinic's sandbox
+       */
+      tenantId: string;
+      name: string | null;
+      /** @enum {string} */
+      mode: 'live' | 'test';
+      /** @example miv_test_Ab3d…x9Qz */
+      displayKey: string;
+      scopes: (
+        | '*'
+        | 'appointments:read'
+        | 'appointments:write'
+        | 'professionals:read'
+        | 'professionals:write'
+        | 'services:read'
+        | 'services:write'
+        | 'tenant:read'
+        | 'tenant:write'
+        | 'calls:read'
+        | 'calls:write'
+        | 'callbacks:write'
+        | 'calls:read_phone'
+        | 'appointments:read_phone'
+        | 'webhooks:write'
+        | 'messages:read'
+        | 'messaging:write'
+        | 'api_keys:write'
+        | 'patients:export'
+        | 'patients:erase'
+        | 'audit:read'
+      )[];
+      /**
+       * Format: date-time
+       * @example 2026-05-14T10:00:00+01:00
+       */
+      expiresAt: string;
+      /**
+       * Format: date-time
+       * @example 2026-05-14T10:00:00+01:00
+       */
+      revokedAt: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-05-14T10:00:00+01:00
+       */
+      lastUsedAt: string | null;
+      /**
+       * Format: date-time
+       * @example 2026-05-14T10:00:00+01:00
+       */
+      createdAt: string;
+    };
+    ApiKeyCreate: {
+      scopes: (
+        | '*'
+        | 'appointments:read'
+        | 'appointments:write'
+        | 'professionals:read'
+        | 'professionals:write'
+        | 'services:read'
+        | 'services:write'
+        | 'tenant:read'
+        | 'tenant:write'
+        | 'calls:read'
+        | 'calls:write'
+        | 'callbacks:write'
+        | 'calls:read_phone'
+        | 'appointments:read_phone'
+        | 'webhooks:write'
+        | 'messages:read'
+        | 'messaging:write'
+        | 'api_keys:write'
+        | 'patients:export'
+        | 'patients:erase'
+        | 'audit:read'
+      )[];
+      name?: string | null;
+      expiresInDays?: number;
     };
     VokiAppointmentList: {
       data: components['schemas']['VokiAppointment'][];

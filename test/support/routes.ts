@@ -18,6 +18,8 @@ export interface Resources {
   webhookId: string;
   /** A channel with a message sender configured (sms). */
   messageChannel: string;
+  /** One of the clinic's test keys (miv_test_). */
+  testKeyId: string;
 }
 
 export interface RouteCase {
@@ -81,8 +83,13 @@ export async function createResources(app: TestApp): Promise<Resources> {
     key: s.clinic.key,
     body: { url: 'https://pms.example.invalid/hooks' },
   });
+  const testKey = await app.request('POST', '/v1/api-keys', {
+    key: s.clinic.key,
+    body: { scopes: ['tenant:read'] },
+  });
   return {
     clinic: s.clinic,
+    testKeyId: testKey.body.key.id,
     integrationId: integration.body.id,
     callId: calls.body.items[0].id,
     webhookId: webhook.body.id,
@@ -370,6 +377,17 @@ export const ROUTES: RouteCase[] = [
     scope: 'messaging:write',
     owned: false,
   },
+  {
+    method: 'POST',
+    path: () => '/v1/api-keys',
+    scope: 'api_keys:write',
+    // A key may hand out only what it holds: here, the one scope the matrix gives it.
+    body: () => ({ scopes: ['api_keys:write'] }),
+    owned: false,
+  },
+  { method: 'GET', path: () => '/v1/api-keys', scope: 'api_keys:write', owned: false },
+  { method: 'GET', path: (r) => `/v1/api-keys/${r.testKeyId}`, scope: 'api_keys:write', owned: true },
+  { method: 'DELETE', path: (r) => `/v1/api-keys/${r.testKeyId}`, scope: 'api_keys:write', owned: true },
 ];
 
 const TEMPLATE_IDS: Resources = {
@@ -383,6 +401,7 @@ const TEMPLATE_IDS: Resources = {
   callId: '{id}',
   webhookId: '{id}',
   messageChannel: '{channel}',
+  testKeyId: '{id}',
 };
 
 export const describeRoute = (route: RouteCase) =>
@@ -397,4 +416,5 @@ export const describeRoute = (route: RouteCase) =>
     callId: ':id',
     webhookId: ':id',
     messageChannel: ':channel',
+    testKeyId: ':id',
   })}`;

@@ -72,7 +72,8 @@ export interface TestApp {
   createKey(
     tenantId: string,
     scopes: Grant[],
-    options?: { expiresInDays?: number },
+    /** `mode: 'test'` issues a miv_test_ key, which reaches the clinic's sandbox. */
+    options?: { expiresInDays?: number; mode?: 'live' | 'test' },
   ): Promise<{ key: string; keyId: string }>;
   revokeKey(keyId: string): Promise<void>;
   setTenantStatus(tenantId: string, status: string): Promise<void>;
@@ -84,7 +85,7 @@ export interface TestApp {
   runScheduledJobs(): Promise<{
     noShows: number;
     idempotencyKeysPurged: number;
-    webhooks: { delivered: number; retried: number; failed: number };
+    webhooks: { delivered: number; retried: number; failed: number; simulated?: number };
     remindersQueued: number;
     messages: { sent: number; retried: number; failed: number; skipped: number };
   }>;

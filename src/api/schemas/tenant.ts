@@ -24,6 +24,9 @@ export const TenantSchema = z
     plan: z.string().openapi({ example: 'basic' }),
     trialEndsAt: timestamp().nullable(),
     config: tenantConfigSchema,
+    livemode: z.boolean().openapi({
+      description: "false for a clinic's sandbox, the tenant its test keys (miv_test_) reach",
+    }),
     createdAt: timestamp(),
     updatedAt: timestamp(),
   })
@@ -77,6 +80,7 @@ export const renderTenant = (t: Tenant): z.infer<typeof TenantSchema> => {
     plan: t.plan,
     trialEndsAt: renderOptionalInstant(t.trialEndsAt, zone),
     config: t.config,
+    livemode: t.sandboxOf === null,
     createdAt: renderInstant(t.createdAt, zone),
     updatedAt: renderInstant(t.updatedAt, zone),
   };

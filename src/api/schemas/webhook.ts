@@ -3,6 +3,7 @@ import { z } from '@hono/zod-openapi';
 import { CALLBACK_EVENTS } from '../../booking/callback-requests.js';
 import { APPOINTMENT_EVENTS } from '../../booking/events.js';
 import { PATIENT_EVENTS } from '../../booking/patient-rights.js';
+import { DELIVERY_STATUSES } from '../../domain/vocabulary.js';
 import { ENDPOINT_EVENTS } from '../../webhooks/health.js';
 import { text } from './common.js';
 
@@ -64,13 +65,18 @@ export const DeliverySchema = z
     id: z.string(),
     eventId: z.string(),
     eventType: z.string(),
-    status: z.enum(['pending', 'delivered', 'failed']),
+    status: z.enum(DELIVERY_STATUSES).openapi({
+      description: "`simulated`: a sandbox's event (test keys), recorded and never sent",
+    }),
     attempts: z.number().int(),
     lastStatusCode: z.number().int().nullable(),
     lastError: z.string().nullable(),
     nextAttemptAt: z.string().nullable(),
     createdAt: z.string(),
     deliveredAt: z.string().nullable(),
+    event: z.unknown().openapi({
+      description: 'For a `simulated` delivery, the event body that would have been sent; null otherwise',
+    }),
   })
   .openapi('WebhookDelivery');
 
