@@ -3,6 +3,7 @@
 // the appointment and the patient's consent, rendered, and handed to the clinic's provider. A 429, a
 // 5xx or no answer is retried with backoff; any other refusal is final.
 
+import { isSandbox } from '../accounts/sandbox.js';
 import { readTenantConfig } from '../accounts/tenant-config.js';
 import { appointmentSeal } from '../booking/book.js';
 import {
@@ -118,6 +119,17 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
     body,
     statusCallback: deps.publicBaseUrl ? deps.publicBaseUrl + senderWebhookPath(sender.id) : undefined,
   };
+  // A sandbox (test keys) never reaches a patient: the row shows what would have gone, and stops here.
+  if (isSandbox(tenantRow)) {
+    await updateMessage(db, row.id, {
+      ...known,
+      segments,
+      encoding,
+      status: 'skipped',
+      lastError: 'Sandbox (test key): not sent',
+    });
+    return 'skipped';
+  }
   const providers = providersOf(deps);
   let result: SendResult;
   if (sender.provider === 'twilio') {

@@ -8,6 +8,7 @@
 // the answer (placed) or gives the key back (refused: nothing was placed, a retry may dial again).
 // A duplicate arriving while the first dials finds the claim without an answer: 409 with
 // Retry-After, never a second call.
+import { isSandbox } from '../accounts/sandbox.js';
 import type { Tenant } from '../accounts/tenants.js';
 import { IDEMPOTENCY_RETENTION_MS, replay, type Stored } from '../booking/command.js';
 import { idempotencyFor } from '../booking/idempotency-key.js';
@@ -107,6 +108,10 @@ export async function placeCallback(req: CallbackRequest): Promise<CallbackAnswe
   const { deps, tenant } = req;
   const call = await findCall(deps.store.db, tenant.id, req.callId);
   if (!call) throw new AppError('call_not_found', 'Call not found');
+  // A sandbox (test keys) never rings a patient.
+  if (isSandbox(tenant)) {
+    throw new AppError('callback_not_configured', 'Test keys (the sandbox) never place outbound calls');
+  }
   const idempotency = await idempotencyFor(
     req.key.scope,
     req.key.value,
