@@ -5,7 +5,13 @@ import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { MINUTE } from '../../src/domain/time.js';
-import { appointmentBody, nextPhone, setupClinic } from '../support/factories.js';
+import {
+  appointmentBody,
+  createProfessional,
+  createService,
+  nextPhone,
+  setupClinic,
+} from '../support/factories.js';
 import {
   type MessageStandIn,
   messageStandIn,
@@ -428,5 +434,42 @@ describe('privacy', () => {
     expect(answers.flatMap((text) => formsIn(text, forms))).toEqual([]);
     expect(logs.flatMap((line) => formsIn(line, forms))).toEqual([]);
     expect(await scanDatabaseRows((q) => app.sql(q), forms)).toEqual([]);
+  });
+});
+
+describe('the sandbox', () => {
+  it('never sends for a test key: the message shows what would have gone, the provider hears nothing', async () => {
+    const live = await app.createClinic({ name: 'Clínica Sorriso' });
+    const made = await app.createKey(live.tenantId, ['*'], { mode: 'test' });
+    const sandbox = { ...live, key: made.key };
+    const s = {
+      clinic: sandbox,
+      professional: await createProfessional(app, sandbox),
+      service: await createService(app, sandbox),
+    };
+    const sender = await app.request('PUT', '/v1/messaging/senders/sms', {
+      key: made.key,
+      body: {
+        provider: 'twilio',
+        from: SMS_FROM,
+        credentials: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN },
+      },
+    });
+    expect(sender.status, sender.text).toBe(200);
+    const saved = await app.request('PUT', '/v1/messaging/settings', {
+      key: made.key,
+      body: { enabled: true, channel: 'sms', confirmationSources: ['manual'], reminderHours: 0 },
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const { id, phone } = await book({ ...s, key: made.key, webhookUrl: '' }, '2026-03-05T10:00:00Z');
+    await app.runScheduledJobs();
+    expect(sentTo(phone)).toEqual([]);
+    const log = await app.request('GET', '/v1/messages', { key: made.key, query: { appointmentId: id } });
+    expect(log.body.items).toMatchObject([
+      { kind: 'confirmation', status: 'skipped', lastError: 'Sandbox (test key): not sent', segments: 2 },
+    ]);
+    // The live clinic's log knows nothing of it.
+    const liveLog = await app.request('GET', '/v1/messages', { key: live.key, query: { appointmentId: id } });
+    expect(liveLog.body.items).toEqual([]);
   });
 });
