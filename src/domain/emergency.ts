@@ -3,10 +3,11 @@
 // apply, every language's at once: a caller may describe symptoms in another language than the
 // clinic's, and missing a red flag costs far more than a false alarm (the caller is only told to
 // call the emergency number).
+import type { Language } from './language.js';
 import { foldText } from './text.js';
 
-export const DEFAULT_RED_FLAGS: Record<'pt-PT' | 'pt-BR' | 'en' | 'es', readonly string[]> = {
-  'pt-PT': [
+export const DEFAULT_RED_FLAGS: Record<Language, readonly string[]> = {
+  pt: [
     'dor no peito',
     'aperto no peito',
     'falta de ar',

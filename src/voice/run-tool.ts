@@ -586,7 +586,8 @@ const TOOL_RUNNERS: {
   find_appointments: findTool,
   cancel_appointment: cancelTool,
   reschedule_appointment: rescheduleTool,
-  clinic_info: clinicInfoTool,
+  // Services and prices are the list_services answer, whichever tool the model asked.
+  clinic_info: (s, a) => (a.topic === 'services' ? listServicesTool(s) : clinicInfoTool(s, a)),
   take_message: takeMessageTool,
   transfer_to_human: (s) => transferTool(s),
   report_symptoms: reportSymptomsTool,

@@ -89,6 +89,13 @@ describe('answer length budget', () => {
       const [nearest, next] = referencesIn(first);
       await said('reschedule_appointment', { reference: next, newStartsAt: '2026-03-12T15:00' });
       await said('cancel_appointment', { reference: nearest, reason: 'viagem' });
+      // The front desk: the clinic's details, a message, a person, symptoms.
+      await said('clinic_info');
+      for (const topic of ['address', 'hours', 'services']) await said('clinic_info', { topic });
+      await said('take_message', { callerName: 'João Pedro Albuquerque', reason: 'Pedir a fatura de março' });
+      await said('transfer_to_human', { reason: 'falar com a receção' });
+      await said('report_symptoms', { symptoms: 'dor no peito e falta de ar' });
+      await said('report_symptoms', { symptoms: 'uma dor ligeira num dente' });
 
       // Every tool of the catalogue was measured, and no answer passed the budget.
       expect(Object.keys(answers).sort()).toEqual(Object.keys(TOOLS).sort());

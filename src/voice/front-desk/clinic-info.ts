@@ -1,19 +1,20 @@
 // clinic_info: where the clinic is, when it is open (today and the next seven days), and what it
 // offers with duration and price; one topic when the caller asked one thing, all three otherwise.
+
 import { DateTime } from 'luxon';
 import { openingHours } from '../../booking/opening-hours.js';
+import { type Language, languageOf } from '../../domain/language.js';
 import { DAY } from '../../domain/time.js';
 import type { Interval } from '../../domain/working-hours.js';
-import { activeServices } from '../resolve.js';
 import type { ToolOutcome } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
 import type { ToolArgs } from '../tools.js';
-import { type DeskLanguage, deskLanguage, deskSay, joinList, sayAmount, weekdayName } from './phrases.js';
+import { deskSay, joinList, weekdayName } from './phrases.js';
 
 const clock = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
 
 /** "das 09:00 às 13:00 e das 14:00 às 18:00" for one day's intervals. */
-const sayIntervals = (intervals: Interval[], zone: string, lang: DeskLanguage) =>
+const sayIntervals = (intervals: Interval[], zone: string, lang: Language) =>
   joinList(
     intervals.map((i) => deskSay(lang, 'span')(clock(i.start, zone), clock(i.end, zone))),
     lang,
@@ -25,8 +26,8 @@ function addressOf(s: VoiceSession): string | null {
   return [address, place].filter(Boolean).join(', ') || null;
 }
 
-/** Today's hours and the next seven days', days with the same hours said together. */
-async function hoursText(s: VoiceSession, lang: DeskLanguage): Promise<string> {
+/** Today's hours and, with `week`, the next seven days', days with the same hours said together. */
+async function hoursText(s: VoiceSession, lang: Language, withWeek: boolean): Promise<string> {
   const zone = s.tenant.config.timezone;
   const now = s.deps.clock.now();
   const today = DateTime.fromMillis(now, { zone }).startOf('day');
@@ -43,6 +44,7 @@ async function hoursText(s: VoiceSession, lang: DeskLanguage): Promise<string> {
   const todayText = hours.some((i) => i.start < today.toMillis() + DAY && i.end > today.toMillis())
     ? deskSay(lang, 'today')(days[0]!.said)
     : deskSay(lang, 'closedToday')();
+  if (!withWeek) return todayText;
   // Runs of consecutive days with the same hours: "segunda-feira a sexta-feira, das 09:00 às 18:00".
   const runs: { first: number; last: number; said: string }[] = [];
   for (const day of days) {
@@ -65,23 +67,16 @@ async function hoursText(s: VoiceSession, lang: DeskLanguage): Promise<string> {
   return `${todayText} ${deskSay(lang, 'week')(week.join('; '))}`;
 }
 
-async function servicesText(s: VoiceSession, lang: DeskLanguage): Promise<string> {
-  const services = await activeServices(s);
-  if (!services.length) return deskSay(lang, 'noServices')();
-  const items = services.map((x) => {
-    const price = sayAmount(x.priceCents, x.currency, lang);
-    return `${x.name} (${x.durationMinutes} min${price ? `, ${price}` : ''})`;
-  });
-  return deskSay(lang, 'services')(joinList(items, lang));
-}
-
+/**
+ * The address, today's hours and an offer of the rest when no topic is given; the week's hours for
+ * `hours`. Services and prices are the list_services answer (the dispatcher sends `services` there),
+ * so every answer stays within the spoken budget.
+ */
 export async function clinicInfoTool(s: VoiceSession, a: ToolArgs<'clinic_info'>): Promise<ToolOutcome> {
-  const lang = deskLanguage(s.tenant.config.language);
+  const lang = languageOf(s.tenant.config.language);
+  if (a.topic === 'hours') return { ok: true, text: await hoursText(s, lang, true) };
   const address = addressOf(s);
-  const parts: string[] = [];
-  if (!a.topic || a.topic === 'address')
-    parts.push(address ? deskSay(lang, 'address')(s.tenant.name, address) : deskSay(lang, 'noAddress')());
-  if (!a.topic || a.topic === 'hours') parts.push(await hoursText(s, lang));
-  if (!a.topic || a.topic === 'services') parts.push(await servicesText(s, lang));
-  return { ok: true, text: parts.join(' ') };
+  const said = address ? deskSay(lang, 'address')(s.tenant.name, address) : deskSay(lang, 'noAddress')();
+  if (a.topic === 'address') return { ok: true, text: said };
+  return { ok: true, text: `${said} ${await hoursText(s, lang, false)} ${deskSay(lang, 'askMore')()}` };
 }

@@ -7,11 +7,13 @@
 // those are checked too, so a red flag never ends in a booking or in a message left for tomorrow. The
 // check lives in the voice door, not in bookAppointment: a PMS typing "chest pain last week" into
 // an appointment's notes is staff deciding, not a caller in danger.
+
 import { emergencyNumber, redFlagsIn, redFlagsOf } from '../../domain/emergency.js';
+import { languageOf } from '../../domain/language.js';
 import type { ToolOutcome } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
 import type { ToolArgs } from '../tools.js';
-import { deskLanguage, deskSay } from './phrases.js';
+import { deskSay } from './phrases.js';
 
 /** The emergency answer when any of `texts` mentions one of the clinic's red flags; else null. */
 export function emergencyAnswer(
@@ -21,7 +23,7 @@ export function emergencyAnswer(
   const flags = redFlagsOf(s.tenant.config.emergencySymptoms);
   const found = texts.flatMap((t) => redFlagsIn(t, flags));
   if (!found.length) return null;
-  const lang = deskLanguage(s.tenant.config.language);
+  const lang = languageOf(s.tenant.config.language);
   const number = emergencyNumber(s.tenant.country, s.tenant.config.timezone);
   return { ok: true, text: deskSay(lang, 'emergency')(number), outcome: 'emergency' };
 }
@@ -33,7 +35,7 @@ export async function reportSymptomsTool(
   return (
     emergencyAnswer(s, a.symptoms) ?? {
       ok: true,
-      text: deskSay(deskLanguage(s.tenant.config.language), 'noRedFlags')(),
+      text: deskSay(languageOf(s.tenant.config.language), 'noRedFlags')(),
     }
   );
 }

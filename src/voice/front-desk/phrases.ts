@@ -2,39 +2,23 @@
 // shape of speech.ts's PHRASES: phrase → language → function. Kept apart from speech.ts so the
 // booking sentences and these can change independently.
 import { DateTime } from 'luxon';
+import { type Language, LOCALE } from '../../domain/language.js';
 
-export type DeskLanguage = 'pt-PT' | 'pt-BR' | 'en' | 'es';
-
-/** The clinic's BCP 47 tag → one of the four: pt-BR, other Portuguese (pt-PT), Spanish, else English. */
-export function deskLanguage(tag: string): DeskLanguage {
-  const t = tag.toLowerCase();
-  if (t === 'pt-br') return 'pt-BR';
-  if (t.startsWith('pt')) return 'pt-PT';
-  if (t.startsWith('es')) return 'es';
-  return 'en';
-}
-
-const LOCALES: Record<DeskLanguage, string> = {
-  'pt-PT': 'pt-PT',
-  'pt-BR': 'pt-BR',
-  en: 'en-GB',
-  es: 'es-ES',
-};
-const OR: Record<DeskLanguage, string> = { 'pt-PT': ' ou ', 'pt-BR': ' ou ', en: ' or ', es: ' o ' };
-const AND: Record<DeskLanguage, string> = { 'pt-PT': ' e ', 'pt-BR': ' e ', en: ' and ', es: ' y ' };
+const OR: Record<Language, string> = { pt: ' ou ', 'pt-BR': ' ou ', en: ' or ', es: ' o ' };
+const AND: Record<Language, string> = { pt: ' e ', 'pt-BR': ' e ', en: ' and ', es: ' y ' };
 
 /** "a, b e c" / "a, b and c" (`or` for alternatives). */
-export function joinList(items: string[], lang: DeskLanguage, or = false): string {
+export function joinList(items: string[], lang: Language, or = false): string {
   if (items.length <= 1) return items.join('');
   return `${items.slice(0, -1).join(', ')}${(or ? OR : AND)[lang]}${items.at(-1)}`;
 }
 
 /** "segunda-feira" / "Monday" of a local instant. */
-export const weekdayName = (ms: number, zone: string, lang: DeskLanguage) =>
-  DateTime.fromMillis(ms, { zone }).setLocale(LOCALES[lang]).toFormat('cccc');
+export const weekdayName = (ms: number, zone: string, lang: Language) =>
+  DateTime.fromMillis(ms, { zone }).setLocale(LOCALE[lang]).toFormat('cccc');
 
 /** "quinta-feira às 09:00" / "Thursday at 09:00"; "hoje às 14:00" when it is today. */
-export function sayOpening(ms: number, now: number, zone: string, lang: DeskLanguage): string {
+export function sayOpening(ms: number, now: number, zone: string, lang: Language): string {
   const at = DateTime.fromMillis(ms, { zone });
   const time = at.toFormat('HH:mm');
   const today = at.hasSame(DateTime.fromMillis(now, { zone }), 'day');
@@ -43,125 +27,120 @@ export function sayOpening(ms: number, now: number, zone: string, lang: DeskLang
     ? TODAY[lang]
     : tomorrow
       ? TOMORROW[lang]
-      : at.setLocale(LOCALES[lang]).toFormat(lang === 'en' ? 'cccc d MMMM' : "cccc, d 'de' MMMM");
+      : at.setLocale(LOCALE[lang]).toFormat(lang === 'en' ? 'cccc d MMMM' : "cccc, d 'de' MMMM");
   return `${day} ${AT[lang]} ${time}`;
 }
-const TODAY: Record<DeskLanguage, string> = { 'pt-PT': 'hoje', 'pt-BR': 'hoje', en: 'today', es: 'hoy' };
-const TOMORROW: Record<DeskLanguage, string> = {
-  'pt-PT': 'amanhã',
+const TODAY: Record<Language, string> = { pt: 'hoje', 'pt-BR': 'hoje', en: 'today', es: 'hoy' };
+const TOMORROW: Record<Language, string> = {
+  pt: 'amanhã',
   'pt-BR': 'amanhã',
   en: 'tomorrow',
   es: 'mañana',
 };
-const AT: Record<DeskLanguage, string> = { 'pt-PT': 'às', 'pt-BR': 'às', en: 'at', es: 'a las' };
+const AT: Record<Language, string> = { pt: 'às', 'pt-BR': 'às', en: 'at', es: 'a las' };
 
 export const DESK_PHRASES = {
   address: {
-    'pt-PT': (name: string, address: string) => `A ${name} fica em ${address}.`,
+    pt: (name: string, address: string) => `A ${name} fica em ${address}.`,
     'pt-BR': (name: string, address: string) => `A ${name} fica em ${address}.`,
     en: (name: string, address: string) => `${name} is at ${address}.`,
     es: (name: string, address: string) => `${name} está en ${address}.`,
   },
   noAddress: {
-    'pt-PT': () => 'Não tenho a morada registada; a receção pode indicá-la.',
+    pt: () => 'Não tenho a morada registada; a receção pode indicá-la.',
     'pt-BR': () => 'Não tenho o endereço cadastrado; a recepção pode informar.',
     en: () => 'I do not have the address on record; the reception can give it to you.',
     es: () => 'No tengo la dirección registrada; la recepción se la puede indicar.',
   },
   today: {
-    'pt-PT': (hours: string) => `Hoje estamos abertos ${hours}.`,
+    pt: (hours: string) => `Hoje estamos abertos ${hours}.`,
     'pt-BR': (hours: string) => `Hoje estamos abertos ${hours}.`,
     en: (hours: string) => `Today we are open ${hours}.`,
     es: (hours: string) => `Hoy abrimos ${hours}.`,
   },
   closedToday: {
-    'pt-PT': () => 'Hoje estamos fechados.',
+    pt: () => 'Hoje estamos fechados.',
     'pt-BR': () => 'Hoje estamos fechados.',
     en: () => 'We are closed today.',
     es: () => 'Hoy está cerrado.',
   },
   week: {
-    'pt-PT': (days: string) => `Esta semana: ${days}.`,
+    pt: (days: string) => `Esta semana: ${days}.`,
     'pt-BR': (days: string) => `Esta semana: ${days}.`,
     en: (days: string) => `This week: ${days}.`,
     es: (days: string) => `Esta semana: ${days}.`,
   },
-  closed: { 'pt-PT': () => 'fechado', 'pt-BR': () => 'fechado', en: () => 'closed', es: () => 'cerrado' },
+  closed: { pt: () => 'fechado', 'pt-BR': () => 'fechado', en: () => 'closed', es: () => 'cerrado' },
   span: {
-    'pt-PT': (from: string, to: string) => `das ${from} às ${to}`,
+    pt: (from: string, to: string) => `das ${from} às ${to}`,
     'pt-BR': (from: string, to: string) => `das ${from} às ${to}`,
     en: (from: string, to: string) => `${from} to ${to}`,
     es: (from: string, to: string) => `de ${from} a ${to}`,
   },
   dayRange: {
-    'pt-PT': (first: string, last: string) => `${first} a ${last}`,
+    pt: (first: string, last: string) => `${first} a ${last}`,
     'pt-BR': (first: string, last: string) => `${first} a ${last}`,
     en: (first: string, last: string) => `${first} to ${last}`,
     es: (first: string, last: string) => `${first} a ${last}`,
   },
-  services: {
-    'pt-PT': (list: string) => `Serviços: ${list}.`,
-    'pt-BR': (list: string) => `Serviços: ${list}.`,
-    en: (list: string) => `Services: ${list}.`,
-    es: (list: string) => `Servicios: ${list}.`,
-  },
-  noServices: {
-    'pt-PT': () => 'Ainda não há serviços para marcar.',
-    'pt-BR': () => 'Ainda não há serviços para agendar.',
-    en: () => 'There are no services to book yet.',
-    es: () => 'Todavía no hay servicios para reservar.',
+  // Said after the address and today's hours when the caller asked nothing in particular: the rest
+  // is one question away, so the answer stays short.
+  askMore: {
+    pt: () => 'Posso dizer-lhe o horário da semana ou os serviços e preços.',
+    'pt-BR': () => 'Posso informar o horário da semana ou os serviços e preços.',
+    en: () => "I can tell you this week's hours or the services and prices.",
+    es: () => 'Puedo decirle el horario de la semana o los servicios y precios.',
   },
   messageTaken: {
-    'pt-PT': (when: string) => `Mensagem registada. A clínica vai ligar-lhe de volta${when}.`,
+    pt: (when: string) => `Mensagem registada. A clínica vai ligar-lhe de volta${when}.`,
     'pt-BR': (when: string) => `Recado anotado. A clínica vai retornar a ligação${when}.`,
     en: (when: string) => `Message taken. The clinic will call you back${when}.`,
     es: (when: string) => `Mensaje anotado. La clínica le devolverá la llamada${when}.`,
   },
   asSoonAsPossible: {
-    'pt-PT': () => ' logo que possível',
+    pt: () => ' logo que possível',
     'pt-BR': () => ' assim que possível',
     en: () => ' as soon as possible',
     es: () => ' lo antes posible',
   },
   messageNoNumber: {
-    'pt-PT': () => 'Para lhe ligarmos de volta preciso de um número. Qual é?',
+    pt: () => 'Para lhe ligarmos de volta preciso de um número. Qual é?',
     'pt-BR': () => 'Para retornarmos a ligação preciso de um número. Qual é?',
     en: () => 'To call you back I need a number. What is it?',
     es: () => 'Para devolverle la llamada necesito un número. ¿Cuál es?',
   },
   messageBadNumber: {
-    'pt-PT': () => 'Esse número não parece válido. Pode repetir, com o indicativo?',
+    pt: () => 'Esse número não parece válido. Pode repetir, com o indicativo?',
     'pt-BR': () => 'Esse número não parece válido. Pode repetir, com o DDD?',
     en: () => 'That number does not look valid. Could you repeat it, with the country code?',
     es: () => 'Ese número no parece válido. ¿Puede repetirlo, con el prefijo?',
   },
   messageNeedsWho: {
-    'pt-PT': () => 'Qual é o seu nome e o motivo da mensagem?',
+    pt: () => 'Qual é o seu nome e o motivo da mensagem?',
     'pt-BR': () => 'Qual é o seu nome e o motivo do recado?',
     en: () => 'What is your name, and what is the message about?',
     es: () => '¿Cuál es su nombre y el motivo del mensaje?',
   },
   busy: {
-    'pt-PT': () => 'Houve um problema ao guardar. Pode repetir daqui a pouco?',
+    pt: () => 'Houve um problema ao guardar. Pode repetir daqui a pouco?',
     'pt-BR': () => 'Houve um problema ao salvar. Pode repetir daqui a pouco?',
     en: () => 'Something went wrong while saving. Could you try again in a moment?',
     es: () => 'Hubo un problema al guardar. ¿Puede repetirlo en un momento?',
   },
   transferring: {
-    'pt-PT': () => 'Vou passar a chamada para a receção. Um momento, por favor.',
+    pt: () => 'Vou passar a chamada para a receção. Um momento, por favor.',
     'pt-BR': () => 'Vou transferir a ligação para a recepção. Um momento, por favor.',
     en: () => 'I am putting you through to the reception. One moment, please.',
     es: () => 'Le paso con la recepción. Un momento, por favor.',
   },
   transferFailed: {
-    'pt-PT': () =>
-      'Não consegui passar a chamada agora. Posso deixar uma mensagem para lhe ligarem de volta?',
+    pt: () => 'Não consegui passar a chamada agora. Posso deixar uma mensagem para lhe ligarem de volta?',
     'pt-BR': () => 'Não consegui transferir a ligação agora. Posso anotar um recado para retornarem?',
     en: () => 'I could not put you through just now. Shall I take a message for a callback?',
     es: () => 'No he podido pasarle la llamada ahora. ¿Quiere que deje un mensaje para que le llamen?',
   },
   closedNow: {
-    'pt-PT': (opens: string) =>
+    pt: (opens: string) =>
       `A receção está fechada. Abre ${opens}. Posso deixar uma mensagem para lhe ligarem de volta?`,
     'pt-BR': (opens: string) =>
       `A recepção está fechada. Abre ${opens}. Posso anotar um recado para retornarem a ligação?`,
@@ -171,13 +150,13 @@ export const DESK_PHRASES = {
       `La recepción está cerrada. Abre ${opens}. ¿Quiere que deje un mensaje para que le llamen?`,
   },
   closedNoOpening: {
-    'pt-PT': () => 'A receção está fechada. Posso deixar uma mensagem para lhe ligarem de volta?',
+    pt: () => 'A receção está fechada. Posso deixar uma mensagem para lhe ligarem de volta?',
     'pt-BR': () => 'A recepção está fechada. Posso anotar um recado para retornarem a ligação?',
     en: () => 'The reception is closed. Shall I take a message for a callback?',
     es: () => 'La recepción está cerrada. ¿Quiere que deje un mensaje para que le llamen?',
   },
   noHuman: {
-    'pt-PT': () =>
+    pt: () =>
       'Não consigo passar a chamada: a clínica não tem um número de receção configurado. Posso deixar uma mensagem para lhe ligarem de volta?',
     'pt-BR': () =>
       'Não consigo transferir a ligação: a clínica não tem um número de recepção configurado. Posso anotar um recado para retornarem?',
@@ -187,7 +166,7 @@ export const DESK_PHRASES = {
       'No puedo pasarle la llamada: la clínica no tiene un número de recepción configurado. ¿Quiere que deje un mensaje para que le llamen?',
   },
   emergency: {
-    'pt-PT': (number: string) =>
+    pt: (number: string) =>
       `Isso pode ser uma emergência. Desligue e ligue já para o ${number}. Não vou marcar consulta para isto.`,
     'pt-BR': (number: string) =>
       `Isso pode ser uma emergência. Desligue e ligue agora para o ${number}. Não vou agendar consulta para isso.`,
@@ -197,7 +176,7 @@ export const DESK_PHRASES = {
       `Esto puede ser una emergencia. Cuelgue y llame ya al ${number}. No voy a reservar cita para esto.`,
   },
   noRedFlags: {
-    'pt-PT': () => 'Nada indica uma emergência; pode seguir com a marcação ou a mensagem.',
+    pt: () => 'Nada indica uma emergência; pode seguir com a marcação ou a mensagem.',
     'pt-BR': () => 'Nada indica uma emergência; pode seguir com o agendamento ou o recado.',
     en: () => 'Nothing points to an emergency; carry on with the booking or the message.',
     es: () => 'Nada indica una emergencia; puede seguir con la cita o el mensaje.',
@@ -207,18 +186,5 @@ export const DESK_PHRASES = {
 export type DeskPhrase = keyof typeof DESK_PHRASES;
 
 /** The sentence builder of a phrase in the session's language. */
-export const deskSay = <K extends DeskPhrase>(lang: DeskLanguage, key: K) =>
+export const deskSay = <K extends DeskPhrase>(lang: Language, key: K) =>
   DESK_PHRASES[key][lang] as (...args: string[]) => string;
-
-/** "45 €" / "€45" / "R$ 45": the clinic's currency in the language's format, spoken plainly. */
-export const sayAmount = (cents: number | null, currency: string, lang: DeskLanguage) =>
-  cents === null
-    ? ''
-    : new Intl.NumberFormat(LOCALES[lang], {
-        style: 'currency',
-        currency,
-        maximumFractionDigits: cents % 100 ? 2 : 0,
-      })
-        .format(cents / 100)
-        // Intl puts a no-break space before the symbol; speech engines want a plain one.
-        .replace(/\u00a0/g, ' ');

@@ -1,21 +1,23 @@
 // take_message: a message or callback request, stored through the core (takeMessage: the request
 // and its webhook event in one unit). The tool-call id is the Idempotency-Key, as for bookings: a
 // retried call, even several at once, records one request and hears the first answer again.
+
 import { type CallbackOutcome, takeMessage } from '../../booking/callback-requests.js';
 import { recordedAnswer } from '../../booking/command.js';
 import { AppError } from '../../domain/errors.js';
+import { languageOf } from '../../domain/language.js';
 import { type ToolOutcome, voiceCommand } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
 import type { ToolArgs } from '../tools.js';
 import { emergencyAnswer } from './emergency.js';
-import { deskLanguage, deskSay } from './phrases.js';
+import { deskSay } from './phrases.js';
 
 export async function takeMessageTool(
   s: VoiceSession,
   a: ToolArgs<'take_message'>,
   toolCallId?: string,
 ): Promise<ToolOutcome> {
-  const lang = deskLanguage(s.tenant.config.language);
+  const lang = languageOf(s.tenant.config.language);
   const urgency = a.urgency ?? 'normal';
   const taken = deskSay(
     lang,

@@ -3,11 +3,13 @@
 // call control or the transfer-destination-request answer; Retell: a transfer_number its transfer
 // tool reads; OpenAI Realtime SIP: a SIP REFER). Closed or unconfigured, the caller hears when the
 // clinic opens (or that nobody can take the call) and is offered a message.
+
 import { openState } from '../../booking/opening-hours.js';
+import { languageOf } from '../../domain/language.js';
 import { toE164 } from '../../domain/phone.js';
 import type { ToolOutcome } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
-import { deskLanguage, deskSay, sayOpening } from './phrases.js';
+import { deskSay, sayOpening } from './phrases.js';
 
 export type TransferDecision =
   | { kind: 'transfer'; number: string }
@@ -25,7 +27,7 @@ export async function transferDecision(s: VoiceSession): Promise<TransferDecisio
 
 /** The sentence for a decision; a transfer's outcome carries the number for the adapter. */
 export function transferOutcome(s: VoiceSession, decision: TransferDecision): ToolOutcome {
-  const lang = deskLanguage(s.tenant.config.language);
+  const lang = languageOf(s.tenant.config.language);
   switch (decision.kind) {
     case 'transfer':
       return {
@@ -57,5 +59,5 @@ export async function transferTool(s: VoiceSession): Promise<ToolOutcome> {
 /** What the caller hears when the platform could not hand the call over. */
 export const transferFailed = (s: VoiceSession): ToolOutcome => ({
   ok: false,
-  text: deskSay(deskLanguage(s.tenant.config.language), 'transferFailed')(),
+  text: deskSay(languageOf(s.tenant.config.language), 'transferFailed')(),
 });

@@ -168,23 +168,23 @@ export const openai: PlatformAdapter = {
       ...(session.suspended
         ? {}
         : sideband
-        ? {
-            tools: tools as OpenAI.Realtime.RealtimeToolsConfig,
-            tool_choice: 'auto' as const,
-            // One function call per response: each output is followed by one response.create.
-            parallel_tool_calls: false,
-          }
-        : {
-            tools: await realtimeCallTools(
-              deps.publicBaseUrl,
-              url,
-              credentials.webhookSecret,
-              integration.id,
-              callId,
-              deps.clock.now(),
-            ),
-            tool_choice: 'auto' as const,
-          }),
+          ? {
+              tools: tools as OpenAI.Realtime.RealtimeToolsConfig,
+              tool_choice: 'auto' as const,
+              // One function call per response: each output is followed by one response.create.
+              parallel_tool_calls: false,
+            }
+          : {
+              tools: await realtimeCallTools(
+                deps.publicBaseUrl,
+                url,
+                credentials.webhookSecret,
+                integration.id,
+                callId,
+                deps.clock.now(),
+              ),
+              tool_choice: 'auto' as const,
+            }),
     });
     sideband?.({
       callId,
