@@ -123,7 +123,7 @@ describe('racing runners', () => {
       port: 0,
       schedulerIntervalMs: 0,
       rateLimits: UNLIMITED,
-      messageProviderUrls: { twilio: standInUrl },
+      platformApiBaseUrls: { twilio: standInUrl },
     };
     a = await startNodeService(options);
     b = await startNodeService(options);
