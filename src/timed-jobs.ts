@@ -50,7 +50,8 @@ export async function runTimedJobs(deps: AppDeps, now: number): Promise<TimedJob
 export const changedAnything = (report: TimedJobsReport) =>
   report.noShows > 0 ||
   report.idempotencyKeysPurged > 0 ||
-  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed + report.webhooks.simulated > 0 ||
+  report.webhooks.delivered + report.webhooks.retried + report.webhooks.failed + report.webhooks.simulated >
+    0 ||
   report.remindersQueued > 0 ||
   Object.values(report.messages).some((n) => n > 0) ||
   report.phoneRehash.rehashed + report.phoneRehash.clinicsFinished > 0;

@@ -16,8 +16,8 @@ import {
   type VoiceIntegration,
   vapiToolAuth,
 } from '../voice/integrations.js';
-import { TOOLS } from '../voice/tools.js';
 import { mcpUrlOf } from '../voice/mcp-link.js';
+import { TOOLS } from '../voice/tools.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
 import { errorResponses, IdParam, jsonBody, jsonContent, writeErrorResponses } from './schemas/common.js';
 import {
