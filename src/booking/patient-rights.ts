@@ -128,7 +128,7 @@ export async function exportPatient(deps: AppDeps, tenant: Tenant, hash: string,
       startedAt: renderInstant(c.startedAt, zone),
       endedAt: renderOptionalInstant(c.endedAt, zone),
       durationSeconds: c.durationSeconds,
-      recordingUrl: c.recordingUrl,
+      hasRecording: c.recordingUrl !== null,
       metadata: c.metadata,
       events: events
         .filter((e) => e.callId === c.id)

@@ -197,7 +197,8 @@ export function erasePatientStatements(e: Erasure): SQL[] {
           ELSE json(${JSON.stringify(ERASED_NAME)}) END
       WHERE tenant_id = ${e.tenantId} AND call_id IN (${theirCalls}) AND ${e.guard}`,
     deleteCallbackRequestsOf(e.tenantId, hashes, e.guard),
-    sql`UPDATE calls SET from_number_encrypted = NULL, from_number_hash = ${newHash('from_number_hash')}, updated_at = ${e.now}
+    // The recording is the caller's voice: it goes with their number (no link can be signed for it after).
+    sql`UPDATE calls SET from_number_encrypted = NULL, recording_url = NULL, from_number_hash = ${newHash('from_number_hash')}, updated_at = ${e.now}
       WHERE tenant_id = ${e.tenantId} AND from_number_hash IN ${hashes} AND ${e.guard}`,
     // A carer's number erased: the appointments they booked for others forget who booked them.
     sql`UPDATE appointments SET booked_by_phone_hash = NULL
@@ -230,14 +231,15 @@ export function anonymiseAppointmentsStatements(tenantId: string, cutoff: number
 
 /**
  * Retention: what calls started before `cutoff` left (speech, tool inputs and outputs) is deleted, and
- * the caller's sealed number with it; the call row stays for statistics.
+ * the caller's sealed number and the recording with it; the call row stays for statistics.
  */
 export function expireCallsStatements(tenantId: string, cutoff: number, now: number): SQL[] {
   return [
     sql`DELETE FROM call_events WHERE tenant_id = ${tenantId}
       AND call_id IN (SELECT id FROM calls WHERE tenant_id = ${tenantId} AND started_at < ${cutoff})`,
-    sql`UPDATE calls SET from_number_encrypted = NULL, updated_at = ${now}
-      WHERE tenant_id = ${tenantId} AND started_at < ${cutoff} AND from_number_encrypted IS NOT NULL`,
+    sql`UPDATE calls SET from_number_encrypted = NULL, recording_url = NULL, updated_at = ${now}
+      WHERE tenant_id = ${tenantId} AND started_at < ${cutoff}
+        AND (from_number_encrypted IS NOT NULL OR recording_url IS NOT NULL)`,
   ];
 }
 

@@ -44,7 +44,10 @@ export async function sessionFor(
   // No call named: one record per caller (or per withheld caller) per day, so that a retry finds the
   // same call and its first answer.
   const day = new Date(deps.clock.now()).toISOString().slice(0, 10);
-  const externalCallId = named ?? `mcp:${day}:${(await sha256Hex(callerRaw ?? '')).slice(0, 16)}`;
+  // The caller part is the clinic's keyed hash (never a plain digest: phone numbers are few enough to
+  // enumerate, and this id is shown to keys without calls:read_phone), of the digits alone.
+  const who = callerRaw ? await deps.vault.hash(callerRaw.replace(/[^\d+]/g, ''), integration.tenantId) : '';
+  const externalCallId = named ?? `mcp:${day}:${(await sha256Hex(who)).slice(0, 16)}`;
   const session = await openSession(deps, integration, {
     externalCallId,
     callerRaw,

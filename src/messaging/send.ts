@@ -179,14 +179,18 @@ export async function sendDueMessages(deps: AppDeps, now: number): Promise<Messa
   const rows = await dueMessages(deps.store.db, now, BATCH);
   const work = async () => {
     for (let row = rows.shift(); row; row = rows.shift()) {
-      if (!(await leaseMessage(deps.store.db, row, now, LEASE_MS))) continue;
+      // The lease counts from when this row is taken, not from the start of the run: a row taken late
+      // in a long run must not be due again (to another runner) while it is being sent.
+      const at = Math.max(now, deps.clock.now());
+      if (!(await leaseMessage(deps.store.db, row, at, LEASE_MS))) continue;
       try {
-        report[await attempt(deps, row, now)]++;
+        report[await attempt(deps, row, at)]++;
       } catch (error) {
-        // The lease runs out and the message is tried again; the log names no number and no body.
+        // The lease runs out and the message is tried again. The log names no number and no body: a
+        // failed query's message lists its parameters (hashes among them), so only its first line.
         deps.logger.error('message_send_failed', {
           messageId: row.id,
-          error: error instanceof Error ? error.message : String(error),
+          error: error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : 'unknown',
         });
       }
     }

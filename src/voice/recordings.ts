@@ -80,7 +80,8 @@ export async function openRecording(
     // Through the egress rule: the URL came in a webhook, so only public addresses are reached.
     upstream = await deps.egress.fetch(call.recordingUrl, {
       headers: link.range ? { range: link.range } : {},
-      redirect: 'follow',
+      // Never followed: a redirect could lead past the egress check to a private address.
+      redirect: 'manual',
       signal: AbortSignal.timeout(30_000),
     });
   } catch {

@@ -132,8 +132,9 @@ const vokiAnswer =
     if (outcome.kind === 'refused') return vokiRefusal(outcome.refusal);
     const { deps, credential } = c.var;
     const names = await catalogNames(deps, credential.tenant, [outcome.record]);
-    // Rendered before the write: a disclosed phone is audited once the answer is sent (see send).
-    const data = await vokiAppointment(deps, outcome.record, names, policyOf(c));
+    // Recorded with the phone masked whatever the key may read: the answer is kept with the
+    // Idempotency-Key, and a patient's number is only ever stored sealed. `send` fills it in.
+    const data = await vokiAppointment(deps, outcome.record, names, { ...policyOf(c), showPhones: false });
     return { status: success, body: JSON.stringify({ data }), location: `${BASE}/${outcome.record.id}` };
   };
 
@@ -160,13 +161,17 @@ async function send(c: Context<AppEnv>, { answer, replayed }: CommandResult) {
   if (answer.location) headers.Location = answer.location;
   if (replayed) headers['Idempotent-Replayed'] = 'true';
   const policy = policyOf(c);
+  let body = answer.body;
   if (policy.showPhones && answer.status < 300) {
-    const id = (JSON.parse(answer.body) as { data: { id: string } }).data.id;
-    const row = await getAppointment(c.var.deps, c.var.credential.tenant, id);
+    // The recorded answer holds the phone masked; a key that may read it gets it in full, audited.
+    const recorded = JSON.parse(answer.body) as { data: { id: string; customer_phone: string | null } };
+    const row = await getAppointment(c.var.deps, c.var.credential.tenant, recorded.data.id);
+    recorded.data.customer_phone = await patientPhoneOf(c.var.deps, row);
+    body = JSON.stringify(recorded);
     await auditPhones(c.var.deps, c.var.credential.tenant, [row], policy);
   }
   // The route declares this JSON ({data} or VokiError); the bytes were rendered by vokiAnswer.
-  return c.body(answer.body, answer.status as 200, headers) as never;
+  return c.body(body, answer.status as 200, headers) as never;
 }
 
 const listRoute = createRoute({
@@ -318,6 +323,10 @@ export const vokiRoutes = createRouter()
     let email = a.customer_email;
     if (a.customer_id) {
       const known = await knownPatient(deps, credential.tenant, a.customer_id);
+      // customer_id names the patient: a phone that is someone else's is refused, as on update.
+      if (phone && known.phone && toE164(phone, credential.tenant.country) !== known.phone) {
+        throw invalid([fieldError('customer_phone', "does not match customer_id's phone")]);
+      }
       name ??= known.name;
       phone ??= known.phone;
       if (email === undefined) email = known.email;

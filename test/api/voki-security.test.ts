@@ -219,6 +219,33 @@ describe("patients' phone numbers", () => {
     expect(page.body.data[0].customer_phone).toBe('+5511955554444');
     expect(await audited()).toHaveLength(2);
   });
+
+  it('a create by a phone-reading key answers the number in full, but keeps it with the Idempotency-Key only masked', async () => {
+    const v = await vokiClinic(app);
+    const reader = await app.createKey(v.clinic.tenantId, [
+      'appointments:read',
+      'appointments:write',
+      'appointments:read_phone',
+    ]);
+    const send = () =>
+      voki(app, v, 'POST', '', {
+        key: reader.key,
+        body: vokiBody(v, '2026-08-03T10:00:00Z', { customer_phone: '+5511977776666' }),
+        headers: { 'idempotency-key': 'voki-phone-kept-masked' },
+      });
+    const first = await send();
+    expect(first.status, first.text).toBe(201);
+    expect(first.body.data.customer_phone).toBe('+5511977776666');
+    const replay = await send();
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.text).toBe(first.text);
+    const kept = await app.sql(
+      'SELECT response_body FROM idempotency_keys WHERE tenant_id = ?',
+      v.clinic.tenantId,
+    );
+    expect(kept.length).toBeGreaterThan(0);
+    for (const row of kept) expect(String(row.response_body)).not.toContain('77776666');
+  });
 });
 
 describe('bad input: Ecto-style 422, never a 500', () => {

@@ -7887,7 +7887,7 @@ export interface components {
         /** Format: date-time */
         endedAt: string | null;
         durationSeconds: number | null;
-        recordingUrl: string | null;
+        hasRecording: boolean;
         metadata: {
           [key: string]: unknown;
         };

@@ -28,7 +28,8 @@ const ExportedCallSchema = z.object({
   startedAt: instant,
   endedAt: optionalInstant,
   durationSeconds: z.number().nullable(),
-  recordingUrl: z.string().nullable(),
+  // Never the platform's own URL: GET /v1/calls/{id}/recording hands out a link valid 24 h.
+  hasRecording: z.boolean(),
   metadata: z.record(z.string(), z.unknown()),
   events: z.array(
     z.object({

@@ -29,6 +29,7 @@ export async function transferOverControlUrl(
         destination: { type: 'number', number: outcome.transfer.number },
         content: outcome.text,
       }),
+      redirect: 'manual',
       signal: AbortSignal.timeout(5_000),
     });
     if (!reply.ok) throw new Error(`status ${reply.status}`);

@@ -14,7 +14,7 @@ import { sha256Hex } from '../../security/encoding.js';
 import type { VoiceSession } from '../session.js';
 import { isToolName, parseToolArgs } from '../tools.js';
 
-const WRITES = new Set(['book_appointment', 'cancel_appointment', 'reschedule_appointment']);
+const WRITES = new Set(['book_appointment', 'cancel_appointment', 'reschedule_appointment', 'take_message']);
 const PREFIX = 'derived:';
 
 /** JSON with object keys sorted at every level. */
