@@ -205,6 +205,25 @@ describe('MCP: book, find, cancel', () => {
       expect(c).toMatchObject({ platform: 'elevenlabs', fromNumberMasked: maskPhone(CALLER) });
   });
 
+  it('a caller with no call named gets one call per day whose id does not give the number away', async () => {
+    const v = await voiceClinic(app, 'elevenlabs', { toolSecret: SECRET });
+    const headers = { 'x-agendai-secret': SECRET, 'x-agendai-caller': CALLER };
+    await call(v.integration.mcpUrl, headers, 'find_appointments');
+    await call(v.integration.mcpUrl, headers, 'list_services');
+    const listed = await app.request('GET', '/v1/calls', { key: v.clinic.key });
+    expect(listed.body.items).toHaveLength(1);
+    const [only] = listed.body.items as { externalCallId: string }[];
+    expect(only!.externalCallId).toMatch(/^mcp:\d{4}-\d{2}-\d{2}:[0-9a-f]{16}$/);
+    // A plain digest of the number would let anyone holding the id try every number until one fits.
+    const plain = async (text: string) =>
+      [...new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)))]
+        .map((b) => b.toString(16).padStart(2, '0'))
+        .join('')
+        .slice(0, 16);
+    expect(only!.externalCallId.endsWith(await plain(CALLER))).toBe(false);
+    expect(only!.externalCallId.endsWith(await plain(CALLER.replace(/[^\d+]/g, '')))).toBe(false);
+  });
+
   it('without a caller, the tools ask for the number exactly as the webhook tools do', async () => {
     const v = await vapiClinic();
     const webhook = async (name: string, args: unknown) =>
