@@ -36,7 +36,7 @@ import { HOUR } from '../domain/time.js';
 import type { Platform } from './credentials.js';
 import { credentialsOf } from './integrations.js';
 import { API_SECRET, canDial, type DialPlatform, OUTBOUND } from './outbound/config.js';
-import { type Dialer, PLATFORM_API_BASE_URLS } from './outbound/dial.js';
+import { type Dialer, PLATFORM_API_BASE_URLS, platformError } from './outbound/dial.js';
 import { DIALERS } from './outbound/dialers.js';
 import { callerContext } from './session.js';
 
@@ -193,8 +193,14 @@ export async function placeCallback(req: CallbackRequest): Promise<CallbackAnswe
       callId: call.id,
       webhookUrl: req.webhookUrl(setUp.integration.id),
     }));
-  } catch (error) {
-    const failure = error instanceof AppError ? error.message : 'unexpected error';
+  } catch (caught) {
+    // Anything else (a request that could not even be built from the stored settings) is still the
+    // platform step failing: a clear 502, never a 500.
+    const error =
+      caught instanceof AppError
+        ? caught
+        : platformError(setUp.platform, null, 'the request could not be made');
+    const failure = error.message;
     await deps.store.atomic(
       [
         settleCallback(id, 'failed', deps.clock.now(), { failure }),

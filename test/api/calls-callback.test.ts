@@ -379,8 +379,8 @@ describe('Retell: create-phone-call through retell-sdk', () => {
 });
 
 describe('Twilio: Calls.json', () => {
-  async function twilioLine(fromNumber: string) {
-    const t = await voiceClinic(app, 'twilio', { authToken: STAND_IN_KEYS.twilioToken });
+  async function twilioLine(fromNumber: string, token = STAND_IN_KEYS.twilioToken) {
+    const t = await voiceClinic(app, 'twilio', { authToken: token });
     const patched = await app.request('PATCH', `/v1/voice/integrations/${t.integration.id}`, {
       key: t.clinic.key,
       body: {
@@ -406,11 +406,7 @@ describe('Twilio: Calls.json', () => {
         body: new URLSearchParams(params).toString(),
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': getExpectedTwilioSignature(
-            STAND_IN_KEYS.twilioToken,
-            t.integration.webhookUrl,
-            params,
-          ),
+          'x-twilio-signature': getExpectedTwilioSignature(token, t.integration.webhookUrl, params),
         },
       });
       expect(reply.status, reply.text).toBe(200);
@@ -449,6 +445,14 @@ describe('Twilio: Calls.json', () => {
       /^Twilio refused the callback \(HTTP 400\): The 'To' number •+\d\d is not a valid phone number\.$/,
     );
     expect(reply.text).not.toContain(digits(caller));
+  });
+  it('a stored token that cannot go in a Basic header is a clear 502, never a 500, and nothing is dialled', async () => {
+    const line = await twilioLine('+351210000000', 'token-with-a-euro-€-0123456789abcdef');
+    const caller = nextPhone();
+    const reply = await callback(app, line.clinic.key, await line.call(caller));
+    expect(reply.status, reply.text).toBe(502);
+    expect(reply.body.error).toBe('platform_error');
+    expect(await seenFor(caller)).toEqual([]);
   });
 });
 
