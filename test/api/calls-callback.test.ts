@@ -379,7 +379,7 @@ describe('Retell: create-phone-call through retell-sdk', () => {
 });
 
 describe('Twilio: Calls.json', () => {
-  async function twilioLine(fromNumber: string, token = STAND_IN_KEYS.twilioToken) {
+  async function twilioLine(fromNumber: string, token: string = STAND_IN_KEYS.twilioToken) {
     const t = await voiceClinic(app, 'twilio', { authToken: token });
     const patched = await app.request('PATCH', `/v1/voice/integrations/${t.integration.id}`, {
       key: t.clinic.key,
