@@ -5,9 +5,10 @@
 // The outbound call is an effect outside our database, so the Idempotency-Key protocol runs in two
 // units around it: the first claims the key and writes the callback row (only while this request
 // holds the claim and the call is under its limit), the platform is asked, and the second records
-// the answer (placed) or gives the key back (refused: nothing was placed, a retry may dial again).
-// A duplicate arriving while the first dials finds the claim without an answer: 409 with
-// Retry-After, never a second call.
+// the answer (placed) or gives the key back (the platform refused or could not be reached, and a
+// retry may dial again). A duplicate arriving while the first dials finds the claim without an
+// answer: 409 with Retry-After, never a second call. Known gap: after a timeout or a 5xx the platform
+// may still have placed the call, and a retry dials again (the platforms take no idempotency key).
 import { isSandbox } from '../accounts/sandbox.js';
 import type { Tenant } from '../accounts/tenants.js';
 import { IDEMPOTENCY_RETENTION_MS, replay, type Stored } from '../booking/command.js';
