@@ -10,20 +10,26 @@ import { apiKeyAuth, jsonBodyGuard } from './middleware.js';
 import { rateLimitPerKey } from './rate-limit-middleware.js';
 import { createRouter } from './router.js';
 
-/** Browsers may call the API from any origin with a key; these headers are theirs to read. */
-export const restCors = cors({
-  origin: '*',
-  allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
-  exposeHeaders: [
-    'Idempotent-Replayed',
-    'Location',
-    'Retry-After',
-    'X-Request-Id',
-    'X-RateLimit-Limit',
-    'X-RateLimit-Remaining',
-    'X-RateLimit-Reset',
-  ],
-});
+/**
+ * Browsers may call an API door from any origin with a key; these headers are theirs to read. A door
+ * with a header of its own (Voki's X-Tenant) names it in `extraHeaders`.
+ */
+export const apiCors = (extraHeaders: string[] = []) =>
+  cors({
+    origin: '*',
+    allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', ...extraHeaders],
+    exposeHeaders: [
+      'Idempotent-Replayed',
+      'Location',
+      'Retry-After',
+      'X-Request-Id',
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+    ],
+  });
+
+export const restCors = apiCors();
 
 export const REST_GUARDS: MiddlewareHandler<AppEnv>[] = [
   restCors,

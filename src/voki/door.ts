@@ -3,31 +3,18 @@
 // header check. Same keys, scopes, limits and idempotency as /v1; only the language differs.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { cors } from 'hono/cors';
 import { createMiddleware } from 'hono/factory';
 import { AppError } from '../domain/errors.js';
 import type { AppEnv } from '../http/env.js';
 import { apiKeyAuth, jsonBodyGuard } from '../http/middleware.js';
 import { rateLimitPerKey } from '../http/rate-limit-middleware.js';
-import { behind } from '../http/rest-door.js';
+import { apiCors, behind } from '../http/rest-door.js';
 import { createRouter } from '../http/router.js';
 import { vokiErrors } from './errors.js';
 
 export const VOKI_PREFIX = '/api/v1';
 
-export const vokiCors = cors({
-  origin: '*',
-  allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Tenant'],
-  exposeHeaders: [
-    'Idempotent-Replayed',
-    'Location',
-    'Retry-After',
-    'X-Request-Id',
-    'X-RateLimit-Limit',
-    'X-RateLimit-Remaining',
-    'X-RateLimit-Reset',
-  ],
-});
+export const vokiCors = apiCors(['X-Tenant']);
 
 /** Voki's `X-Tenant`, when sent, must name the key's clinic: its public slug or its id. */
 export const tenantHeader = createMiddleware<AppEnv>(async (c, next) => {
