@@ -7,6 +7,7 @@ import { callSubject, recordAudit } from '../booking/audit.js';
 import { maskPhone } from '../domain/phone-mask.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
+import { refusalAnswer } from '../http/answer.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
 import { type CallbackView, placeCallback } from '../voice/callbacks.js';
@@ -101,7 +102,8 @@ const callbackRoute = createRoute({
     'Idempotency-Key one call is placed per key; at most 3 callbacks per call per hour. 409 ' +
     '`caller_number_unavailable` when the number was withheld or is past the call retention; 409 ' +
     '`callback_not_configured` when the integration cannot dial; 502 `platform_error` with the ' +
-    "platform's reason when it refuses.",
+    "platform's reason when it refuses (a 4xx: the key is given back) or did not answer (a timeout or " +
+    '5xx: the call may have rung, so the 502 is kept with the key and a retry never dials again).',
   middleware: [requireScope('callbacks:write')],
   request: { params: IdParam, headers: IdempotencyHeader },
   responses: {
@@ -172,12 +174,13 @@ export const callRoutes = createRouter()
       key: { scope: `key:${keyId}`, value: c.req.header('idempotency-key') },
       webhookUrl: (integrationId) => `${origin}${WEBHOOK_PREFIX}/${integrationId}`,
       render: (view) => JSON.stringify(renderCallback(view, tenant.config.timezone)),
+      renderRefusal: (error) => refusalAnswer(error, c.var.requestId),
     });
-    // The recorded bytes, not re-serialised: a replay is byte-identical (they are CallbackSchema's JSON
-    // or, for a replayed refusal, never: refusals are not recorded).
+    // The recorded bytes, not re-serialised: a replay is byte-identical. They are CallbackSchema's JSON
+    // (202) or, when a dial's outcome was unknown, the 502 envelope recorded with the key.
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (answer.replayed) headers['idempotent-replayed'] = 'true';
-    return c.body(answer.body, 202, headers) as unknown as ReturnType<
+    return c.body(answer.body, answer.status as 202, headers) as unknown as ReturnType<
       typeof c.json<z.infer<typeof CallbackSchema>, 202>
     >;
   })

@@ -39,5 +39,5 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const CALLBACK_URGENCIES = ['normal', 'urgent'] as const;
 export type CallbackUrgency = (typeof CALLBACK_URGENCIES)[number];
 /** An outbound callback: asked of the platform, accepted by it, or refused (the key was given back). */
-export const CALLBACK_STATUSES = ['dialing', 'placed', 'failed'] as const;
+export const CALLBACK_STATUSES = ['dialing', 'placed', 'failed', 'uncertain'] as const;
 export type CallbackStatus = (typeof CALLBACK_STATUSES)[number];

@@ -7,8 +7,10 @@
 // holds the claim and the call is under its limit), the platform is asked, and the second records
 // the answer (placed) or gives the key back (the platform refused or could not be reached, and a
 // retry may dial again). A duplicate arriving while the first dials finds the claim without an
-// answer: 409 with Retry-After, never a second call. Known gap: after a timeout or a 5xx the platform
-// may still have placed the call, and a retry dials again (the platforms take no idempotency key).
+// answer: 409 with Retry-After, never a second call. The platforms take no idempotency key of their
+// own, so a dial whose outcome is unknown (a timeout, a 5xx) may have rung the patient: it is recorded
+// as `uncertain`, keeps the key with its 502 answer (a retry replays it and never dials again) and
+// counts toward the call's limit. Only a plain refusal (a 4xx) gives the key back.
 import { isSandbox } from '../accounts/sandbox.js';
 import type { Tenant } from '../accounts/tenants.js';
 import { IDEMPOTENCY_RETENTION_MS, replay, type Stored } from '../booking/command.js';
@@ -37,7 +39,7 @@ import { HOUR } from '../domain/time.js';
 import type { Platform } from './credentials.js';
 import { credentialsOf } from './integrations.js';
 import { API_SECRET, canDial, type DialPlatform, OUTBOUND } from './outbound/config.js';
-import { type Dialer, PLATFORM_API_BASE_URLS, platformError } from './outbound/dial.js';
+import { DialFailed, type Dialer, PLATFORM_API_BASE_URLS, platformError } from './outbound/dial.js';
 import { DIALERS } from './outbound/dialers.js';
 import { callerContext } from './session.js';
 
@@ -66,6 +68,8 @@ export interface CallbackRequest {
   webhookUrl(integrationId: string): string;
   /** How the door answers a placed callback: the bytes recorded with the key. */
   render(view: CallbackView): string;
+  /** How the door answers a failed dial, recorded with the key when the call may have been placed. */
+  renderRefusal(error: AppError): { status: number; body: string; location: string | null };
 }
 
 export interface CallbackAnswer {
@@ -198,15 +202,19 @@ export async function placeCallback(req: CallbackRequest): Promise<CallbackAnswe
     // Anything else (a request that could not even be built from the stored settings) is still the
     // platform step failing: a clear 502, never a 500.
     const error =
-      caught instanceof AppError
+      caught instanceof DialFailed
         ? caught
-        : platformError(setUp.platform, null, 'the request could not be made');
+        : platformError(setUp.platform, null, 'the request could not be made', { sent: false });
     const failure = error.message;
+    const settled = deps.clock.now();
     await deps.store.atomic(
-      [
-        settleCallback(id, 'failed', deps.clock.now(), { failure }),
-        ...(ref ? [releaseUnanswered(ref, id)] : []),
-      ].map(compile),
+      (error.maybePlaced
+        ? [
+            settleCallback(id, 'uncertain', settled, { failure }),
+            ...(ref ? [recordAnswer(ref, id, [{ when: ALWAYS, answer: req.renderRefusal(error) }])] : []),
+          ]
+        : [settleCallback(id, 'failed', settled, { failure }), ...(ref ? [releaseUnanswered(ref, id)] : [])]
+      ).map(compile),
     );
     throw error;
   }

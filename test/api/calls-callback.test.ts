@@ -163,19 +163,43 @@ describe('Vapi: POST /call', () => {
     expect(await seenFor(caller)).toHaveLength(0);
   });
 
-  it('a platform failure is a 502 in the envelope, and the key is given back so a retry dials again', async () => {
+  it('a 5xx may have placed the call: 502 recorded with the key, a retry replays it and dials nobody', async () => {
     const line = await vapiLine({ assistantId: 'asst-fail-500', phoneNumberId: 'pn-1' });
     const caller = nextPhone();
     const callId = await line.call(caller);
     const failed = await callback(app, line.clinic.key, callId, 'fails-first');
     expect(failed.status).toBe(502);
     expect(failed.body).toMatchObject({ error: 'platform_error', errors: [] });
-    expect(failed.body.message).toBe('Vapi refused the callback (HTTP 500): Internal server error');
+    expect(failed.body.message).toMatch(/^Vapi refused the callback \(HTTP 500\): Internal server error\. /);
+    expect(failed.body.message).toContain('may have been placed');
     expect(failed.body.requestId).toBeTruthy();
     const retried = await callback(app, line.clinic.key, callId, 'fails-first');
     expect(retried.status).toBe(502);
-    expect(retried.headers.get('idempotent-replayed')).toBeNull();
-    expect(await seenFor(caller)).toHaveLength(2);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.text).toBe(failed.text);
+    expect(await seenFor(caller)).toHaveLength(1);
+    // It counts toward the call's limit: two more attempts (new keys), then 429.
+    expect((await callback(app, line.clinic.key, callId, 'second')).status).toBe(502);
+    expect((await callback(app, line.clinic.key, callId, 'third')).status).toBe(502);
+    expect((await callback(app, line.clinic.key, callId, 'fourth')).status).toBe(429);
+    expect(await seenFor(caller)).toHaveLength(3);
+  });
+
+  it('a 4xx is a plain refusal: nothing rang, the key is given back and the limit is not spent', async () => {
+    const line = await vapiLine();
+    await app.request('PATCH', `/v1/voice/integrations/${line.integration.id}`, {
+      key: line.clinic.key,
+      body: { credentials: { secret: VAPI_SECRET, apiKey: 'not-the-private-key' } },
+    });
+    const caller = nextPhone();
+    const callId = await line.call(caller);
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const refused = await callback(app, line.clinic.key, callId, 'refused-key');
+      expect(refused.status).toBe(502);
+      expect(refused.headers.get('idempotent-replayed')).toBeNull();
+      expect(refused.body.message).not.toContain('may have been placed');
+    }
+    expect(await seenFor(caller)).toHaveLength(4);
   });
 
   it('a wrong API key is reported with the platform reason; withheld numbers and missing settings are 409s', async () => {
@@ -374,7 +398,7 @@ describe('Retell: create-phone-call through retell-sdk', () => {
     const down = await retellLine('+15550000503');
     const unavailable = await callback(app, down.clinic.key, await down.call(nextPhone()));
     expect(unavailable.status).toBe(502);
-    expect(unavailable.body.message).toBe('Retell refused the callback (HTTP 503): Service Unavailable');
+    expect(unavailable.body.message).toMatch(/^Retell refused the callback \(HTTP 503\): Service Unavailable\. /);
   });
 });
 
@@ -528,6 +552,6 @@ describe('Telnyx: Call Control dial', () => {
     const line = await telnyxLine('conn-fail-503');
     const reply = await callback(app, line.clinic.key, await line.call(nextPhone()));
     expect(reply.status).toBe(502);
-    expect(reply.body.message).toBe('Telnyx refused the callback (HTTP 503): Try again later');
+    expect(reply.body.message).toMatch(/^Telnyx refused the callback \(HTTP 503\): Try again later\. /);
   });
 });

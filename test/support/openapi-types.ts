@@ -4220,7 +4220,7 @@ export interface paths {
     put?: never;
     /**
      * Call the caller back
-     * @description Asks the integration that took the call (Vapi, Retell, Twilio or Telnyx) to dial the caller's number now, with the integration's `outbound` settings and API secret. No body. With an Idempotency-Key one call is placed per key; at most 3 callbacks per call per hour. 409 `caller_number_unavailable` when the number was withheld or is past the call retention; 409 `callback_not_configured` when the integration cannot dial; 502 `platform_error` with the platform's reason when it refuses.
+     * @description Asks the integration that took the call (Vapi, Retell, Twilio or Telnyx) to dial the caller's number now, with the integration's `outbound` settings and API secret. No body. With an Idempotency-Key one call is placed per key; at most 3 callbacks per call per hour. 409 `caller_number_unavailable` when the number was withheld or is past the call retention; 409 `callback_not_configured` when the integration cannot dial; 502 `platform_error` with the platform's reason when it refuses (a 4xx: the key is given back) or did not answer (a timeout or 5xx: the call may have rung, so the 502 is kept with the key and a retry never dials again).
      */
     post: {
       parameters: {

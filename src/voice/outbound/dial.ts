@@ -47,15 +47,45 @@ export const PLATFORM_NAMES: Record<DialPlatform, string> = {
   telnyx: 'Telnyx',
 };
 
-/** The platform refused (an HTTP status) or could not be reached (no status). */
-export function platformError(platform: DialPlatform, status: number | null, reason: string): AppError {
+/**
+ * A dial that failed. `maybePlaced` when the platform may have placed the call all the same: it did
+ * not answer (a timeout, a dropped connection), answered 5xx, or accepted without saying which call.
+ * A 4xx is a refusal: nothing rings.
+ */
+export class DialFailed extends AppError {
+  constructor(
+    message: string,
+    readonly maybePlaced: boolean,
+  ) {
+    super('platform_error', message);
+  }
+}
+
+/** Whether a platform's answer (an HTTP status, or none) leaves the call possibly placed. */
+const mayHavePlaced = (status: number | null) => status === null || status >= 500 || status < 400;
+
+/**
+ * The platform refused (an HTTP status) or could not be reached (no status). `sent: false` when the
+ * request never left (it could not be built): then nothing can have been placed.
+ */
+export function platformError(
+  platform: DialPlatform,
+  status: number | null,
+  reason: string,
+  { sent = true }: { sent?: boolean } = {},
+): DialFailed {
   const name = PLATFORM_NAMES[platform];
   const said = maskPhonesInText(reason.replace(/\s+/g, ' ').trim()).slice(0, 300);
-  return new AppError(
-    'platform_error',
+  const maybePlaced = sent && mayHavePlaced(status);
+  const what =
     status === null
       ? `${name} could not be reached to place the callback: ${said}`
-      : `${name} refused the callback (HTTP ${status}): ${said || 'no reason given'}`,
+      : `${name} refused the callback (HTTP ${status}): ${said || 'no reason given'}`;
+  return new DialFailed(
+    maybePlaced
+      ? `${what}. The call may have been placed all the same, so it is not dialled again with this Idempotency-Key; check the call with ${name} before asking again with a new key`
+      : what,
+    maybePlaced,
   );
 }
 
