@@ -39,7 +39,7 @@ import { HOUR } from '../domain/time.js';
 import type { Platform } from './credentials.js';
 import { credentialsOf } from './integrations.js';
 import { API_SECRET, canDial, type DialPlatform, OUTBOUND } from './outbound/config.js';
-import { DialFailed, type Dialer, PLATFORM_API_BASE_URLS, platformError } from './outbound/dial.js';
+import { type Dialer, DialFailed, PLATFORM_API_BASE_URLS, platformError } from './outbound/dial.js';
 import { DIALERS } from './outbound/dialers.js';
 import { callerContext } from './session.js';
 

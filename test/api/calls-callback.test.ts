@@ -398,7 +398,9 @@ describe('Retell: create-phone-call through retell-sdk', () => {
     const down = await retellLine('+15550000503');
     const unavailable = await callback(app, down.clinic.key, await down.call(nextPhone()));
     expect(unavailable.status).toBe(502);
-    expect(unavailable.body.message).toMatch(/^Retell refused the callback \(HTTP 503\): Service Unavailable\. /);
+    expect(unavailable.body.message).toMatch(
+      /^Retell refused the callback \(HTTP 503\): Service Unavailable\. /,
+    );
   });
 });
 
