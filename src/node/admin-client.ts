@@ -52,16 +52,17 @@ export function adminClient(baseUrl: string, token: string, fetcher: typeof fetc
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
-    let parsed: any = null;
+    let parsed: unknown = null;
     try {
       parsed = text ? JSON.parse(text) : null;
     } catch {
       parsed = null;
     }
     if (!response.ok) {
-      const code = typeof parsed?.error === 'string' ? parsed.error : `http_${response.status}`;
+      const envelope = (parsed ?? {}) as { error?: unknown; message?: unknown };
+      const code = typeof envelope.error === 'string' ? envelope.error : `http_${response.status}`;
       const message =
-        typeof parsed?.message === 'string' ? parsed.message : `HTTP ${response.status} from ${base}`;
+        typeof envelope.message === 'string' ? envelope.message : `HTTP ${response.status} from ${base}`;
       throw new AdminApiError(response.status, code, message);
     }
     return { body: parsed as T, headers: response.headers };
