@@ -255,7 +255,7 @@ async function main(argv: string[]) {
   } catch (error) {
     // An unknown clinic is the operator's typo, as it always was here: a usage error.
     const code = error instanceof AppError || error instanceof AdminApiError ? error.code : undefined;
-    if (code === 'tenant_not_provisioned') throw new UsageError(`No tenant ${arg1 ?? values.tenant}`);
+    if (code === 'tenant_not_provisioned') throw new UsageError(`No tenant ${values.tenant ?? arg1}`);
     if (error instanceof AdminApiError) throw new Error(`${error.code}: ${error.message}`);
     throw error;
   } finally {
