@@ -1,5 +1,6 @@
 // createApp(deps): the whole service, free of any runtime. The Node and Workers entries build the
 // dependencies; tests build one app per test file.
+import { mountAdminDoor } from './api/admin.js';
 import { apiKeyRoutes } from './api/api-keys.js';
 import { appointmentLifecycleRoutes, appointmentQueryRoutes } from './api/appointment-lifecycle.js';
 import { appointmentRoutes } from './api/appointments.js';
@@ -13,6 +14,7 @@ import { messageRoutes, messageWebhooks } from './api/messages.js';
 
 import { patientRoutes } from './api/patients.js';
 import { scheduleRoutes } from './api/schedule.js';
+import { ADMIN_TAG } from './api/schemas/admin.js';
 import { tenantRoutes } from './api/tenants.js';
 import { voiceRoutes } from './api/voice.js';
 import { webhookRoutes } from './api/webhooks.js';
@@ -88,6 +90,8 @@ export function createApp(deps: AppDeps) {
     // which paths exist (401), and a keyed caller gets the envelope's 404.
     .all('/v1/*', restCors, apiKeyAuth, handleNotFound)
     .all('/api/v1/*', vokiErrors, vokiCors, apiKeyAuth, tenantHeader, handleNotFound);
+  // The operator's API only when ADMIN_TOKEN is set (src/api/admin.ts); otherwise its paths are 404.
+  if (deps.adminToken) mountAdminDoor(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -117,6 +121,14 @@ export function createApp(deps: AppDeps) {
       { name: 'Messages', description: 'SMS and WhatsApp to patients: settings, senders, templates, log' },
       { name: 'API keys', description: "Test keys (miv_test_) for the clinic's sandbox" },
       { name: 'Health', description: 'Public' },
+      ...(deps.adminToken
+        ? [
+            {
+              name: ADMIN_TAG,
+              description: "The operator's API: provision clinics and their keys (ADMIN_TOKEN)",
+            },
+          ]
+        : []),
     ],
   });
   app.route('/', docsPage);

@@ -1,20 +1,20 @@
 // Admin CLI: what "Settings → Integrations" does in Mivicall. `npm run cli -- help`.
 import { parseArgs } from 'node:util';
-import { createApiKey, listKeys, revokeKey } from './accounts/api-keys.js';
+import { type Provisioning, storeProvisioning } from './accounts/provisioning.js';
 import { EXPLICIT_SCOPES, isGrant, SCOPES } from './accounts/scopes.js';
-import {
-  createTenant,
-  SPECIALTIES,
-  TENANT_STATUSES,
-  type TenantStatus,
-  toTenant,
-} from './accounts/tenants.js';
+import { SPECIALTIES, TENANT_STATUSES, type TenantStatus } from './accounts/tenants.js';
 import { renderTenant } from './api/schemas/tenant.js';
 import { openSqliteStore } from './db/sqlite.js';
-import { findTenant, listTenants, setTenantStatus } from './db/tenants.js';
+import { systemClock } from './domain/clock.js';
+import { AppError } from './domain/errors.js';
 import { isTimeZone } from './domain/time.js';
+import { AdminApiError, adminClient, type NewClinicBody, type NewKeyBody } from './node/admin-client.js';
 
-const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_PATH selects the database, default ./data/agendai.db)
+const USAGE = `Usage: npm run cli -- <command> [options] [--url URL --admin-token TOKEN]
+
+  Without --url the commands work on the local SQLite file (DATABASE_PATH, default ./data/agendai.db).
+  With --url (or AGENDAI_URL) they call that service's admin API (/admin/v1) with --admin-token (or
+  ADMIN_TOKEN): a clinic on Cloudflare Workers, or a Node server elsewhere.
 
   tenants create --name NAME --timezone ZONE --country CC [--specialty dental|medical|physio|aesthetic|other]
                  [--status trial|active|past_due|canceled] [--live] [--json]
@@ -26,12 +26,89 @@ const USAGE = `Usage: npm run cli -- <command> [options]   (DATABASE_PATH select
   keys create --tenant ID --scopes SCOPE[,SCOPE...] [--live] [--expires-in-days N] [--name NAME] [--json]
       A test key (the default) reaches the clinic's sandbox, made with its first test key; --live the clinic.
   keys list --tenant ID [--json]      (the clinic's live keys and its sandbox's test keys)
-  keys revoke KEY_ID [--json]
+  keys revoke KEY_ID [--tenant ID] [--json]      (--tenant is required with --url)
 
 Scopes: ${SCOPES.filter((s) => !EXPLICIT_SCOPES.includes(s)).join(' ')}, or *;
         by name only: ${EXPLICIT_SCOPES.join(' ')}`;
 
 class UsageError extends Error {}
+
+type Json = Record<string, any>;
+
+/** What the commands need, on the local file or on a service's admin API; answers as the API renders them. */
+interface Operator {
+  createClinic(input: NewClinicBody): Promise<Json>;
+  listClinics(): Promise<Json[]>;
+  getClinic(id: string): Promise<Json>;
+  setStatus(id: string, status: TenantStatus): Promise<Json>;
+  createKey(tenantId: string, input: NewKeyBody): Promise<Json>;
+  listKeys(tenantId: string): Promise<Json[]>;
+  revokeKey(keyId: string, tenantId: string | undefined): Promise<Json>;
+}
+
+/** The local file, through the same provisioning functions the admin API runs. */
+function localOperator(provisioning: Provisioning): Operator {
+  return {
+    async createClinic({ live, ...input }) {
+      const result = await provisioning.createClinic({
+        ...input,
+        specialty: input.specialty as (typeof SPECIALTIES)[number] | undefined,
+        status: input.status as TenantStatus | undefined,
+        live,
+      });
+      if (result.replayed) throw new Error('Unreachable: a local create sends no Idempotency-Key');
+      const { tenant, apiKey, key } = result.made;
+      return { tenant: renderTenant(tenant), apiKey, key };
+    },
+    async listClinics() {
+      const items: Json[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await provisioning.listClinics({ limit: 200, cursor });
+        items.push(...page.items.map(renderTenant));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    },
+    getClinic: async (id) => renderTenant(await provisioning.getClinic(id)),
+    setStatus: async (id, status) => renderTenant(await provisioning.setStatus(id, status)),
+    createKey: (tenantId, { live, scopes, ...input }) =>
+      provisioning.createKey(tenantId, {
+        ...input,
+        scopes: scopes.filter(isGrant),
+        mode: live ? 'live' : 'test',
+      }),
+    listKeys: (tenantId) => provisioning.listKeys(tenantId),
+    revokeKey: (keyId, tenantId) => provisioning.revokeKey(keyId, tenantId),
+  };
+}
+
+function remoteOperator(url: string, token: string): Operator {
+  const client = adminClient(url, token);
+  return {
+    async createClinic(input) {
+      const { replayed, ...made } = await client.createClinic(input);
+      if (replayed) {
+        console.error(
+          'The clinic was made by an earlier attempt whose answer was lost; its key is not shown again:',
+        );
+        console.error(
+          `make another with: keys create --tenant ${made.tenant.id} --scopes '*' and revoke ${made.key.id}`,
+        );
+      }
+      return made;
+    },
+    listClinics: () => client.listClinics(),
+    getClinic: (id) => client.getClinic(id),
+    setStatus: (id, status) => client.setStatus(id, status),
+    createKey: (tenantId, input) => client.createKey(tenantId, input),
+    listKeys: (tenantId) => client.listKeys(tenantId),
+    revokeKey(keyId, tenantId) {
+      if (!tenantId) throw new UsageError('keys revoke needs --tenant ID with --url');
+      return client.revokeKey(keyId, tenantId);
+    },
+  };
+}
 
 function need(value: string | undefined, flag: string): string {
   if (!value) throw new UsageError(`Missing ${flag}`);
@@ -53,6 +130,8 @@ async function main(argv: string[]) {
       live: { type: 'boolean', default: false },
       'expires-in-days': { type: 'string' },
       json: { type: 'boolean', default: false },
+      url: { type: 'string' },
+      'admin-token': { type: 'string' },
     },
   });
   const [group, action, arg1, arg2] = positionals;
@@ -60,8 +139,16 @@ async function main(argv: string[]) {
     console.log(USAGE);
     return;
   }
-  const store = openSqliteStore(process.env.DATABASE_PATH ?? './data/agendai.db');
-  const now = Date.now();
+  const url = values.url ?? (process.env.AGENDAI_URL || undefined);
+  const token = values['admin-token'] ?? process.env.ADMIN_TOKEN;
+  if (url !== undefined && !/^https?:\/\/\S+$/.test(url))
+    throw new UsageError(`--url takes an http(s) URL, not "${url}"`);
+  if (url && !token)
+    throw new UsageError("--url needs --admin-token (or ADMIN_TOKEN): the service's ADMIN_TOKEN");
+  const store = url ? undefined : openSqliteStore(process.env.DATABASE_PATH ?? './data/agendai.db');
+  const operator = store
+    ? localOperator(storeProvisioning({ store, clock: systemClock }))
+    : remoteOperator(url!, token!);
   const print = (data: unknown, human: () => string) =>
     console.log(values.json ? JSON.stringify(data) : human());
   try {
@@ -80,31 +167,23 @@ async function main(argv: string[]) {
         const status = values.status ?? 'trial';
         if (!(TENANT_STATUSES as readonly string[]).includes(status))
           throw new UsageError(`Unknown status "${status}"`);
-        const tenant = await createTenant(
-          store.db,
-          {
-            name: need(values.name, '--name'),
-            timezone,
-            country,
-            specialty: specialty as (typeof SPECIALTIES)[number],
-            status: status as TenantStatus,
-          },
-          now,
-        );
-        const { apiKey, key } = await createApiKey(
-          store.db,
-          tenant.id,
-          { scopes: ['*'], mode: values.live ? 'live' : 'test', name: 'initial' },
-          now,
-        );
+        const made = await operator.createClinic({
+          name: need(values.name, '--name'),
+          timezone,
+          country,
+          specialty,
+          status,
+          live: values.live,
+        });
         print(
-          { tenant: renderTenant(tenant), apiKey, key },
-          () => `Tenant ${tenant.id} (${tenant.name})\nAPI key (shown once): ${apiKey}`,
+          made,
+          () =>
+            `Tenant ${made.tenant.id} (${made.tenant.name})\nAPI key (shown once): ${made.apiKey ?? '(not shown again)'}`,
         );
         return;
       }
       case 'tenants list': {
-        const rows = (await listTenants(store.db)).map((row) => renderTenant(toTenant(row)));
+        const rows = await operator.listClinics();
         print(
           { items: rows },
           () => rows.map((t) => `${t.id}  ${t.status.padEnd(9)} ${t.name}`).join('\n') || '(none)',
@@ -112,9 +191,7 @@ async function main(argv: string[]) {
         return;
       }
       case 'tenants show': {
-        const row = await findTenant(store.db, need(arg1, 'ID'));
-        if (!row) throw new UsageError(`No tenant ${arg1}`);
-        const tenant = renderTenant(toTenant(row));
+        const tenant = await operator.getClinic(need(arg1, 'ID'));
         print({ tenant }, () => JSON.stringify(tenant, null, 2));
         return;
       }
@@ -123,15 +200,12 @@ async function main(argv: string[]) {
         const status = need(arg2, 'STATUS');
         if (!(TENANT_STATUSES as readonly string[]).includes(status))
           throw new UsageError(`Unknown status "${status}"`);
-        const row = await setTenantStatus(store.db, id, status as (typeof TENANT_STATUSES)[number], now);
-        if (!row) throw new UsageError(`No tenant ${id}`);
-        const tenant = renderTenant(toTenant(row));
+        const tenant = await operator.setStatus(id, status as TenantStatus);
         print({ tenant }, () => `Tenant ${id} is now ${status}`);
         return;
       }
       case 'keys create': {
         const tenantId = need(values.tenant, '--tenant');
-        if (!(await findTenant(store.db, tenantId))) throw new UsageError(`No tenant ${tenantId}`);
         const scopes = need(values.scopes, '--scopes')
           .split(',')
           .map((s) => s.trim())
@@ -143,17 +217,12 @@ async function main(argv: string[]) {
         if (days !== undefined && !(Number.isInteger(days) && days > 0 && days <= 3650)) {
           throw new UsageError('--expires-in-days takes a whole number of days (1–3650)');
         }
-        const result = await createApiKey(
-          store.db,
-          tenantId,
-          {
-            scopes: scopes.filter(isGrant),
-            mode: values.live ? 'live' : 'test',
-            expiresInDays: days,
-            name: values.name,
-          },
-          now,
-        );
+        const result = await operator.createKey(tenantId, {
+          scopes,
+          live: values.live,
+          expiresInDays: days,
+          name: values.name,
+        });
         print(
           result,
           () =>
@@ -162,7 +231,7 @@ async function main(argv: string[]) {
         return;
       }
       case 'keys list': {
-        const keys = await listKeys(store.db, need(values.tenant, '--tenant'));
+        const keys = await operator.listKeys(need(values.tenant, '--tenant'));
         print(
           { items: keys },
           () =>
@@ -176,15 +245,21 @@ async function main(argv: string[]) {
         return;
       }
       case 'keys revoke': {
-        const key = await revokeKey(store.db, need(arg1, 'KEY_ID'), now);
+        const key = await operator.revokeKey(need(arg1, 'KEY_ID'), values.tenant);
         print({ key }, () => `Revoked ${key.id} (${key.displayKey})`);
         return;
       }
       default:
         throw new UsageError(`Unknown command "${route}"`);
     }
+  } catch (error) {
+    // An unknown clinic is the operator's typo, as it always was here: a usage error.
+    const code = error instanceof AppError || error instanceof AdminApiError ? error.code : undefined;
+    if (code === 'tenant_not_provisioned') throw new UsageError(`No tenant ${values.tenant ?? arg1}`);
+    if (error instanceof AdminApiError) throw new Error(`${error.code}: ${error.message}`);
+    throw error;
   } finally {
-    store.close();
+    store?.close();
   }
 }
 

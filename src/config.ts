@@ -108,3 +108,20 @@ export function platformApiBaseUrls(env: z.infer<typeof platformApiEnvSchema>): 
   };
   return Object.fromEntries(Object.entries(urls).filter(([, v]) => v !== undefined));
 }
+
+/** Shortest ADMIN_TOKEN accepted: 32 characters (`openssl rand -base64 32` gives 44). */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+/**
+ * ADMIN_TOKEN: the bearer token of the operator's API (/admin/v1), which is off while it is unset.
+ * A short token is refused at start-up: it guards every clinic at once.
+ */
+export const adminToken = z
+  .string()
+  .trim()
+  .refine(
+    (text) => text === '' || text.length >= ADMIN_TOKEN_MIN_LENGTH,
+    `ADMIN_TOKEN must be at least ${ADMIN_TOKEN_MIN_LENGTH} characters (openssl rand -base64 32), or unset to turn the admin API off`,
+  )
+  .optional()
+  .transform((text) => text || undefined);

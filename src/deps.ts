@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type OpenAI from 'openai';
+import type { Provisioning } from './accounts/provisioning.js';
 // What the application needs from its runtime; each entry (Node, Workers, a test) builds one.
 import type { Store } from './db/store.js';
 import type { Clock } from './domain/clock.js';
@@ -45,6 +46,10 @@ export interface AppDeps {
   messageProviders?: MessageProviders;
   /** Serves an accepted OpenAI Realtime SIP call's tool calls over its sideband WebSocket (Node only). */
   realtimeSideband?: RealtimeSideband;
+  /** ADMIN_TOKEN: set, the operator's API (/admin/v1) is mounted and takes it as its bearer token. */
+  adminToken?: string;
+  /** How clinics are provisioned; unset, in this Store (src/accounts/provisioning.ts). */
+  provisioning?: Provisioning;
 }
 
 /** One accepted OpenAI Realtime call, as the voice door hands it to the sideband. */

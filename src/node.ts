@@ -20,8 +20,14 @@ try {
     publicBaseUrl: config.env.PUBLIC_BASE_URL,
     allowPrivateTargets: config.env.WEBHOOKS_ALLOW_PRIVATE_TARGETS,
     platformApiBaseUrls: config.platformApiBaseUrls,
+    adminToken: config.env.ADMIN_TOKEN,
   });
-  logger.info('started', { url: service.url, database: config.databasePath, docs: `${service.url}/docs` });
+  logger.info('started', {
+    url: service.url,
+    database: config.databasePath,
+    docs: `${service.url}/docs`,
+    adminApi: config.env.ADMIN_TOKEN !== undefined,
+  });
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
     await service.close();

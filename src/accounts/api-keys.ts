@@ -13,7 +13,13 @@ import {
   touchApiKey,
 } from '../db/tenants.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
-import { API_KEY_PATTERN, hashToken, issueToken, type KeyMode } from '../security/api-key-token.js';
+import {
+  API_KEY_PATTERN,
+  hashToken,
+  type IssuedToken,
+  issueToken,
+  type KeyMode,
+} from '../security/api-key-token.js';
 import type { Sha256Hex } from '../security/encoding.js';
 import { sandboxFor } from './sandbox.js';
 import { type Grant, grants } from './scopes.js';
@@ -69,23 +75,31 @@ export async function createApiKey(db: Db, tenantId: string, input: NewApiKey, n
     throw fieldInvalid('mode', 'A sandbox holds test keys only; create live keys on the live clinic');
   }
   const issued = await issueToken(mode);
-  const row: ApiKeyRow = {
-    id: crypto.randomUUID(),
-    tenantId: owner,
-    name: input.name ?? null,
-    mode,
-    keyHash: issued.hash,
-    displayPrefix: issued.displayPrefix,
-    last4: issued.last4,
-    scopes: [...new Set(input.scopes)],
-    expiresAt: now + (input.expiresInDays ?? DEFAULT_KEY_LIFETIME_DAYS) * 86_400_000,
-    revokedAt: null,
-    lastUsedAt: null,
-    createdAt: now,
-  };
+  const row = newApiKeyRow(owner, input, issued, now);
   await insertApiKey(db, row);
   return { apiKey: issued.token, key: viewApiKey(row) };
 }
+
+/** The stored row of a key just issued to `owner` (the clinic, or its sandbox for a test key). */
+export const newApiKeyRow = (
+  owner: string,
+  input: NewApiKey,
+  issued: IssuedToken,
+  now: number,
+): ApiKeyRow => ({
+  id: crypto.randomUUID(),
+  tenantId: owner,
+  name: input.name ?? null,
+  mode: input.mode,
+  keyHash: issued.hash,
+  displayPrefix: issued.displayPrefix,
+  last4: issued.last4,
+  scopes: [...new Set(input.scopes)],
+  expiresAt: now + (input.expiresInDays ?? DEFAULT_KEY_LIFETIME_DAYS) * 86_400_000,
+  revokedAt: null,
+  lastUsedAt: null,
+  createdAt: now,
+});
 
 export const listKeys = async (db: Db, tenantId: string) => {
   const sandbox = await findSandboxOf(db, tenantId);

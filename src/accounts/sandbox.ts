@@ -10,6 +10,20 @@ import { AppError } from '../domain/errors.js';
 
 export const isSandbox = (tenant: Pick<TenantRow, 'sandboxOf'>) => tenant.sandboxOf !== null;
 
+/** The sandbox twin of `clinic`: a copy of its profile and settings without its public page. */
+export const sandboxRow = (clinic: TenantRow, now: number): TenantRow => ({
+  ...clinic,
+  id: crypto.randomUUID(),
+  sandboxOf: clinic.id,
+  // Anonymous visitors cannot be told apart as testers: the sandbox has no page until it sets one.
+  publicSlug: null,
+  publicBookingEnabled: false,
+  legacyPhoneHashes: false,
+  phoneRehashCursor: null,
+  createdAt: now,
+  updatedAt: now,
+});
+
 /**
  * The sandbox of the clinic `tenantId` (the clinic itself when it already is one), made on first use
  * as a copy of the clinic's profile and settings without its public page. Two callers racing to make
@@ -21,18 +35,7 @@ export async function sandboxFor(db: Db, tenantId: string, now: number): Promise
   if (isSandbox(clinic)) return clinic;
   const existing = await findSandboxOf(db, clinic.id);
   if (existing) return existing;
-  await insertTenant(db, {
-    ...clinic,
-    id: crypto.randomUUID(),
-    sandboxOf: clinic.id,
-    // Anonymous visitors cannot be told apart as testers: the sandbox has no page until it sets one.
-    publicSlug: null,
-    publicBookingEnabled: false,
-    legacyPhoneHashes: false,
-    phoneRehashCursor: null,
-    createdAt: now,
-    updatedAt: now,
-  });
+  await insertTenant(db, sandboxRow(clinic, now));
   const made = await findSandboxOf(db, clinic.id);
   if (!made) throw new Error(`The sandbox of ${clinic.id} could not be created`);
   return made;

@@ -46,8 +46,9 @@ export interface NewTenant {
   status?: TenantStatus;
 }
 
-export async function createTenant(db: Db, input: NewTenant, now: number): Promise<Tenant> {
-  const row: TenantRow = {
+/** The row of a new clinic (its slug still to be checked against the others'). */
+export function newTenantRow(input: NewTenant, now: number): TenantRow {
+  return {
     id: crypto.randomUUID(),
     name: input.name,
     legalName: null,
@@ -72,6 +73,10 @@ export async function createTenant(db: Db, input: NewTenant, now: number): Promi
     createdAt: now,
     updatedAt: now,
   };
+}
+
+export async function createTenant(db: Db, input: NewTenant, now: number): Promise<Tenant> {
+  const row = newTenantRow(input, now);
   // The first free slug of base, base-2, base-3...: each insert's conflict on the unique slug decides.
   const base = row.publicSlug;
   for (let n = 2; !(await insertTenant(db, row)); n++) row.publicSlug = `${base}-${n}`;

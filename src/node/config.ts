@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  adminToken,
   allowPrivateTargets,
   type PlatformApiBaseUrls,
   parseSecrets,
@@ -42,6 +43,8 @@ const envSchema = platformApiEnvSchema.extend({
   // Required in production; in development the server's own http://HOST:PORT.
   PUBLIC_BASE_URL: publicBaseUrl,
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
+  // Unset: no /admin/v1 routes at all.
+  ADMIN_TOKEN: adminToken,
 });
 
 export interface NodeConfig {

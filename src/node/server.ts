@@ -37,6 +37,8 @@ export interface NodeServiceOptions {
   schedulerIntervalMs?: number;
   /** *_API_BASE_URL: the voice platforms' APIs, when not their public defaults. */
   platformApiBaseUrls?: PlatformApiBaseUrls;
+  /** ADMIN_TOKEN: mounts the operator's API (/admin/v1) behind it. */
+  adminToken?: string;
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -84,6 +86,7 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     links: await createLinkSigner(options.secrets.PHONE_ENCRYPTION_KEY.secret),
     platformApiBaseUrls: options.platformApiBaseUrls,
     realtimeSideband: nodeRealtimeSideband(options.logger, options.allowPrivateTargets ?? false),
+    adminToken: options.adminToken,
     // Twilio through its official SDK on Node; Telnyx over fetch (src/messaging/providers/types.ts).
     messageProviders: {
       twilio: twilioSdk(options.platformApiBaseUrls?.twilio),

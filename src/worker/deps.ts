@@ -41,6 +41,7 @@ export async function buildWorkerDeps(
     publicBaseUrl: config.publicBaseUrl,
     links: await createLinkSigner(config.secrets.PHONE_ENCRYPTION_KEY.secret),
     platformApiBaseUrls: config.platformApiBaseUrls,
+    adminToken: config.adminToken,
     // The Twilio SDK needs Node's http and crypto; the Worker speaks Twilio's REST contract with fetch.
     messageProviders: {
       twilio: twilioRest(config.platformApiBaseUrls.twilio),

@@ -3,6 +3,7 @@
 // one log line that names the variable (never its value).
 import { z } from 'zod';
 import {
+  adminToken,
   allowPrivateTargets,
   type PlatformApiBaseUrls,
   platformApiBaseUrls,
@@ -34,6 +35,8 @@ const workerEnvSchema = secretsSchema.extend(platformApiEnvSchema.shape).extend(
   PUBLIC_BASE_URL: publicBaseUrl,
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: allowPrivateTargets,
   AUTH_FAILURES_PER_MINUTE: limit,
+  // A secret (`wrangler secret put ADMIN_TOKEN`); unset, no /admin/v1 routes.
+  ADMIN_TOKEN: adminToken,
 });
 
 export interface WorkerConfig {
@@ -45,6 +48,8 @@ export interface WorkerConfig {
   publicBaseUrl?: string;
   allowPrivateTargets: boolean;
   platformApiBaseUrls: PlatformApiBaseUrls;
+  /** ADMIN_TOKEN: the operator's API (/admin/v1) is mounted behind it. */
+  adminToken?: string;
 }
 
 /** Validates the Worker's env; throws one readable line naming the first bad variable. */
@@ -65,6 +70,7 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
     RETELL_API_BASE_URL,
     TWILIO_API_BASE_URL,
     TELNYX_API_BASE_URL,
+    ADMIN_TOKEN,
     ...secrets
   } = rest;
   const rateLimits: Partial<RateLimitSettings> = {};
@@ -85,5 +91,6 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
       TWILIO_API_BASE_URL,
       TELNYX_API_BASE_URL,
     }),
+    adminToken: ADMIN_TOKEN,
   };
 }

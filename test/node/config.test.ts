@@ -34,6 +34,15 @@ describe('Node configuration', () => {
     expect(existsSync(join(dir, 'prod', 'secrets.json'))).toBe(false);
   });
 
+  it('refuses a short ADMIN_TOKEN at start-up, and leaves the admin API off without one', () => {
+    const env = { NODE_ENV: 'production', PHONE_HASH_KEY: key, PHONE_ENCRYPTION_KEY: key };
+    const withToken = (ADMIN_TOKEN: string) =>
+      loadNodeConfig({ ...env, PUBLIC_BASE_URL: 'https://a.example', ADMIN_TOKEN }, silentLogger);
+    expect(() => withToken('x'.repeat(31))).toThrow(/ADMIN_TOKEN must be at least 32 characters/);
+    expect(withToken('x'.repeat(32)).env.ADMIN_TOKEN).toBe('x'.repeat(32));
+    expect(withToken('').env.ADMIN_TOKEN).toBeUndefined();
+  });
+
   it('rejects a secret that is not 32 bytes of base64', () => {
     const env = { NODE_ENV: 'production', PHONE_HASH_KEY: 'short', PHONE_ENCRYPTION_KEY: key };
     expect(() => loadNodeConfig(env, silentLogger)).toThrow(/PHONE_HASH_KEY must be 32 random bytes/);

@@ -39,6 +39,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ...(standIn && { twilio: standIn.url, telnyx: standIn.url }),
     },
     trustProxy: options.trustProxy,
+    adminToken: options.adminToken,
   });
   const { store } = service.deps;
 

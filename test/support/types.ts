@@ -57,6 +57,8 @@ export interface TestAppOptions {
    * inside workerd, where a test cannot listen, the Worker's fetch clients call it in process.
    */
   messageStandIn?: (request: Request) => Promise<Response>;
+  /** ADMIN_TOKEN: mounts the operator's API (/admin/v1) behind it. */
+  adminToken?: string;
 }
 
 export interface TestApp {

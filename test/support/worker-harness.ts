@@ -35,6 +35,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     PHONE_ENCRYPTION_KEY: toBase64Url(randomBytes(32)),
     ...(options.allowPrivateTargets ? { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' } : {}),
     ...(options.publicBaseUrl ? { PUBLIC_BASE_URL: options.publicBaseUrl } : {}),
+    ...(options.adminToken ? { ADMIN_TOKEN: options.adminToken } : {}),
     ...Object.fromEntries(
       Object.entries(options.platformApiBaseUrls ?? {}).map(([p, url]) => [
         `${p.toUpperCase()}_API_BASE_URL`,

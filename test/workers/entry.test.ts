@@ -39,6 +39,7 @@ describe('Worker entry', () => {
     ['a secret that is not 32 bytes', { PHONE_ENCRYPTION_KEY: 'c2hvcnQ=' }],
     ['a missing D1 binding', { DB: undefined }],
     ['a limit that is not a number', { RATE_LIMIT_PER_IP_PER_MINUTE: 'many' }],
+    ['an ADMIN_TOKEN under 32 characters', { ADMIN_TOKEN: 'short-admin-token' }],
   ])('answers 500 internal_error for %s, and logs which variable is wrong', async (_, change) => {
     const response = await call({ ...env, ...secrets(), ...change }, '/health');
     expect(response.status).toBe(500);
