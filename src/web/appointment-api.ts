@@ -56,7 +56,8 @@ async function act(c: import('hono').Context<AppEnv>, action: Action) {
     if (!parsed.success) throw validationError(parsed.error);
     const startsAt = parseInstant(parsed.data.startsAt);
     if (startsAt === null) throw fieldInvalid('startsAt', 'Pick one of the offered times');
-    if (!appointment.serviceTypeId) throw fieldInvalid('startsAt', 'Call the clinic to move this appointment');
+    if (!appointment.serviceTypeId)
+      throw fieldInvalid('startsAt', 'Call the clinic to move this appointment');
     input = parsed.data;
     change = { reschedule: { startsAt, professionalId: appointment.professionalId } };
   } else if (action === 'confirm') {

@@ -1,7 +1,8 @@
 // The patient's view of their appointment, shared by the page and its JSON API: names and local
 // time, what state it is in and what the patient may still do. Never the phone, its hash or staff ids.
-import type { OpenedLink } from '../booking/patient-link.js';
+
 import { getItem } from '../booking/catalog.js';
+import type { OpenedLink } from '../booking/patient-link.js';
 import type { AppDeps } from '../deps.js';
 import { isBlocking } from '../domain/status.js';
 import { renderInstant } from '../domain/time.js';
@@ -32,7 +33,10 @@ export const stateOf = (
   return a.confirmedAt === null ? 'pending' : 'confirmed';
 };
 
-export async function patientView(deps: AppDeps, { tenant, appointment: a }: OpenedLink): Promise<PatientView> {
+export async function patientView(
+  deps: AppDeps,
+  { tenant, appointment: a }: OpenedLink,
+): Promise<PatientView> {
   const db = deps.store.db;
   const professional = await getItem(db, 'professional', tenant.id, a.professionalId);
   const service = a.serviceTypeId ? await getItem(db, 'service', tenant.id, a.serviceTypeId) : null;
