@@ -34,7 +34,7 @@ const patientLinkRoute = createRoute({
   request: { params: IdParam },
   responses: {
     200: jsonContent(PatientLinkSchema, 'The link and when it stops working'),
-    ...errorResponses(404),
+    ...errorResponses(400, 404, 413, 415, 422),
   },
 });
 
