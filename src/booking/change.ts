@@ -115,7 +115,11 @@ export async function changeAppointment(
       // Only an appointment that still holds its slot can be confirmed; confirming again changes nothing.
       if (!isBlocking(target)) return decided(asRead, refused(invalidTransition(target, 'confirmed')));
       if (current.confirmedAt === null)
-        Object.assign(updates, { confirmedAt: now, confirmedBy: ctx.actor, confirmedVia: change.confirmVia ?? ctx.source });
+        Object.assign(updates, {
+          confirmedAt: now,
+          confirmedBy: ctx.actor,
+          confirmedVia: change.confirmVia ?? ctx.source,
+        });
     }
 
     const conditions: SQL[] = [];
