@@ -12,6 +12,7 @@ import { docsPage } from './api/docs.js';
 import { healthRoutes } from './api/health.js';
 import { messageRoutes, messageWebhooks } from './api/messages.js';
 
+import { patientLinkRoutes } from './api/patient-links.js';
 import { patientRoutes } from './api/patients.js';
 import { scheduleRoutes } from './api/schedule.js';
 import { ADMIN_TAG } from './api/schemas/admin.js';
@@ -30,6 +31,8 @@ import { voiceWebhooks } from './voice/webhooks.js';
 import { tenantHeader, vokiCors, vokiDoor } from './voki/door.js';
 import { vokiErrors } from './voki/errors.js';
 import { VOKI_TAG, vokiRoutes } from './voki/routes.js';
+import { appointmentApi } from './web/appointment-api.js';
+import { appointmentPage } from './web/appointment-page.js';
 import { bookingApi } from './web/booking-api.js';
 import { bookingPage } from './web/booking-page.js';
 
@@ -37,9 +40,10 @@ export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestContext(deps));
   // Public routes are limited per client IP; the booking page's API takes JSON like the REST door.
-  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*', '/recordings/*'])
+  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*', '/recordings/*', '/a/*'])
     app.use(path, rateLimitPerIp);
   app.use('/booking/*', jsonBodyGuard);
+  app.use('/a/*', jsonBodyGuard);
   // A write may have queued webhook events: deliver them now rather than at the next timer tick.
   app.use('*', deliverAfterWrites(deps));
   app.onError(handleError);
@@ -66,6 +70,7 @@ export function createApp(deps: AppDeps) {
         appointmentLifecycleRoutes,
         availabilityRoutes,
         patientRoutes,
+        patientLinkRoutes,
         voiceRoutes,
         callRoutes,
         callbackRequestRoutes,
@@ -86,6 +91,9 @@ export function createApp(deps: AppDeps) {
     // A call's recording behind its signed, expiring link (GET /v1/calls/{id}/recording makes one).
     .route('/', recordingLinks)
     .route('/', bookingPage)
+    // A patient's own appointment behind its signed, expiring link (/a/{token}; src/web/appointment-*).
+    .route('/', appointmentApi)
+    .route('/', appointmentPage)
     // Any other /v1 path: who asks comes first, so a caller without a valid key learns nothing of
     // which paths exist (401), and a keyed caller gets the envelope's 404.
     .all('/v1/*', restCors, apiKeyAuth, handleNotFound)

@@ -1,7 +1,7 @@
 // The Appointment as every door answers it (the Mivicall shape). The raw phone number is never in
 // it: only its keyed hash.
 import type { AppointmentRow } from '../db/appointments.js';
-import type { AppointmentSource } from '../domain/source.js';
+import type { AppointmentSource, ConfirmationChannel } from '../domain/source.js';
 import type { AppointmentStatus } from '../domain/status.js';
 import { renderInstant } from '../domain/time.js';
 
@@ -33,8 +33,8 @@ export interface AppointmentConfirmation {
   confirmedAt: string;
   /** The actor, as in the history: `key:<id>`, `voice:<platform>`, `self_service`. */
   confirmedBy: string;
-  /** The source of the door it came through: manual, sync_external, voice_ai, self_service. */
-  channel: AppointmentSource;
+  /** The source of the door it came through, or the patient's link or reply (patient_link, sms_reply…). */
+  channel: ConfirmationChannel;
 }
 
 export function viewAppointment(row: AppointmentRow, zone: string): AppointmentView {

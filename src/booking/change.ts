@@ -6,6 +6,7 @@ import type { AppointmentRow } from '../db/appointments.js';
 import { isBookable, overlaps, unchangedSince, updateAppointmentIf, writtenBy } from '../db/appointments.js';
 import { allOf, not } from '../db/store.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
+import type { ConfirmationChannel } from '../domain/source.js';
 import { canTransition, isBlocking } from '../domain/status.js';
 import { MINUTE, renderInstant } from '../domain/time.js';
 import { type AppointmentStatus, viewAppointment } from './appointment-view.js';
@@ -27,6 +28,8 @@ export interface AppointmentChange {
   patientEmail?: string | null;
   /** Record the confirmation (when, by the context's actor, through its source); once is enough. */
   confirm?: boolean;
+  /** The confirmation's channel when it is not the door's source (the patient's link or reply). */
+  confirmVia?: ConfirmationChannel;
   reschedule?: {
     startsAt: number;
     professionalId?: string;
@@ -112,7 +115,11 @@ export async function changeAppointment(
       // Only an appointment that still holds its slot can be confirmed; confirming again changes nothing.
       if (!isBlocking(target)) return decided(asRead, refused(invalidTransition(target, 'confirmed')));
       if (current.confirmedAt === null)
-        Object.assign(updates, { confirmedAt: now, confirmedBy: ctx.actor, confirmedVia: ctx.source });
+        Object.assign(updates, {
+          confirmedAt: now,
+          confirmedBy: ctx.actor,
+          confirmedVia: change.confirmVia ?? ctx.source,
+        });
     }
 
     const conditions: SQL[] = [];

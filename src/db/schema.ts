@@ -23,7 +23,7 @@ import {
   MESSAGE_STATUSES,
 } from '../domain/message-vocabulary.js';
 import { MAX_BUFFER_MINUTES, MAX_SERVICE_MINUTES } from '../domain/service-caps.js';
-import { APPOINTMENT_SOURCES } from '../domain/source.js';
+import { APPOINTMENT_SOURCES, CONFIRMATION_CHANNELS } from '../domain/source.js';
 import { APPOINTMENT_STATUSES } from '../domain/status.js';
 import {
   API_KEY_MODES,
@@ -251,10 +251,10 @@ export const appointments = sqliteTable(
     // The confirmation record: when, by whom (the history's actor) and through which door's source.
     // These columns were added without CHECKs so the migration is a plain ADD COLUMN (no table rebuild
     // that could race another branch's columns); the core writes confirmedVia only from a door's
-    // source and durationMinutes only within the service caps, validated at every door.
+    // source or a patient's link or reply (CONFIRMATION_CHANNELS) and durationMinutes only within the service caps, validated at every door.
     confirmedAt: integer('confirmed_at'),
     confirmedBy: text('confirmed_by'),
-    confirmedVia: text('confirmed_via', { enum: APPOINTMENT_SOURCES }),
+    confirmedVia: text('confirmed_via', { enum: CONFIRMATION_CHANNELS }),
     // Optimistic concurrency: every change bumps version and stamps the command that made it.
     version: integer('version').notNull().default(1),
     lastCommandId: text('last_command_id').notNull(),

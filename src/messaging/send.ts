@@ -6,6 +6,7 @@
 import { isSandbox } from '../accounts/sandbox.js';
 import { readTenantConfig } from '../accounts/tenant-config.js';
 import { appointmentSeal } from '../booking/book.js';
+import { patientLink } from '../booking/patient-link.js';
 import {
   dueMessages,
   findSenderByChannel,
@@ -104,7 +105,17 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
   }
 
   const language = settings.language ?? messageLanguageOf(config.language);
-  const body = fillTemplate(templateFor(settings, row.kind, language), {
+  const template = templateFor(settings, row.kind, language);
+  const link =
+    template.includes('{link}') && deps.publicBaseUrl
+      ? await patientLink(
+          deps,
+          { tenantId: row.tenantId, id: row.appointmentId, startsAt: subject.startsAt },
+          deps.publicBaseUrl,
+        )
+      : null;
+  const body = fillTemplate(template, {
+    link: link?.url ?? '',
     clinic: tenantRow.name,
     patient: subject.patientName.split(/\s+/)[0] ?? '',
     professional: subject.professional,

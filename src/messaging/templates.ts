@@ -5,7 +5,9 @@ import { DateTime } from 'luxon';
 import { MESSAGE_LANGUAGES, type MessageKind, type MessageLanguage } from '../domain/message-vocabulary.js';
 import { countSegments, type SegmentCount } from './segments.js';
 
-export const PLACEHOLDERS = ['clinic', 'patient', 'date', 'time', 'professional', 'service'] as const;
+// {link}: the patient's own appointment page (src/booking/patient-link.ts). A line holding it is left
+// out when no link can be made (no PUBLIC_BASE_URL), so the message never shows an empty link.
+export const PLACEHOLDERS = ['clinic', 'patient', 'date', 'time', 'professional', 'service', 'link'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Record<Placeholder, string>;
 
@@ -17,14 +19,18 @@ const TYPICAL_MAX: TemplateValues = {
   time: '00:00',
   professional: 'x'.repeat(25),
   service: 'x'.repeat(25),
+  // https://agendai.example.com/a/ and the 48-character token, with room for a longer host.
+  link: 'x'.repeat(80),
 };
 
 export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageLanguage, string>> = {
   confirmation: {
-    'pt-PT': '{clinic}: {patient}, a sua consulta ficou marcada para {date} às {time} com {professional}.',
-    'pt-BR': '{clinic}: {patient}, sua consulta foi marcada para {date} às {time} com {professional}.',
-    en: '{clinic}: {patient}, your appointment is booked for {date} at {time} with {professional}.',
-    es: '{clinic}: {patient}, su cita queda reservada para el {date} a las {time} con {professional}.',
+    'pt-PT':
+      '{clinic}: {patient}, a sua consulta ficou marcada para {date} às {time} com {professional}.\nConfirmar, cancelar ou mudar: {link}',
+    'pt-BR':
+      '{clinic}: {patient}, sua consulta foi marcada para {date} às {time} com {professional}.\nConfirmar, cancelar ou mudar: {link}',
+    en: '{clinic}: {patient}, your appointment is booked for {date} at {time} with {professional}.\nConfirm, cancel or change: {link}',
+    es: '{clinic}: {patient}, su cita queda reservada para el {date} a las {time} con {professional}.\nConfirmar, cancelar o cambiar: {link}',
   },
   reschedule: {
     'pt-PT': '{clinic}: {patient}, a sua consulta passou para {date} às {time} com {professional}.',
@@ -40,10 +46,11 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageLanguage, stri
   },
   reminder: {
     'pt-PT':
-      '{clinic}: lembrete da sua consulta a {date} às {time} com {professional}. PARAR para não receber.',
-    'pt-BR': '{clinic}: lembrete da sua consulta em {date} às {time} com {professional}. PARAR para sair.',
-    en: '{clinic}: reminder of your appointment on {date} at {time} with {professional}. STOP to opt out.',
-    es: '{clinic}: recordatorio de su cita el {date} a las {time} con {professional}. PARAR para salir.',
+      '{clinic}: lembrete da sua consulta a {date} às {time} com {professional}. Responda SIM para confirmar ou C para cancelar.\nOu no link: {link}\nPARAR para sair.',
+    'pt-BR':
+      '{clinic}: lembrete da sua consulta em {date} às {time} com {professional}. Responda SIM para confirmar ou C para cancelar.\nOu no link: {link}\nPARAR para sair.',
+    en: '{clinic}: reminder of your appointment on {date} at {time} with {professional}. Reply YES to confirm or C to cancel.\nOr online: {link}\nSTOP to opt out.',
+    es: '{clinic}: recordatorio de su cita el {date} a las {time} con {professional}. Responda SI para confirmar o C para cancelar.\nEnlace: {link}\nPARAR para salir.',
   },
 };
 
@@ -56,8 +63,10 @@ export const unknownPlaceholders = (template: string): string[] =>
     .filter((name) => !(PLACEHOLDERS as readonly string[]).includes(name));
 
 export const fillTemplate = (template: string, values: TemplateValues): string =>
-  template.replace(PLACEHOLDER, (whole, name: string) =>
-    (PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : whole,
+  (values.link ? template : template.replace(/^.*\{link\}.*(\n|$)/gm, '').trimEnd()).replace(
+    PLACEHOLDER,
+    (whole, name: string) =>
+      (PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : whole,
   );
 
 /** Segments the template takes with its placeholders at their typical maximum lengths. */

@@ -110,7 +110,12 @@ export async function receiveProviderWebhook(
   if (event.kind === 'reply') {
     const from = toE164(event.from);
     if (!from) return { kind: 'done', provider };
-    const reply = await handleReply(deps, { tenantId: sender.tenantId, from, text: event.text });
+    const reply = await handleReply(deps, {
+      tenantId: sender.tenantId,
+      from,
+      text: event.text,
+      channel: sender.channel,
+    });
     return { kind: 'done', provider, reply };
   }
   return { kind: 'done', provider };

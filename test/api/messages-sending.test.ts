@@ -145,7 +145,10 @@ describe('sending', () => {
         provider: 'twilio',
         to: phone,
         from: SMS_FROM,
-        body: 'Clínica Sorriso: Maria, a sua consulta ficou marcada para 04/03/2026 às 10:00 com Dra. Ana Costa.',
+        // With the patient's own link (test/api/patient-links.test.ts opens it).
+        body: expect.stringMatching(
+          /^Clínica Sorriso: Maria, a sua consulta ficou marcada para 04\/03\/2026 às 10:00 com Dra\. Ana Costa\.\nConfirmar, cancelar ou mudar: https:\/\/agendai\.example\.com\/a\/[\w-]{48}$/,
+        ),
         statusCallback: s.webhookUrl,
       },
     ]);
@@ -158,7 +161,7 @@ describe('sending', () => {
         provider: 'twilio',
         attempts: 1,
         encoding: 'UCS-2',
-        segments: 2,
+        segments: 4,
       },
     ]);
     const [message] = log.body.items;
@@ -179,7 +182,9 @@ describe('sending', () => {
       {
         to: `whatsapp:${phone}`,
         from: `whatsapp:${SMS_FROM}`,
-        body: 'Clínica Sorriso: Maria, your appointment is booked for 4 Mar 2026 at 11:00 with Dra. Ana Costa.',
+        body: expect.stringMatching(
+          /^Clínica Sorriso: Maria, your appointment is booked for 4 Mar 2026 at 11:00 with Dra\. Ana Costa\.\nConfirm, cancel or change: https:\/\/agendai\.example\.com\/a\/[\w-]{48}$/,
+        ),
       },
     ]);
   });
@@ -466,7 +471,7 @@ describe('the sandbox', () => {
     expect(sentTo(phone)).toEqual([]);
     const log = await app.request('GET', '/v1/messages', { key: made.key, query: { appointmentId: id } });
     expect(log.body.items).toMatchObject([
-      { kind: 'confirmation', status: 'skipped', lastError: 'Sandbox (test key): not sent', segments: 2 },
+      { kind: 'confirmation', status: 'skipped', lastError: 'Sandbox (test key): not sent', segments: 4 },
     ]);
     // The live clinic's log knows nothing of it.
     const liveLog = await app.request('GET', '/v1/messages', { key: live.key, query: { appointmentId: id } });

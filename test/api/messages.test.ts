@@ -101,7 +101,8 @@ describe('/v1/messaging/settings', () => {
       segments: 1,
     });
     const pt = reply.body.items.find((t: any) => t.kind === 'reminder' && t.language === 'pt-PT');
-    expect(pt).toMatchObject({ custom: false, encoding: 'UCS-2' });
+    // The defaults keep to GSM-7 so the link fits: pt-PT's reminder says PARAR para sair, not não receber.
+    expect(pt).toMatchObject({ custom: false, encoding: 'GSM-7' });
     for (const t of reply.body.items) expect(t.segments).toBeLessThanOrEqual(3);
   });
 });

@@ -3497,6 +3497,128 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/appointments/{id}/patient-link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The patient's own link to the appointment
+     * @description A signed, expiring, login-free URL where the patient sees the appointment and confirms it (confirmation channel `patient_link`), cancels it or moves it to another free time with the same professional, under the booking page's rules (source `self_service`). The same link is in the confirmation and reminder messages' `{link}`. No body; nothing is stored, so asking again is harmless.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The link and when it stops working */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['PatientLink'];
+          };
+        };
+        /** @description The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header): `malformed_request`, `malformed_payload`, `invalid_idempotency_key` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body larger than 64 KiB: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json: `unsupported_media_type` */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/voice/integrations': {
     parameters: {
       query?: never;
@@ -7694,10 +7816,17 @@ export interface components {
         /** @description Who confirmed it, as in the history (`key:<id>`…) */
         confirmedBy: string;
         /**
-         * @description The source of the door it came through
+         * @description The source of the door it came through, or the patient's own link (`patient_link`) or reply (`sms_reply`, `whatsapp_reply`)
          * @enum {string}
          */
-        channel: 'voice_ai' | 'manual' | 'self_service' | 'sync_external';
+        channel:
+          | 'voice_ai'
+          | 'manual'
+          | 'self_service'
+          | 'sync_external'
+          | 'patient_link'
+          | 'sms_reply'
+          | 'whatsapp_reply';
       } | null;
       /**
        * Format: date-time
@@ -7948,6 +8077,15 @@ export interface components {
       subject: string;
       /** Format: date-time */
       occurredAt: string;
+    };
+    PatientLink: {
+      /**
+       * @description The patient's appointment page (no login): confirm, cancel or pick another time. Send it only to the patient: whoever holds it can change the appointment.
+       * @example https://agendai.example.com/a/3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
+       */
+      url: string;
+      /** @description Three days after the appointment's start */
+      expiresAt: string;
     };
     VoiceIntegration: {
       id: string;
@@ -8409,7 +8547,7 @@ export interface components {
        */
       maxSegments: number;
       /**
-       * @description Replacements for the default templates, by kind and language. Placeholders: {clinic} {patient} {date} {time} {professional} {service}
+       * @description Replacements for the default templates, by kind and language. Placeholders: {clinic} {patient} {date} {time} {professional} {service} {link}
        * @default {}
        */
       templates: {

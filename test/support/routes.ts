@@ -200,6 +200,12 @@ export const ROUTES: RouteCase[] = [
   },
   {
     method: 'POST',
+    path: (r) => `/v1/appointments/${r.appointmentId}/patient-link`,
+    scope: 'appointments:write',
+    owned: true,
+  },
+  {
+    method: 'POST',
     path: (r) => `/v1/appointments/${r.appointmentId}/attend`,
     scope: 'appointments:write',
     owned: true,

@@ -1,6 +1,7 @@
 // The Appointment resource: the create body and response of docs/mivicall-contract.md, plus list filters.
 import { z } from '@hono/zod-openapi';
 import { APPOINTMENT_SOURCES, APPOINTMENT_STATUSES } from '../../booking/appointment-view.js';
+import { CONFIRMATION_CHANNELS } from '../../domain/source.js';
 import { parseInstant } from '../../domain/time.js';
 import { cursorParam, limitParam, metadataSchema, text, timestamp } from './common.js';
 
@@ -29,9 +30,11 @@ export const AppointmentSchema = z
       .object({
         confirmedAt: timestamp(),
         confirmedBy: z.string().openapi({ description: 'Who confirmed it, as in the history (`key:<id>`…)' }),
-        channel: z
-          .enum(APPOINTMENT_SOURCES)
-          .openapi({ description: 'The source of the door it came through' }),
+        channel: z.enum(CONFIRMATION_CHANNELS).openapi({
+          description:
+            "The source of the door it came through, or the patient's own link (`patient_link`) or reply " +
+            '(`sms_reply`, `whatsapp_reply`)',
+        }),
       })
       .nullable()
       .openapi({

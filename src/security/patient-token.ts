@@ -1,0 +1,83 @@
+// The token of a patient's appointment link (/a/{token}): short enough for an SMS, opaque, and
+// checked without storage. It is a deterministic authenticated encryption (the SIV pattern) built
+// only from the service's link signer (signed-link.ts):
+//   tag     = the first 16 bytes of sign("patient-link:{clinic}:{appointment}", expires)
+//   cipher  = the appointment id's 16 bytes XOR the first 16 bytes of sign("patient-link-pad:{tag}", 0)
+//   token   = base64url(tag | cipher | expires as 4 bytes) — 48 characters.
+// The id is hidden (the pad is a keyed function of the tag, which an outsider cannot compute), the
+// phone is not in it at all, and the tag binds the clinic, the appointment and the expiry: a changed
+// byte, another clinic's appointment or a later expiry fails the constant-time comparison.
+import { fromBase64, toBase64Url, toHex } from './encoding.js';
+import { fromHex } from './signatures.js';
+import type { LinkSigner } from './signed-link.js';
+
+const TAG = 16;
+const ID = 16;
+const TOKEN_BYTES = TAG + ID + 4;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const tagSubject = (tenantId: string, appointmentId: string) => `patient-link:${tenantId}:${appointmentId}`;
+
+async function tagOf(links: LinkSigner, tenantId: string, appointmentId: string, expires: number) {
+  return fromHex(await links.sign(tagSubject(tenantId, appointmentId), expires))!.subarray(0, TAG);
+}
+
+async function padFor(links: LinkSigner, tag: Uint8Array) {
+  return fromHex(await links.sign(`patient-link-pad:${toHex(tag)}`, 0))!.subarray(0, ID);
+}
+
+const xor = (a: Uint8Array, b: Uint8Array) => Uint8Array.from(a, (v, i) => v ^ b[i]!);
+
+const uuidBytes = (id: string) => fromHex(id.replace(/-/g, ''))!;
+const uuidText = (bytes: Uint8Array) => {
+  const hex = toHex(bytes);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+};
+
+/** Same length, every byte compared: the time taken says nothing about where they differ. */
+function sameBytes(a: Uint8Array, b: Uint8Array) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** The token for an appointment (a UUID) until `expires` (epoch seconds); null for an id that is not a UUID. */
+export async function sealPatientToken(
+  links: LinkSigner,
+  link: { tenantId: string; appointmentId: string; expires: number },
+): Promise<string | null> {
+  if (!UUID.test(link.appointmentId)) return null;
+  const tag = await tagOf(links, link.tenantId, link.appointmentId, link.expires);
+  const bytes = new Uint8Array(TOKEN_BYTES);
+  bytes.set(tag, 0);
+  bytes.set(xor(uuidBytes(link.appointmentId), await padFor(links, tag)), TAG);
+  new DataView(bytes.buffer).setUint32(TAG + ID, link.expires);
+  return toBase64Url(bytes);
+}
+
+export interface OpenedToken {
+  appointmentId: string;
+  /** Epoch seconds. */
+  expires: number;
+  /** True when the token was made for this clinic's appointment and expiry (constant time). */
+  madeFor(tenantId: string): Promise<boolean>;
+}
+
+/**
+ * Reads a token's claimed appointment and expiry; nothing is trusted until `madeFor` says so (the
+ * clinic is known only once the appointment is found). Null when it is not a token's shape.
+ */
+export async function openPatientToken(links: LinkSigner, token: string): Promise<OpenedToken | null> {
+  if (!/^[A-Za-z0-9_-]{48}$/.test(token)) return null;
+  const bytes = fromBase64(token);
+  if (bytes.length !== TOKEN_BYTES) return null;
+  const tag = bytes.slice(0, TAG);
+  const appointmentId = uuidText(xor(bytes.subarray(TAG, TAG + ID), await padFor(links, tag)));
+  const expires = new DataView(bytes.buffer, bytes.byteOffset).getUint32(TAG + ID);
+  return {
+    appointmentId,
+    expires,
+    madeFor: async (tenantId) => sameBytes(tag, await tagOf(links, tenantId, appointmentId, expires)),
+  };
+}

@@ -1,0 +1,107 @@
+// The patient's appointment page in a real browser (Debian Chromium driven by playwright-core):
+// opened from its link, the patient confirms, picks another time, and cancels, in two languages.
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestApp } from '#harness';
+import { bookingClinic } from '../support/booking.js';
+import { nextPhone } from '../support/factories.js';
+import type { TestApp } from '../support/types.js';
+
+let app: TestApp;
+let browser: Browser;
+beforeAll(async () => {
+  app = await startTestApp();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function bookedWithLink(language: string, where: { country: string; timezone: string }) {
+  const b = await bookingClinic(app, language, where);
+  const booked = await app.request('POST', '/v1/appointments', {
+    key: b.clinic.key,
+    body: {
+      professionalId: b.rui.id,
+      serviceTypeId: b.consulta.id,
+      patientName: 'Maria Silva',
+      patientPhone: nextPhone(),
+      startsAt: '2026-03-03T10:00:00Z',
+    },
+  });
+  expect(booked.status).toBe(201);
+  const link = await app.request('POST', `/v1/appointments/${booked.body.id}/patient-link`, {
+    key: b.clinic.key,
+  });
+  return { b, id: booked.body.id as string, path: new URL(link.body.url).pathname };
+}
+
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const errors: string[] = [];
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${app.baseUrl!}${path}`, { timeout: 15_000 });
+  return { page, errors };
+}
+
+const stateOf = (page: Page) => page.locator('#state').getAttribute('data-state');
+
+it.each([
+  {
+    language: 'pt-PT',
+    where: { country: 'PT', timezone: 'Europe/Lisbon' },
+    confirmed: 'Consulta confirmada. Obrigado!',
+    cancelled: 'Esta consulta foi cancelada.',
+    when: '04/03/2026 09:30',
+  },
+  {
+    language: 'en',
+    where: { country: 'GB', timezone: 'Europe/London' },
+    confirmed: 'Appointment confirmed. Thank you!',
+    cancelled: 'This appointment was cancelled.',
+    when: '4 Mar 2026 09:30',
+  },
+])('a patient confirms, moves and cancels on their page ($language)', async (c) => {
+  const { b, id, path } = await bookedWithLink(c.language, c.where);
+  const { page, errors } = await open(path);
+  // Confirm: the page reloads with the new state and no confirm button.
+  await page.click('#confirm', { timeout: 15_000 });
+  await expect.poll(() => page.locator('#state').textContent(), { timeout: 15_000 }).toBe(c.confirmed);
+  expect(await page.locator('#confirm').count()).toBe(0);
+  // Pick another time: a day, a free time, move.
+  await page.click('#move');
+  await page.fill('#date', '2026-03-04');
+  await page.dispatchEvent('#date', 'change');
+  await page.locator('#slots .slot').first().waitFor();
+  await page.click('#slots .slot >> text=09:30');
+  await page.click('#move-submit');
+  await expect.poll(() => page.locator('#when').textContent(), { timeout: 15_000 }).toBe(c.when);
+  const moved = await app.request('GET', `/v1/appointments/${id}`, { key: b.clinic.key });
+  expect(moved.body).toMatchObject({ status: 'rescheduled', startsAt: '2026-03-04T09:30:00+00:00' });
+  // Cancel asks once more, then the page shows the state and no buttons.
+  await page.click('#cancel');
+  await page.click('#cancel-sure');
+  await expect.poll(() => stateOf(page), { timeout: 15_000 }).toBe('cancelled');
+  expect(await page.locator('#state').textContent()).toBe(c.cancelled);
+  expect(await page.locator('#actions').count()).toBe(0);
+  expect(errors).toEqual([]);
+  const cancelled = await app.request('GET', `/v1/appointments/${id}`, { key: b.clinic.key });
+  expect(cancelled.body.status).toBe('cancelled');
+  await page.close();
+});
