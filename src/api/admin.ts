@@ -27,11 +27,17 @@ import {
   ClinicPageQuery,
   ClinicPageSchema,
   ClinicStatusPatchSchema,
-  TenantIdParam,
   TenantKeyParams,
 } from './schemas/admin.js';
 import { ApiKeyCreatedSchema, ApiKeySchema, renderApiKey } from './schemas/api-key.js';
-import { errorResponses, jsonBody, jsonContent, listOf, writeErrorResponses } from './schemas/common.js';
+import {
+  errorResponses,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  listOf,
+  writeErrorResponses,
+} from './schemas/common.js';
 import { renderTenant, TenantSchema } from './schemas/tenant.js';
 
 export const ADMIN_SECURITY = [{ adminBearer: [] }];
@@ -66,7 +72,7 @@ const get = createRoute({
   method: 'get',
   path: '/admin/v1/tenants/{id}',
   summary: 'Get a clinic',
-  request: { params: TenantIdParam },
+  request: { params: IdParam },
   responses: { 200: jsonContent(TenantSchema, 'The clinic'), ...errorResponses(404) },
 });
 const patch = createRoute({
@@ -75,7 +81,7 @@ const patch = createRoute({
   path: '/admin/v1/tenants/{id}',
   summary: "Change a clinic's status (canceled suspends it)",
   description: 'The sandbox follows the clinic: a suspended clinic is suspended in test mode too.',
-  request: { params: TenantIdParam, body: jsonBody(ClinicStatusPatchSchema) },
+  request: { params: IdParam, body: jsonBody(ClinicStatusPatchSchema) },
   responses: { 200: jsonContent(TenantSchema, 'The clinic'), ...writeErrorResponses(404) },
 });
 const createKey = createRoute({
@@ -84,7 +90,7 @@ const createKey = createRoute({
   path: '/admin/v1/tenants/{id}/api-keys',
   summary: 'Create an API key for a clinic',
   description: 'A test key (the default) reaches the clinic’s sandbox; `live: true` the clinic. Shown once.',
-  request: { params: TenantIdParam, body: jsonBody(AdminKeyCreateSchema) },
+  request: { params: IdParam, body: jsonBody(AdminKeyCreateSchema) },
   responses: { 201: jsonContent(ApiKeyCreatedSchema, 'The key, shown once'), ...writeErrorResponses(404) },
 });
 const listKeys = createRoute({
@@ -92,7 +98,7 @@ const listKeys = createRoute({
   method: 'get',
   path: '/admin/v1/tenants/{id}/api-keys',
   summary: "List a clinic's keys (live, and its sandbox's test keys)",
-  request: { params: TenantIdParam },
+  request: { params: IdParam },
   responses: { 200: jsonContent(listOf(ApiKeySchema), 'Keys, newest first'), ...errorResponses(404) },
 });
 const revokeKey = createRoute({

@@ -4,7 +4,7 @@ import { SCOPES } from '../../accounts/scopes.js';
 import { timeZoneSchema } from '../../accounts/tenant-config.js';
 import { SPECIALTIES, TENANT_STATUSES } from '../../accounts/tenants.js';
 import { ApiKeySchema } from './api-key.js';
-import { cursorParam, limitParam, text } from './common.js';
+import { cursorParam, IdParam, limitParam, text } from './common.js';
 import { TenantSchema } from './tenant.js';
 
 export const ADMIN_TAG = 'Admin';
@@ -70,12 +70,8 @@ export const AdminKeyCreateSchema = z
 
 export const ClinicPageSchema = z.object({ items: z.array(TenantSchema), nextCursor: z.string().nullable() });
 
-export const TenantIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }),
-});
-
-export const TenantKeyParams = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }),
+/** A clinic's id and one of its keys' ids in the path. */
+export const TenantKeyParams = IdParam.extend({
   keyId: z.string().openapi({ param: { name: 'keyId', in: 'path' }, format: 'uuid' }),
 });
 
