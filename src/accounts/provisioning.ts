@@ -2,7 +2,6 @@
 // interface so the doors only translate. `storeProvisioning` keeps every clinic in the one Store; a
 // runtime that keeps clinics elsewhere (a Durable Object per clinic and a directory) hands the app
 // its own `Provisioning` through AppDeps, and neither door changes.
-import { sql } from 'drizzle-orm';
 import {
   type CommandResult,
   IDEMPOTENCY_RETENTION_MS,
@@ -25,6 +24,7 @@ import {
   insertApiKeyIf,
   insertTenantIf,
   liveTenantsPage,
+  selectTenantMade,
   slugsLike,
   tenantExists,
 } from '../db/provisioning.js';
@@ -152,9 +152,7 @@ export function storeProvisioning(deps: Pick<AppDeps, 'store' | 'clock'>): Provi
           insertApiKeyIf(keyRow, [guard, tenantExists(keyRow.tenantId)]),
         ];
         if (!ref || !idempotency || !answer) {
-          const results = await store.atomic(
-            [...writes, sql`SELECT ${tenantExists(tenant.id)} AS made`].map(compile),
-          );
+          const results = await store.atomic([...writes, selectTenantMade(tenant.id)].map(compile));
           if (Number(results.at(-1)?.rows[0]?.made)) return { replayed: false, made };
           continue; // the slug was taken meanwhile: plan again
         }

@@ -34,6 +34,9 @@ export const insertApiKeyIf = (row: ApiKeyRow, conditions: SQL[]): SQL => insert
 /** SQL condition: the tenant `id` exists. */
 export const tenantExists = (id: string): SQL => sql`EXISTS (SELECT 1 FROM tenants WHERE id = ${id})`;
 
+/** Reads back whether the unit made the tenant (its `made` column is 1 or 0). */
+export const selectTenantMade = (id: string): SQL => sql`SELECT ${tenantExists(id)} AS made`;
+
 /** The public slugs already taken among `base`, `base-2`, `base-3`… (to pick the first free one). */
 export async function slugsLike(db: Db, base: string): Promise<Set<string>> {
   const rows = await db
