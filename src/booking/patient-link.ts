@@ -2,6 +2,8 @@
 // start (long enough for the visit and a look at its state afterwards; every confirmation and
 // reminder brings a fresh one). Nothing is stored: the token (src/security/patient-token.ts) names
 // the appointment under the clinic's signature, so a link can be made wherever a message is rendered.
+// The triage form (/triagem/{token}) and the feedback form (/feedback/{token}) are links of their own
+// scope made the same way; each page opens only tokens of its scope.
 import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
 import type { AppointmentRow } from '../db/appointments.js';
 import { findAppointmentForLink } from '../db/patient-links.js';
@@ -9,12 +11,22 @@ import { findTenant } from '../db/tenants.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import { DAY } from '../domain/time.js';
-import { openPatientToken, sealPatientToken } from '../security/patient-token.js';
+import { type LinkScope, openPatientToken, sealPatientToken } from '../security/patient-token.js';
 import { getAppointment } from './find.js';
 
 export const PATIENT_LINK_PREFIX = '/a';
 /** How long after the appointment's start its link keeps working. */
 export const PATIENT_LINK_MARGIN_MS = 3 * DAY;
+/** How long after the appointment's start the feedback link keeps working. */
+export const FEEDBACK_LINK_MARGIN_MS = 14 * DAY;
+
+/** Each page a patient can be sent to: where it lives and until when its link works. */
+export const LINK_PAGES: Record<LinkScope, { prefix: string; expiresAt: (startsAt: number) => number }> = {
+  'patient-link': { prefix: PATIENT_LINK_PREFIX, expiresAt: (startsAt) => startsAt + PATIENT_LINK_MARGIN_MS },
+  // Answers are for the visit: the form closes when it starts.
+  triage: { prefix: '/triagem', expiresAt: (startsAt) => startsAt },
+  feedback: { prefix: '/feedback', expiresAt: (startsAt) => startsAt + FEEDBACK_LINK_MARGIN_MS },
+};
 
 export interface PatientLink {
   url: string;
@@ -27,14 +39,16 @@ export async function patientLink(
   deps: AppDeps,
   appointment: { tenantId: string; id: string; startsAt: number },
   origin: string,
+  scope: LinkScope = 'patient-link',
 ): Promise<PatientLink | null> {
-  const expires = Math.floor((appointment.startsAt + PATIENT_LINK_MARGIN_MS) / 1000);
-  const token = await sealPatientToken(deps.links, {
-    tenantId: appointment.tenantId,
-    appointmentId: appointment.id,
-    expires,
-  });
-  return token ? { url: `${origin}${PATIENT_LINK_PREFIX}/${token}`, expiresAt: expires * 1000 } : null;
+  const page = LINK_PAGES[scope];
+  const expires = Math.floor(page.expiresAt(appointment.startsAt) / 1000);
+  const token = await sealPatientToken(
+    deps.links,
+    { tenantId: appointment.tenantId, appointmentId: appointment.id, expires },
+    scope,
+  );
+  return token ? { url: `${origin}${page.prefix}/${token}`, expiresAt: expires * 1000 } : null;
 }
 
 /** The link to one of the clinic's appointments (404 for another clinic's), for its PMS to send itself. */
@@ -60,9 +74,13 @@ export interface OpenedLink {
  * Opens a link: a token that is malformed, tampered with, made for another clinic's appointment or
  * for one that no longer exists is `invalid_signature`; a genuine one past its expiry `link_expired`.
  */
-export async function openPatientLink(deps: AppDeps, token: string): Promise<OpenedLink> {
+export async function openPatientLink(
+  deps: AppDeps,
+  token: string,
+  scope: LinkScope = 'patient-link',
+): Promise<OpenedLink> {
   const invalid = new AppError('invalid_signature', 'This link is not valid');
-  const opened = await openPatientToken(deps.links, token);
+  const opened = await openPatientToken(deps.links, token, scope);
   if (!opened) throw invalid;
   const row = await findAppointmentForLink(deps.store.db, opened.appointmentId);
   if (!row || !(await opened.madeFor(row.tenantId))) throw invalid;

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, lt, lte, type SQL, sql } from 'drizzle-orm
 import { BLOCKING_STATUSES } from '../domain/status.js';
 import { messageConsent, messageSenders, messages, messagingSettings } from './schema.js';
 import type { Db } from './store.js';
+import { serviceSendsTriage } from './triage.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 export type SenderRow = typeof messageSenders.$inferSelect;
@@ -70,10 +71,13 @@ export async function deleteSender(db: Db, tenantId: string, channel: SenderRow[
   return gone.length > 0;
 }
 
-const KIND_RULE: Record<'confirmation' | 'cancellation' | 'reschedule', SQL> = {
+const KIND_RULE: Record<'confirmation' | 'cancellation' | 'reschedule' | 'triage' | 'feedback', SQL> = {
   confirmation: sql`EXISTS (SELECT 1 FROM json_each(s.settings, '$.confirmationSources') WHERE value = a.source)`,
   cancellation: sql`json_extract(s.settings, '$.cancellationNotice') = 1`,
   reschedule: sql`json_extract(s.settings, '$.rescheduleNotice') = 1`,
+  // With a booking: only for a service whose triage goes out on its own.
+  triage: serviceSendsTriage,
+  feedback: sql`json_extract(s.settings, '$.feedbackAfterAttended') = 1`,
 };
 
 /**
@@ -97,6 +101,22 @@ export const enqueueMessageIf = (
   WHERE a.tenant_id = ${m.tenantId} AND a.id = ${m.appointmentId}
     AND json_extract(s.settings, '$.enabled') = 1 AND ${KIND_RULE[m.kind]} AND ${condition}
   ON CONFLICT DO NOTHING`;
+
+/**
+ * Queues a message a clinic asked for (the triage link on request) if `condition` holds: no settings
+ * rule, the core checked them when it planned and the sender checks them again when it sends.
+ */
+export const queueRequestedMessage = (
+  m: { id: string; kind: 'triage'; tenantId: string; appointmentId: string; dedupeKey: string; now: number },
+  condition: SQL,
+): SQL => sql`
+  INSERT INTO messages (id, tenant_id, appointment_id, kind, dedupe_key, status, attempts, next_attempt_at, created_at, updated_at)
+  SELECT ${m.id}, ${m.tenantId}, ${m.appointmentId}, ${m.kind}, ${m.dedupeKey}, 'queued', 0, ${m.now}, ${m.now}, ${m.now}
+  WHERE ${condition}
+  ON CONFLICT DO NOTHING`;
+
+/** SQL condition: the message with this id was queued. */
+export const messageQueued = (id: string): SQL => sql`EXISTS (SELECT 1 FROM messages WHERE id = ${id})`;
 
 export interface ReminderCandidate {
   tenantId: string;

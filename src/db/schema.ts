@@ -25,6 +25,7 @@ import {
 import { MAX_BUFFER_MINUTES, MAX_SERVICE_MINUTES } from '../domain/service-caps.js';
 import { APPOINTMENT_SOURCES, CONFIRMATION_CHANNELS } from '../domain/source.js';
 import { APPOINTMENT_STATUSES } from '../domain/status.js';
+import type { TriageAnswer, TriageQuestion } from '../domain/triage.js';
 import {
   API_KEY_MODES,
   CALL_EVENT_TYPES,
@@ -635,4 +636,59 @@ export const messageConsent = sqliteTable(
     changedAt: integer('changed_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.phoneHash] })],
+);
+
+/**
+ * A service's triage: the questions a patient answers before the visit, and whether its bookings get
+ * the triage link without being asked (src/booking/triage.ts). One row per service that has any.
+ */
+export const serviceTriage = sqliteTable(
+  'service_triage',
+  {
+    tenantId: text('tenant_id')
+      .notNull()
+      .references(() => tenants.id),
+    serviceId: text('service_id')
+      .notNull()
+      .references(() => services.id),
+    // Read by the enqueue statement in the booking's own unit (src/db/messages.ts).
+    sendOnBooking: integer('send_on_booking', { mode: 'boolean' }).notNull(),
+    questions: text('questions', { mode: 'json' }).$type<TriageQuestion[]>().notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.serviceId] })],
+);
+
+/**
+ * A patient's triage answers, once per appointment (the primary key refuses a second submission),
+ * kept with the questions as they were asked. Health data: erased with the appointment's patient.
+ */
+export const triageAnswers = sqliteTable(
+  'triage_answers',
+  {
+    tenantId: text('tenant_id').notNull(),
+    appointmentId: text('appointment_id').notNull(),
+    answers: text('answers', { mode: 'json' }).$type<TriageAnswer[]>().notNull(),
+    // Which submission was kept: the unit's condition for its webhook event and its answer.
+    submissionId: text('submission_id').notNull(),
+    submittedAt: integer('submitted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.appointmentId] })],
+);
+
+/** A patient's rating of an attended visit, once per appointment. */
+export const visitFeedback = sqliteTable(
+  'visit_feedback',
+  {
+    tenantId: text('tenant_id').notNull(),
+    appointmentId: text('appointment_id').notNull(),
+    rating: integer('rating').notNull(),
+    comment: text('comment'),
+    submissionId: text('submission_id').notNull(),
+    submittedAt: integer('submitted_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.appointmentId] }),
+    check('visit_feedback_rating', sql`${col(t.rating)} BETWEEN 1 AND 5`),
+  ],
 );

@@ -60,6 +60,12 @@ export const ERROR_CODES = [
   'internal_error',
   // A signed link past its time (GET /v1/calls/{id}/recording gives a new one).
   'link_expired',
+  // Triage and feedback (src/booking/triage.ts, feedback.ts): the service asks no questions, the clinic
+  // sends no messages, the visit is over or cancelled, or the patient already answered.
+  'triage_not_configured',
+  'messages_not_enabled',
+  'appointment_not_upcoming',
+  'already_answered',
   // The voice platform refused or failed a request made on the clinic's behalf (an outbound call).
   'platform_error',
 ] as const;

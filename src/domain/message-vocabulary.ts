@@ -9,8 +9,11 @@ export type MessageChannel = (typeof MESSAGE_CHANNELS)[number];
 export const MESSAGE_PROVIDERS = ['twilio', 'telnyx'] as const;
 export type MessageProvider = (typeof MESSAGE_PROVIDERS)[number];
 
-/** What a message says. Confirm/cancel links, triage and feedback come later (issue 14). */
-export const MESSAGE_KINDS = ['confirmation', 'cancellation', 'reschedule', 'reminder'] as const;
+/**
+ * What a message says. triage: the link to the service's questions before the visit; feedback: the
+ * link to rate the visit once it was attended.
+ */
+export const MESSAGE_KINDS = ['confirmation', 'cancellation', 'reschedule', 'reminder', 'triage', 'feedback'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /**

@@ -19,10 +19,12 @@ import {
 import { NO_PHONE } from '../db/patient-data.js';
 import { findTenant } from '../db/tenants.js';
 import type { AppDeps } from '../deps.js';
+import type { MessageKind } from '../domain/message-vocabulary.js';
 import { maskPhone } from '../domain/phone-mask.js';
 import type { AppointmentStatus } from '../domain/status.js';
 import { isBlocking } from '../domain/status.js';
 import { MINUTE } from '../domain/time.js';
+import type { LinkScope } from '../security/patient-token.js';
 import { readMessagingSettings } from './clinic-settings.js';
 import { telnyxRest } from './providers/telnyx.js';
 import { twilioRest } from './providers/twilio-rest.js';
@@ -32,6 +34,16 @@ import { countSegments } from './segments.js';
 import { senderCredentials, senderWebhookPath } from './senders.js';
 import { templateFor } from './settings.js';
 import { fillTemplate, messageLanguageOf, whenValues } from './templates.js';
+
+/** Which page a message's {link} opens. */
+const LINK_SCOPE_OF: Record<MessageKind, LinkScope> = {
+  confirmation: 'patient-link',
+  reschedule: 'patient-link',
+  cancellation: 'patient-link',
+  reminder: 'patient-link',
+  triage: 'triage',
+  feedback: 'feedback',
+};
 
 /** Waits after each failed attempt: 1 min, 5 min, 30 min, 2 h, then the message has failed. */
 export const MESSAGE_BACKOFF_MS = [1, 5, 30, 120].map((m) => m * MINUTE);
@@ -82,6 +94,17 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
   if ((row.kind === 'confirmation' || row.kind === 'reschedule') && !blocking) {
     return skip(deps, row, now, 'Appointment cancelled before the message went');
   }
+  if (row.kind === 'triage' && (!blocking || now >= subject.startsAt)) {
+    return skip(deps, row, now, 'Appointment cancelled or already started');
+  }
+  if (row.kind === 'feedback' && subject.status !== 'attended') {
+    return skip(deps, row, now, 'Visit no longer marked attended');
+  }
+  // A triage or feedback message is only its link: without a public address there is nothing to send.
+  const linkScope = LINK_SCOPE_OF[row.kind];
+  if (linkScope !== 'patient-link' && !deps.publicBaseUrl) {
+    return skip(deps, row, now, 'No PUBLIC_BASE_URL to make the link with');
+  }
 
   const e164 = await deps.vault.decrypt(
     subject.phoneSealed,
@@ -112,6 +135,7 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
           deps,
           { tenantId: row.tenantId, id: row.appointmentId, startsAt: subject.startsAt },
           deps.publicBaseUrl,
+          linkScope,
         )
       : null;
   const body = fillTemplate(template, {

@@ -36,6 +36,9 @@ export const messagingSettingsSchema = z
       .openapi({ description: 'Bookings through these doors get a confirmation message' }),
     cancellationNotice: z.boolean().default(true),
     rescheduleNotice: z.boolean().default(true),
+    feedbackAfterAttended: z.boolean().default(false).openapi({
+      description: 'When a visit is marked attended, the patient gets a link to rate it (1–5 and a comment)',
+    }),
     reminderHours: z.number().int().min(0).max(168).default(24).openapi({
       description: 'A reminder goes this many hours before the appointment; 0 sends none',
     }),

@@ -5,7 +5,8 @@ import { DateTime } from 'luxon';
 import { MESSAGE_LANGUAGES, type MessageKind, type MessageLanguage } from '../domain/message-vocabulary.js';
 import { countSegments, type SegmentCount } from './segments.js';
 
-// {link}: the patient's own appointment page (src/booking/patient-link.ts). A line holding it is left
+// {link}: the patient's own appointment page (src/booking/patient-link.ts); in a triage message the
+// triage form, in a feedback message the feedback form. A line holding it is left
 // out when no link can be made (no PUBLIC_BASE_URL), so the message never shows an empty link.
 export const PLACEHOLDERS = ['clinic', 'patient', 'date', 'time', 'professional', 'service', 'link'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -51,6 +52,19 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageLanguage, stri
       '{clinic}: lembrete da sua consulta em {date} às {time} com {professional}. Responda SIM para confirmar ou C para cancelar.\nOu no link: {link}\nPARAR para sair.',
     en: '{clinic}: reminder of your appointment on {date} at {time} with {professional}. Reply YES to confirm or C to cancel.\nOr online: {link}\nSTOP to opt out.',
     es: '{clinic}: recordatorio de su cita el {date} a las {time} con {professional}. Responda SI para confirmar o C para cancelar.\nEnlace: {link}\nPARAR para salir.',
+  },
+  // Kept to the GSM-7 alphabet (no ã, ç, ó…): one alphabet keeps a link message in two segments.
+  triage: {
+    'pt-PT': '{clinic}: {patient}, antes da sua consulta de {date} às {time}, responda a algumas perguntas:\n{link}',
+    'pt-BR': '{clinic}: {patient}, antes da sua consulta em {date} às {time}, responda a algumas perguntas:\n{link}',
+    en: '{clinic}: {patient}, before your appointment on {date} at {time}, please answer a few questions:\n{link}',
+    es: '{clinic}: {patient}, antes de su cita del {date} a las {time}, responda a unas preguntas:\n{link}',
+  },
+  feedback: {
+    'pt-PT': '{clinic}: {patient}, obrigado pela sua visita. Como correu? Deixe a sua nota de 1 a 5:\n{link}',
+    'pt-BR': '{clinic}: {patient}, obrigado pela sua visita. Como foi? Deixe sua nota de 1 a 5:\n{link}',
+    en: '{clinic}: {patient}, thank you for your visit. How did it go? Rate it from 1 to 5:\n{link}',
+    es: '{clinic}: {patient}, gracias por su visita. Valore su experiencia de 1 a 5:\n{link}',
   },
 };
 

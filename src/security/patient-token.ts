@@ -4,6 +4,8 @@
 //   tag     = the first 16 bytes of sign("patient-link:{clinic}:{appointment}", expires)
 //   cipher  = the appointment id's 16 bytes XOR the first 16 bytes of sign("patient-link-pad:{tag}", 0)
 //   token   = base64url(tag | cipher | expires as 4 bytes) — 48 characters.
+// The same scheme serves the triage and feedback links (/triagem/{token}, /feedback/{token}): the
+// link's scope is the tag subject's first word, so a token made for one page opens no other.
 // The id is hidden (the pad is a keyed function of the tag, which an outsider cannot compute), the
 // phone is not in it at all, and the tag binds the clinic, the appointment and the expiry: a changed
 // byte, another clinic's appointment or a later expiry fails the constant-time comparison.
@@ -16,10 +18,20 @@ const ID = 16;
 const TOKEN_BYTES = TAG + ID + 4;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const tagSubject = (tenantId: string, appointmentId: string) => `patient-link:${tenantId}:${appointmentId}`;
+/** Which page a token opens: the appointment page, the triage form or the feedback form. */
+export type LinkScope = 'patient-link' | 'triage' | 'feedback';
 
-async function tagOf(links: LinkSigner, tenantId: string, appointmentId: string, expires: number) {
-  return fromHex(await links.sign(tagSubject(tenantId, appointmentId), expires))!.subarray(0, TAG);
+const tagSubject = (scope: LinkScope, tenantId: string, appointmentId: string) =>
+  `${scope}:${tenantId}:${appointmentId}`;
+
+async function tagOf(
+  links: LinkSigner,
+  scope: LinkScope,
+  tenantId: string,
+  appointmentId: string,
+  expires: number,
+) {
+  return fromHex(await links.sign(tagSubject(scope, tenantId, appointmentId), expires))!.subarray(0, TAG);
 }
 
 async function padFor(links: LinkSigner, tag: Uint8Array) {
@@ -46,9 +58,10 @@ function sameBytes(a: Uint8Array, b: Uint8Array) {
 export async function sealPatientToken(
   links: LinkSigner,
   link: { tenantId: string; appointmentId: string; expires: number },
+  scope: LinkScope = 'patient-link',
 ): Promise<string | null> {
   if (!UUID.test(link.appointmentId)) return null;
-  const tag = await tagOf(links, link.tenantId, link.appointmentId, link.expires);
+  const tag = await tagOf(links, scope, link.tenantId, link.appointmentId, link.expires);
   const bytes = new Uint8Array(TOKEN_BYTES);
   bytes.set(tag, 0);
   bytes.set(xor(uuidBytes(link.appointmentId), await padFor(links, tag)), TAG);
@@ -68,7 +81,11 @@ export interface OpenedToken {
  * Reads a token's claimed appointment and expiry; nothing is trusted until `madeFor` says so (the
  * clinic is known only once the appointment is found). Null when it is not a token's shape.
  */
-export async function openPatientToken(links: LinkSigner, token: string): Promise<OpenedToken | null> {
+export async function openPatientToken(
+  links: LinkSigner,
+  token: string,
+  scope: LinkScope = 'patient-link',
+): Promise<OpenedToken | null> {
   if (!/^[A-Za-z0-9_-]{48}$/.test(token)) return null;
   const bytes = fromBase64(token);
   if (bytes.length !== TOKEN_BYTES) return null;
@@ -78,6 +95,7 @@ export async function openPatientToken(links: LinkSigner, token: string): Promis
   return {
     appointmentId,
     expires,
-    madeFor: async (tenantId) => sameBytes(tag, await tagOf(links, tenantId, appointmentId, expires)),
+    madeFor: async (tenantId) =>
+      sameBytes(tag, await tagOf(links, scope, tenantId, appointmentId, expires)),
   };
 }
