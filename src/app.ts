@@ -17,6 +17,7 @@ import { patientRoutes } from './api/patients.js';
 import { scheduleRoutes } from './api/schedule.js';
 import { ADMIN_TAG } from './api/schemas/admin.js';
 import { tenantRoutes } from './api/tenants.js';
+import { triageRoutes } from './api/triage.js';
 import { voiceRoutes } from './api/voice.js';
 import { webhookRoutes } from './api/webhooks.js';
 import type { AppDeps } from './deps.js';
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps) {
         availabilityRoutes,
         patientRoutes,
         patientLinkRoutes,
+        triageRoutes,
         voiceRoutes,
         callRoutes,
         callbackRequestRoutes,

@@ -21,7 +21,7 @@ import {
   ChannelParam,
   MessageListQuery,
   MessageListSchema,
-  type MessageSchema,
+  renderMessageRow,
   SenderInputSchema,
   SenderListSchema,
   SenderSchema,
@@ -35,28 +35,7 @@ const write = () => [requireScope('messaging:write')];
 const zoneOf = (c: Context<AppEnv>) => c.var.credential.tenant.config.timezone;
 const baseOf = (c: Context<AppEnv>) => c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin;
 
-const renderMessage = (c: Context<AppEnv>, m: Message): z.infer<typeof MessageSchema> => {
-  const zone = zoneOf(c);
-  return {
-    id: m.id,
-    appointmentId: m.appointmentId,
-    kind: m.kind,
-    status: m.status,
-    channel: m.channel,
-    provider: m.provider,
-    to: m.toMasked,
-    phoneHash: m.phoneHash,
-    providerMessageId: m.providerMessageId,
-    segments: m.segments,
-    encoding: m.encoding,
-    attempts: m.attempts,
-    lastError: m.lastError,
-    createdAt: renderInstant(m.createdAt, zone),
-    scheduledFor: m.status === 'queued' ? renderInstant(m.nextAttemptAt, zone) : null,
-    sentAt: renderOptionalInstant(m.sentAt, zone),
-    updatedAt: renderInstant(m.updatedAt, zone),
-  };
-};
+const renderMessage = (c: Context<AppEnv>, m: Message) => renderMessageRow(m, zoneOf(c));
 
 const listMessages = createRoute({
   method: 'get',

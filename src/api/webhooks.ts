@@ -2,7 +2,7 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { CALLBACK_EVENTS } from '../booking/callback-requests.js';
-import { APPOINTMENT_EVENTS } from '../booking/events.js';
+import { APPOINTMENT_EVENTS, FEEDBACK_RECEIVED, TRIAGE_COMPLETED } from '../booking/events.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
@@ -57,7 +57,8 @@ const create = createRoute({
   description:
     `Events: ${APPOINTMENT_EVENTS.join(', ')} (body {id, type, createdAt, tenantId, data: {appointment, changes}}); ` +
     `${ENDPOINT_EVENTS.join(', ')} (data: {endpoint: {id, url, disabledAt, reason}}); ` +
-    `${CALLBACK_EVENTS.join(', ')} (data: {callbackRequest}: a message the voice agent took). Retried with backoff for ` +
+    `${CALLBACK_EVENTS.join(', ')} (data: {callbackRequest}: a message the voice agent took); ` +
+    `${TRIAGE_COMPLETED} (data: {triage}: the patient's answers); ${FEEDBACK_RECEIVED} (data: {feedback}: a rating). Retried with backoff for ` +
     'about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be ' +
     'https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).',
   middleware: scope(),

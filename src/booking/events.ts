@@ -17,6 +17,11 @@ export const APPOINTMENT_EVENTS = [
 ] as const;
 export type AppointmentEvent = (typeof APPOINTMENT_EVENTS)[number];
 
+/** What a patient sent back through a link: triage answers (data: {triage}), a rating (data: {feedback}). */
+export const TRIAGE_COMPLETED = 'appointment.triage_completed';
+export const FEEDBACK_RECEIVED = 'appointment.feedback_received';
+export const PATIENT_FORM_EVENTS = [TRIAGE_COMPLETED, FEEDBACK_RECEIVED] as const;
+
 /** The event for a history action: created, rescheduled, cancelled, attended, no_show or updated. */
 export const eventForAction = (action: string): AppointmentEvent =>
   (APPOINTMENT_EVENTS as readonly string[]).includes(`appointment.${action}`)

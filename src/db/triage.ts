@@ -48,6 +48,9 @@ export const triageKept = (tenantId: string, appointmentId: string, submissionId
   sql`EXISTS (SELECT 1 FROM triage_answers WHERE tenant_id = ${tenantId} AND appointment_id = ${appointmentId}
     AND submission_id = ${submissionId})`;
 
+/** The last statement of a unit: whether `condition` holds after its writes (row `holds`, 0 or 1). */
+export const selectHolds = (condition: SQL): SQL => sql`SELECT ${condition} AS holds`;
+
 export async function findTriageAnswers(db: Db, tenantId: string, appointmentId: string) {
   const [row] = await db
     .select()

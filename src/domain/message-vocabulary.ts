@@ -13,7 +13,14 @@ export type MessageProvider = (typeof MESSAGE_PROVIDERS)[number];
  * What a message says. triage: the link to the service's questions before the visit; feedback: the
  * link to rate the visit once it was attended.
  */
-export const MESSAGE_KINDS = ['confirmation', 'cancellation', 'reschedule', 'reminder', 'triage', 'feedback'] as const;
+export const MESSAGE_KINDS = [
+  'confirmation',
+  'cancellation',
+  'reschedule',
+  'reminder',
+  'triage',
+  'feedback',
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /**

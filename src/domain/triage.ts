@@ -41,7 +41,10 @@ export interface TriageAnswer {
  * its question's type (yes/no a boolean, a choice one of the options, text within its length), no
  * answer to a question not asked. Throws validation_failed naming each field at fault.
  */
-export function checkTriageAnswers(questions: TriageQuestion[], given: Record<string, unknown>): TriageAnswer[] {
+export function checkTriageAnswers(
+  questions: TriageQuestion[],
+  given: Record<string, unknown>,
+): TriageAnswer[] {
   const errors: FieldError[] = [];
   const asked = new Set(questions.map((q) => q.id));
   for (const id of Object.keys(given)) {

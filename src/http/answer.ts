@@ -60,10 +60,10 @@ export function sendAnswer<S extends RestSuccess>(
   return recordedResponse(c, result) as unknown as SentAnswer<S>;
 }
 
-/** The same for a command whose door renders `T` as JSON with 200 (the route declares `T`). */
-export function sendRecorded<T>(
+/** The same for a command whose door renders `T` as JSON with `S` (200 unless said; the route declares both). */
+export function sendRecorded<T, S extends 200 | 202 = 200>(
   c: Context,
   result: CommandResult,
-): Response & TypedResponse<JSONParsed<T>, 200, 'json'> {
-  return recordedResponse(c, result) as unknown as Response & TypedResponse<JSONParsed<T>, 200, 'json'>;
+): Response & TypedResponse<JSONParsed<T>, S, 'json'> {
+  return recordedResponse(c, result) as unknown as Response & TypedResponse<JSONParsed<T>, S, 'json'>;
 }

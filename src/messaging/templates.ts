@@ -55,8 +55,10 @@ export const DEFAULT_TEMPLATES: Record<MessageKind, Record<MessageLanguage, stri
   },
   // Kept to the GSM-7 alphabet (no ã, ç, ó…): one alphabet keeps a link message in two segments.
   triage: {
-    'pt-PT': '{clinic}: {patient}, antes da sua consulta de {date} às {time}, responda a algumas perguntas:\n{link}',
-    'pt-BR': '{clinic}: {patient}, antes da sua consulta em {date} às {time}, responda a algumas perguntas:\n{link}',
+    'pt-PT':
+      '{clinic}: {patient}, antes da sua consulta de {date} às {time}, responda a algumas perguntas:\n{link}',
+    'pt-BR':
+      '{clinic}: {patient}, antes da sua consulta em {date} às {time}, responda a algumas perguntas:\n{link}',
     en: '{clinic}: {patient}, before your appointment on {date} at {time}, please answer a few questions:\n{link}',
     es: '{clinic}: {patient}, antes de su cita del {date} a las {time}, responda a unas preguntas:\n{link}',
   },

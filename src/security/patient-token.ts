@@ -95,7 +95,6 @@ export async function openPatientToken(
   return {
     appointmentId,
     expires,
-    madeFor: async (tenantId) =>
-      sameBytes(tag, await tagOf(links, scope, tenantId, appointmentId, expires)),
+    madeFor: async (tenantId) => sameBytes(tag, await tagOf(links, scope, tenantId, appointmentId, expires)),
   };
 }

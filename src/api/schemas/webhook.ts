@@ -1,13 +1,20 @@
 // Webhook endpoints: where the clinic's systems hear about appointment changes, and the deliveries.
 import { z } from '@hono/zod-openapi';
 import { CALLBACK_EVENTS } from '../../booking/callback-requests.js';
-import { APPOINTMENT_EVENTS } from '../../booking/events.js';
+import { APPOINTMENT_EVENTS, PATIENT_FORM_EVENTS } from '../../booking/events.js';
 import { PATIENT_EVENTS } from '../../booking/patient-rights.js';
 import { DELIVERY_STATUSES } from '../../domain/vocabulary.js';
 import { ENDPOINT_EVENTS } from '../../webhooks/health.js';
 import { text } from './common.js';
 
-const EVENT = z.enum(['*', ...APPOINTMENT_EVENTS, ...ENDPOINT_EVENTS, ...PATIENT_EVENTS, ...CALLBACK_EVENTS]);
+const EVENT = z.enum([
+  '*',
+  ...APPOINTMENT_EVENTS,
+  ...ENDPOINT_EVENTS,
+  ...PATIENT_EVENTS,
+  ...CALLBACK_EVENTS,
+  ...PATIENT_FORM_EVENTS,
+]);
 
 export const EndpointSchema = z
   .object({
