@@ -36,15 +36,16 @@ import { appointmentApi } from './web/appointment-api.js';
 import { appointmentPage } from './web/appointment-page.js';
 import { bookingApi } from './web/booking-api.js';
 import { bookingPage } from './web/booking-page.js';
+import { patientForms } from './web/patient-forms.js';
 
 export function createApp(deps: AppDeps) {
   const app = createRouter();
   app.use('*', requestContext(deps));
   // Public routes are limited per client IP; the booking page's API takes JSON like the REST door.
-  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*', '/recordings/*', '/a/*'])
+  const patientPaths = ['/a/*', '/triagem/*', '/feedback/*'];
+  for (const path of ['/health', '/openapi.json', '/docs', '/booking/*', '/recordings/*', ...patientPaths])
     app.use(path, rateLimitPerIp);
-  app.use('/booking/*', jsonBodyGuard);
-  app.use('/a/*', jsonBodyGuard);
+  for (const path of ['/booking/*', ...patientPaths]) app.use(path, jsonBodyGuard);
   // A write may have queued webhook events: deliver them now rather than at the next timer tick.
   app.use('*', deliverAfterWrites(deps));
   app.onError(handleError);
@@ -96,6 +97,8 @@ export function createApp(deps: AppDeps) {
     // A patient's own appointment behind its signed, expiring link (/a/{token}; src/web/appointment-*).
     .route('/', appointmentApi)
     .route('/', appointmentPage)
+    // Its triage and feedback forms, behind links of their own scope (src/web/patient-forms.ts).
+    .route('/', patientForms)
     // Any other /v1 path: who asks comes first, so a caller without a valid key learns nothing of
     // which paths exist (401), and a keyed caller gets the envelope's 404.
     .all('/v1/*', restCors, apiKeyAuth, handleNotFound)

@@ -2,40 +2,24 @@
 // reminder. Server-rendered in the clinic's language under the booking page's strict CSP; the
 // buttons (confirm, cancel, pick another time) call /a/{token}/api/* through a static script and
 // reload the page to show the new state. A past or cancelled appointment shows its state and no
-// buttons; a link that is not valid or has expired gets a plain page saying so, never an error.
+// buttons; a link that is not valid or has expired gets a plain page saying so, never an error. The
+// shell (style, CSP, that plain page) is src/web/patient-shell.ts, shared with triage and feedback.
 import { Hono } from 'hono';
-import { html, raw } from 'hono/html';
-import { secureHeaders } from 'hono/secure-headers';
+import { html } from 'hono/html';
 import { openPatientLink } from '../booking/patient-link.js';
-import { AppError } from '../domain/errors.js';
-import { type Language, languageOf } from '../domain/language.js';
+import { languageOf } from '../domain/language.js';
 import type { AppEnv } from '../http/env.js';
 import { APPOINTMENT_SCRIPT } from './appointment-script.js';
 import { patientView } from './appointment-state.js';
 import { APPOINTMENT_TEXT } from './appointment-text.js';
-
-const HTML_LANG: Record<Language, string> = { pt: 'pt-PT', 'pt-BR': 'pt-BR', en: 'en', es: 'es' };
-
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1d2733}
-h1{font-size:1.4rem}dt{font-weight:600;margin-top:.6rem}dd{margin:0}.state{margin:1.2rem 0;padding:.8rem;border-radius:.4rem;background:#eef2f7}
-.state.confirmed{background:#e7f5ea}.state.cancelled{background:#fbe9eb}.actions button,#move-submit{display:block;width:100%;margin:.5rem 0;padding:.7rem;font-size:1rem}
-input{width:100%;padding:.5rem;font-size:1rem;box-sizing:border-box}label{display:block;margin:.8rem 0 .3rem;font-weight:600}
-.slots{display:flex;flex-wrap:wrap;gap:.4rem}.slot{padding:.5rem .8rem;font-size:1rem;cursor:pointer}
-.slot[aria-pressed=true]{background:#1d6fd6;color:#fff}.error{color:#b00020}`;
-
-const pageHeaders = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    connectSrc: ["'self'"],
-    frameAncestors: ["'none'"],
-  },
-  // The token is in the URL: never sent on to another site.
-  referrerPolicy: 'no-referrer',
-});
-
-const ASSET_CACHE = 'public, max-age=300';
+import {
+  ASSET_CACHE,
+  linkProblemPage,
+  PATIENT_STYLE,
+  PATIENT_STYLE_PATH,
+  patientPage,
+  patientPageHeaders,
+} from './patient-shell.js';
 
 export const appointmentPage = new Hono<AppEnv>()
   .get('/a/assets/appointment.js', (c) =>
@@ -44,42 +28,27 @@ export const appointmentPage = new Hono<AppEnv>()
       'Cache-Control': ASSET_CACHE,
     }),
   )
-  .get('/a/assets/appointment.css', (c) =>
-    c.body(STYLE, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': ASSET_CACHE }),
+  .get(PATIENT_STYLE_PATH, (c) =>
+    c.body(PATIENT_STYLE, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': ASSET_CACHE }),
   )
-  .get('/a/:token', pageHeaders, async (c) => {
-    c.header('Cache-Control', 'private, no-store');
+  .get('/a/:token', patientPageHeaders, async (c) => {
     const token = c.req.param('token');
     let link: Awaited<ReturnType<typeof openPatientLink>>;
     try {
       link = await openPatientLink(c.var.deps, token);
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      // No clinic is known: the visitor's own language.
-      const lang = languageOf(c.req.header('accept-language')?.split(/[,;]/)[0]);
-      const t = APPOINTMENT_TEXT[lang];
-      const expired = error.code === 'link_expired';
-      return c.html(
-        html`<!doctype html>
-<html lang="${HTML_LANG[lang]}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${t.title}</title><link rel="stylesheet" href="/a/assets/appointment.css"></head>
-<body><main><h1>${t.title}</h1><p id="state" class="state cancelled">${expired ? t.expired : t.invalid}</p></main></body></html>`,
-        expired ? 410 : 404,
-      );
+      return linkProblemPage(c, error, (lang) => APPOINTMENT_TEXT[lang]);
     }
     const lang = languageOf(link.tenant.config.language);
     const t = APPOINTMENT_TEXT[lang];
     const v = await patientView(c.var.deps, link);
     const today = v.startsAt.slice(0, 10);
-    return c.html(html`<!doctype html>
-<html lang="${HTML_LANG[lang]}">
-<head>
-<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${t.title} · ${v.clinicName}</title>
-<link rel="stylesheet" href="/a/assets/appointment.css">
-</head>
-<body>
-<main id="appointment" data-token="${token}" data-day="${today}">
+    return patientPage(c, {
+      lang,
+      title: `${t.title} · ${v.clinicName}`,
+      texts: t,
+      script: '/a/assets/appointment.js',
+      body: html`<main id="appointment" data-token="${token}" data-day="${today}">
 <h1>${v.clinicName}: ${t.title}</h1>
 <dl>
 ${v.serviceName === null ? '' : html`<dt>${t.service}</dt><dd id="service">${v.serviceName}</dd>`}
@@ -104,9 +73,6 @@ ${v.canMove ? html`<button id="move" type="button">${t.move}</button>` : ''}
     : ''
 }
 <p id="error" class="error" role="alert" hidden></p>
-</main>
-<script id="appointment-text" type="application/json">${raw(JSON.stringify(t).replace(/</g, '\\u003c'))}</script>
-<script src="/a/assets/appointment.js" defer></script>
-</body>
-</html>`);
+</main>`,
+    });
   });

@@ -6,7 +6,7 @@ export const APPOINTMENT_SCRIPT = `'use strict';
   var root = document.getElementById('appointment');
   if (!root) return;
   var base = '/a/' + encodeURIComponent(root.getAttribute('data-token')) + '/api';
-  var text = JSON.parse(document.getElementById('appointment-text').textContent);
+  var text = JSON.parse(document.getElementById('page-text').textContent);
   var $ = function (id) { return document.getElementById(id); };
   var chosen = null;
   var moveKey = null;

@@ -41,6 +41,14 @@ describe('templates', () => {
     }
   });
 
+  it('the triage and feedback links keep to the GSM-7 alphabet, in two segments with typical values', () => {
+    for (const kind of ['triage', 'feedback'] as const) {
+      for (const text of Object.values(DEFAULT_TEMPLATES[kind])) {
+        expect(estimateSegments(text), text).toMatchObject({ encoding: 'GSM-7', segments: 2 });
+      }
+    }
+  });
+
   it('picks the nearest template language', () => {
     expect(['pt-PT', 'pt', 'pt-BR', 'PT-br', 'es-MX', 'en-GB', 'de'].map(messageLanguageOf)).toEqual([
       'pt-PT',
