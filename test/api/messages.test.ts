@@ -90,7 +90,8 @@ describe('/v1/messaging/settings', () => {
     });
     const reply = await app.request('GET', '/v1/messaging/templates', { key: clinic.key });
     expect(reply.status).toBe(200);
-    expect(reply.body.items).toHaveLength(16);
+    // Six kinds (confirmation, cancellation, reschedule, reminder, triage, feedback) in four languages.
+    expect(reply.body.items).toHaveLength(24);
     const en = reply.body.items.find((t: any) => t.kind === 'confirmation' && t.language === 'en');
     expect(en).toEqual({
       kind: 'confirmation',

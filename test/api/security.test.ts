@@ -112,7 +112,7 @@ describe.each(ROUTES.map((route) => [describeRoute(route), route] as const))('%s
         route
           .path(theirs)
           .replace(
-            /\/(cancel|attend|no-show|reschedule|history|rotate-secret|deliveries|callback|recording|patient-link)$/,
+            /\/(cancel|attend|no-show|reschedule|history|rotate-secret|deliveries|callback|recording|patient-link|triage\/send)$/,
             '',
           )
           .replace(/\/exceptions\/[^/]+$/, '/exceptions'),

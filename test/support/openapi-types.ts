@@ -156,7 +156,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -352,7 +352,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -632,7 +632,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1309,7 +1309,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1589,7 +1589,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -1910,7 +1910,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2110,7 +2110,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2217,7 +2217,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2351,7 +2351,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2485,7 +2485,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2619,7 +2619,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -2757,7 +2757,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -3619,6 +3619,505 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/services/{id}/triage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The service's triage questions */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description No questions until you set some */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServiceTriage'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    /**
+     * Set the service's triage questions
+     * @description Questions the patient answers on the triage page (`/triagem/{token}`) before a visit of this service: free text, yes/no, or one choice of 2–10 options; at most 20. Answers already given keep the questions as they were asked. With `sendOnBooking` every booking of the service queues the triage link by SMS or WhatsApp (when the clinic sends messages); otherwise send it with `POST /v1/appointments/{id}/triage/send`.
+     */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ServiceTriage'];
+        };
+      };
+      responses: {
+        /** @description Saved */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ServiceTriage'];
+          };
+        };
+        /** @description The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header): `malformed_request`, `malformed_payload`, `invalid_idempotency_key` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body larger than 64 KiB: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json: `unsupported_media_type` */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/appointments/{id}/triage/send': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send the triage link by SMS
+     * @description Queues a message with the patient's triage link (`/triagem/{token}`, no login, valid until the visit starts) on the clinic's channel, in the clinic's language; the answer is the queued message as `GET /v1/messages` shows it. 409 `triage_not_configured` when the service has no questions, `messages_not_enabled` when the clinic sends no messages, `appointment_not_upcoming` for a past or cancelled visit. Send an Idempotency-Key: a retry replays the first answer and queues nothing more.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Retry-safe identifier (1–255 visible ASCII characters), scoped to your clinic and kept 24 hours. A retry with the same key and body replays the first answer with `Idempotent-Replayed: true`; the same key with another body is 422 idempotency_key_reused. */
+          'idempotency-key'?: string;
+        };
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Queued (or replayed, with Idempotent-Replayed: true) */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Message'];
+          };
+        };
+        /** @description The request cannot be read (broken HTTP, invalid JSON, bad Idempotency-Key header): `malformed_request`, `malformed_payload`, `invalid_idempotency_key` */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body larger than 64 KiB: `payload_too_large` */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Body is not application/json: `unsupported_media_type` */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unprocessable request (validation_failed lists the fields in errors[]): `validation_failed`, `professional_inactive`, `service_inactive`, `professional_not_qualified`, `outside_working_hours`, `insufficient_notice`, `beyond_booking_horizon`, `booking_limit_reached`, `idempotency_key_reused` */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/appointments/{id}/triage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The patient's triage answers
+     * @description `pending` until the patient answers on the triage page; then `completed` with each answer next to the question as it was asked. The same arrives at webhooks as `appointment.triage_completed`.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Pending or completed */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Triage'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/appointments/{id}/feedback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The patient's rating of the visit
+     * @description With the messaging setting `feedbackAfterAttended`, marking a visit attended sends the patient a link (`/feedback/{token}`) to rate it 1–5 with an optional comment. `pending` until they do; the same arrives at webhooks as `appointment.feedback_received`.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Pending or received */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Feedback'];
+          };
+        };
+        /** @description No valid API key: `invalid_api_key`, `expired_api_key`, `malformed_auth_header`, `invalid_signature` */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description The key may not do this: `insufficient_scope`, `tenant_inactive`, `tenant_mismatch` */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Resource not found (or owned by another clinic): `not_found`, `appointment_not_found`, `professional_not_found`, `service_not_found`, `patient_not_found`, `api_key_not_found`, `exception_not_found`, `integration_not_found`, `call_not_found`, `webhook_not_found`, `recording_not_found`, `tenant_not_provisioned` */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Rate limit exceeded; wait Retry-After seconds: `rate_limit_exceeded` */
+        429: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Unexpected error; quote the requestId: `internal_error` */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/voice/integrations': {
     parameters: {
       query?: never;
@@ -4403,7 +4902,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -4723,7 +5222,7 @@ export interface paths {
     put?: never;
     /**
      * Subscribe an endpoint to appointment events
-     * @description Events: appointment.created, appointment.rescheduled, appointment.cancelled, appointment.attended, appointment.no_show, appointment.updated (body {id, type, createdAt, tenantId, data: {appointment, changes}}); webhook_endpoint.disabled (data: {endpoint: {id, url, disabledAt, reason}}); callback_request.created (data: {callbackRequest}: a message the voice agent took). Retried with backoff for about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).
+     * @description Events: appointment.created, appointment.rescheduled, appointment.cancelled, appointment.attended, appointment.no_show, appointment.updated (body {id, type, createdAt, tenantId, data: {appointment, changes}}); webhook_endpoint.disabled (data: {endpoint: {id, url, disabledAt, reason}}); callback_request.created (data: {callbackRequest}: a message the voice agent took); appointment.triage_completed (data: {triage}: the patient's answers); appointment.feedback_received (data: {feedback}: a rating). Retried with backoff for about a day until a 2xx; an endpoint whose every attempt fails for 3 days is disabled. The URL must be https on a public internet address. At most 16 endpoints per clinic (409 webhook_endpoint_limit).
      */
     post: {
       parameters: {
@@ -4774,7 +5273,7 @@ export interface paths {
             'application/json': components['schemas']['Error'];
           };
         };
-        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured` */
+        /** @description State conflict: `slot_conflict`, `invalid_transition`, `slug_taken`, `external_id_taken`, `idempotency_key_in_use`, `webhook_endpoint_limit`, `concurrent_modification`, `caller_number_unavailable`, `callback_not_configured`, `triage_not_configured`, `messages_not_enabled`, `appointment_not_upcoming`, `already_answered` */
         409: {
           headers: {
             [name: string]: unknown;
@@ -7487,6 +7986,10 @@ export interface components {
         | 'rate_limit_exceeded'
         | 'internal_error'
         | 'link_expired'
+        | 'triage_not_configured'
+        | 'messages_not_enabled'
+        | 'appointment_not_upcoming'
+        | 'already_answered'
         | 'platform_error';
       /** @example patientPhone: Not a valid phone number */
       message: string;
@@ -8087,6 +8590,91 @@ export interface components {
       /** @description Three days after the appointment's start */
       expiresAt: string;
     };
+    ServiceTriage: {
+      /**
+       * @description Every booking of this service queues the triage link to the patient (when the clinic sends messages)
+       * @default false
+       */
+      sendOnBooking: boolean;
+      /** @description At most 20; an empty list removes the triage */
+      questions: components['schemas']['TriageQuestion'][];
+    };
+    TriageQuestion: {
+      /**
+       * @description Stable within the service: answers are keyed by it
+       * @example allergies
+       */
+      id: string;
+      /**
+       * @description text: free text; yes_no: yes or no; choice: one of `options`
+       * @enum {string}
+       */
+      type: 'text' | 'yes_no' | 'choice';
+      /**
+       * @description The question as the patient reads it, in your language
+       * @example Tem alguma alergia a medicamentos?
+       */
+      label: string;
+      /** @default true */
+      required: boolean;
+      /** @description For `choice` only: 2 to 10 distinct options */
+      options?: string[];
+    };
+    Message: {
+      id: string;
+      appointmentId: string;
+      /** @enum {string} */
+      kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder' | 'triage' | 'feedback';
+      /** @enum {string} */
+      status: 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped';
+      /** @enum {string|null} */
+      channel: 'sms' | 'whatsapp' | null;
+      /** @enum {string|null} */
+      provider: 'twilio' | 'telnyx' | null;
+      /**
+       * @description Masked: country code and last three digits
+       * @example +351 ••• ••• 678
+       */
+      to: string | null;
+      phoneHash: string | null;
+      providerMessageId: string | null;
+      segments: number | null;
+      encoding: string | null;
+      attempts: number;
+      lastError: string | null;
+      createdAt: string;
+      /** @description While queued: when it goes (or is retried) */
+      scheduledFor: string | null;
+      sentAt: string | null;
+      updatedAt: string;
+    };
+    Triage: {
+      appointmentId: string;
+      /**
+       * @description completed once the patient answered
+       * @enum {string}
+       */
+      status: 'pending' | 'completed';
+      submittedAt: string | null;
+      answers: components['schemas']['TriageAnswer'][];
+    };
+    TriageAnswer: {
+      id: string;
+      /** @description The question as it was asked */
+      label: string;
+      /** @enum {string} */
+      type: 'text' | 'yes_no' | 'choice';
+      /** @description text and choice: the text; yes_no: true or false; null: skipped (optional) */
+      answer: string | boolean | null;
+    };
+    Feedback: {
+      appointmentId: string;
+      /** @enum {string} */
+      status: 'pending' | 'received';
+      rating: number | null;
+      comment: string | null;
+      submittedAt: string | null;
+    };
     VoiceIntegration: {
       id: string;
       /** @enum {string} */
@@ -8422,6 +9010,8 @@ export interface components {
         | 'webhook_endpoint.disabled'
         | 'patient.erased'
         | 'callback_request.created'
+        | 'appointment.triage_completed'
+        | 'appointment.feedback_received'
       )[];
       description?: string | null;
     };
@@ -8440,6 +9030,8 @@ export interface components {
         | 'webhook_endpoint.disabled'
         | 'patient.erased'
         | 'callback_request.created'
+        | 'appointment.triage_completed'
+        | 'appointment.feedback_received'
       )[];
       description?: string | null;
       active?: boolean;
@@ -8466,34 +9058,6 @@ export interface components {
       deliveredAt: string | null;
       /** @description For a `simulated` delivery, the event body that would have been sent; null otherwise */
       event?: unknown;
-    };
-    Message: {
-      id: string;
-      appointmentId: string;
-      /** @enum {string} */
-      kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
-      /** @enum {string} */
-      status: 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped';
-      /** @enum {string|null} */
-      channel: 'sms' | 'whatsapp' | null;
-      /** @enum {string|null} */
-      provider: 'twilio' | 'telnyx' | null;
-      /**
-       * @description Masked: country code and last three digits
-       * @example +351 ••• ••• 678
-       */
-      to: string | null;
-      phoneHash: string | null;
-      providerMessageId: string | null;
-      segments: number | null;
-      encoding: string | null;
-      attempts: number;
-      lastError: string | null;
-      createdAt: string;
-      /** @description While queued: when it goes (or is retried) */
-      scheduledFor: string | null;
-      sentAt: string | null;
-      updatedAt: string;
     };
     MessagingSettings: {
       /**
@@ -8525,6 +9089,11 @@ export interface components {
       cancellationNotice: boolean;
       /** @default true */
       rescheduleNotice: boolean;
+      /**
+       * @description When a visit is marked attended, the patient gets a link to rate it (1–5 and a comment)
+       * @default false
+       */
+      feedbackAfterAttended: boolean;
       /**
        * @description A reminder goes this many hours before the appointment; 0 sends none
        * @default 24
@@ -8575,12 +9144,24 @@ export interface components {
           en?: string;
           es?: string;
         };
+        triage?: {
+          'pt-PT'?: string;
+          'pt-BR'?: string;
+          en?: string;
+          es?: string;
+        };
+        feedback?: {
+          'pt-PT'?: string;
+          'pt-BR'?: string;
+          en?: string;
+          es?: string;
+        };
       };
     };
     MessageTemplates: {
       items: {
         /** @enum {string} */
-        kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
+        kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder' | 'triage' | 'feedback';
         /** @enum {string} */
         language: 'pt-PT' | 'pt-BR' | 'en' | 'es';
         text: string;

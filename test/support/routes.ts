@@ -45,6 +45,8 @@ const MESSAGE_SENDER = {
   credentials: { accountSid: `AC${'1'.repeat(32)}`, authToken: 'route-table-twilio-token' },
 };
 
+const TRIAGE = { questions: [{ id: 'allergies', type: 'yes_no', label: 'Allergies?' }] };
+
 export const PUBLIC_ROUTES: PublicRoute[] = [{ method: 'GET', path: '/health' }];
 
 /** The OpenAPI template of a route (`/v1/appointments/{id}`), to compare the table with the document. */
@@ -79,6 +81,13 @@ export async function createResources(app: TestApp): Promise<Resources> {
   }
   const calls = await app.request('GET', '/v1/calls', { key: s.clinic.key });
   await app.request('PUT', '/v1/messaging/senders/sms', { key: s.clinic.key, body: MESSAGE_SENDER });
+  // The service asks triage questions and the clinic sends messages (after the booking: it queued
+  // nothing), so POST /v1/appointments/{id}/triage/send can succeed.
+  await app.request('PUT', `/v1/services/${s.service.id}/triage`, { key: s.clinic.key, body: TRIAGE });
+  await app.request('PUT', '/v1/messaging/settings', {
+    key: s.clinic.key,
+    body: { enabled: true, confirmationSources: [], reminderHours: 0 },
+  });
   const webhook = await app.request('POST', '/v1/webhooks', {
     key: s.clinic.key,
     body: { url: 'https://pms.example.invalid/hooks' },
@@ -160,6 +169,14 @@ export const ROUTES: RouteCase[] = [
     owned: true,
   },
   { method: 'DELETE', path: (r) => `/v1/services/${r.serviceId}`, scope: 'services:write', owned: true },
+  { method: 'GET', path: (r) => `/v1/services/${r.serviceId}/triage`, scope: 'services:read', owned: true },
+  {
+    method: 'PUT',
+    path: (r) => `/v1/services/${r.serviceId}/triage`,
+    scope: 'services:write',
+    body: () => TRIAGE,
+    owned: true,
+  },
   { method: 'GET', path: () => '/v1/appointments', scope: 'appointments:read', owned: false },
   {
     method: 'POST',
@@ -202,6 +219,24 @@ export const ROUTES: RouteCase[] = [
     method: 'POST',
     path: (r) => `/v1/appointments/${r.appointmentId}/patient-link`,
     scope: 'appointments:write',
+    owned: true,
+  },
+  {
+    method: 'POST',
+    path: (r) => `/v1/appointments/${r.appointmentId}/triage/send`,
+    scope: 'appointments:write',
+    owned: true,
+  },
+  {
+    method: 'GET',
+    path: (r) => `/v1/appointments/${r.appointmentId}/triage`,
+    scope: 'appointments:read',
+    owned: true,
+  },
+  {
+    method: 'GET',
+    path: (r) => `/v1/appointments/${r.appointmentId}/feedback`,
+    scope: 'appointments:read',
     owned: true,
   },
   {
