@@ -47,7 +47,7 @@ function question(q: TriageQuestion, t: TriageText) {
   const label = html`${q.label}${q.required ? '' : html` <small>${t.optional}</small>`}`;
   if (q.type === 'text') {
     return html`<label for="${id}">${label}</label>
-<textarea id="${id}" rows="3" maxlength="1000" data-field="${q.id}" data-type="text" data-required="${q.required}"></textarea>`;
+<textarea id="${id}" rows="3" maxlength="1000" data-field="${q.id}" data-type="text" data-required="${String(q.required)}"></textarea>`;
   }
   const choices: [string, string][] =
     q.type === 'yes_no'
@@ -56,7 +56,7 @@ function question(q: TriageQuestion, t: TriageText) {
           ['false', t.no],
         ]
       : (q.options ?? []).map((o) => [o, o]);
-  return html`<fieldset id="${id}" data-field="${q.id}" data-type="${q.type}" data-required="${q.required}">
+  return html`<fieldset id="${id}" data-field="${q.id}" data-type="${q.type}" data-required="${String(q.required)}">
 <legend>${label}</legend>
 ${choices.map(([value, shown]) => html`<label><input type="radio" name="${id}" value="${value}"> ${shown}</label>`)}
 </fieldset>`;
