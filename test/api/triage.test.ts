@@ -12,13 +12,17 @@ import {
   TWILIO_SID,
   TWILIO_TOKEN,
 } from '../support/message-stand-ins.js';
-import { formsIn, phoneForms } from '../support/phone-scan.js';
+import { formsIn, phoneForms, scanDatabaseRows } from '../support/phone-scan.js';
 import type { TestApp } from '../support/types.js';
 
 const BASE = 'https://agendai.example.com';
 let app: TestApp;
 let provider: MessageStandIn;
+// For the privacy scan at the end: every patient number, every link token, every log line and answer.
 const logs: string[] = [];
+const patients = new Set<string>();
+const tokens = new Set<string>();
+const answers: string[] = [];
 
 beforeAll(async () => {
   provider = messageStandIn();
@@ -78,6 +82,7 @@ async function triageClinic(settings: Record<string, unknown> = {}, triage: Reco
 
 async function book(s: Setup, startsAt = '2026-03-04T10:00:00Z') {
   const phone = nextPhone();
+  patients.add(phone);
   const reply = await app.request('POST', '/v1/appointments', {
     key: s.key,
     body: appointmentBody(s, startsAt, { patientPhone: phone }),
@@ -86,11 +91,14 @@ async function book(s: Setup, startsAt = '2026-03-04T10:00:00Z') {
   return { id: reply.body.id as string, phone };
 }
 
-const sendTriage = (s: Setup, id: string, idempotencyKey?: string) =>
-  app.request('POST', `/v1/appointments/${id}/triage/send`, {
+async function sendTriage(s: Setup, id: string, idempotencyKey?: string) {
+  const reply = await app.request('POST', `/v1/appointments/${id}/triage/send`, {
     key: s.key,
     headers: idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {},
   });
+  answers.push(reply.text);
+  return reply;
+}
 
 /** The path of the link in the last message sent to `phone` (after the sender ran). */
 async function linkSentTo(phone: string, page: 'triagem' | 'feedback') {
@@ -99,13 +107,17 @@ async function linkSentTo(phone: string, page: 'triagem' | 'feedback') {
   expect(sent).toBeDefined();
   const match = new RegExp(`${BASE}(/${page}/[\\w-]{48})$`).exec(sent!.body);
   expect(match, sent!.body).not.toBeNull();
+  tokens.add(match![1]!.split('/').at(-1)!);
   return { path: match![1]!, body: sent!.body };
 }
 
 const answer = (path: string, answers: unknown) =>
   app.request('POST', `${path}/api/answers`, { body: { answers } });
-const triageOf = async (s: Setup, id: string) =>
-  (await app.request('GET', `/v1/appointments/${id}/triage`, { key: s.key })).body;
+async function triageOf(s: Setup, id: string) {
+  const reply = await app.request('GET', `/v1/appointments/${id}/triage`, { key: s.key });
+  answers.push(reply.text);
+  return reply.body;
+}
 const eventsOf = (tenantId: string, type: string) =>
   app.sql('SELECT payload FROM webhook_deliveries WHERE tenant_id = ? AND event_type = ?', tenantId, type);
 
@@ -453,5 +465,16 @@ describe('feedback after the visit', () => {
     const token = new URL(link.body.url).pathname.slice(3);
     expect((await app.request('GET', `/feedback/${token}`)).status).toBe(404);
     expect((await rate(`/feedback/${token}`, { rating: 5 })).body.error).toBe('invalid_signature');
+  });
+});
+
+describe('privacy', () => {
+  it('no patient number (any format) nor link token in the answers, the service logs or any database column', async () => {
+    expect(patients.size).toBeGreaterThan(10);
+    expect(tokens.size).toBeGreaterThan(5);
+    const forms = [...[...patients].flatMap((p) => phoneForms(p, 'PT')), ...tokens];
+    expect(answers.flatMap((text) => formsIn(text, forms))).toEqual([]);
+    expect(logs.flatMap((line) => formsIn(line, forms))).toEqual([]);
+    expect(await scanDatabaseRows((q) => app.sql(q), forms)).toEqual([]);
   });
 });
