@@ -153,6 +153,18 @@ const redactChanges = sql`json_replace(changes, ${sql.join(
  */
 function redactTraces(tenantId: string, ids: SQL, guard: SQL): SQL[] {
   return [
+    // Triage answers are health data and a feedback comment is the patient's own words: emptied, not
+    // deleted, so the form stays answered (a link still in the patient's SMS cannot fill it again).
+    sql`UPDATE triage_answers SET answers = '[]'
+      WHERE tenant_id = ${tenantId} AND appointment_id IN (${ids}) AND ${guard}`,
+    sql`UPDATE visit_feedback SET comment = NULL
+      WHERE tenant_id = ${tenantId} AND appointment_id IN (${ids}) AND ${guard}`,
+    sql`UPDATE webhook_deliveries SET payload = json_replace(payload, '$.data.triage.answers', json('[]'))
+      WHERE tenant_id = ${tenantId} AND json_valid(payload)
+        AND json_extract(payload, '$.data.triage.appointmentId') IN (${ids}) AND ${guard}`,
+    sql`UPDATE webhook_deliveries SET payload = json_replace(payload, '$.data.feedback.comment', NULL)
+      WHERE tenant_id = ${tenantId} AND json_valid(payload)
+        AND json_extract(payload, '$.data.feedback.appointmentId') IN (${ids}) AND ${guard}`,
     sql`UPDATE appointment_history SET changes = ${redactChanges}
       WHERE tenant_id = ${tenantId} AND appointment_id IN (${ids}) AND json_valid(changes) AND ${guard}`,
     sql`UPDATE webhook_deliveries SET payload = json_replace(payload,

@@ -459,6 +459,34 @@ describe('feedback after the visit', () => {
     expect((await app.request('GET', path)).text).toContain('data-state="done"');
   });
 
+  it('erasing the patient empties their answers and comment, in the API and the webhook log', async () => {
+    const s = await triageClinic({ feedbackAfterAttended: true });
+    const { id, phone } = await book(s, '2026-03-02T10:00:00Z');
+    await sendTriage(s, id);
+    const triagePath = (await linkSentTo(phone, 'triagem')).path;
+    expect((await answer(triagePath, { allergies: true, pain: 'Fortes', notes: 'Asma' })).status).toBe(200);
+    app.setNow(Date.parse('2026-03-02T10:40:00Z'));
+    await app.request('POST', `/v1/appointments/${id}/attend`, { key: s.key });
+    const feedbackPath = (await linkSentTo(phone, 'feedback')).path;
+    expect((await rate(feedbackPath, { rating: 2, comment: 'A minha asma piorou' })).status).toBe(200);
+    const hash = (await app.request('GET', `/v1/appointments/${id}`, { key: s.key })).body.patientPhoneHash;
+    const { key } = await app.createKey(s.clinic.tenantId, ['patients:erase']);
+    const erased = await app.request('POST', `/v1/patients/${encodeURIComponent(hash)}/erase`, { key });
+    expect(erased.status).toBe(200);
+    expect(await triageOf(s, id)).toMatchObject({ status: 'completed', answers: [] });
+    const feedback = await app.request('GET', `/v1/appointments/${id}/feedback`, { key: s.key });
+    expect(feedback.body).toMatchObject({ status: 'received', rating: 2, comment: null });
+    const payloads = [
+      ...(await eventsOf(s.clinic.tenantId, 'appointment.triage_completed')),
+      ...(await eventsOf(s.clinic.tenantId, 'appointment.feedback_received')),
+    ].map((e) => String(e.payload));
+    expect(payloads).toHaveLength(2);
+    for (const words of ['Asma', 'asma', 'Fortes']) expect(payloads.join('\n')).not.toContain(words);
+    // The form stays answered: the link in the patient's SMS cannot fill it again (before it expires).
+    app.setNow(DEFAULT_NOW);
+    expect((await answer(triagePath, { allergies: false, pain: 'Nenhuma' })).status).toBe(409);
+  });
+
   it('a triage token does not open the feedback page', async () => {
     const { s, id } = await attended();
     const link = await app.request('POST', `/v1/appointments/${id}/patient-link`, { key: s.key });
