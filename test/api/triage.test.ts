@@ -2,6 +2,7 @@
 // triage link sent on request (idempotent) or with a booking, answered once on its login-free page,
 // read by the PMS and sent to its webhooks; the feedback link after `attended`, rated once. Links are
 // scoped (a triage token opens no other page), expire, and never carry the phone.
+import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { appointmentBody, nextPhone, setupClinic } from '../support/factories.js';
@@ -12,6 +13,7 @@ import {
   TWILIO_SID,
   TWILIO_TOKEN,
 } from '../support/message-stand-ins.js';
+import { hostileValue } from '../support/openapi-fuzz.js';
 import { formsIn, phoneForms, scanDatabaseRows } from '../support/phone-scan.js';
 import type { TestApp } from '../support/types.js';
 
@@ -347,6 +349,43 @@ describe('the triage page', () => {
     expect(reply.status).toBe(422);
     expect(reply.body.errors.map((e: { path: string }) => e.path)).toContain(path);
     expect((await triageOf(s, id)).status).toBe('pending');
+  });
+
+  it('survives hostile bodies: every answer is 2xx or a 4xx in the envelope, never a 5xx', async () => {
+    const { path } = await opened();
+    const shaped = fc.record(
+      {
+        answers: fc.oneof(
+          hostileValue(),
+          fc.record(
+            { allergies: hostileValue(), pain: hostileValue(), notes: hostileValue() },
+            { requiredKeys: [] },
+          ),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    const raw = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      hostileValue().map((v) => JSON.stringify(v) ?? 'null'),
+      shaped.map((v) => JSON.stringify(v)),
+    );
+    await fc.assert(
+      fc.asyncProperty(raw, async (body) => {
+        for (const target of [`${path}/api/answers`, `/feedback/${path.slice(9)}/api/feedback`]) {
+          const reply = await app.request('POST', target, {
+            body,
+            headers: { 'content-type': 'application/json' },
+          });
+          expect(reply.status, `${target} ${body.slice(0, 120)}: ${reply.text.slice(0, 200)}`).toBeLessThan(
+            500,
+          );
+          if (reply.status >= 400)
+            expect(reply.body).toMatchObject({ error: expect.any(String), requestId: expect.any(String) });
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('422 for a body that is not {answers: {...}}; a form post is refused', async () => {
