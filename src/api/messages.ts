@@ -43,7 +43,7 @@ const listMessages = createRoute({
   tags: [TAG],
   summary: 'Messages sent (or queued) to patients, newest first',
   description:
-    'Confirmations, cancellation and reschedule notices, and reminders, with their delivery status as the ' +
+    'Confirmations, cancellation and reschedule notices, reminders, and triage and feedback links, with their delivery status as the ' +
     "provider reported it. The patient's number appears only masked and as its keyed hash.",
   middleware: read(),
   request: { query: MessageListQuery },

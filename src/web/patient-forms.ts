@@ -83,7 +83,8 @@ export const patientForms = new Hono<AppEnv>()
     const t = TRIAGE_TEXT[lang];
     const v = await patientView(c.var.deps, form);
     const open = v.state === 'pending' || v.state === 'confirmed';
-    const state = form.answered ? 'done' : open ? 'open' : 'closed';
+    // No questions (the clinic removed them since the link went): nothing to answer.
+    const state = form.answered ? 'done' : open && form.questions.length > 0 ? 'open' : 'closed';
     return patientPage(c, {
       lang,
       title: `${t.title} · ${v.clinicName}`,
