@@ -5,7 +5,7 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import { type Context, Hono } from 'hono';
 import { AppError } from '../domain/errors.js';
 import { MESSAGE_KINDS, MESSAGE_LANGUAGES } from '../domain/message-vocabulary.js';
-import { renderInstant, renderOptionalInstant } from '../domain/time.js';
+import { renderInstant } from '../domain/time.js';
 import { throttleAuthFailures } from '../http/auth-throttle.js';
 import type { AppEnv } from '../http/env.js';
 import { limitBody, requireScope } from '../http/middleware.js';

@@ -1,7 +1,6 @@
 // Queries for triage and feedback: a service's questions, a patient's answers and rating (each kept
 // once per appointment), and the SQL conditions the core's atomic units are guarded by.
 import { and, eq, type SQL, sql } from 'drizzle-orm';
-import type { TriageQuestion } from '../domain/triage.js';
 import { serviceTriage, triageAnswers, visitFeedback } from './schema.js';
 import type { Db } from './store.js';
 
@@ -76,5 +75,3 @@ export async function findFeedback(db: Db, tenantId: string, appointmentId: stri
     .where(and(eq(visitFeedback.tenantId, tenantId), eq(visitFeedback.appointmentId, appointmentId)));
   return row;
 }
-
-export type { TriageQuestion };
