@@ -138,6 +138,11 @@ async function attempt(deps: AppDeps, row: MessageRow, now: number): Promise<Out
           linkScope,
         )
       : null;
+  // A triage or feedback message without its link says nothing (a clinic's template may also drop it).
+  if (linkScope !== 'patient-link' && !link) {
+    await updateMessage(db, row.id, { ...known, status: 'skipped', lastError: 'No link to send' });
+    return 'skipped';
+  }
   const body = fillTemplate(template, {
     link: link?.url ?? '',
     clinic: tenantRow.name,

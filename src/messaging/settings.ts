@@ -70,6 +70,10 @@ export const messagingSettingsSchema = z
           ctx.addIssue({ code: 'custom', path, message: `Unknown placeholders: ${unknown.join(', ')}` });
           continue;
         }
+        if ((kind === 'triage' || kind === 'feedback') && !text.includes('{link}')) {
+          ctx.addIssue({ code: 'custom', path, message: 'This message is its link: keep {link} in it' });
+          continue;
+        }
         const { segments, encoding } = estimateSegments(text);
         if (segments > settings.maxSegments) {
           ctx.addIssue({

@@ -245,6 +245,26 @@ describe('sending the triage link', () => {
     expect([cancelled.status, cancelled.body.error]).toEqual([409, 'appointment_not_upcoming']);
   });
 
+  it("a clinic's own triage or feedback template must keep {link}", async () => {
+    const s = await triageClinic();
+    for (const kind of ['triage', 'feedback']) {
+      const reply = await app.request('PUT', '/v1/messaging/settings', {
+        key: s.key,
+        body: { enabled: true, templates: { [kind]: { 'pt-PT': '{clinic}: responda, por favor.' } } },
+      });
+      expect(reply.status).toBe(422);
+      expect(reply.body.errors.map((e: { path: string }) => e.path)).toContain(`templates.${kind}.pt-PT`);
+    }
+    const own = await app.request('PUT', '/v1/messaging/settings', {
+      key: s.key,
+      body: {
+        enabled: true,
+        templates: { triage: { 'pt-PT': '{clinic}: perguntas antes da consulta: {link}' } },
+      },
+    });
+    expect(own.status).toBe(200);
+  });
+
   it("another clinic's appointment is 404, and nothing is queued", async () => {
     const s = await triageClinic();
     const other = await triageClinic();
