@@ -5817,7 +5817,7 @@ export interface paths {
     };
     /**
      * Messages sent (or queued) to patients, newest first
-     * @description Confirmations, cancellation and reschedule notices, and reminders, with their delivery status as the provider reported it. The patient's number appears only masked and as its keyed hash.
+     * @description Confirmations, cancellation and reschedule notices, reminders, and triage and feedback links, with their delivery status as the provider reported it. The patient's number appears only masked and as its keyed hash.
      */
     get: {
       parameters: {
