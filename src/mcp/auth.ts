@@ -31,7 +31,12 @@ export interface McpBinding {
 // A Vapi Bearer credential may name its own header (`headerName`), and Vapi's MCP tool sends the
 // secret there, with or without `Bearer `, exactly as it does to the webhook.
 function presented(headers: Headers, headerName: string | undefined): string | null {
-  const own = headerName ? headers.get(headerName)?.trim().replace(/^Bearer\s+/i, '') : undefined;
+  const own = headerName
+    ? headers
+        .get(headerName)
+        ?.trim()
+        .replace(/^Bearer\s+/i, '')
+    : undefined;
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
   return own || (bearer ?? headers.get('x-agendai-secret') ?? headers.get('x-vapi-secret'));
 }
