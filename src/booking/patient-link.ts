@@ -1,6 +1,7 @@
 // A patient's own appointment link: /a/{token}, no login, valid until three days after the visit's
 // start (long enough for the visit and a look at its state afterwards; every confirmation and
-// reminder brings a fresh one). Nothing is stored: the token (src/security/patient-token.ts) names
+// reminder brings a fresh one). The visit's start is its current one: a link that moved the visit
+// later (or was made before the clinic did) keeps working until three days after the new time. Nothing is stored: the token (src/security/patient-token.ts) names
 // the appointment under the clinic's signature, so a link can be made wherever a message is rendered.
 import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
 import type { AppointmentRow } from '../db/appointments.js';
@@ -66,7 +67,8 @@ export async function openPatientLink(deps: AppDeps, token: string): Promise<Ope
   if (!opened) throw invalid;
   const row = await findAppointmentForLink(deps.store.db, opened.appointmentId);
   if (!row || !(await opened.madeFor(row.tenantId))) throw invalid;
-  if (opened.expires * 1000 <= deps.clock.now()) {
+  const until = Math.max(opened.expires * 1000, row.startsAt + PATIENT_LINK_MARGIN_MS);
+  if (until <= deps.clock.now()) {
     throw new AppError('link_expired', 'This link has expired; the clinic sends a new one with each message');
   }
   const tenantRow = await findTenant(deps.store.db, row.tenantId);
