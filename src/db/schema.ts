@@ -619,6 +619,8 @@ export const messages = sqliteTable(
     index('messages_due').on(t.status, t.nextAttemptAt),
     index('messages_tenant_created').on(t.tenantId, t.createdAt),
     index('messages_provider_id').on(t.senderId, t.providerMessageId),
+    // The daily cap counts a patient's messages handed to the provider on the clinic's day.
+    index('messages_patient_sent').on(t.tenantId, t.phoneHash, t.sentAt),
     oneOf('messages_kind', t.kind, MESSAGE_KINDS),
     oneOf('messages_status', t.status, MESSAGE_STATUSES),
   ],

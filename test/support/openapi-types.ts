@@ -8473,7 +8473,7 @@ export interface components {
       /** @enum {string} */
       kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
       /** @enum {string} */
-      status: 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped';
+      status: 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped' | 'unknown';
       /** @enum {string|null} */
       channel: 'sms' | 'whatsapp' | null;
       /** @enum {string|null} */
@@ -8531,7 +8531,7 @@ export interface components {
        */
       reminderHours: number;
       /**
-       * @description Clinic-local window in which no reminder goes out; null for none
+       * @description Clinic-local window in which no reminder goes out, and notices of changes made in it wait for its end (a booking the patient made at that moment is confirmed at once); null for none
        * @default {
        *       "start": "21:00",
        *       "end": "09:00"
@@ -8541,6 +8541,11 @@ export interface components {
         start: string;
         end: string;
       } | null;
+      /**
+       * @description At most this many messages to one patient's number on the clinic's day; the rest are recorded as skipped, never sent
+       * @default 5
+       */
+      dailyCapPerPatient: number;
       /**
        * @description Templates must fit in this many SMS segments with placeholders at typical lengths
        * @default 3
