@@ -1,6 +1,7 @@
 // Queries for messages to patients: settings, senders, the message outbox and consent.
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
 import { BLOCKING_STATUSES } from '../domain/status.js';
+import { HOUR } from '../domain/time.js';
 import { leaseOutboxRow } from './outbox-lease.js';
 import { messageConsent, messageSenders, messages, messagingSettings } from './schema.js';
 import type { Db } from './store.js';
@@ -107,21 +108,27 @@ export interface ReminderCandidate {
 }
 
 /**
- * Upcoming appointments, up to `ahead` from now, of clinics that send reminders, with no reminder
- * queued for their current start yet.
+ * Upcoming appointments whose reminder is due to be queued (its planned time, reminderHours before the
+ * start, is at most `lookahead` away) and is not queued for their current start yet: decided here, so
+ * appointments not due yet cannot fill the batch and starve one that is. In turns across clinics
+ * (each clinic's soonest, then each one's second...), so one clinic's many cannot hold up another's.
  */
-export const reminderCandidates = (db: Db, now: number, ahead: number, limit: number) =>
+export const reminderCandidates = (db: Db, now: number, lookahead: number, limit: number) =>
   db.all<ReminderCandidate>(sql`
-    SELECT a.tenant_id AS tenantId, a.id AS appointmentId, a.starts_at AS startsAt, s.settings AS settings
-    FROM appointments a JOIN messaging_settings s ON s.tenant_id = a.tenant_id
-    WHERE a.status IN (${sql.join(
-      BLOCKING_STATUSES.map((st) => sql`${st}`),
-      sql`, `,
-    )}) AND a.starts_at > ${now} AND a.starts_at <= ${now + ahead}
-      AND json_extract(s.settings, '$.enabled') = 1 AND json_extract(s.settings, '$.reminderHours') > 0
-      AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = a.tenant_id
-        AND m.dedupe_key = 'reminder:' || a.id || ':' || a.starts_at)
-    ORDER BY a.starts_at LIMIT ${limit}`);
+    SELECT tenantId, appointmentId, startsAt, settings FROM (
+      SELECT a.tenant_id AS tenantId, a.id AS appointmentId, a.starts_at AS startsAt, s.settings AS settings,
+        ROW_NUMBER() OVER (PARTITION BY a.tenant_id ORDER BY a.starts_at, a.id) AS turn
+      FROM appointments a JOIN messaging_settings s ON s.tenant_id = a.tenant_id
+      WHERE a.status IN (${sql.join(
+        BLOCKING_STATUSES.map((st) => sql`${st}`),
+        sql`, `,
+      )}) AND a.starts_at > ${now}
+        AND json_extract(s.settings, '$.enabled') = 1 AND json_extract(s.settings, '$.reminderHours') > 0
+        AND a.starts_at - json_extract(s.settings, '$.reminderHours') * ${HOUR} <= ${now + lookahead}
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = a.tenant_id
+          AND m.dedupe_key = 'reminder:' || a.id || ':' || a.starts_at)
+    )
+    ORDER BY turn, startsAt, appointmentId LIMIT ${limit}`);
 
 export const reminderKey = (appointmentId: string, startsAt: number) =>
   `reminder:${appointmentId}:${startsAt}`;
@@ -154,7 +161,7 @@ export async function insertReminder(
  * hundreds of reminders cannot fill a run; within a clinic, notices of a change (a confirmation, a
  * cancellation) before reminders, which have hours to spare, then the longest waiting.
  */
-export const dueMessages = (db: Db, now: number, limit: number) =>
+export const dueMessages = (db: Db, now: number, limit: number, tenantId?: string) =>
   db.all<MessageRow>(sql`
     SELECT ${sql.join(
       Object.entries(getTableColumns(messages)).map(
@@ -166,6 +173,7 @@ export const dueMessages = (db: Db, now: number, limit: number) =>
         PARTITION BY tenant_id ORDER BY kind = 'reminder', next_attempt_at, created_at, id
       ) AS turn
       FROM messages WHERE status = 'queued' AND next_attempt_at <= ${now}
+        ${tenantId === undefined ? sql`` : sql`AND tenant_id = ${tenantId}`}
     )
     ORDER BY turn, next_attempt_at, id
     LIMIT ${limit}`);

@@ -240,11 +240,14 @@ async function attempt(
   return wait === undefined ? 'failed' : 'retried';
 }
 
-/** Sends every due message once; safe to run from several runners at once. */
-export async function sendDueMessages(deps: AppDeps, now: number): Promise<MessageReport> {
+/**
+ * Sends every due message once (of one clinic with `tenantId`); safe to run from several runners at
+ * once.
+ */
+export async function sendDueMessages(deps: AppDeps, now: number, tenantId?: string): Promise<MessageReport> {
   const report: MessageReport = { sent: 0, retried: 0, failed: 0, skipped: 0, unknown: 0 };
   report.unknown = await abandonStaleSends(deps.store.db, now);
-  const rows = await dueMessages(deps.store.db, now, BATCH);
+  const rows = await dueMessages(deps.store.db, now, BATCH, tenantId);
   const work = async () => {
     for (let row = rows.shift(); row; row = rows.shift()) {
       // The lease counts from when this row is taken, not from the start of the run: a row taken late
@@ -267,4 +270,40 @@ export async function sendDueMessages(deps: AppDeps, now: number): Promise<Messa
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, work));
   return report;
+}
+
+// Kicks in flight per app (its deps) and clinic: a burst of writes starts one run, and asks it for
+// one more pass instead of starting runs side by side.
+const kicks = new WeakMap<AppDeps, Map<string, { again: boolean }>>();
+
+/**
+ * After a write that may have queued messages: sends the clinic's due ones now instead of at the next
+ * tick (`AppDeps.sendMessagesAfterWrites`). Never throws: the timed run is the safety net.
+ */
+export async function kickMessages(deps: AppDeps, tenantId: string | undefined): Promise<void> {
+  let running = kicks.get(deps);
+  if (!running) {
+    running = new Map();
+    kicks.set(deps, running);
+  }
+  const key = tenantId ?? '*';
+  const current = running.get(key);
+  if (current) {
+    current.again = true;
+    return;
+  }
+  const state = { again: true };
+  running.set(key, state);
+  try {
+    while (state.again) {
+      state.again = false;
+      await sendDueMessages(deps, deps.clock.now(), tenantId);
+    }
+  } catch (error) {
+    deps.logger.error('message_kick_failed', {
+      error: error instanceof Error ? `${error.name}: ${error.message.split('\n')[0]}` : 'unknown',
+    });
+  } finally {
+    running.delete(key);
+  }
 }
