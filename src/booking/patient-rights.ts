@@ -16,6 +16,7 @@ import {
   eventsOfCalls,
   historyOf,
   holdsPatient,
+  messagesAbout,
   sealedNumberOf,
 } from '../db/patient-data.js';
 import { ALWAYS } from '../db/store.js';
@@ -79,7 +80,7 @@ async function gather(deps: AppDeps, tenant: Tenant, hash: string) {
     throw new AppError('patient_not_found', 'No patient with this phone hash');
   }
   const appointmentIds = appointments.map((a) => a.id);
-  const [history, events, deliveries] = await Promise.all([
+  const [history, events, deliveries, messages] = await Promise.all([
     historyOf(db, tenant.id, appointmentIds),
     eventsOfCalls(
       db,
@@ -87,8 +88,9 @@ async function gather(deps: AppDeps, tenant: Tenant, hash: string) {
       calls.map((c) => c.id),
     ),
     deliveriesMentioning(db, tenant.id, appointmentIds, hashes),
+    messagesAbout(db, tenant.id, appointmentIds, hashes),
   ]);
-  return { live, appointments, calls, history, events, deliveries };
+  return { live, appointments, calls, history, events, deliveries, messages };
 }
 
 export type PatientExport = Awaited<ReturnType<typeof exportPatient>>;
@@ -96,7 +98,7 @@ export type PatientExport = Awaited<ReturnType<typeof exportPatient>>;
 /** The patient's data, machine-readable (GDPR art. 20), and an audit entry saying who took it. */
 export async function exportPatient(deps: AppDeps, tenant: Tenant, hash: string, actor: string) {
   const zone = tenant.config.timezone;
-  const { appointments, calls, history, events, deliveries } = await gather(deps, tenant, hash);
+  const { appointments, calls, history, events, deliveries, messages } = await gather(deps, tenant, hash);
   await recordAudit(deps, tenant, { actor, action: 'patient.exported', subject: patientSubject(hash) });
   return {
     patientPhoneHash: hash,
@@ -153,6 +155,20 @@ export async function exportPatient(deps: AppDeps, tenant: Tenant, hash: string,
       createdAt: renderInstant(d.createdAt, zone),
       deliveredAt: renderOptionalInstant(d.deliveredAt, zone),
       payload: parseJson(d.payload),
+    })),
+    // What was sent to the patient: bodies are never kept, so what, when, how and what became of it.
+    messages: messages.map((m) => ({
+      id: m.id,
+      appointmentId: m.appointmentId,
+      kind: m.kind,
+      status: m.status,
+      channel: m.channel,
+      provider: m.provider,
+      to: m.toMasked,
+      attempts: m.attempts,
+      lastError: m.lastError,
+      createdAt: renderInstant(m.createdAt, zone),
+      sentAt: renderOptionalInstant(m.sentAt, zone),
     })),
   };
 }

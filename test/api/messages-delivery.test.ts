@@ -317,6 +317,91 @@ describe('fairness', () => {
   });
 });
 
+describe("the patient's data", () => {
+  const DAY = 24 * HOUR;
+
+  /** A patient with one message sent and one still queued (no run since its booking). */
+  async function patientWithMessages() {
+    const s = await messagingClinic({ confirmationSources: ['manual'] });
+    const phone = nextPhone();
+    const sent = await book(s, '2026-03-17T10:00:00Z', phone);
+    await app.runScheduledJobs();
+    const waiting = await book(s, '2026-03-17T11:00:00Z', phone);
+    const hash = (await app.request('GET', `/v1/appointments/${sent.id}`, { key: s.key })).body
+      .patientPhoneHash as string;
+    const keys = (await app.createKey(s.clinic.tenantId, ['patients:export', 'patients:erase'])).key;
+    return { s, phone, sent, waiting, hash, keys };
+  }
+
+  it('the export lists the messages sent to the patient, masked and without their text', async () => {
+    const p = await patientWithMessages();
+    const reply = await app.request('GET', `/v1/patients/${encodeURIComponent(p.hash)}/export`, {
+      key: p.keys,
+    });
+    expect(reply.status, reply.text).toBe(200);
+    const byStatus = [...reply.body.messages].sort((a: any, b: any) => a.status.localeCompare(b.status));
+    expect(byStatus).toMatchObject([
+      { appointmentId: p.waiting.id, kind: 'confirmation', status: 'queued', to: null },
+      {
+        appointmentId: p.sent.id,
+        kind: 'confirmation',
+        status: 'sent',
+        channel: 'sms',
+        provider: 'twilio',
+        to: `+351 ••• ••• ${p.phone.slice(-3)}`,
+        attempts: 1,
+        sentAt: '2026-03-02T09:00:00+00:00',
+      },
+    ]);
+    expect(reply.text).not.toContain(p.phone.slice(4));
+    expect(reply.text).not.toContain('Maria Silva, a sua consulta');
+  });
+
+  it('erasure leaves what happened but not to whom, skips what was waiting, and keeps a STOP', async () => {
+    const p = await patientWithMessages();
+    await app.exec(
+      `INSERT INTO message_consent (tenant_id, phone_hash, opted_out, keyword, changed_at) VALUES ('${p.s.clinic.tenantId}', '${p.hash}', 1, 'STOP', ${app.now()})`,
+    );
+    const erased = await app.request('POST', `/v1/patients/${encodeURIComponent(p.hash)}/erase`, {
+      key: p.keys,
+      body: {},
+    });
+    expect(erased.status, erased.text).toBe(200);
+    const rows = await app.sql(
+      'SELECT status, phone_hash AS hash, to_masked AS masked, last_error AS error FROM messages WHERE tenant_id = ? ORDER BY status',
+      p.s.clinic.tenantId,
+    );
+    expect(rows).toEqual([
+      { status: 'sent', hash: null, masked: null, error: null },
+      { status: 'skipped', hash: null, masked: null, error: "Patient's number erased" },
+    ]);
+    expect(
+      await app.sql('SELECT opted_out AS out FROM message_consent WHERE phone_hash = ?', p.hash),
+    ).toEqual([{ out: 1 }]);
+    await app.runScheduledJobs();
+    expect(sentTo(p.phone)).toHaveLength(1);
+  });
+
+  it('after callRetentionDays messages forget whom they went to, like calls', async () => {
+    const p = await patientWithMessages();
+    await app.runScheduledJobs();
+    const start = app.now();
+    const masked = () =>
+      app.sql(
+        'SELECT phone_hash AS hash, to_masked AS masked FROM messages WHERE tenant_id = ? AND status = ?',
+        p.s.clinic.tenantId,
+        'sent',
+      );
+    await runAt(start + 89 * DAY);
+    expect((await masked()).every((r) => r.hash !== null && r.masked !== null)).toBe(true);
+    await runAt(start + 91 * DAY);
+    expect(await masked()).toEqual([
+      { hash: null, masked: null },
+      { hash: null, masked: null },
+    ]);
+  });
+});
+
 describe('right after the write', () => {
   let live: TestApp;
   const liveProvider = messageStandIn();

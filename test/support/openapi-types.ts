@@ -8048,6 +8048,35 @@ export interface components {
         /** @description The event as it was (or will be) sent */
         payload?: unknown;
       }[];
+      /** @description Messages about these appointments or to this number (their text is never kept) */
+      messages: {
+        id: string;
+        appointmentId: string;
+        /** @enum {string} */
+        kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
+        /** @enum {string} */
+        status:
+          | 'queued'
+          | 'sending'
+          | 'sent'
+          | 'delivered'
+          | 'undelivered'
+          | 'failed'
+          | 'skipped'
+          | 'unknown';
+        /** @enum {string|null} */
+        channel: 'sms' | 'whatsapp' | null;
+        /** @enum {string|null} */
+        provider: 'twilio' | 'telnyx' | null;
+        /** @description Masked: country code and last three digits */
+        to: string | null;
+        attempts: number;
+        lastError: string | null;
+        /** Format: date-time */
+        createdAt: string;
+        /** Format: date-time */
+        sentAt: string | null;
+      }[];
     };
     PatientErasure: {
       patientPhoneHash: string;
