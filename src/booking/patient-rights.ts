@@ -24,6 +24,7 @@ import { enqueueEventIf } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
+import { viewMessage } from '../messaging/messages.js';
 import { sha256Hex } from '../security/encoding.js';
 import { viewAppointment } from './appointment-view.js';
 import { auditIf, auditRow, patientSubject, recordAudit } from './audit.js';
@@ -157,19 +158,7 @@ export async function exportPatient(deps: AppDeps, tenant: Tenant, hash: string,
       payload: parseJson(d.payload),
     })),
     // What was sent to the patient: bodies are never kept, so what, when, how and what became of it.
-    messages: messages.map((m) => ({
-      id: m.id,
-      appointmentId: m.appointmentId,
-      kind: m.kind,
-      status: m.status,
-      channel: m.channel,
-      provider: m.provider,
-      to: m.toMasked,
-      attempts: m.attempts,
-      lastError: m.lastError,
-      createdAt: renderInstant(m.createdAt, zone),
-      sentAt: renderOptionalInstant(m.sentAt, zone),
-    })),
+    messages: messages.map((m) => viewMessage(m, zone)),
   };
 }
 

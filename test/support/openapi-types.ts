@@ -8049,34 +8049,35 @@ export interface components {
         payload?: unknown;
       }[];
       /** @description Messages about these appointments or to this number (their text is never kept) */
-      messages: {
-        id: string;
-        appointmentId: string;
-        /** @enum {string} */
-        kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
-        /** @enum {string} */
-        status:
-          | 'queued'
-          | 'sending'
-          | 'sent'
-          | 'delivered'
-          | 'undelivered'
-          | 'failed'
-          | 'skipped'
-          | 'unknown';
-        /** @enum {string|null} */
-        channel: 'sms' | 'whatsapp' | null;
-        /** @enum {string|null} */
-        provider: 'twilio' | 'telnyx' | null;
-        /** @description Masked: country code and last three digits */
-        to: string | null;
-        attempts: number;
-        lastError: string | null;
-        /** Format: date-time */
-        createdAt: string;
-        /** Format: date-time */
-        sentAt: string | null;
-      }[];
+      messages: components['schemas']['Message'][];
+    };
+    Message: {
+      id: string;
+      appointmentId: string;
+      /** @enum {string} */
+      kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
+      /** @enum {string} */
+      status: 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped' | 'unknown';
+      /** @enum {string|null} */
+      channel: 'sms' | 'whatsapp' | null;
+      /** @enum {string|null} */
+      provider: 'twilio' | 'telnyx' | null;
+      /**
+       * @description Masked: country code and last three digits
+       * @example +351 ••• ••• 678
+       */
+      to: string | null;
+      phoneHash: string | null;
+      providerMessageId: string | null;
+      segments: number | null;
+      encoding: string | null;
+      attempts: number;
+      lastError: string | null;
+      createdAt: string;
+      /** @description While queued: when it goes (or is retried) */
+      scheduledFor: string | null;
+      sentAt: string | null;
+      updatedAt: string;
     };
     PatientErasure: {
       patientPhoneHash: string;
@@ -8495,34 +8496,6 @@ export interface components {
       deliveredAt: string | null;
       /** @description For a `simulated` delivery, the event body that would have been sent; null otherwise */
       event?: unknown;
-    };
-    Message: {
-      id: string;
-      appointmentId: string;
-      /** @enum {string} */
-      kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder';
-      /** @enum {string} */
-      status: 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped' | 'unknown';
-      /** @enum {string|null} */
-      channel: 'sms' | 'whatsapp' | null;
-      /** @enum {string|null} */
-      provider: 'twilio' | 'telnyx' | null;
-      /**
-       * @description Masked: country code and last three digits
-       * @example +351 ••• ••• 678
-       */
-      to: string | null;
-      phoneHash: string | null;
-      providerMessageId: string | null;
-      segments: number | null;
-      encoding: string | null;
-      attempts: number;
-      lastError: string | null;
-      createdAt: string;
-      /** @description While queued: when it goes (or is retried) */
-      scheduledFor: string | null;
-      sentAt: string | null;
-      updatedAt: string;
     };
     MessagingSettings: {
       /**

@@ -1,13 +1,8 @@
 // The shapes of a patient's export and erasure, and of audit events, as the OpenAPI reference shows them.
 import { z } from '@hono/zod-openapi';
 import { AUDIT_ACTIONS } from '../../booking/audit.js';
-import {
-  MESSAGE_CHANNELS,
-  MESSAGE_KINDS,
-  MESSAGE_PROVIDERS,
-  MESSAGE_STATUSES,
-} from '../../domain/message-vocabulary.js';
 import { AppointmentSchema } from './appointment.js';
+import { MessageSchema } from './messages.js';
 
 const instant = z.string().openapi({ format: 'date-time' });
 const optionalInstant = instant.nullable();
@@ -76,25 +71,9 @@ export const PatientExportSchema = z
       .openapi({
         description: "Webhook events about these appointments or this patient sent to the clinic's systems",
       }),
-    messages: z
-      .array(
-        z.object({
-          id: z.string(),
-          appointmentId: z.string(),
-          kind: z.enum(MESSAGE_KINDS),
-          status: z.enum(MESSAGE_STATUSES),
-          channel: z.enum(MESSAGE_CHANNELS).nullable(),
-          provider: z.enum(MESSAGE_PROVIDERS).nullable(),
-          to: z.string().nullable().openapi({ description: 'Masked: country code and last three digits' }),
-          attempts: z.number().int(),
-          lastError: z.string().nullable(),
-          createdAt: instant,
-          sentAt: optionalInstant,
-        }),
-      )
-      .openapi({
-        description: 'Messages about these appointments or to this number (their text is never kept)',
-      }),
+    messages: z.array(MessageSchema).openapi({
+      description: 'Messages about these appointments or to this number (their text is never kept)',
+    }),
   })
   .openapi('PatientExport');
 
