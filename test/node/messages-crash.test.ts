@@ -57,7 +57,8 @@ async function call(base: string, key: string, method: string, path: string, bod
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await response.json().catch(() => null)) as any;
-  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  if (response.status >= 300)
+    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
   return json;
 }
 
@@ -86,7 +87,9 @@ describe('a sender killed mid-send', () => {
         reminderHours: 0,
         quietHours: null,
       });
-      const professional = await call(first.url, clinic.key, 'POST', '/v1/professionals', { name: 'Dr. Rui' });
+      const professional = await call(first.url, clinic.key, 'POST', '/v1/professionals', {
+        name: 'Dr. Rui',
+      });
       const service = await call(first.url, clinic.key, 'POST', '/v1/services', {
         name: 'Consulta',
         durationMinutes: 30,
