@@ -64,7 +64,9 @@ describe('message delivery migration on better-sqlite3', () => {
       insert(store.sqlite, message('m9', 'unknown'));
       expect(() => insert(store.sqlite, message('bad', 'lost'))).toThrow(/CHECK/);
       const indexes = store.sqlite
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL")
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' AND sql IS NOT NULL",
+        )
         .all();
       expect(indexes.map((i: any) => i.name).sort()).toEqual([
         'messages_dedupe',
