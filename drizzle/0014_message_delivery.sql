@@ -31,6 +31,7 @@ ALTER TABLE `__new_messages` RENAME TO `messages`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE UNIQUE INDEX `messages_dedupe` ON `messages` (`tenant_id`,`dedupe_key`);--> statement-breakpoint
 CREATE INDEX `messages_due` ON `messages` (`status`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `messages_clinic_due` ON `messages` (`status`,`tenant_id`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `messages_tenant_created` ON `messages` (`tenant_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `messages_provider_id` ON `messages` (`sender_id`,`provider_message_id`);--> statement-breakpoint
 CREATE INDEX `messages_patient_sent` ON `messages` (`tenant_id`,`phone_hash`,`sent_at`);

@@ -159,7 +159,8 @@ export async function insertReminder(
 /**
  * Due messages, in turns: every clinic's first, then every clinic's second, and so on, so one clinic's
  * hundreds of reminders cannot fill a run; within a clinic, notices of a change (a confirmation, a
- * cancellation) before reminders, which have hours to spare, then the longest waiting.
+ * cancellation) before reminders, which have hours to spare, then the longest waiting. `tenantId`
+ * keeps to one clinic (the kick after its write), read from its own range of messages_clinic_due.
  */
 export const dueMessages = (db: Db, now: number, limit: number, tenantId?: string) =>
   db.all<MessageRow>(sql`

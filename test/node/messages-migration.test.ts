@@ -74,6 +74,7 @@ describe('message delivery migration on better-sqlite3', () => {
         'messages_patient_sent',
         'messages_provider_id',
         'messages_tenant_created',
+        'messages_clinic_due',
       ]);
     } finally {
       store.close();
