@@ -69,12 +69,12 @@ describe('message delivery migration on better-sqlite3', () => {
         )
         .all();
       expect(indexes.map((i: any) => i.name).sort()).toEqual([
+        'messages_clinic_due',
         'messages_dedupe',
         'messages_due',
         'messages_patient_sent',
         'messages_provider_id',
         'messages_tenant_created',
-        'messages_clinic_due',
       ]);
     } finally {
       store.close();
