@@ -5,14 +5,14 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import { type Context, Hono } from 'hono';
 import { AppError } from '../domain/errors.js';
 import { MESSAGE_KINDS, MESSAGE_LANGUAGES } from '../domain/message-vocabulary.js';
-import { renderInstant, renderOptionalInstant } from '../domain/time.js';
+import { renderInstant } from '../domain/time.js';
 import { throttleAuthFailures } from '../http/auth-throttle.js';
 import type { AppEnv } from '../http/env.js';
 import { limitBody, requireScope } from '../http/middleware.js';
 import { publicBase } from '../http/public-base.js';
 import { createRouter } from '../http/router.js';
 import { readMessagingSettings, saveMessagingSettings } from '../messaging/clinic-settings.js';
-import { type Message, tenantMessages } from '../messaging/messages.js';
+import { type Message, tenantMessages, viewMessage } from '../messaging/messages.js';
 import { configureSender, removeSender, senderWebhookPath, tenantSenders } from '../messaging/senders.js';
 import { messagingSettingsSchema, templateFor } from '../messaging/settings.js';
 import { DEFAULT_TEMPLATES, estimateSegments } from '../messaging/templates.js';
@@ -35,28 +35,8 @@ const write = () => [requireScope('messaging:write')];
 
 const zoneOf = (c: Context<AppEnv>) => c.var.credential.tenant.config.timezone;
 
-const renderMessage = (c: Context<AppEnv>, m: Message): z.infer<typeof MessageSchema> => {
-  const zone = zoneOf(c);
-  return {
-    id: m.id,
-    appointmentId: m.appointmentId,
-    kind: m.kind,
-    status: m.status,
-    channel: m.channel,
-    provider: m.provider,
-    to: m.toMasked,
-    phoneHash: m.phoneHash,
-    providerMessageId: m.providerMessageId,
-    segments: m.segments,
-    encoding: m.encoding,
-    attempts: m.attempts,
-    lastError: m.lastError,
-    createdAt: renderInstant(m.createdAt, zone),
-    scheduledFor: m.status === 'queued' ? renderInstant(m.nextAttemptAt, zone) : null,
-    sentAt: renderOptionalInstant(m.sentAt, zone),
-    updatedAt: renderInstant(m.updatedAt, zone),
-  };
-};
+const renderMessage = (c: Context<AppEnv>, m: Message): z.infer<typeof MessageSchema> =>
+  viewMessage(m, zoneOf(c));
 
 const listMessages = createRoute({
   method: 'get',

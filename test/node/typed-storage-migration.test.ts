@@ -1,14 +1,15 @@
 // The typed-storage migration on better-sqlite3: a database built with the migrations up to the one
 // before it (through drizzle's migrator, as the Node server applies them), filled with data, then
 // opened by the server's own store, which applies the rest. See test/support/typed-storage-migration.ts.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, it } from 'vitest';
-import { migrationsFolder, openSqliteStore } from '../../src/db/sqlite.js';
+import { openSqliteStore } from '../../src/db/sqlite.js';
+import { migrationsUpTo } from '../support/migrations-up-to.js';
 import {
   BEFORE_TYPED_STORAGE,
   checkMigrated,
@@ -20,20 +21,6 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'agendai-migration-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A migrations folder holding only the migrations up to `last`, journal included. */
-function migrationsUpTo(last: string): string {
-  const folder = join(dir, 'drizzle-before');
-  mkdirSync(join(folder, 'meta'), { recursive: true });
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8'));
-  const end = journal.entries.findIndex((e: { tag: string }) => e.tag === last);
-  if (end < 0) throw new Error(`No migration ${last}`);
-  journal.entries = journal.entries.slice(0, end + 1);
-  for (const { tag } of journal.entries)
-    copyFileSync(join(migrationsFolder, `${tag}.sql`), join(folder, `${tag}.sql`));
-  writeFileSync(join(folder, 'meta/_journal.json'), JSON.stringify(journal));
-  return folder;
-}
-
 const raw = (sqlite: Database.Database): RawDb => ({
   run: async (sql, params = []) => void sqlite.prepare(sql).run(...params),
   all: async (sql, params = []) => sqlite.prepare(sql).all(...params) as Record<string, unknown>[],
@@ -44,7 +31,7 @@ describe('typed storage migration on better-sqlite3', () => {
     const path = join(dir, 'agendai.db');
     const old = new Database(path);
     old.pragma('foreign_keys = ON');
-    migrate(drizzle(old), { migrationsFolder: migrationsUpTo(BEFORE_TYPED_STORAGE) });
+    migrate(drizzle(old), { migrationsFolder: migrationsUpTo(dir, BEFORE_TYPED_STORAGE) });
     await seedOldSchema(raw(old));
     const before = await contents(raw(old));
     old.close();
