@@ -44,6 +44,12 @@ export interface AppDeps {
    * URLs from TWILIO_API_BASE_URL, TELNYX_API_BASE_URL). Unset: fetch to the providers' own URLs.
    */
   messageProviders?: MessageProviders;
+  /**
+   * After a write that answered, send the clinic's due messages at once (a confirmation goes within
+   * seconds) instead of at the next timed run. On in the Node and Workers entries; test harnesses
+   * leave it off so that tests decide when messages go (runScheduledJobs).
+   */
+  sendMessagesAfterWrites?: boolean;
   /** Serves an accepted OpenAI Realtime SIP call's tool calls over its sideband WebSocket (Node only). */
   realtimeSideband?: RealtimeSideband;
   /** ADMIN_TOKEN: set, the operator's API (/admin/v1) is mounted and takes it as its bearer token. */

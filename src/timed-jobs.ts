@@ -6,7 +6,8 @@
 //   phone re-hash (accounts/phone-rehash.ts) while any clinic still holds legacy hashes. The Node entry ticks on its own timer
 //   (node/timer.ts, every SCHEDULER_INTERVAL_SECONDS, default TIMED_JOBS_INTERVAL_MS); the Worker
 //   ticks from cron (`scheduled` in worker.ts, `crons` in wrangler.toml).
-// - after each successful write: webhook delivery, so events do not wait for the next tick.
+// - after each successful write: webhook delivery, so events do not wait for the next tick, and
+//   (AppDeps.sendMessagesAfterWrites) the clinic's due messages to patients.
 // Every job is idempotent, so two runners (two processes, or cron and a write) do no harm.
 import { createMiddleware } from 'hono/factory';
 import { type RehashReport, rehashLegacyPhoneHashes } from './accounts/phone-rehash.js';
@@ -16,7 +17,7 @@ import { applyRetention, type RetentionReport } from './booking/retention.js';
 import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/env.js';
 import { queueReminders } from './messaging/reminders.js';
-import { type MessageReport, sendDueMessages } from './messaging/send.js';
+import { kickMessages, type MessageReport, sendDueMessages } from './messaging/send.js';
 import { type DeliveryReport, deliverWebhooks, deliveryKicker } from './webhooks/delivery.js';
 
 /** The Node timer's default period. */
@@ -58,15 +59,19 @@ export const changedAnything = (report: TimedJobsReport) =>
 
 /**
  * After a successful write, delivers the events it may have queued without waiting for the next
- * tick: in the background on Node, through waitUntil on Workers (the answer is not held up either
- * way). One delivery run at a time per app; a write during a run asks for one more.
+ * tick, and (with `sendMessagesAfterWrites`) sends the clinic's due messages: in the background on
+ * Node, through waitUntil on Workers (the answer is not held up either way).
  */
 export function deliverAfterWrites(deps: AppDeps) {
   const kick = deliveryKicker(deps);
   return createMiddleware<AppEnv>(async (c, next) => {
     await next();
     if (c.req.method === 'GET' || c.res.status >= 300) return;
-    const run = kick();
+    const runs = [kick()];
+    // The API key's clinic; doors without one (voice, booking page, patient links) kick a fair run
+    // over every clinic's due messages.
+    if (deps.sendMessagesAfterWrites) runs.push(kickMessages(deps, c.get('credential')?.tenant.id));
+    const run = Promise.all(runs);
     try {
       c.executionCtx.waitUntil(run);
     } catch {

@@ -9,6 +9,7 @@ import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { refusalAnswer } from '../http/answer.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
+import { publicBase } from '../http/public-base.js';
 import { createRouter } from '../http/router.js';
 import { type CallbackView, placeCallback } from '../voice/callbacks.js';
 import { type CallEventRecord, type CallRecord, findCalls, getCall } from '../voice/calls.js';
@@ -30,9 +31,6 @@ import {
 } from './schemas/call.js';
 import { errorResponses, IdempotencyHeader, IdParam, jsonContent } from './schemas/common.js';
 
-/** Where clients reach the service: the configured base URL, never the Host header. */
-const originOf = (c: Context<AppEnv>) => c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin;
-
 /**
  * A call as the API shows it: the caller as hash and masked form, the raw number only when allowed;
  * the recording as our own link valid 24 hours, never the platform's URL.
@@ -44,7 +42,7 @@ const renderCall = async (
   readPhone: boolean,
 ): Promise<z.infer<typeof CallSchema>> => {
   const { fromNumber, recordingUrl, ...rest } = call;
-  const recording = recordingUrl ? await signRecordingLink(c.var.deps, call.id, originOf(c)) : null;
+  const recording = recordingUrl ? await signRecordingLink(c.var.deps, call.id, publicBase(c)) : null;
   return {
     ...rest,
     fromNumberMasked: fromNumber ? maskPhone(fromNumber) : null,
@@ -165,7 +163,7 @@ export const callRoutes = createRouter()
   })
   .openapi(callbackRoute, async (c) => {
     const { tenant, keyId } = c.var.credential;
-    const origin = originOf(c);
+    const origin = publicBase(c);
     const answer = await placeCallback({
       deps: c.var.deps,
       tenant,
@@ -186,7 +184,7 @@ export const callRoutes = createRouter()
   })
   .openapi(recordingRoute, async (c) => {
     const { tenant } = c.var.credential;
-    const link = await recordingLink(c.var.deps, tenant, c.req.valid('param').id, originOf(c));
+    const link = await recordingLink(c.var.deps, tenant, c.req.valid('param').id, publicBase(c));
     return c.json({ url: link.url, expiresAt: renderInstant(link.expiresAt, tenant.config.timezone) }, 200);
   });
 

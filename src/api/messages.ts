@@ -9,9 +9,10 @@ import { renderInstant } from '../domain/time.js';
 import { throttleAuthFailures } from '../http/auth-throttle.js';
 import type { AppEnv } from '../http/env.js';
 import { limitBody, requireScope } from '../http/middleware.js';
+import { publicBase } from '../http/public-base.js';
 import { createRouter } from '../http/router.js';
 import { readMessagingSettings, saveMessagingSettings } from '../messaging/clinic-settings.js';
-import { type Message, tenantMessages } from '../messaging/messages.js';
+import { type Message, tenantMessages, viewMessage } from '../messaging/messages.js';
 import { configureSender, removeSender, senderWebhookPath, tenantSenders } from '../messaging/senders.js';
 import { messagingSettingsSchema, templateFor } from '../messaging/settings.js';
 import { DEFAULT_TEMPLATES, estimateSegments } from '../messaging/templates.js';
@@ -21,7 +22,7 @@ import {
   ChannelParam,
   MessageListQuery,
   MessageListSchema,
-  renderMessageRow,
+  type MessageSchema,
   SenderInputSchema,
   SenderListSchema,
   SenderSchema,
@@ -33,9 +34,9 @@ const read = () => [requireScope('messages:read')];
 const write = () => [requireScope('messaging:write')];
 
 const zoneOf = (c: Context<AppEnv>) => c.var.credential.tenant.config.timezone;
-const baseOf = (c: Context<AppEnv>) => c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin;
 
-const renderMessage = (c: Context<AppEnv>, m: Message) => renderMessageRow(m, zoneOf(c));
+const renderMessage = (c: Context<AppEnv>, m: Message): z.infer<typeof MessageSchema> =>
+  viewMessage(m, zoneOf(c));
 
 const listMessages = createRoute({
   method: 'get',
@@ -122,7 +123,7 @@ const renderSender = (c: Context<AppEnv>, s: SenderRow): z.infer<typeof SenderSc
   channel: s.channel,
   provider: s.provider,
   from: s.fromNumber,
-  webhookUrl: baseOf(c) + senderWebhookPath(s.id),
+  webhookUrl: publicBase(c) + senderWebhookPath(s.id),
   createdAt: renderInstant(s.createdAt, zoneOf(c)),
   updatedAt: renderInstant(s.updatedAt, zoneOf(c)),
 });
@@ -188,8 +189,8 @@ export const messageWebhooks = new Hono<AppEnv>()
   .post(`${MESSAGE_WEBHOOK_PREFIX}/:senderId`, async (c) => {
     const senderId = c.req.param('senderId');
     const raw = await c.req.text();
-    // The URL the provider signed: where we told it to call (PUBLIC_BASE_URL), else as it arrived.
-    const url = (c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin) + new URL(c.req.url).pathname;
+    // The URL the provider signed: where we told it to call.
+    const url = publicBase(c) + new URL(c.req.url).pathname;
     return throttleAuthFailures(c, `sender:${senderId}`, async () => {
       const outcome = await receiveProviderWebhook(c.var.deps, senderId, {
         url,

@@ -5,6 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { appointmentPatientLink } from '../booking/patient-link.js';
 import { renderInstant } from '../domain/time.js';
 import { requireScope } from '../http/middleware.js';
+import { publicBase } from '../http/public-base.js';
 import { createRouter } from '../http/router.js';
 import { errorResponses, IdParam, jsonContent } from './schemas/common.js';
 
@@ -40,7 +41,7 @@ const patientLinkRoute = createRoute({
 
 export const patientLinkRoutes = createRouter().openapi(patientLinkRoute, async (c) => {
   const { tenant } = c.var.credential;
-  const origin = c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin;
+  const origin = publicBase(c);
   const link = await appointmentPatientLink(c.var.deps, tenant, c.req.valid('param').id, origin);
   return c.json({ url: link.url, expiresAt: renderInstant(link.expiresAt, tenant.config.timezone) }, 200);
 });

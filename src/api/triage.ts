@@ -14,6 +14,7 @@ import {
 import { sendRecorded } from '../http/answer.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
+import { viewMessage } from '../messaging/messages.js';
 import {
   errorResponses,
   IdempotencyHeader,
@@ -22,7 +23,7 @@ import {
   jsonContent,
   writeErrorResponses,
 } from './schemas/common.js';
-import { MessageSchema, renderMessageRow } from './schemas/messages.js';
+import { MessageSchema } from './schemas/messages.js';
 import { FeedbackSchema, ServiceTriageSchema, TriageSchema } from './schemas/triage.js';
 
 const getServiceTriage = createRoute({
@@ -124,7 +125,7 @@ export const triageRoutes = createRouter()
       source: 'manual',
       answer: ({ message }) => ({
         status: 202,
-        body: JSON.stringify(renderMessageRow(message, zone)),
+        body: JSON.stringify(viewMessage(message, zone)),
         location: null,
       }),
       key: {

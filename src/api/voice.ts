@@ -4,6 +4,7 @@ import type { Context } from 'hono';
 import { renderInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
+import { publicBase } from '../http/public-base.js';
 import { createRouter } from '../http/router.js';
 import type { Platform } from '../voice/credentials.js';
 import { toolDefinitions } from '../voice/definitions.js';
@@ -32,9 +33,7 @@ import {
 const TAG = 'Voice';
 
 const urlsOf = (c: Context<AppEnv>, id: string) => {
-  // The configured public base URL, never the Host header (issue 10, finding 9). Only a Worker
-  // without the var falls back to its request URL: Cloudflare routes to it by its own host names.
-  const origin = c.var.deps.publicBaseUrl ?? new URL(c.req.url).origin;
+  const origin = publicBase(c);
   return {
     webhookUrl: `${origin}${WEBHOOK_PREFIX}/${id}`,
     toolsUrl: `${origin}${WEBHOOK_PREFIX}/${id}/tools`,

@@ -1,6 +1,7 @@
 // A patient's own appointment link: /a/{token}, no login, valid until three days after the visit's
 // start (long enough for the visit and a look at its state afterwards; every confirmation and
-// reminder brings a fresh one). Nothing is stored: the token (src/security/patient-token.ts) names
+// reminder brings a fresh one). The visit's start is its current one: a link that moved the visit
+// later (or was made before the clinic did) keeps working until three days after the new time. Nothing is stored: the token (src/security/patient-token.ts) names
 // the appointment under the clinic's signature, so a link can be made wherever a message is rendered.
 // The triage form (/triagem/{token}) and the feedback form (/feedback/{token}) are links of their own
 // scope made the same way; each page opens only tokens of its scope.
@@ -84,7 +85,9 @@ export async function openPatientLink(
   if (!opened) throw invalid;
   const row = await findAppointmentForLink(deps.store.db, opened.appointmentId);
   if (!row || !(await opened.madeFor(row.tenantId))) throw invalid;
-  if (opened.expires * 1000 <= deps.clock.now()) {
+  // Each page's own span from the visit's current start (triage closes when it starts).
+  const until = Math.max(opened.expires * 1000, LINK_PAGES[scope].expiresAt(row.startsAt));
+  if (until <= deps.clock.now()) {
     throw new AppError('link_expired', 'This link has expired; the clinic sends a new one with each message');
   }
   const tenantRow = await findTenant(deps.store.db, row.tenantId);

@@ -16,6 +16,7 @@ import {
   eventsOfCalls,
   historyOf,
   holdsPatient,
+  messagesAbout,
   sealedNumberOf,
 } from '../db/patient-data.js';
 import { ALWAYS } from '../db/store.js';
@@ -23,6 +24,7 @@ import { enqueueEventIf } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
+import { viewMessage } from '../messaging/messages.js';
 import { sha256Hex } from '../security/encoding.js';
 import { viewAppointment } from './appointment-view.js';
 import { auditIf, auditRow, patientSubject, recordAudit } from './audit.js';
@@ -79,7 +81,7 @@ async function gather(deps: AppDeps, tenant: Tenant, hash: string) {
     throw new AppError('patient_not_found', 'No patient with this phone hash');
   }
   const appointmentIds = appointments.map((a) => a.id);
-  const [history, events, deliveries] = await Promise.all([
+  const [history, events, deliveries, messages] = await Promise.all([
     historyOf(db, tenant.id, appointmentIds),
     eventsOfCalls(
       db,
@@ -87,8 +89,9 @@ async function gather(deps: AppDeps, tenant: Tenant, hash: string) {
       calls.map((c) => c.id),
     ),
     deliveriesMentioning(db, tenant.id, appointmentIds, hashes),
+    messagesAbout(db, tenant.id, appointmentIds, hashes),
   ]);
-  return { live, appointments, calls, history, events, deliveries };
+  return { live, appointments, calls, history, events, deliveries, messages };
 }
 
 export type PatientExport = Awaited<ReturnType<typeof exportPatient>>;
@@ -96,7 +99,7 @@ export type PatientExport = Awaited<ReturnType<typeof exportPatient>>;
 /** The patient's data, machine-readable (GDPR art. 20), and an audit entry saying who took it. */
 export async function exportPatient(deps: AppDeps, tenant: Tenant, hash: string, actor: string) {
   const zone = tenant.config.timezone;
-  const { appointments, calls, history, events, deliveries } = await gather(deps, tenant, hash);
+  const { appointments, calls, history, events, deliveries, messages } = await gather(deps, tenant, hash);
   await recordAudit(deps, tenant, { actor, action: 'patient.exported', subject: patientSubject(hash) });
   return {
     patientPhoneHash: hash,
@@ -154,6 +157,8 @@ export async function exportPatient(deps: AppDeps, tenant: Tenant, hash: string,
       deliveredAt: renderOptionalInstant(d.deliveredAt, zone),
       payload: parseJson(d.payload),
     })),
+    // What was sent to the patient: bodies are never kept, so what, when, how and what became of it.
+    messages: messages.map((m) => viewMessage(m, zone)),
   };
 }
 

@@ -1,6 +1,8 @@
 // Queries for messages to patients: settings, senders, the message outbox and consent.
-import { and, asc, desc, eq, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
 import { BLOCKING_STATUSES } from '../domain/status.js';
+import { HOUR } from '../domain/time.js';
+import { leaseOutboxRow } from './outbox-lease.js';
 import { messageConsent, messageSenders, messages, messagingSettings } from './schema.js';
 import type { Db } from './store.js';
 import { serviceSendsTriage } from './triage.js';
@@ -126,21 +128,27 @@ export interface ReminderCandidate {
 }
 
 /**
- * Upcoming appointments, up to `ahead` from now, of clinics that send reminders, with no reminder
- * queued for their current start yet.
+ * Upcoming appointments whose reminder is due to be queued (its planned time, reminderHours before the
+ * start, is at most `lookahead` away) and is not queued for their current start yet: decided here, so
+ * appointments not due yet cannot fill the batch and starve one that is. In turns across clinics
+ * (each clinic's soonest, then each one's second...), so one clinic's many cannot hold up another's.
  */
-export const reminderCandidates = (db: Db, now: number, ahead: number, limit: number) =>
+export const reminderCandidates = (db: Db, now: number, lookahead: number, limit: number) =>
   db.all<ReminderCandidate>(sql`
-    SELECT a.tenant_id AS tenantId, a.id AS appointmentId, a.starts_at AS startsAt, s.settings AS settings
-    FROM appointments a JOIN messaging_settings s ON s.tenant_id = a.tenant_id
-    WHERE a.status IN (${sql.join(
-      BLOCKING_STATUSES.map((st) => sql`${st}`),
-      sql`, `,
-    )}) AND a.starts_at > ${now} AND a.starts_at <= ${now + ahead}
-      AND json_extract(s.settings, '$.enabled') = 1 AND json_extract(s.settings, '$.reminderHours') > 0
-      AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = a.tenant_id
-        AND m.dedupe_key = 'reminder:' || a.id || ':' || a.starts_at)
-    ORDER BY a.starts_at LIMIT ${limit}`);
+    SELECT tenantId, appointmentId, startsAt, settings FROM (
+      SELECT a.tenant_id AS tenantId, a.id AS appointmentId, a.starts_at AS startsAt, s.settings AS settings,
+        ROW_NUMBER() OVER (PARTITION BY a.tenant_id ORDER BY a.starts_at, a.id) AS turn
+      FROM appointments a JOIN messaging_settings s ON s.tenant_id = a.tenant_id
+      WHERE a.status IN (${sql.join(
+        BLOCKING_STATUSES.map((st) => sql`${st}`),
+        sql`, `,
+      )}) AND a.starts_at > ${now}
+        AND json_extract(s.settings, '$.enabled') = 1 AND json_extract(s.settings, '$.reminderHours') > 0
+        AND a.starts_at - json_extract(s.settings, '$.reminderHours') * ${HOUR} <= ${now + lookahead}
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = a.tenant_id
+          AND m.dedupe_key = 'reminder:' || a.id || ':' || a.starts_at)
+    )
+    ORDER BY turn, startsAt, appointmentId LIMIT ${limit}`);
 
 export const reminderKey = (appointmentId: string, startsAt: number) =>
   `reminder:${appointmentId}:${startsAt}`;
@@ -168,28 +176,118 @@ export async function insertReminder(
     .onConflictDoNothing();
 }
 
-export const dueMessages = (db: Db, now: number, limit: number) =>
-  db
-    .select()
-    .from(messages)
-    .where(and(eq(messages.status, 'queued'), lte(messages.nextAttemptAt, now)))
-    .orderBy(asc(messages.nextAttemptAt), asc(messages.createdAt))
-    .limit(limit);
+/**
+ * Due messages, in turns: every clinic's first, then every clinic's second, and so on, so one clinic's
+ * hundreds of reminders cannot fill a run; within a clinic, notices of a change (a confirmation, a
+ * cancellation) before reminders, which have hours to spare, then the longest waiting. `tenantId`
+ * keeps to one clinic (the kick after its write), read from its own range of messages_clinic_due.
+ */
+export const dueMessages = (db: Db, now: number, limit: number, tenantId?: string) =>
+  db.all<MessageRow>(sql`
+    SELECT ${sql.join(
+      Object.entries(getTableColumns(messages)).map(
+        ([field, c]) => sql`${sql.identifier(c.name)} AS ${sql.identifier(field)}`,
+      ),
+      sql`, `,
+    )} FROM (
+      SELECT *, ROW_NUMBER() OVER (
+        PARTITION BY tenant_id ORDER BY kind = 'reminder', next_attempt_at, created_at, id
+      ) AS turn
+      FROM messages WHERE status = 'queued' AND next_attempt_at <= ${now}
+        ${tenantId === undefined ? sql`` : sql`AND tenant_id = ${tenantId}`}
+    )
+    ORDER BY turn, next_attempt_at, id
+    LIMIT ${limit}`);
 
 /** Takes a message for `leaseMs`; false when another runner took it first. */
-export async function leaseMessage(db: Db, row: MessageRow, now: number, leaseMs: number) {
-  const leased = await db
+export const leaseMessage = (db: Db, row: MessageRow, now: number, leaseMs: number) =>
+  leaseOutboxRow(db, messages, row, { status: 'queued', now, leaseMs });
+
+/**
+ * Hands a leased message to the provider: `sending` from now until the lease runs out, counted
+ * against the patient's daily cap, in one statement that holds only while this runner still has the
+ * lease and the patient has had fewer than `cap` messages handed over on the clinic's day (`day`,
+ * [start, end)), under any of their hashes. So racing runners cannot pass the cap between them.
+ */
+export async function claimSend(
+  db: Db,
+  row: MessageRow,
+  leasedUntil: number,
+  c: {
+    at: number;
+    cap: number;
+    day: [number, number];
+    hashes: string[];
+    patch: Partial<MessageRow>;
+  },
+) {
+  const counted = db
+    .select({ n: sql<number>`count(*)` })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.tenantId, row.tenantId),
+        inArray(messages.phoneHash, c.hashes),
+        gte(messages.sentAt, c.day[0]),
+        lt(messages.sentAt, c.day[1]),
+        inArray(messages.status, COUNTED),
+        ne(messages.id, row.id),
+      ),
+    );
+  const claimed = await db
     .update(messages)
-    .set({ nextAttemptAt: now + leaseMs })
+    .set({ ...c.patch, status: 'sending', attempts: row.attempts + 1, sentAt: c.at, updatedAt: c.at })
     .where(
       and(
         eq(messages.id, row.id),
         eq(messages.status, 'queued'),
-        eq(messages.nextAttemptAt, row.nextAttemptAt),
+        eq(messages.nextAttemptAt, leasedUntil),
+        sql`(${counted}) < ${c.cap}`,
       ),
     )
     .returning({ id: messages.id });
-  return leased.length > 0;
+  return claimed.length > 0;
+}
+
+/** What counts towards the daily cap: handed to the provider, and not refused by it. */
+const COUNTED: MessageRow['status'][] = ['sending', 'sent', 'delivered', 'undelivered', 'unknown'];
+
+/** Whether this runner still holds the message's lease (a failed claim then means the cap). */
+export async function stillLeased(db: Db, id: string, leasedUntil: number) {
+  const [row] = await db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.id, id), eq(messages.status, 'queued'), eq(messages.nextAttemptAt, leasedUntil)));
+  return row !== undefined;
+}
+
+/**
+ * The provider's answer to a send: applied while the message is `sending`, or `unknown` if a runner
+ * gave up on it meanwhile (the answer is the better truth).
+ */
+export async function recordSendResult(db: Db, id: string, patch: Partial<MessageRow>) {
+  await db
+    .update(messages)
+    .set(patch)
+    .where(and(eq(messages.id, id), inArray(messages.status, ['sending', 'unknown'])));
+}
+
+/**
+ * Messages whose sender stopped between handing them to the provider and hearing its answer (a
+ * crash; the lease ran out): the provider may have taken them and neither offers a lookup by a key
+ * of ours, so they become `unknown` instead of being sent again.
+ */
+export async function abandonStaleSends(db: Db, now: number) {
+  const gone = await db
+    .update(messages)
+    .set({
+      status: 'unknown',
+      lastError: 'The sender stopped before the provider answered; not sent again, it may have gone',
+      updatedAt: now,
+    })
+    .where(and(eq(messages.status, 'sending'), lte(messages.nextAttemptAt, now)))
+    .returning({ id: messages.id });
+  return gone.length;
 }
 
 export async function updateMessage(db: Db, id: string, patch: Partial<MessageRow>) {
@@ -268,6 +366,7 @@ export async function hasOptedOut(db: Db, tenantId: string, hashes: string[]) {
 
 export interface MessageSubject {
   status: string;
+  source: string;
   startsAt: number;
   patientName: string;
   phoneSealed: string;
@@ -278,7 +377,7 @@ export interface MessageSubject {
 /** What a message about an appointment says and where it goes, read when it is sent. */
 export async function messageSubject(db: Db, tenantId: string, appointmentId: string) {
   const [row] = await db.all<MessageSubject>(sql`
-    SELECT a.status AS status, a.starts_at AS startsAt, a.patient_name AS patientName,
+    SELECT a.status AS status, a.source AS source, a.starts_at AS startsAt, a.patient_name AS patientName,
       a.patient_phone_encrypted AS phoneSealed, p.name AS professional, s.name AS service
     FROM appointments a JOIN professionals p ON p.id = a.professional_id
       LEFT JOIN services s ON s.id = a.service_type_id

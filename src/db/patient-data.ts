@@ -1,10 +1,17 @@
 // Everything stored about one patient of one clinic, found by their phone hashes: appointments and
-// their history, calls from that number or that booked for them, and the outbox rows that carried
-// their appointments. Plus the statements that erase it, for one atomic unit.
+// their history, calls from that number or that booked for them, the outbox rows that carried their
+// appointments, and the messages sent to them. Plus the statements that erase it, for one atomic unit.
 
 import { and, asc, eq, inArray, ne, or, type SQL, sql } from 'drizzle-orm';
 import { deleteCallbackRequestsOf } from './callback-requests.js';
-import { appointmentHistory, appointments, callEvents, calls, webhookDeliveries } from './schema.js';
+import {
+  appointmentHistory,
+  appointments,
+  callEvents,
+  calls,
+  messages,
+  webhookDeliveries,
+} from './schema.js';
 import type { Db } from './store.js';
 
 /** What an erased or anonymised appointment keeps instead of the sealed number. */
@@ -108,6 +115,24 @@ export async function deliveriesMentioning(
     .orderBy(asc(webhookDeliveries.createdAt), sql`rowid`);
 }
 
+/** Messages about one of the appointments, or sent to one of the hashes. */
+export async function messagesAbout(db: Db, tenantId: string, appointmentIds: string[], hashes: string[]) {
+  if (!appointmentIds.length && !hashes.length) return [];
+  return db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.tenantId, tenantId),
+        or(
+          appointmentIds.length ? inArray(messages.appointmentId, appointmentIds) : undefined,
+          hashes.length ? inArray(messages.phoneHash, hashes) : undefined,
+        ),
+      ),
+    )
+    .orderBy(asc(messages.createdAt), asc(messages.id));
+}
+
 export interface Erasure {
   tenantId: string;
   /** The patient's live hashes, each with the mark that replaces it. */
@@ -165,6 +190,7 @@ function redactTraces(tenantId: string, ids: SQL, guard: SQL): SQL[] {
     sql`UPDATE webhook_deliveries SET payload = json_replace(payload, '$.data.feedback.comment', NULL)
       WHERE tenant_id = ${tenantId} AND json_valid(payload)
         AND json_extract(payload, '$.data.feedback.appointmentId') IN (${ids}) AND ${guard}`,
+    forgetMessages(tenantId, sql`appointment_id IN (${ids})`, guard),
     sql`UPDATE appointment_history SET changes = ${redactChanges}
       WHERE tenant_id = ${tenantId} AND appointment_id IN (${ids}) AND json_valid(changes) AND ${guard}`,
     sql`UPDATE webhook_deliveries SET payload = json_replace(payload,
@@ -181,6 +207,18 @@ function redactTraces(tenantId: string, ids: SQL, guard: SQL): SQL[] {
         AND json_extract(payload, '$.data.appointment.id') IN (${ids}) AND ${guard}`,
   ];
 }
+
+/**
+ * Messages to a patient who is erased or anonymised keep what happened (kind, status, times) but not
+ * to whom: no hash, no masked number, no provider error (it may quote the number). One still waiting
+ * is skipped; the sender would find no number anyway.
+ */
+const forgetMessages = (tenantId: string, which: SQL, guard: SQL): SQL => sql`
+  UPDATE messages SET phone_hash = NULL, to_masked = NULL,
+    last_error = CASE WHEN status = 'queued' THEN ${"Patient's number erased"} ELSE NULL END,
+    status = CASE WHEN status = 'queued' THEN 'skipped' ELSE status END
+  WHERE tenant_id = ${tenantId} AND (${which}) AND (phone_hash IS NOT NULL OR to_masked IS NOT NULL OR status = 'queued')
+    AND ${guard}`;
 
 /** What an appointment keeps of its patient once erased or anonymised: `hash` replaces the phone hash. */
 const anonymise = (hash: SQL, name: string, commandId: string, now: number) => sql`
@@ -209,6 +247,11 @@ export function erasePatientStatements(e: Erasure): SQL[] {
           ELSE json(${JSON.stringify(ERASED_NAME)}) END
       WHERE tenant_id = ${e.tenantId} AND call_id IN (${theirCalls}) AND ${e.guard}`,
     deleteCallbackRequestsOf(e.tenantId, hashes, e.guard),
+    // Messages that went to the number on an appointment since moved to another number.
+    forgetMessages(e.tenantId, sql`phone_hash IN ${hashes}`, e.guard),
+    // A STOP is kept (so the number is not messaged again if it books anew); a START is not needed.
+    sql`DELETE FROM message_consent WHERE tenant_id = ${e.tenantId} AND phone_hash IN ${hashes}
+      AND opted_out = 0 AND ${e.guard}`,
     // The recording is the caller's voice: it goes with their number (no link can be signed for it after).
     sql`UPDATE calls SET from_number_encrypted = NULL, recording_url = NULL, from_number_hash = ${newHash('from_number_hash')}, updated_at = ${e.now}
       WHERE tenant_id = ${e.tenantId} AND from_number_hash IN ${hashes} AND ${e.guard}`,
@@ -252,6 +295,8 @@ export function expireCallsStatements(tenantId: string, cutoff: number, now: num
     sql`UPDATE calls SET from_number_encrypted = NULL, recording_url = NULL, updated_at = ${now}
       WHERE tenant_id = ${tenantId} AND started_at < ${cutoff}
         AND (from_number_encrypted IS NOT NULL OR recording_url IS NOT NULL)`,
+    // Messages are traces of contact like calls: after the same time they forget whom they went to.
+    forgetMessages(tenantId, sql`created_at < ${cutoff} AND status NOT IN ('queued', 'sending')`, sql`1`),
   ];
 }
 

@@ -618,8 +618,12 @@ export const messages = sqliteTable(
   (t) => [
     uniqueIndex('messages_dedupe').on(t.tenantId, t.dedupeKey),
     index('messages_due').on(t.status, t.nextAttemptAt),
+    // One clinic's due messages (dueMessages for the kick after its write), whatever other clinics hold.
+    index('messages_clinic_due').on(t.status, t.tenantId, t.nextAttemptAt),
     index('messages_tenant_created').on(t.tenantId, t.createdAt),
     index('messages_provider_id').on(t.senderId, t.providerMessageId),
+    // The daily cap counts a patient's messages handed to the provider on the clinic's day.
+    index('messages_patient_sent').on(t.tenantId, t.phoneHash, t.sentAt),
     oneOf('messages_kind', t.kind, MESSAGE_KINDS),
     oneOf('messages_status', t.status, MESSAGE_STATUSES),
   ],

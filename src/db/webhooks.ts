@@ -1,5 +1,6 @@
 // Queries for webhook endpoints and the outbox of deliveries.
 import { and, asc, desc, eq, isNull, lte, type SQL, sql } from 'drizzle-orm';
+import { leaseOutboxRow } from './outbox-lease.js';
 import { webhookDeliveries, webhookEndpoints } from './schema.js';
 import { type Db, preparedOnce, statementOf } from './store.js';
 
@@ -72,25 +73,8 @@ export async function dueDeliveries(db: Db, now: number, limit: number): Promise
 }
 
 /** Takes a delivery for `leaseMs` so a second runner leaves it alone; false if someone else has it. */
-export async function leaseDelivery(
-  db: Db,
-  row: DeliveryRow,
-  now: number,
-  leaseMs: number,
-): Promise<boolean> {
-  const leased = await db
-    .update(webhookDeliveries)
-    .set({ nextAttemptAt: now + leaseMs })
-    .where(
-      and(
-        eq(webhookDeliveries.id, row.id),
-        eq(webhookDeliveries.status, 'pending'),
-        eq(webhookDeliveries.nextAttemptAt, row.nextAttemptAt),
-      ),
-    )
-    .returning({ id: webhookDeliveries.id });
-  return leased.length > 0;
-}
+export const leaseDelivery = (db: Db, row: DeliveryRow, now: number, leaseMs: number) =>
+  leaseOutboxRow(db, webhookDeliveries, row, { status: 'pending', now, leaseMs });
 
 export async function recordAttempt(db: Db, id: string, patch: Partial<DeliveryRow>) {
   await db.update(webhookDeliveries).set(patch).where(eq(webhookDeliveries.id, id));

@@ -24,11 +24,23 @@ export const MESSAGE_KINDS = [
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /**
- * queued: waiting for its first attempt or a retry; sent: the provider took it; delivered/undelivered:
- * the provider's status callback said so; failed: refused for good or out of retries; skipped: not
- * sent on purpose (the patient opted out, the appointment moved or its number was erased).
+ * queued: waiting for its first attempt or a retry; sending: handed to the provider, no answer yet;
+ * sent: the provider took it; delivered/undelivered: the provider's status callback said so; failed:
+ * refused for good or out of retries; skipped: not sent on purpose (the patient opted out, the
+ * appointment moved, its number was erased, the daily cap was reached); unknown: the sender stopped
+ * while the provider had it (a crash, a lease that ran out), so it may have gone and is not sent
+ * again.
  */
-export const MESSAGE_STATUSES = ['queued', 'sent', 'delivered', 'undelivered', 'failed', 'skipped'] as const;
+export const MESSAGE_STATUSES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'undelivered',
+  'failed',
+  'skipped',
+  'unknown',
+] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /** Languages templates come in. */

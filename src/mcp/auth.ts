@@ -1,5 +1,5 @@
 // Who may use an integration's MCP endpoint: whoever presents the integration's own secret (as a
-// Bearer token, X-Agendai-Secret or, from Vapi, X-Vapi-Secret), or a per-call token our service minted
+// Bearer token, X-Agendai-Secret or, from Vapi, X-Vapi-Secret or the header its credential names), or a per-call token our service minted
 // when it accepted an OpenAI Realtime SIP call (src/voice/mcp-link.ts). Secrets are compared in
 // constant time; a refusal is thrown as invalid_signature, which the door's throttle counts.
 import type { IntegrationRow } from '../db/voice.js';
@@ -28,9 +28,17 @@ export interface McpBinding {
   callId: string | null;
 }
 
-function presented(headers: Headers): string | null {
+// A Vapi Bearer credential may name its own header (`headerName`), and Vapi's MCP tool sends the
+// secret there, with or without `Bearer `, exactly as it does to the webhook.
+function presented(headers: Headers, headerName: string | undefined): string | null {
+  const own = headerName
+    ? headers
+        .get(headerName)
+        ?.trim()
+        .replace(/^Bearer\s+/i, '')
+    : undefined;
   const bearer = /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
-  return bearer ?? headers.get('x-agendai-secret') ?? headers.get('x-vapi-secret');
+  return own || (bearer ?? headers.get('x-agendai-secret') ?? headers.get('x-vapi-secret'));
 }
 
 export async function authenticate(
@@ -38,10 +46,11 @@ export async function authenticate(
   integration: IntegrationRow,
   headers: Headers,
 ): Promise<McpBinding> {
-  const given = presented(headers);
-  if (!given) throw unauthorized('no secret');
   const platform = integration.platform as Platform;
   const credentials = await credentialsOf(deps, integration);
+  const headerName = platform === 'vapi' ? (credentials as Credentials<'vapi'>).headerName : undefined;
+  const given = presented(headers, headerName);
+  if (!given) throw unauthorized('no secret');
   if (platform === 'openai') {
     const { webhookSecret } = credentials as Credentials<'openai'>;
     const callId = webhookSecret

@@ -23,7 +23,10 @@ export function quietWindowAt(instant: number, zone: string, quiet: QuietHours) 
   const local = DateTime.fromMillis(instant, { zone });
   const minute = local.hour * 60 + local.minute;
   const dayStart = local.startOf('day');
-  const at = (day: DateTime, minutes: number) => day.plus({ minutes }).toMillis();
+  // The wall-clock time on that day, not minutes after its midnight: on a day with a clock change
+  // (23 or 25 hours, or one that starts at 01:00) those differ by an hour.
+  const at = (day: DateTime, minutes: number) =>
+    day.set({ hour: Math.floor(minutes / 60), minute: minutes % 60 }).toMillis();
   if (start < end) {
     return minute >= start && minute < end ? { from: at(dayStart, start), to: at(dayStart, end) } : null;
   }

@@ -13,14 +13,12 @@ import { messagingSettingsSchema } from './settings.js';
 
 /** Reminders are queued this long before they are due at most (quiet hours can move one earlier). */
 const LOOKAHEAD_MS = 24 * HOUR;
-/** At most 168 h before (the setting's maximum), plus the lookahead. */
-const MAX_AHEAD_MS = 168 * HOUR + LOOKAHEAD_MS;
 const BATCH = 500;
 
 export async function queueReminders(deps: AppDeps, now: number): Promise<number> {
   let queued = 0;
   const zones = new Map<string, string | null>();
-  for (const c of await reminderCandidates(deps.store.db, now, MAX_AHEAD_MS, BATCH)) {
+  for (const c of await reminderCandidates(deps.store.db, now, LOOKAHEAD_MS, BATCH)) {
     const settings = messagingSettingsSchema.parse(JSON.parse(c.settings));
     if (!zones.has(c.tenantId)) {
       const tenant = await findTenant(deps.store.db, c.tenantId);
@@ -29,7 +27,6 @@ export async function queueReminders(deps: AppDeps, now: number): Promise<number
     const zone = zones.get(c.tenantId);
     if (!zone) continue;
     const planned = c.startsAt - settings.reminderHours * HOUR;
-    if (planned - LOOKAHEAD_MS > now) continue;
     // Booked after the planned time (a visit booked this afternoon for tomorrow morning): now.
     const sendAt = reminderSendTime(Math.max(planned, now), c.startsAt, zone, settings.quietHours);
     await insertReminder(deps.store.db, { ...c, sendAt, now });

@@ -47,7 +47,14 @@ export const messagingSettingsSchema = z
       .strict()
       .nullable()
       .default({ start: '21:00', end: '09:00' })
-      .openapi({ description: 'Clinic-local window in which no reminder goes out; null for none' }),
+      .openapi({
+        description:
+          'Clinic-local window in which no reminder goes out, and notices of changes made in it wait for its end (a booking the patient made at that moment is confirmed at once); null for none',
+      }),
+    dailyCapPerPatient: z.number().int().min(1).max(50).default(5).openapi({
+      description:
+        "At most this many messages to one patient's number on the clinic's day; the rest are recorded as skipped, never sent",
+    }),
     maxSegments: z.number().int().min(1).max(6).default(3).openapi({
       description: 'Templates must fit in this many SMS segments with placeholders at typical lengths',
     }),

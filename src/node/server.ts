@@ -39,6 +39,8 @@ export interface NodeServiceOptions {
   platformApiBaseUrls?: PlatformApiBaseUrls;
   /** ADMIN_TOKEN: mounts the operator's API (/admin/v1) behind it. */
   adminToken?: string;
+  /** Send a clinic's due messages right after its writes (AppDeps.sendMessagesAfterWrites); default on. */
+  sendMessagesAfterWrites?: boolean;
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -87,6 +89,7 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     platformApiBaseUrls: options.platformApiBaseUrls,
     realtimeSideband: nodeRealtimeSideband(options.logger, options.allowPrivateTargets ?? false),
     adminToken: options.adminToken,
+    sendMessagesAfterWrites: options.sendMessagesAfterWrites ?? true,
     // Twilio through its official SDK on Node; Telnyx over fetch (src/messaging/providers/types.ts).
     messageProviders: {
       twilio: twilioSdk(options.platformApiBaseUrls?.twilio),

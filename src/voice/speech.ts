@@ -17,7 +17,6 @@ const DAY_FORMAT: Record<Language, string> = {
   es: "cccc, d 'de' MMMM",
 };
 const AT: Record<Language, string> = { pt: ', às ', 'pt-BR': ', às ', en: ' at ', es: ', a las ' };
-const OR: Record<Language, string> = { pt: ' ou ', 'pt-BR': ' ou ', en: ' or ', es: ' o ' };
 
 export const sayDay = (ms: number, zone: string, lang: Language) =>
   DateTime.fromMillis(ms, { zone }).setLocale(LOCALE[lang]).toFormat(DAY_FORMAT[lang]);
@@ -28,10 +27,18 @@ export const sayWhen = (ms: number, zone: string, lang: Language): string =>
 
 export const sayTime = (ms: number, zone: string) => renderInstant(ms, zone).slice(11, 16);
 
-/** "a, b ou c" / "a, b or c". */
-export function sayList(items: string[], lang: Language): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')}${OR[lang]}${items.at(-1)}`;
+// ICU's list patterns know each language's joining words and their spellings ("siete u ocho").
+const LISTS = new Map<string, Intl.ListFormat>();
+
+/** "a, b ou c" / "a, b or c"; with `and`, "a, b e c" / "a, b and c". */
+export function sayList(items: string[], lang: Language, joiner: 'or' | 'and' = 'or'): string {
+  const key = `${lang}:${joiner}`;
+  let list = LISTS.get(key);
+  if (!list) {
+    list = new Intl.ListFormat(LOCALE[lang], { type: joiner === 'or' ? 'disjunction' : 'conjunction' });
+    LISTS.set(key, list);
+  }
+  return list.format(items);
 }
 
 export const sayPrice = (cents: number | null, currency: string, lang: Language) =>

@@ -24,6 +24,7 @@ import { toE164 } from '../domain/phone.js';
 import { localDay, MINUTE, parseInstant } from '../domain/time.js';
 import type { AppEnv } from '../http/env.js';
 import { requireScope } from '../http/middleware.js';
+import { IdParam } from '../http/path-params.js';
 import { createRouter, validationError } from '../http/router.js';
 import { VOKI_PREFIX } from './door.js';
 import { vokiRefusal } from './errors.js';
@@ -36,7 +37,6 @@ import {
   VokiCreateBody,
   VokiError,
   VokiHeaders,
-  VokiIdParam,
   VokiListQuery,
   type VokiSort,
   type VokiStatus,
@@ -219,7 +219,7 @@ const getRoute = createRoute({
   tags: [VOKI_TAG],
   summary: 'Get an appointment (Voki)',
   middleware: read(),
-  request: { params: VokiIdParam, headers: VokiHeaders },
+  request: { params: IdParam, headers: VokiHeaders },
   responses: { 200: json(VokiAppointmentData, 'The appointment'), ...errors(404) },
 });
 
@@ -232,7 +232,7 @@ const updateRoute = createRoute({
     'title, description, notes, customer_email; a new scheduled_at, duration_minutes, user_id or ' +
     'department_id moves it (overlap-checked, 409 when taken). Who it is for does not change.',
   middleware: write(),
-  request: { params: VokiIdParam, headers: VokiWriteHeaders, body: body(VokiUpdateBody) },
+  request: { params: IdParam, headers: VokiWriteHeaders, body: body(VokiUpdateBody) },
   responses: { 200: json(VokiAppointmentData, 'The appointment after the change'), ...writeErrors(404, 409) },
 });
 
@@ -245,7 +245,7 @@ const action = (path: string, summary: string, description: string, withBody = f
     description,
     middleware: write(),
     request: {
-      params: VokiIdParam,
+      params: IdParam,
       headers: VokiWriteHeaders,
       ...(withBody ? { body: body(VokiCancelBody, false) } : {}),
     },

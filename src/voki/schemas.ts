@@ -186,10 +186,6 @@ export const VokiConflictsQuery = z.object({
   exclude_id: z.string().max(100).optional(),
 });
 
-export const VokiIdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }),
-});
-
 export const VokiHeaders = z.object({
   'x-tenant': z
     .string()

@@ -20,6 +20,8 @@ export interface WorkerDepsOptions {
   rateLimits?: AppDeps['rateLimits'];
   /** Prefix of every rate-limit subject (keeps independent apps' counters apart). */
   rateLimitScope?: string;
+  /** AppDeps.sendMessagesAfterWrites; default on (test harnesses turn it off). */
+  sendMessagesAfterWrites?: boolean;
 }
 
 export async function buildWorkerDeps(
@@ -42,6 +44,7 @@ export async function buildWorkerDeps(
     links: await createLinkSigner(config.secrets.PHONE_ENCRYPTION_KEY.secret),
     platformApiBaseUrls: config.platformApiBaseUrls,
     adminToken: config.adminToken,
+    sendMessagesAfterWrites: options.sendMessagesAfterWrites ?? true,
     // The Twilio SDK needs Node's http and crypto; the Worker speaks Twilio's REST contract with fetch.
     messageProviders: {
       twilio: twilioRest(config.platformApiBaseUrls.twilio),

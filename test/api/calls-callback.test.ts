@@ -202,6 +202,20 @@ describe('Vapi: POST /call', () => {
     expect(await seenFor(caller)).toHaveLength(4);
   });
 
+  it('a redirect is not followed and rang nobody: 502, the key is given back, the platform saw one POST', async () => {
+    const line = await vapiLine({ assistantId: 'asst-moved', phoneNumberId: 'pn-1' });
+    const caller = nextPhone();
+    const callId = await line.call(caller);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const moved = await callback(app, line.clinic.key, callId, 'moved');
+      expect(moved.status).toBe(502);
+      expect(moved.headers.get('idempotent-replayed')).toBeNull();
+      expect(moved.body.message).toMatch(/^Vapi refused the callback \(HTTP 307\)/);
+      expect(moved.body.message).not.toContain('may have been placed');
+    }
+    expect(await seenFor(caller)).toHaveLength(2);
+  });
+
   it('a wrong API key is reported with the platform reason; withheld numbers and missing settings are 409s', async () => {
     const line = await vapiLine();
     await app.request('PATCH', `/v1/voice/integrations/${line.integration.id}`, {

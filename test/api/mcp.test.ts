@@ -355,6 +355,19 @@ describe('MCP: authentication', () => {
     }
   });
 
+  it("takes a Vapi secret from the header the clinic's credential names, with or without Bearer", async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: SECRET, headerName: 'X-Clinic-Token' });
+    for (const value of [SECRET, `Bearer ${SECRET}`]) {
+      const client = await connect(v.integration.mcpUrl, { 'x-clinic-token': value });
+      expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+      await client.close();
+    }
+    await expect(connect(v.integration.mcpUrl, { 'x-clinic-token': `${SECRET}x` })).rejects.toThrow();
+    // Another platform's integration does not read a header it never configured.
+    const eleven = await voiceClinic(app, 'elevenlabs', { toolSecret: SECRET });
+    await expect(connect(eleven.integration.mcpUrl, { 'x-clinic-token': SECRET })).rejects.toThrow();
+  });
+
   it('answers GET and DELETE with 405 (stateless: no stream, no session), after the secret', async () => {
     const v = await vapiClinic();
     for (const method of ['GET', 'DELETE']) {

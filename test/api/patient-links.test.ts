@@ -175,6 +175,28 @@ describe('the patient link', () => {
     await book(b, '2026-03-03T09:00:00Z');
   });
 
+  it('a link keeps working until three days after the visit as it stands, after a move to a later day', async () => {
+    const b = await bookingClinic(app);
+    const { id } = await book(b, '2026-03-03T11:00:00Z');
+    const { path } = await linkOf(b.clinic, id);
+    const moved = await app.request('POST', `/v1/appointments/${id}/reschedule`, {
+      key: b.clinic.key,
+      body: { startsAt: '2026-03-10T11:00:00Z' },
+    });
+    expect(moved.status).toBe(200);
+    const now = app.now();
+    try {
+      // Past the expiry written in the token, before three days after the new start.
+      app.setNow(Date.parse('2026-03-08T12:00:00Z'));
+      expect((await app.request('GET', path)).status).toBe(200);
+      expect((await post(path, 'confirm')).status).toBe(200);
+      app.setNow(Date.parse('2026-03-13T11:00:01Z'));
+      expect((await app.request('GET', path)).status).toBe(410);
+    } finally {
+      app.setNow(now);
+    }
+  });
+
   it('an expired link says so (410), a tampered one is not valid (404 page, 401 API), never a 500', async () => {
     const b = await bookingClinic(app);
     const { id } = await book(b, '2026-03-03T15:00:00Z');

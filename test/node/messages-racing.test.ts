@@ -62,7 +62,7 @@ async function call(base: string, key: string, method: string, path: string, bod
 }
 
 /** A clinic sending SMS confirmations of REST bookings through the Twilio stand-in. */
-async function clinicWithMessages(base: string, key: string) {
+async function clinicWithMessages(base: string, key: string, settings: Record<string, unknown> = {}) {
   await call(base, key, 'PUT', '/v1/messaging/senders/sms', {
     provider: 'twilio',
     from: '+351300000009',
@@ -72,6 +72,7 @@ async function clinicWithMessages(base: string, key: string) {
     enabled: true,
     confirmationSources: ['manual'],
     reminderHours: 0,
+    ...settings,
   });
   const professional = await call(base, key, 'POST', '/v1/professionals', { name: 'Dr. Rui Lopes' });
   const service = await call(base, key, 'POST', '/v1/services', { name: 'Consulta', durationMinutes: 30 });
@@ -104,12 +105,7 @@ const sendsTo = (phone: string) => provider.attempts.filter((a) => a.to === phon
 describe('racing runners', () => {
   let a: NodeService;
   let b: NodeService;
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-  });
-
-  it('two services on one database, four runs at once: every message sent exactly once', async () => {
+  beforeAll(async () => {
     const databasePath = join(dir, 'shared.db');
     const secrets = {
       PHONE_HASH_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },
@@ -124,27 +120,84 @@ describe('racing runners', () => {
       schedulerIntervalMs: 0,
       rateLimits: UNLIMITED,
       platformApiBaseUrls: { twilio: standInUrl },
+      // Only the runs below send, so their reports add up to every message.
+      sendMessagesAfterWrites: false,
     };
     a = await startNodeService(options);
     b = await startNodeService(options);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  const race = (now: number) =>
+    Promise.all([
+      runTimedJobs(a.deps, now),
+      runTimedJobs(b.deps, now),
+      runTimedJobs(a.deps, now),
+      runTimedJobs(b.deps, now),
+    ]);
+
+  it('two services on one database, four runs at once: every message sent exactly once', async () => {
     const clinic = await adminOperations(a.deps.store.db, () => DEFAULT_NOW).createClinic();
     const ids = await clinicWithMessages(a.url, clinic.key);
     // Wednesday 4 March 2026 from 09:00 in Lisbon.
     await bookMany(a.url, clinic.key, ids, Date.parse('2026-03-04T09:00:00Z'), 1, 16);
 
-    const reports = await Promise.all([
-      runTimedJobs(a.deps, DEFAULT_NOW),
-      runTimedJobs(b.deps, DEFAULT_NOW),
-      runTimedJobs(a.deps, DEFAULT_NOW),
-      runTimedJobs(b.deps, DEFAULT_NOW),
-    ]);
+    const reports = await race(DEFAULT_NOW);
     expect(reports.reduce((n, r) => n + r.messages.sent, 0)).toBe(16);
     // Both services did some of the sending (the race was real), and no message went twice.
     expect(reports.filter((r) => r.messages.sent > 0).length).toBeGreaterThan(1);
     for (let i = 0; i < 16; i++) expect(sendsTo(phoneOf(1, i)), phoneOf(1, i)).toBe(1);
-    const rows = a.deps.store.sqlite.prepare('SELECT status, attempts FROM messages').all();
+    const rows = a.deps.store.sqlite
+      .prepare('SELECT status, attempts FROM messages WHERE tenant_id = ?')
+      .all(clinic.tenantId);
     expect(rows).toHaveLength(16);
     expect(rows.every((r: any) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+  });
+
+  it('reminders: queued once and sent once by four racing runs', async () => {
+    const clinic = await adminOperations(a.deps.store.db, () => DEFAULT_NOW).createClinic();
+    const ids = await clinicWithMessages(a.url, clinic.key, { confirmationSources: [], reminderHours: 24 });
+    // Tuesday 3 March from 10:00: the 24 h reminders are due on Monday from 10:00 (after quiet hours).
+    await bookMany(a.url, clinic.key, ids, Date.parse('2026-03-03T10:00:00Z'), 3, 12);
+    const reports = await race(Date.parse('2026-03-02T16:00:00Z'));
+    expect(reports.reduce((n, r) => n + r.remindersQueued, 0)).toBeGreaterThanOrEqual(12);
+    expect(reports.reduce((n, r) => n + r.messages.sent, 0)).toBe(12);
+    for (let i = 0; i < 12; i++) expect(sendsTo(phoneOf(3, i)), phoneOf(3, i)).toBe(1);
+    const rows = a.deps.store.sqlite
+      .prepare('SELECT kind, status FROM messages WHERE tenant_id = ?')
+      .all(clinic.tenantId) as { kind: string; status: string }[];
+    expect(rows).toHaveLength(12);
+    expect(rows.every((r) => r.kind === 'reminder' && r.status === 'sent')).toBe(true);
+  });
+
+  it("the daily cap holds under racing runs: one patient's ten messages, three sent", async () => {
+    const clinic = await adminOperations(a.deps.store.db, () => DEFAULT_NOW).createClinic();
+    const ids = await clinicWithMessages(a.url, clinic.key, { dailyCapPerPatient: 3 });
+    const phone = phoneOf(6, 0);
+    for (let i = 0; i < 10; i++) {
+      await call(a.url, clinic.key, 'POST', '/v1/appointments', {
+        professionalId: ids.professional.id,
+        serviceTypeId: ids.service.id,
+        patientName: 'Maria Silva',
+        patientPhone: phone,
+        startsAt: new Date(Date.parse('2026-03-05T09:00:00Z') + i * 30 * 60_000).toISOString(),
+      });
+    }
+    const reports = await race(DEFAULT_NOW);
+    expect(reports.reduce((n, r) => n + r.messages.sent, 0)).toBe(3);
+    expect(sendsTo(phone)).toBe(3);
+    const rows = a.deps.store.sqlite
+      .prepare(
+        'SELECT status, count(*) AS n FROM messages WHERE tenant_id = ? GROUP BY status ORDER BY status',
+      )
+      .all(clinic.tenantId);
+    expect(rows).toEqual([
+      { status: 'sent', n: 3 },
+      { status: 'skipped', n: 7 },
+    ]);
   });
 
   it('two service processes on their own timers (the Node entry, 1 s ticks): every message sent exactly once', async () => {
@@ -164,7 +217,9 @@ describe('racing runners', () => {
       const { openSqliteStore } = await import('../../src/db/sqlite.js');
       const store = openSqliteStore(databasePath);
       const clinic = await adminOperations(store.db, () => Date.now()).createClinic();
-      const ids = await clinicWithMessages(first.url, clinic.key);
+      // The wall clock decides when this runs: without quiet hours, staff bookings' confirmations go
+      // at once whatever the hour (they would otherwise wait for 09:00 in Lisbon).
+      const ids = await clinicWithMessages(first.url, clinic.key, { quietHours: null });
       // Eight days ahead, on a weekday, from 09:00 Lisbon (UTC in winter, UTC+1 in summer: 10:00 UTC is safe).
       const day = new Date(Date.now() + 8 * 86_400_000);
       while ([0, 6].includes(day.getUTCDay())) day.setUTCDate(day.getUTCDate() + 1);

@@ -1,4 +1,4 @@
-// The triage migration (drizzle/0014_triage_and_feedback.sql) on a database that already holds
+// The triage migration (drizzle/0015_triage_and_feedback.sql) on a database that already holds
 // messages: SQLite cannot widen a CHECK in place, so drizzle-kit rebuilds the messages table to admit
 // the triage and feedback kinds. Every queued and sent message must come through unchanged.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/db/sqlite.js';
-import { migrationsUpTo } from '../support/node-migrations.js';
+import { migrationsUpTo } from '../support/migrations-up-to.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'agendai-triage-migration-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ const insert = `INSERT INTO messages (id, tenant_id, appointment_id, kind, dedup
 it('keeps every message through the rebuild, then admits the triage and feedback kinds and nothing else', () => {
   const path = join(dir, 'agendai.db');
   const old = new Database(path);
-  migrate(drizzle(old), { migrationsFolder: migrationsUpTo(dir, '0013_callback_uncertain') });
+  migrate(drizzle(old), { migrationsFolder: migrationsUpTo(dir, '0014_message_delivery') });
   old.prepare(insert).run('msg_1', 'confirmation', 'confirmation:a1:c1', 'sent');
   old.prepare(insert).run('msg_2', 'reminder', 'reminder:a1:1000', 'queued');
   expect(() => old.prepare(insert).run('msg_3', 'triage', 'triage:a1:c2', 'queued')).toThrow(/CHECK/);

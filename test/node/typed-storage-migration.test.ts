@@ -9,7 +9,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterAll, describe, it } from 'vitest';
 import { openSqliteStore } from '../../src/db/sqlite.js';
-import { migrationsUpTo } from '../support/node-migrations.js';
+import { migrationsUpTo } from '../support/migrations-up-to.js';
 import {
   BEFORE_TYPED_STORAGE,
   checkMigrated,

@@ -40,6 +40,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     trustProxy: options.trustProxy,
     adminToken: options.adminToken,
+    sendMessagesAfterWrites: options.sendMessagesAfterWrites ?? false,
   });
   const { store } = service.deps;
 

@@ -8551,6 +8551,36 @@ export interface components {
         /** @description The event as it was (or will be) sent */
         payload?: unknown;
       }[];
+      /** @description Messages about these appointments or to this number (their text is never kept) */
+      messages: components['schemas']['Message'][];
+    };
+    Message: {
+      id: string;
+      appointmentId: string;
+      /** @enum {string} */
+      kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder' | 'triage' | 'feedback';
+      /** @enum {string} */
+      status: 'queued' | 'sending' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped' | 'unknown';
+      /** @enum {string|null} */
+      channel: 'sms' | 'whatsapp' | null;
+      /** @enum {string|null} */
+      provider: 'twilio' | 'telnyx' | null;
+      /**
+       * @description Masked: country code and last three digits
+       * @example +351 ••• ••• 678
+       */
+      to: string | null;
+      phoneHash: string | null;
+      providerMessageId: string | null;
+      segments: number | null;
+      encoding: string | null;
+      attempts: number;
+      lastError: string | null;
+      createdAt: string;
+      /** @description While queued: when it goes (or is retried) */
+      scheduledFor: string | null;
+      sentAt: string | null;
+      updatedAt: string;
     };
     PatientErasure: {
       patientPhoneHash: string;
@@ -8619,34 +8649,6 @@ export interface components {
       required: boolean;
       /** @description For `choice` only: 2 to 10 distinct options */
       options?: string[];
-    };
-    Message: {
-      id: string;
-      appointmentId: string;
-      /** @enum {string} */
-      kind: 'confirmation' | 'cancellation' | 'reschedule' | 'reminder' | 'triage' | 'feedback';
-      /** @enum {string} */
-      status: 'queued' | 'sent' | 'delivered' | 'undelivered' | 'failed' | 'skipped';
-      /** @enum {string|null} */
-      channel: 'sms' | 'whatsapp' | null;
-      /** @enum {string|null} */
-      provider: 'twilio' | 'telnyx' | null;
-      /**
-       * @description Masked: country code and last three digits
-       * @example +351 ••• ••• 678
-       */
-      to: string | null;
-      phoneHash: string | null;
-      providerMessageId: string | null;
-      segments: number | null;
-      encoding: string | null;
-      attempts: number;
-      lastError: string | null;
-      createdAt: string;
-      /** @description While queued: when it goes (or is retried) */
-      scheduledFor: string | null;
-      sentAt: string | null;
-      updatedAt: string;
     };
     Triage: {
       appointmentId: string;
@@ -9100,7 +9102,7 @@ export interface components {
        */
       reminderHours: number;
       /**
-       * @description Clinic-local window in which no reminder goes out; null for none
+       * @description Clinic-local window in which no reminder goes out, and notices of changes made in it wait for its end (a booking the patient made at that moment is confirmed at once); null for none
        * @default {
        *       "start": "21:00",
        *       "end": "09:00"
@@ -9110,6 +9112,11 @@ export interface components {
         start: string;
         end: string;
       } | null;
+      /**
+       * @description At most this many messages to one patient's number on the clinic's day; the rest are recorded as skipped, never sent
+       * @default 5
+       */
+      dailyCapPerPatient: number;
       /**
        * @description Templates must fit in this many SMS segments with placeholders at typical lengths
        * @default 3

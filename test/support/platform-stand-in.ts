@@ -4,7 +4,7 @@
 // its errors included. It records every request, so a test can also read exactly what was sent.
 //
 // Outcomes a test can ask for, by the values it configures on its integration:
-// - Vapi assistantId `asst-fail-500` → 500; `asst-slow` → answers after 400 ms.
+// - Vapi assistantId `asst-fail-500` → 500; `asst-moved` → 307 to another host; `asst-slow` → answers after 400 ms.
 // - Retell from_number +15550000422 → 422 (its message names the number dialled); +15550000503 → 503.
 // - Twilio From +15550000400 → 400 (error 21211 naming the To number).
 // - Telnyx connection_id `conn-fail-503` → 503.
@@ -32,10 +32,10 @@ export interface SeenRequest {
 
 const E164 = /^\+[1-9]\d{1,14}$/;
 
-type Answer = { status: number; body: unknown; delayMs?: number };
+type Answer = { status: number; body: unknown; delayMs?: number; headers?: Record<string, string> };
 
-const json = (res: ServerResponse, { status, body }: Answer) => {
-  res.writeHead(status, { 'content-type': 'application/json' });
+const json = (res: ServerResponse, { status, body, headers }: Answer) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 };
 
@@ -65,6 +65,8 @@ function vapi(req: SeenRequest): Answer {
     return { status: 400, body: { message: problems, error: 'Bad Request', statusCode: 400 } };
   if (b.assistantId === 'asst-fail-500')
     return { status: 500, body: { message: 'Internal server error', statusCode: 500 } };
+  if (b.assistantId === 'asst-moved')
+    return { status: 307, body: { message: 'Moved' }, headers: { location: 'http://10.0.0.1/call' } };
   const now = new Date().toISOString();
   return {
     status: 201,

@@ -59,6 +59,8 @@ export interface TestAppOptions {
   messageStandIn?: (request: Request) => Promise<Response>;
   /** ADMIN_TOKEN: mounts the operator's API (/admin/v1) behind it. */
   adminToken?: string;
+  /** Send due messages right after each write, as the real entries do; off by default (tests run the jobs). */
+  sendMessagesAfterWrites?: boolean;
 }
 
 export interface TestApp {
@@ -89,7 +91,7 @@ export interface TestApp {
     idempotencyKeysPurged: number;
     webhooks: { delivered: number; retried: number; failed: number; simulated?: number };
     remindersQueued: number;
-    messages: { sent: number; retried: number; failed: number; skipped: number };
+    messages: { sent: number; retried: number; failed: number; skipped: number; unknown: number };
   }>;
   close(): Promise<void>;
 }

@@ -49,6 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimits: options.rateLimits ?? UNLIMITED,
     // Test files share the Durable Object namespace; each app counts on its own.
     rateLimitScope: `${crypto.randomUUID()}:`,
+    sendMessagesAfterWrites: options.sendMessagesAfterWrites ?? false,
   });
   const standIn = options.messageStandIn;
   if (standIn) {

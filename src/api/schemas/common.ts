@@ -76,9 +76,7 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   content: { 'application/json': { schema } },
 });
 
-export const IdParam = z.object({
-  id: z.string().openapi({ param: { name: 'id', in: 'path' }, format: 'uuid' }),
-});
+export { IdParam } from '../../http/path-params.js';
 
 export const IdempotencyHeader = z.object({
   'idempotency-key': z

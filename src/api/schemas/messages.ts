@@ -7,8 +7,6 @@ import {
   MESSAGE_PROVIDERS,
   MESSAGE_STATUSES,
 } from '../../domain/message-vocabulary.js';
-import { renderInstant, renderOptionalInstant } from '../../domain/time.js';
-import type { Message } from '../../messaging/messages.js';
 import { limitParam } from './common.js';
 
 export const ChannelParam = z.object({ channel: z.enum(MESSAGE_CHANNELS) });
@@ -87,27 +85,6 @@ export const MessageSchema = z
     updatedAt: z.string(),
   })
   .openapi('Message');
-
-/** A message as the API shows it: the number masked and hashed, instants in the clinic's offset. */
-export const renderMessageRow = (m: Message, zone: string): z.infer<typeof MessageSchema> => ({
-  id: m.id,
-  appointmentId: m.appointmentId,
-  kind: m.kind,
-  status: m.status,
-  channel: m.channel,
-  provider: m.provider,
-  to: m.toMasked,
-  phoneHash: m.phoneHash,
-  providerMessageId: m.providerMessageId,
-  segments: m.segments,
-  encoding: m.encoding,
-  attempts: m.attempts,
-  lastError: m.lastError,
-  createdAt: renderInstant(m.createdAt, zone),
-  scheduledFor: m.status === 'queued' ? renderInstant(m.nextAttemptAt, zone) : null,
-  sentAt: renderOptionalInstant(m.sentAt, zone),
-  updatedAt: renderInstant(m.updatedAt, zone),
-});
 
 export const MessageListQuery = z.object({
   appointmentId: z.string().max(100).optional(),

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { AUDIT_ACTIONS } from '../../booking/audit.js';
 import { AppointmentSchema } from './appointment.js';
+import { MessageSchema } from './messages.js';
 
 const instant = z.string().openapi({ format: 'date-time' });
 const optionalInstant = instant.nullable();
@@ -70,6 +71,9 @@ export const PatientExportSchema = z
       .openapi({
         description: "Webhook events about these appointments or this patient sent to the clinic's systems",
       }),
+    messages: z.array(MessageSchema).openapi({
+      description: 'Messages about these appointments or to this number (their text is never kept)',
+    }),
   })
   .openapi('PatientExport');
 

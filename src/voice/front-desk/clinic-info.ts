@@ -8,16 +8,18 @@ import { DAY } from '../../domain/time.js';
 import type { Interval } from '../../domain/working-hours.js';
 import type { ToolOutcome } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
+import { sayList } from '../speech.js';
 import type { ToolArgs } from '../tools.js';
-import { deskSay, joinList, weekdayName } from './phrases.js';
+import { deskSay, weekdayName } from './phrases.js';
 
 const clock = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm');
 
 /** "das 09:00 às 13:00 e das 14:00 às 18:00" for one day's intervals. */
 const sayIntervals = (intervals: Interval[], zone: string, lang: Language) =>
-  joinList(
+  sayList(
     intervals.map((i) => deskSay(lang, 'span')(clock(i.start, zone), clock(i.end, zone))),
     lang,
+    'and',
   );
 
 function addressOf(s: VoiceSession): string | null {
@@ -60,7 +62,7 @@ async function hoursText(s: VoiceSession, lang: Language, withWeek: boolean): Pr
       r.first === r.last
         ? first
         : r.last - r.first <= 1.5 * DAY
-          ? joinList([first, last], lang)
+          ? sayList([first, last], lang, 'and')
           : deskSay(lang, 'dayRange')(first, last);
     return `${named}, ${r.said}`;
   });

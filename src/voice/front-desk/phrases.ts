@@ -4,15 +4,6 @@
 import { DateTime } from 'luxon';
 import { type Language, LOCALE } from '../../domain/language.js';
 
-const OR: Record<Language, string> = { pt: ' ou ', 'pt-BR': ' ou ', en: ' or ', es: ' o ' };
-const AND: Record<Language, string> = { pt: ' e ', 'pt-BR': ' e ', en: ' and ', es: ' y ' };
-
-/** "a, b e c" / "a, b and c" (`or` for alternatives). */
-export function joinList(items: string[], lang: Language, or = false): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')}${(or ? OR : AND)[lang]}${items.at(-1)}`;
-}
-
 /** "segunda-feira" / "Monday" of a local instant. */
 export const weekdayName = (ms: number, zone: string, lang: Language) =>
   DateTime.fromMillis(ms, { zone }).setLocale(LOCALE[lang]).toFormat('cccc');

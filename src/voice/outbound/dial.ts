@@ -50,7 +50,8 @@ export const PLATFORM_NAMES: Record<DialPlatform, string> = {
 /**
  * A dial that failed. `maybePlaced` when the platform may have placed the call all the same: it did
  * not answer (a timeout, a dropped connection), answered 5xx, or accepted without saying which call.
- * A 4xx is a refusal: nothing rings.
+ * A 4xx is a refusal and a 3xx a pointer elsewhere (never followed: it could lead past the egress
+ * check); neither acted on the request, so nothing rings.
  */
 export class DialFailed extends AppError {
   constructor(
@@ -62,7 +63,8 @@ export class DialFailed extends AppError {
 }
 
 /** Whether a platform's answer (an HTTP status, or none) leaves the call possibly placed. */
-const mayHavePlaced = (status: number | null) => status === null || status >= 500 || status < 400;
+const mayHavePlaced = (status: number | null) =>
+  status === null || status >= 500 || (status >= 200 && status < 300);
 
 /**
  * The platform refused (an HTTP status) or could not be reached (no status). `sent: false` when the
@@ -117,6 +119,9 @@ export async function postToPlatform(
       method: 'POST',
       headers: init.headers,
       body: init.body,
+      // A redirect is an answer, not a route: following it would repeat the POST (and its key)
+      // somewhere the operator never configured.
+      redirect: 'manual',
       signal: AbortSignal.timeout(DIAL_TIMEOUT_MS),
     });
   } catch (error) {

@@ -1,9 +1,10 @@
-// Node-only helper for migration tests: a migrations folder holding only the migrations up to one
-// of them, journal included, so drizzle's migrator builds the schema as it was then.
+// A copy of the migrations folder that stops at one migration, journal included: a database built
+// from it holds the schema as it was then, for tests of the migrations after it (Node only).
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { migrationsFolder } from '../../src/db/sqlite.js';
 
+/** The folder (made under `dir`) holding only the migrations up to `last`. */
 export function migrationsUpTo(dir: string, last: string): string {
   const folder = join(dir, `drizzle-up-to-${last}`);
   mkdirSync(join(folder, 'meta'), { recursive: true });
