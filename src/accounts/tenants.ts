@@ -4,6 +4,7 @@ import type { Db } from '../db/store.js';
 import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { foldText } from '../domain/text.js';
+import { newClinicRef } from '../security/api-key-token.js';
 import type { ClinicSpecialty, TenantStatus } from '../domain/vocabulary.js';
 import {
   defaultTenantConfig,
@@ -70,6 +71,7 @@ export function newTenantRow(input: NewTenant, now: number): TenantRow {
     // Every hash this clinic will store is keyed per clinic: nothing for the re-hash job to do.
     legacyPhoneHashes: false,
     phoneRehashCursor: null,
+    clinicRef: newClinicRef(),
     createdAt: now,
     updatedAt: now,
   };
