@@ -50,6 +50,12 @@ export interface AppDeps {
   adminToken?: string;
   /** How clinics are provisioned; unset, in this Store (src/accounts/provisioning.ts). */
   provisioning?: Provisioning;
+  /**
+   * Tells the runtime that a new id leads to this clinic, before the id is handed out: on Workers
+   * with one object per clinic, the directory then routes the platform's webhooks for it
+   * (src/worker/directory.ts). Unset where one store holds every clinic.
+   */
+  announce?: (kind: 'integration' | 'sender', id: string) => Promise<void>;
 }
 
 /** One accepted OpenAI Realtime call, as the voice door hands it to the sideband. */

@@ -4,8 +4,8 @@ import type { Db } from '../db/store.js';
 import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { foldText } from '../domain/text.js';
-import { newClinicRef } from '../security/api-key-token.js';
 import type { ClinicSpecialty, TenantStatus } from '../domain/vocabulary.js';
+import { newClinicRef } from '../security/api-key-token.js';
 import {
   defaultTenantConfig,
   readTenantConfig,

@@ -30,7 +30,8 @@ export function clinicRefOf(token: string): string | undefined {
 
 /** A key of `mode` for the clinic `clinicRef` (keys of clinics without one are random throughout). */
 export async function issueToken(mode: KeyMode, clinicRef?: string | null): Promise<IssuedToken> {
-  if (clinicRef && !CLINIC_REF_PATTERN.test(clinicRef)) throw new Error('A clinic reference is 16 URL-safe characters');
+  if (clinicRef && !CLINIC_REF_PATTERN.test(clinicRef))
+    throw new Error('A clinic reference is 16 URL-safe characters');
   const body = `${clinicRef ?? ''}${toBase64Url(randomBytes(32))}`.slice(0, 43);
   const token = `miv_${mode}_${body}`;
   return {

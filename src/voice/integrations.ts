@@ -102,6 +102,7 @@ export async function createIntegration(
     createdAt: now,
     updatedAt: now,
   };
+  await deps.announce?.('integration', id);
   await insertIntegration(deps.store.db, row);
   return row;
 }
