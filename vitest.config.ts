@@ -5,6 +5,27 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+// workerd with wrangler.toml's bindings. Vitest's runner itself needs Node.js compatibility, which
+// the plugin turns on whatever wrangler.toml says (it is off there), so these tests cannot show that
+// the Worker avoids node:*; .ci/run checks the built bundle for that instead. The extra flag gives
+// the runner node:inspector, which it probes (else it warns once per file).
+const workerd = async () =>
+  cloudflareTest({
+    wrangler: { configPath: './wrangler.toml' },
+    miniflare: {
+      compatibilityFlags: ['enable_nodejs_inspector_module'],
+      bindings: { TEST_MIGRATIONS: await readD1Migrations(path('./drizzle')) },
+      // An empty D1 of its own for the migration test (test/workers/typed-storage-migration.test.ts).
+      d1Databases: { MIGRATION_DB: 'typed-storage-migration' },
+    },
+  });
+
+/**
+ * The shared HTTP files that run in clinic-objects mode too. The booking page and the patient's
+ * appointment page are not routed to clinics yet (README, "Cloudflare"), so their files are not here.
+ */
+const CLINIC_OBJECT_FILES = ['test/api/appointments-create.test.ts'];
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 
 export default defineConfig({
@@ -22,26 +43,25 @@ export default defineConfig({
         },
       },
       {
-        // workerd with wrangler.toml's bindings. Vitest's runner itself needs Node.js compatibility,
-        // which the plugin turns on whatever wrangler.toml says (it is off there), so these tests cannot
-        // show that the Worker avoids node:*; .ci/run checks the built bundle for that instead.
-        // The extra flag gives the runner node:inspector, which it probes (else it warns once per file).
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: './wrangler.toml' },
-            miniflare: {
-              compatibilityFlags: ['enable_nodejs_inspector_module'],
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(path('./drizzle')) },
-              // An empty D1 of its own for the migration test (test/workers/typed-storage-migration.test.ts).
-              d1Databases: { MIGRATION_DB: 'typed-storage-migration' },
-            },
-          }),
-        ],
+        // The app in the Worker on local D1 (STORAGE=d1's harness).
+        plugins: [await workerd()],
         resolve: { alias: { '#harness': path('./test/support/worker-harness.ts') } },
         test: {
           name: 'workers',
           include: ['test/api/**/*.test.ts', 'test/workers/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/workers/clinic-objects*.test.ts'],
           setupFiles: ['./test/workers/apply-migrations.ts'],
+          globalSetup: ['./test/support/stand-in-setup.ts'],
+          ...timeouts,
+        },
+      },
+      {
+        // The app inside one Durable Object per clinic, behind the Worker's router (STORAGE=clinic-objects).
+        plugins: [await workerd()],
+        resolve: { alias: { '#harness': path('./test/support/clinic-objects-harness.ts') } },
+        test: {
+          name: 'clinic-objects',
+          include: [...CLINIC_OBJECT_FILES, 'test/workers/clinic-objects*.test.ts'],
           globalSetup: ['./test/support/stand-in-setup.ts'],
           ...timeouts,
         },

@@ -88,6 +88,11 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
     this.service = undefined;
   }
 
+  /** Whether `options` are the ones in use (an evicted object starts without them). */
+  usesOptions(options: ClinicObjectOptions) {
+    return this.options === options;
+  }
+
   /** The object's dependencies (tests reach the store and the timed jobs through them). */
   deps(): Promise<AppDeps> {
     return this.serviceOf().then((s) => s.deps);
