@@ -25,7 +25,7 @@ const workerd = async () =>
  * The shared HTTP files that run in clinic-objects mode too. The booking page and the patient's
  * appointment page are not routed to clinics yet (README, "Cloudflare"), so their files are not here.
  */
-const CLINIC_OBJECT_FILES = ['test/api/appointments-create.test.ts'];
+const CLINIC_OBJECT_FILES = ['test/api/**/*.test.ts'];
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 
 export default defineConfig({

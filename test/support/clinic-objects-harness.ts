@@ -19,7 +19,7 @@ import { twilioRest } from '../../src/messaging/providers/twilio-rest.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { runTimedJobs } from '../../src/timed-jobs.js';
 import type { ClinicObject, ClinicObjectOptions } from '../../src/worker/clinic-object.js';
-import { cachedDirectory, directoryOf } from '../../src/worker/directory.js';
+import { type CachedDirectory, cachedDirectory, directoryOf } from '../../src/worker/directory.js';
 import { type Routing, routeRequest } from '../../src/worker/router.js';
 import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
@@ -36,14 +36,26 @@ type Stub = DurableObjectStub<ClinicObject>;
 function addReports<T>(a: T, b: T): T {
   if (typeof a === 'number' && typeof b === 'number') return (a + b) as T;
   if (a && b && typeof a === 'object') {
-    const out: Record<string, unknown> = { ...a };
+    const out = { ...a } as Record<string, unknown>;
     for (const [k, v] of Object.entries(b)) out[k] = k in out ? addReports(out[k], v) : v;
     return out as T;
   }
   return b ?? a;
 }
 
-export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+/** The harness's app, and what test/workers/clinic-objects.test.ts inspects of it. */
+export interface ClinicObjectsApp extends TestApp {
+  /** The router's directory, with its per-isolate cache (its `lookups` count what reached the directory). */
+  directory: CachedDirectory;
+  /** The object holding a tenant (a clinic or its sandbox), configured for this app. */
+  objectOf(tenantId: string): Promise<DurableObjectStub<ClinicObject>>;
+  /** The options every object of this app runs with (its directory's name, its clock…). */
+  objectOptions: ClinicObjectOptions;
+}
+
+export const startTestApp = (options: TestAppOptions = {}): Promise<TestApp> => startClinicObjectsApp(options);
+
+export async function startClinicObjectsApp(options: TestAppOptions = {}): Promise<ClinicObjectsApp> {
   let now = options.now ?? DEFAULT_NOW;
   const scope = crypto.randomUUID();
   const standIn = options.messageStandIn;
@@ -125,6 +137,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 
   let clinicCount = 0;
   return {
+    directory,
+    objectOf: holding,
+    objectOptions,
     async request(method, path, opts = {}) {
       const { url, init } = buildRequest(BASE, method, path, opts);
       return parseReply(await send(new Request(url, init)));
