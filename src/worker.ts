@@ -1,10 +1,10 @@
 // Workers entry: `npm run dev:worker` locally, `npm run deploy` to Cloudflare. Workers secrets
 // instead of the data folder, Durable Objects for rate limits. Nothing here may reach better-sqlite3
 // or node:* modules. Two storage modes (STORAGE in wrangler.toml):
-// - `clinic-objects` (the default): each clinic's data and requests live in its own Durable Object
+// - `d1` (the default): the app runs here on one D1 database for every clinic, cron runs the timed work.
+// - `clinic-objects`: each clinic's data and requests live in its own Durable Object
 //   (src/worker/clinic-object.ts); this Worker only routes (src/worker/router.ts) through the
 //   directory, and each object's alarm runs its timed work.
-// - `d1`: the app runs here on one D1 database for every clinic, cron runs the timed work.
 import { type App, createApp } from './app.js';
 import type { AppDeps } from './deps.js';
 import { AppError } from './domain/errors.js';

@@ -24,7 +24,8 @@ import { IDEMPOTENCY_RETENTION_MS, type IdempotencyRequest } from '../booking/co
 import { type DurableStore, openDurableStore } from '../db/durable.js';
 import { findFreshKey } from '../db/idempotency.js';
 import { liveTenantsPage } from '../db/provisioning.js';
-import type { AppDeps } from '../deps.js';
+import { updateTenant } from '../db/tenants.js';
+import type { AppDeps, RouteName } from '../deps.js';
 import type { Clock } from '../domain/clock.js';
 import { AppError } from '../domain/errors.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
@@ -210,12 +211,17 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
     return { deps, app: createApp(deps) };
   }
 
-  /** Tells the directory that `id` (a voice integration, a message sender) leads to this clinic. */
-  private async announce(directory: Directory, kind: 'integration' | 'sender', id: string) {
+  /** Claims `name` (an integration, a sender, a public slug) for this clinic in the directory. */
+  private async announce(directory: Directory, kind: RouteName, name: string): Promise<boolean> {
     const clinic = await this.clinic();
-    if (!clinic) return;
-    const owner = await directory.claim(kind, id, clinic.ref);
-    if (owner !== clinic.ref) throw new Error(`The ${kind} ${id} belongs to another clinic`);
+    if (!clinic) return false;
+    return (await directory.claim(kind, name, clinic.ref)) === clinic.ref;
+  }
+
+  /** Gives up the slug the clinic was made with (another clinic's already): it picks one later. */
+  async dropSlug(): Promise<void> {
+    const clinic = await this.clinic();
+    if (clinic) await updateTenant(this.store.db, clinic.tenantId, { publicSlug: null });
   }
 
   /**

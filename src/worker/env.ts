@@ -25,8 +25,11 @@ const binding = <T>(name: string, method: string) =>
 
 const limit = z.coerce.number().int().positive().optional();
 
-/** Where clinics' data lives: each in its own Durable Object (the default), or all in one D1. */
-export const STORAGE_MODES = ['clinic-objects', 'd1'] as const;
+/**
+ * Where clinics' data lives: all in one D1 (the default, until patient links name their clinic;
+ * README "Cloudflare Workers"), or each clinic in its own Durable Object.
+ */
+export const STORAGE_MODES = ['d1', 'clinic-objects'] as const;
 export type StorageMode = (typeof STORAGE_MODES)[number];
 
 /** Where a new clinic's object is created: a jurisdiction keeps its data there (`eu`). */
@@ -34,7 +37,7 @@ const JURISDICTIONS = ['eu', 'fedramp'] as const;
 const LOCATION_HINTS = ['wnam', 'enam', 'sam', 'weur', 'eeur', 'apac', 'oc', 'afr', 'me'] as const;
 
 const workerEnvSchema = secretsSchema.extend(platformApiEnvSchema.shape).extend({
-  STORAGE: z.enum(STORAGE_MODES).default('clinic-objects'),
+  STORAGE: z.enum(STORAGE_MODES).default('d1'),
   DB: binding<D1Database>('DB (D1)', 'batch').optional(),
   CLINICS: binding<DurableObjectNamespace<ClinicObject>>('CLINICS (Durable Object)', 'idFromName').optional(),
   DIRECTORY: binding<DurableObjectNamespace<DirectoryObject>>(

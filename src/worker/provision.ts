@@ -80,8 +80,15 @@ export function directoryProvisioning({
       );
       // Also on a replay: a retry after a lost directory entry completes it.
       const made = (await stub.clinic()) as Awaited<ReturnType<ClinicObject['clinic']>>;
-      if (made)
+      if (made) {
         await directory.addClinic({ ...made, objectId: id.toString(), placement: placementName(placement) });
+      }
+      // Its slug, if no other clinic has it (slugs are unique across objects only in the directory).
+      const slug = result.replayed ? null : result.made.tenant.publicSlug;
+      if (!result.replayed && made && slug && (await directory.claim('slug', slug, made.ref)) !== made.ref) {
+        await stub.dropSlug();
+        result.made.tenant.publicSlug = null;
+      }
       return result;
     },
 

@@ -53,14 +53,17 @@ export interface ClinicObjectsApp extends TestApp {
   objectOptions: ClinicObjectOptions;
 }
 
-export const startTestApp = (options: TestAppOptions = {}): Promise<TestApp> => startClinicObjectsApp(options);
+export const startTestApp = (options: TestAppOptions = {}): Promise<TestApp> =>
+  startClinicObjectsApp(options);
 
 export async function startClinicObjectsApp(options: TestAppOptions = {}): Promise<ClinicObjectsApp> {
   let now = options.now ?? DEFAULT_NOW;
   const scope = crypto.randomUUID();
   const standIn = options.messageStandIn;
   const fetcher =
-    standIn && ((async (input: RequestInfo | URL, init?: RequestInit) => standIn(new Request(input, init))) as typeof fetch);
+    standIn &&
+    ((async (input: RequestInfo | URL, init?: RequestInit) =>
+      standIn(new Request(input, init))) as typeof fetch);
   const objectOptions: ClinicObjectOptions = {
     env: {
       PHONE_HASH_KEY: toBase64Url(randomBytes(32)),
@@ -69,7 +72,10 @@ export async function startClinicObjectsApp(options: TestAppOptions = {}): Promi
       ...(options.publicBaseUrl ? { PUBLIC_BASE_URL: options.publicBaseUrl } : {}),
       ...(options.adminToken ? { ADMIN_TOKEN: options.adminToken } : {}),
       ...Object.fromEntries(
-        Object.entries(options.platformApiBaseUrls ?? {}).map(([p, url]) => [`${p.toUpperCase()}_API_BASE_URL`, url]),
+        Object.entries(options.platformApiBaseUrls ?? {}).map(([p, url]) => [
+          `${p.toUpperCase()}_API_BASE_URL`,
+          url,
+        ]),
       ),
     },
     clock: { now: () => now },
@@ -159,6 +165,12 @@ export async function startClinicObjectsApp(options: TestAppOptions = {}): Promi
       const clinic = await stub.clinic();
       if (!clinic) throw new Error('The clinic object holds no clinic');
       await directory.addClinic({ ...clinic, objectId: id.toString() });
+      // Its slug in the directory, as the lobby's provisioning claims it (dropped if another clinic's).
+      const [row] = await inObject(stub, (obj) =>
+        obj.store.raw('SELECT public_slug AS slug FROM tenants WHERE id = ?', clinic.tenantId),
+      );
+      const slug = row?.slug as string | null;
+      if (slug && (await directory.claim('slug', slug, clinic.ref)) !== clinic.ref) await stub.dropSlug();
       return made;
     },
     async createKey(tenantId, scopes: Grant[], o = {}) {

@@ -24,7 +24,9 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 const count = async (stub: DurableObjectStub<ClinicObject>, table: string) =>
-  runInDurableObject(stub, (o: ClinicObject) => Number(o.store.raw(`SELECT count(*) AS n FROM ${table}`)[0]!.n));
+  runInDurableObject(stub, (o: ClinicObject) =>
+    Number(o.store.raw(`SELECT count(*) AS n FROM ${table}`)[0]!.n),
+  );
 
 describe('routing by key', () => {
   it("sends each key to its own clinic's object, whose data stays there", async () => {
@@ -105,21 +107,26 @@ describe('migrations when an object wakes', () => {
     const stub = env.CLINICS.get(id);
     const clinicId = crypto.randomUUID();
     const sandboxId = crypto.randomUUID();
-    const previous = { ...migrationsBundle, journal: { entries: migrationsBundle.journal.entries.slice(0, -1) } };
+    const previous = {
+      ...migrationsBundle,
+      journal: { entries: migrationsBundle.journal.entries.slice(0, -1) },
+    };
     await runInDurableObject(stub, async (_o: ClinicObject, state) => {
       // The object opened at the newest schema; start it over at the one before this release.
       const sql = state.storage.sql;
       state.storage.transactionSync(() => {
         sql.exec('PRAGMA defer_foreign_keys = ON');
         const tables = sql
-          .exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+          .exec(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+          )
           .toArray();
         for (const { name } of tables) sql.exec(`DROP TABLE "${String(name)}"`);
       });
       await migrate(drizzle(state.storage), previous);
-      expect(sql.exec("SELECT name FROM pragma_table_info('tenants') WHERE name = 'clinic_ref'").toArray()).toEqual(
-        [],
-      );
+      expect(
+        sql.exec("SELECT name FROM pragma_table_info('tenants') WHERE name = 'clinic_ref'").toArray(),
+      ).toEqual([]);
       const config = JSON.stringify(defaultTenantConfig('Europe/Lisbon', 'PT'));
       const insert = `INSERT INTO tenants (id, name, status, country, config, sandbox_of, legacy_phone_hashes, created_at, updated_at)
         VALUES (?, ?, 'active', 'PT', ?, ?, 0, ?, ?)`;
@@ -170,7 +177,9 @@ describe("the clinic's alarm", () => {
       const after = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
       expect(after.body.status).toBe('no_show');
       // Set again for the next work (housekeeping at the latest).
-      expect(await runInDurableObject(stub, (_o: ClinicObject, state) => state.storage.getAlarm())).not.toBeNull();
+      expect(
+        await runInDurableObject(stub, (_o: ClinicObject, state) => state.storage.getAlarm()),
+      ).not.toBeNull();
     } finally {
       app.setNow(start);
     }
