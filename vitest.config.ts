@@ -22,10 +22,11 @@ const workerd = async () =>
   });
 
 /**
- * The shared HTTP files that run in clinic-objects mode too. The booking page and the patient's
- * appointment page are not routed to clinics yet (README, "Cloudflare"), so their files are not here.
+ * The shared HTTP suite runs in clinic-objects mode too, except the patient's appointment page
+ * (/a/{token}), which is not routed to clinics yet (README, "One Durable Object per clinic"): the
+ * files that open patient links.
  */
-const CLINIC_OBJECT_FILES = ['test/api/**/*.test.ts'];
+const NOT_IN_CLINIC_OBJECTS = ['test/api/patient-links.test.ts', 'test/api/messages-replies.test.ts'];
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 
 export default defineConfig({
@@ -61,7 +62,8 @@ export default defineConfig({
         resolve: { alias: { '#harness': path('./test/support/clinic-objects-harness.ts') } },
         test: {
           name: 'clinic-objects',
-          include: [...CLINIC_OBJECT_FILES, 'test/workers/clinic-objects*.test.ts'],
+          include: ['test/api/**/*.test.ts', 'test/workers/clinic-objects*.test.ts'],
+          exclude: [...configDefaults.exclude, ...NOT_IN_CLINIC_OBJECTS],
           globalSetup: ['./test/support/stand-in-setup.ts'],
           ...timeouts,
         },

@@ -218,10 +218,10 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
     return (await directory.claim(kind, name, clinic.ref)) === clinic.ref;
   }
 
-  /** Gives up the slug the clinic was made with (another clinic's already): it picks one later. */
-  async dropSlug(): Promise<void> {
+  /** Sets the clinic's slug to the one the directory gave it (its first choice was another clinic's). */
+  async useSlug(slug: string | null): Promise<void> {
     const clinic = await this.clinic();
-    if (clinic) await updateTenant(this.store.db, clinic.tenantId, { publicSlug: null });
+    if (clinic) await updateTenant(this.store.db, clinic.tenantId, { publicSlug: slug });
   }
 
   /**

@@ -39,6 +39,29 @@ export function unwrap<T>(outcome: Outcome<T>): T {
   throw new AppError(code, message, errors, retryAfterSeconds);
 }
 
+const SLUG_ATTEMPTS = 20;
+
+/**
+ * Claims the first free of `base`, `base-2`, `base-3`… in the directory for the clinic `ref` (slugs
+ * are unique across clinics' objects only there) and gives it to the clinic's object when it is not
+ * the one the object chose; null, and no slug, when all are taken (the clinic sets one later).
+ */
+export async function claimSlug(
+  directory: Directory,
+  clinic: { useSlug(slug: string | null): Promise<void> },
+  ref: string,
+  base: string,
+): Promise<string | null> {
+  for (let n = 1; n <= SLUG_ATTEMPTS; n++) {
+    const slug = n === 1 ? base : `${base}-${n}`;
+    if ((await directory.claim('slug', slug, ref)) !== ref) continue;
+    if (slug !== base) await clinic.useSlug(slug);
+    return slug;
+  }
+  await clinic.useSlug(null);
+  return null;
+}
+
 export interface ClinicPlacementDeps {
   clinics: DurableObjectNamespace<ClinicObject>;
   directory: Directory;
@@ -83,11 +106,13 @@ export function directoryProvisioning({
       if (made) {
         await directory.addClinic({ ...made, objectId: id.toString(), placement: placementName(placement) });
       }
-      // Its slug, if no other clinic has it (slugs are unique across objects only in the directory).
-      const slug = result.replayed ? null : result.made.tenant.publicSlug;
-      if (!result.replayed && made && slug && (await directory.claim('slug', slug, made.ref)) !== made.ref) {
-        await stub.dropSlug();
-        result.made.tenant.publicSlug = null;
+      if (!result.replayed && made && result.made.tenant.publicSlug) {
+        result.made.tenant.publicSlug = await claimSlug(
+          directory,
+          stub,
+          made.ref,
+          result.made.tenant.publicSlug,
+        );
       }
       return result;
     },

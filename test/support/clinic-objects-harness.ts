@@ -9,7 +9,8 @@
 // - Objects are configured before each request reaches them (same isolate, runInDurableObject):
 //   the test's clock, fresh secrets, limits and stand-ins, as the Worker harness does for D1.
 // - Helpers that reach the database (sql, exec, the timed jobs) run in every object of the app and
-//   combine the results: concatenated rows, and one sum for a lone `count(*)`.
+//   combine the results: concatenated rows, and one sum for a lone `count(*)`; questions about the
+//   schema (PRAGMA, sqlite_master) are asked of one object, since all share it.
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { Grant } from '../../src/accounts/scopes.js';
@@ -20,6 +21,7 @@ import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { runTimedJobs } from '../../src/timed-jobs.js';
 import type { ClinicObject, ClinicObjectOptions } from '../../src/worker/clinic-object.js';
 import { type CachedDirectory, cachedDirectory, directoryOf } from '../../src/worker/directory.js';
+import { claimSlug } from '../../src/worker/provision.js';
 import { type Routing, routeRequest } from '../../src/worker/router.js';
 import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
@@ -165,12 +167,12 @@ export async function startClinicObjectsApp(options: TestAppOptions = {}): Promi
       const clinic = await stub.clinic();
       if (!clinic) throw new Error('The clinic object holds no clinic');
       await directory.addClinic({ ...clinic, objectId: id.toString() });
-      // Its slug in the directory, as the lobby's provisioning claims it (dropped if another clinic's).
+      // Its slug in the directory, as the lobby's provisioning claims it (the next free one when another clinic has it).
       const [row] = await inObject(stub, (obj) =>
         obj.store.raw('SELECT public_slug AS slug FROM tenants WHERE id = ?', clinic.tenantId),
       );
       const slug = row?.slug as string | null;
-      if (slug && (await directory.claim('slug', slug, clinic.ref)) !== clinic.ref) await stub.dropSlug();
+      if (slug) await claimSlug(directory, stub, clinic.ref, slug);
       return made;
     },
     async createKey(tenantId, scopes: Grant[], o = {}) {
@@ -194,6 +196,10 @@ export async function startClinicObjectsApp(options: TestAppOptions = {}): Promi
       );
     },
     async sql(query, ...params) {
+      // Every object has the same schema: a question about it is asked of one.
+      if (/^\s*PRAGMA\b|\bsqlite_master\b/i.test(query)) {
+        return inObject(await configured(lobbyId), (o) => o.store.raw(query, ...params));
+      }
       const results = await Promise.all(
         (await objects()).map((stub) => inObject(stub, (o) => o.store.raw(query, ...params))),
       );
