@@ -5,6 +5,35 @@ import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+
+// workerd with wrangler.toml's bindings. Vitest's runner itself needs Node.js compatibility, which
+// the plugin turns on whatever wrangler.toml says (it is off there), so these tests cannot show that
+// the Worker avoids node:*; .ci/run checks the built bundle for that instead. The extra flag gives
+// the runner node:inspector, which it probes (else it warns once per file).
+const workerd = async () =>
+  cloudflareTest({
+    wrangler: { configPath: './wrangler.toml' },
+    miniflare: {
+      compatibilityFlags: ['enable_nodejs_inspector_module'],
+      bindings: { TEST_MIGRATIONS: await readD1Migrations(path('./drizzle')) },
+      // An empty D1 of its own for the migration test (test/workers/typed-storage-migration.test.ts).
+      d1Databases: { MIGRATION_DB: 'typed-storage-migration' },
+    },
+  });
+
+/**
+ * The shared HTTP suite runs in clinic-objects mode too, except:
+ * - the patient's pages (/a, /triagem, /feedback/{token}), not routed to clinics yet (README, "One
+ *   Durable Object per clinic"): the files that open patient links;
+ * - messages-delivery, whose starvation and erasure checks read rows with `app.sql` across clinics,
+ *   which this harness answers from every object at once.
+ */
+const NOT_IN_CLINIC_OBJECTS = [
+  'test/api/patient-links.test.ts',
+  'test/api/messages-replies.test.ts',
+  'test/api/triage.test.ts',
+  'test/api/messages-delivery.test.ts',
+];
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 
 export default defineConfig({
@@ -22,26 +51,26 @@ export default defineConfig({
         },
       },
       {
-        // workerd with wrangler.toml's bindings. Vitest's runner itself needs Node.js compatibility,
-        // which the plugin turns on whatever wrangler.toml says (it is off there), so these tests cannot
-        // show that the Worker avoids node:*; .ci/run checks the built bundle for that instead.
-        // The extra flag gives the runner node:inspector, which it probes (else it warns once per file).
-        plugins: [
-          cloudflareTest({
-            wrangler: { configPath: './wrangler.toml' },
-            miniflare: {
-              compatibilityFlags: ['enable_nodejs_inspector_module'],
-              bindings: { TEST_MIGRATIONS: await readD1Migrations(path('./drizzle')) },
-              // An empty D1 of its own for the migration test (test/workers/typed-storage-migration.test.ts).
-              d1Databases: { MIGRATION_DB: 'typed-storage-migration' },
-            },
-          }),
-        ],
+        // The app in the Worker on local D1 (STORAGE=d1's harness).
+        plugins: [await workerd()],
         resolve: { alias: { '#harness': path('./test/support/worker-harness.ts') } },
         test: {
           name: 'workers',
           include: ['test/api/**/*.test.ts', 'test/workers/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/workers/clinic-objects*.test.ts'],
           setupFiles: ['./test/workers/apply-migrations.ts'],
+          globalSetup: ['./test/support/stand-in-setup.ts'],
+          ...timeouts,
+        },
+      },
+      {
+        // The app inside one Durable Object per clinic, behind the Worker's router (STORAGE=clinic-objects).
+        plugins: [await workerd()],
+        resolve: { alias: { '#harness': path('./test/support/clinic-objects-harness.ts') } },
+        test: {
+          name: 'clinic-objects',
+          include: ['test/api/**/*.test.ts', 'test/workers/clinic-objects*.test.ts'],
+          exclude: [...configDefaults.exclude, ...NOT_IN_CLINIC_OBJECTS],
           globalSetup: ['./test/support/stand-in-setup.ts'],
           ...timeouts,
         },

@@ -56,7 +56,18 @@ export interface AppDeps {
   adminToken?: string;
   /** How clinics are provisioned; unset, in this Store (src/accounts/provisioning.ts). */
   provisioning?: Provisioning;
+  /**
+   * Tells the runtime that a name leads to this clinic, before the name is handed out: on Workers
+   * with one object per clinic, the directory then routes the platform's webhooks for an
+   * integration or a sender, and the booking page of a public slug, to it (src/worker/directory.ts).
+   * Resolves false when the name is another clinic's (a slug, first come first served). Unset where
+   * one store holds every clinic.
+   */
+  announce?: (kind: RouteName, name: string) => Promise<boolean>;
 }
+
+/** What may lead to a clinic without its API key. */
+export type RouteName = 'integration' | 'sender' | 'slug';
 
 /** One accepted OpenAI Realtime call, as the voice door hands it to the sideband. */
 export interface RealtimeSidebandCall {

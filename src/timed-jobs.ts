@@ -14,6 +14,7 @@ import { type RehashReport, rehashLegacyPhoneHashes } from './accounts/phone-reh
 import { purgeExpiredIdempotencyKeys } from './booking/idempotency-purge.js';
 import { detectNoShows } from './booking/no-show.js';
 import { applyRetention, type RetentionReport } from './booking/retention.js';
+import { nextDueAt } from './db/timed-work.js';
 import type { AppDeps } from './deps.js';
 import type { AppEnv } from './http/env.js';
 import { queueReminders } from './messaging/reminders.js';
@@ -45,6 +46,19 @@ export async function runTimedJobs(deps: AppDeps, now: number): Promise<TimedJob
   // Last and bounded (a few batches a run): moving old phone hashes to per-clinic keys is not urgent.
   const phoneRehash = await rehashLegacyPhoneHashes(deps);
   return { noShows, idempotencyKeysPurged, webhooks, retention, remindersQueued, messages, phoneRehash };
+}
+
+/** How often housekeeping (key purge, retention) runs where nothing else is due: every 6 hours. */
+export const HOUSEKEEPING_INTERVAL_MS = 6 * 3_600_000;
+
+/**
+ * When the timed jobs should next run, for a runner that wakes on demand (a clinic's Durable Object
+ * alarm): the earliest due work, else the next housekeeping; never sooner than a second from now, so
+ * work the last run left due (a batch cap, a clock behind) cannot spin.
+ */
+export async function nextTimedRun(deps: Pick<AppDeps, 'store'>, now: number): Promise<number> {
+  const due = await nextDueAt(deps.store.db, now);
+  return Math.max(now + 1_000, Math.min(due ?? Number.POSITIVE_INFINITY, now + HOUSEKEEPING_INTERVAL_MS));
 }
 
 /** Whether a run changed anything worth a log line. */

@@ -70,12 +70,14 @@ export const viewApiKey = (row: ApiKeyRow): ApiKeyView => ({
  */
 export async function createApiKey(db: Db, tenantId: string, input: NewApiKey, now: number) {
   const mode = input.mode;
-  const owner = mode === 'test' ? (await sandboxFor(db, tenantId, now)).id : tenantId;
-  if (mode === 'live' && (await findTenant(db, tenantId))?.sandboxOf) {
+  const owner = mode === 'test' ? await sandboxFor(db, tenantId, now) : await findTenant(db, tenantId);
+  if (!owner) throw new AppError('tenant_not_provisioned', 'Tenant not found');
+  if (mode === 'live' && owner.sandboxOf) {
     throw fieldInvalid('mode', 'A sandbox holds test keys only; create live keys on the live clinic');
   }
-  const issued = await issueToken(mode);
-  const row = newApiKeyRow(owner, input, issued, now);
+  // The sandbox shares its clinic's reference: a test key reaches the same clinic's object.
+  const issued = await issueToken(mode, owner.clinicRef);
+  const row = newApiKeyRow(owner.id, input, issued, now);
   await insertApiKey(db, row);
   return { apiKey: issued.token, key: viewApiKey(row) };
 }

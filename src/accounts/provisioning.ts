@@ -140,7 +140,7 @@ export function storeProvisioning(deps: Pick<AppDeps, 'store' | 'clock'>): Provi
         tenant.publicSlug = firstFree(tenant.publicSlug!, await slugsLike(db, tenant.publicSlug!));
         const mode = input.live ? 'live' : 'test';
         const sandbox = mode === 'test' ? sandboxRow(tenant, now) : null;
-        const issued = await issueToken(mode);
+        const issued = await issueToken(mode, tenant.clinicRef);
         const keyInput: NewApiKey = { scopes: [...FIRST_KEY_SCOPES], mode, name: 'initial' };
         const keyRow = newApiKeyRow(sandbox?.id ?? tenant.id, keyInput, issued, now);
         const made: ClinicMade = { tenant: toTenant(tenant), key: viewApiKey(keyRow), apiKey: issued.token };

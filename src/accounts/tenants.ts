@@ -2,9 +2,11 @@
 
 import type { Db } from '../db/store.js';
 import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
+import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { foldText } from '../domain/text.js';
 import type { ClinicSpecialty, TenantStatus } from '../domain/vocabulary.js';
+import { newClinicRef } from '../security/api-key-token.js';
 import {
   defaultTenantConfig,
   readTenantConfig,
@@ -70,6 +72,7 @@ export function newTenantRow(input: NewTenant, now: number): TenantRow {
     // Every hash this clinic will store is keyed per clinic: nothing for the re-hash job to do.
     legacyPhoneHashes: false,
     phoneRehashCursor: null,
+    clinicRef: newClinicRef(),
     createdAt: now,
     updatedAt: now,
   };
@@ -92,8 +95,14 @@ export async function updateTenantSettings(
   tenant: Tenant,
   patch: TenantPatch,
   now: number,
+  announce?: AppDeps['announce'],
 ): Promise<Tenant> {
   const { config: configPatch, ...fields } = patch;
+  // Where clinics live apart (an object each), a slug is unique across them in the directory.
+  const newSlug = fields.publicSlug && fields.publicSlug !== tenant.publicSlug ? fields.publicSlug : null;
+  if (newSlug && announce && !(await announce('slug', newSlug))) {
+    throw new AppError('slug_taken', `publicSlug "${newSlug}" is taken`);
+  }
   const config = tenantConfigSchema.parse({ ...tenant.config, ...configPatch });
   const slug = fields.publicSlug === undefined ? tenant.publicSlug : fields.publicSlug;
   const bookingEnabled = fields.publicBookingEnabled ?? tenant.publicBookingEnabled;

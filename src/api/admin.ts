@@ -120,6 +120,16 @@ const renderMade = (made: ClinicMade): z.infer<typeof ClinicCreatedSchema> => ({
   key: renderApiKey(made.key, made.tenant.config.timezone),
 });
 
+/**
+ * This door's answer to a clinic made: what an Idempotency-Key records. Exported for a runtime that
+ * creates the clinic elsewhere (a clinic's Durable Object records it in its own store).
+ */
+export const clinicCreatedAnswer = (made: ClinicMade): DoorAnswer => ({
+  status: 201,
+  body: JSON.stringify(renderMade(made)),
+  location: tenantLocation(made.tenant.id),
+});
+
 export const adminRoutes = createRouter()
   .openapi(create, async (c) => {
     const { deps } = c.var;
@@ -131,11 +141,7 @@ export const adminRoutes = createRouter()
       input,
       deps.sha256Hex,
     );
-    const answer = (made: ClinicMade): DoorAnswer => ({
-      status: 201,
-      body: JSON.stringify(renderMade(made)),
-      location: tenantLocation(made.tenant.id),
-    });
+    const answer = clinicCreatedAnswer;
     const result = await provisioningOf(c).createClinic(input, { idempotency, answer });
     // A replay sends the recorded bytes (without the secret); a fresh answer is the same rendering with it.
     const sent = result.replayed ? result.answer : answer(result.made);

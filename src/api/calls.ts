@@ -42,7 +42,9 @@ const renderCall = async (
   readPhone: boolean,
 ): Promise<z.infer<typeof CallSchema>> => {
   const { fromNumber, recordingUrl, ...rest } = call;
-  const recording = recordingUrl ? await signRecordingLink(c.var.deps, call.id, publicBase(c)) : null;
+  const recording = recordingUrl
+    ? await signRecordingLink(c.var.deps, call.id, publicBase(c), c.var.credential.tenant.clinicRef)
+    : null;
   return {
     ...rest,
     fromNumberMasked: fromNumber ? maskPhone(fromNumber) : null,

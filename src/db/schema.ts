@@ -87,6 +87,10 @@ export const tenants = sqliteTable(
     legacyPhoneHashes: integer('legacy_phone_hashes', { mode: 'boolean' }).notNull().default(true),
     // Where that job stopped: '<table>:<last id done>', null before it starts.
     phoneRehashCursor: text('phone_rehash_cursor'),
+    // The clinic's opaque reference, written into the body of each of its API keys (the sandbox
+    // shares it): on Workers it names the clinic's Durable Object in the directory, so a request is
+    // routed by its key before any database is read (src/worker/router.ts). 16 URL-safe characters.
+    clinicRef: text('clinic_ref'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

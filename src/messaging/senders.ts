@@ -32,6 +32,9 @@ export async function configureSender(
   // The id is fixed at first save: a replaced sender keeps its webhook URL, and its seal.
   const existing = (await listSenders(deps.store.db, tenant.id)).find((s) => s.channel === channel);
   const senderId = existing?.id ?? id;
+  if (!existing && (await deps.announce?.('sender', senderId)) === false) {
+    throw new Error(`Sender id ${senderId} is taken`);
+  }
   return upsertSender(deps.store.db, {
     id: senderId,
     tenantId: tenant.id,

@@ -102,6 +102,7 @@ export async function createIntegration(
     createdAt: now,
     updatedAt: now,
   };
+  if ((await deps.announce?.('integration', id)) === false) throw new Error(`Integration id ${id} is taken`);
   await insertIntegration(deps.store.db, row);
   return row;
 }

@@ -19,15 +19,24 @@ export interface RecordingLink {
   expiresAt: number;
 }
 
-/** Our signed link to a call's recording, valid RECORDING_LINK_TTL_MS from now (no lookup: the caller checked). */
+/**
+ * Our signed link to a call's recording, valid RECORDING_LINK_TTL_MS from now (no lookup: the caller
+ * checked). `clinic` names the clinic's reference for a router (Workers, one object per clinic); it
+ * is not signed, because it grants nothing: a wrong one reaches a clinic without the call.
+ */
 export async function signRecordingLink(
   deps: AppDeps,
   callId: string,
   origin: string,
+  clinicRef?: string | null,
 ): Promise<RecordingLink> {
   const expires = Math.floor((deps.clock.now() + RECORDING_LINK_TTL_MS) / 1000);
   const signature = await deps.links.sign(subject(callId), expires);
-  const query = new URLSearchParams({ expires: String(expires), signature });
+  const query = new URLSearchParams({
+    ...(clinicRef ? { clinic: clinicRef } : {}),
+    expires: String(expires),
+    signature,
+  });
   return {
     url: `${origin}${RECORDING_LINK_PREFIX}/${encodeURIComponent(callId)}?${query}`,
     expiresAt: expires * 1000,
@@ -46,7 +55,7 @@ export async function recordingLink(
   if (!call.recordingUrl) {
     throw new AppError('recording_not_found', 'The voice platform reported no recording for this call');
   }
-  return signRecordingLink(deps, call.id, origin);
+  return signRecordingLink(deps, call.id, origin, tenant.clinicRef);
 }
 
 // What the platform's answer may tell the listener; nothing else of its headers is passed on.

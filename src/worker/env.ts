@@ -13,6 +13,8 @@ import {
   secretsSchema,
 } from '../config.js';
 import type { RateLimitSettings } from '../deps.js';
+import type { ClinicObject } from './clinic-object.js';
+import type { DirectoryObject } from './directory.js';
 import type { RateLimiterObject } from './rate-limiter.js';
 
 const binding = <T>(name: string, method: string) =>
@@ -23,8 +25,27 @@ const binding = <T>(name: string, method: string) =>
 
 const limit = z.coerce.number().int().positive().optional();
 
+/**
+ * Where clinics' data lives: all in one D1 (the default, until patient links name their clinic;
+ * README "Cloudflare Workers"), or each clinic in its own Durable Object.
+ */
+export const STORAGE_MODES = ['d1', 'clinic-objects'] as const;
+export type StorageMode = (typeof STORAGE_MODES)[number];
+
+/** Where a new clinic's object is created: a jurisdiction keeps its data there (`eu`). */
+const JURISDICTIONS = ['eu', 'fedramp'] as const;
+const LOCATION_HINTS = ['wnam', 'enam', 'sam', 'weur', 'eeur', 'apac', 'oc', 'afr', 'me'] as const;
+
 const workerEnvSchema = secretsSchema.extend(platformApiEnvSchema.shape).extend({
-  DB: binding<D1Database>('DB (D1)', 'batch'),
+  STORAGE: z.enum(STORAGE_MODES).default('d1'),
+  DB: binding<D1Database>('DB (D1)', 'batch').optional(),
+  CLINICS: binding<DurableObjectNamespace<ClinicObject>>('CLINICS (Durable Object)', 'idFromName').optional(),
+  DIRECTORY: binding<DurableObjectNamespace<DirectoryObject>>(
+    'DIRECTORY (Durable Object)',
+    'idFromName',
+  ).optional(),
+  CLINIC_JURISDICTION: z.enum(JURISDICTIONS).optional(),
+  CLINIC_LOCATION_HINT: z.enum(LOCATION_HINTS).optional(),
   RATE_LIMITER: binding<DurableObjectNamespace<RateLimiterObject>>(
     'RATE_LIMITER (Durable Object)',
     'idFromName',
@@ -39,8 +60,19 @@ const workerEnvSchema = secretsSchema.extend(platformApiEnvSchema.shape).extend(
   ADMIN_TOKEN: adminToken,
 });
 
+/** Where new clinics' objects are placed (CLINIC_JURISDICTION wins over CLINIC_LOCATION_HINT). */
+export interface Placement {
+  jurisdiction?: DurableObjectJurisdiction;
+  locationHint?: DurableObjectLocationHint;
+}
+
 export interface WorkerConfig {
-  db: D1Database;
+  storage: StorageMode;
+  /** D1 (STORAGE=d1 only). */
+  db?: D1Database;
+  clinics?: DurableObjectNamespace<ClinicObject>;
+  directory?: DurableObjectNamespace<DirectoryObject>;
+  placement: Placement;
   rateLimiter: DurableObjectNamespace<RateLimiterObject>;
   secrets: Secrets;
   rateLimits: Partial<RateLimitSettings>;
@@ -59,8 +91,24 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
     const issue = result.error.issues[0]!;
     throw new Error(`Configuration error: ${issue.path.join('.')}: ${issue.message}`);
   }
-  const { DB, RATE_LIMITER, RATE_LIMIT_PER_KEY_PER_MINUTE, RATE_LIMIT_PER_KEY_PER_SECOND, ...rest } =
-    result.data;
+  const { STORAGE, CLINICS, DIRECTORY, CLINIC_JURISDICTION, CLINIC_LOCATION_HINT } = result.data;
+  if (STORAGE === 'd1' && !result.data.DB)
+    throw new Error('Configuration error: DB: STORAGE=d1 needs the D1 binding');
+  if (STORAGE === 'clinic-objects' && (!CLINICS || !DIRECTORY)) {
+    throw new Error('Configuration error: CLINICS, DIRECTORY: STORAGE=clinic-objects needs both bindings');
+  }
+  const {
+    STORAGE: _storage,
+    CLINICS: _clinics,
+    DIRECTORY: _directory,
+    CLINIC_JURISDICTION: _jurisdiction,
+    CLINIC_LOCATION_HINT: _hint,
+    DB,
+    RATE_LIMITER,
+    RATE_LIMIT_PER_KEY_PER_MINUTE,
+    RATE_LIMIT_PER_KEY_PER_SECOND,
+    ...rest
+  } = result.data;
   const {
     RATE_LIMIT_PER_IP_PER_MINUTE,
     AUTH_FAILURES_PER_MINUTE,
@@ -79,7 +127,15 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
   if (RATE_LIMIT_PER_IP_PER_MINUTE) rateLimits.perIpPerMinute = RATE_LIMIT_PER_IP_PER_MINUTE;
   if (AUTH_FAILURES_PER_MINUTE) rateLimits.authFailuresPerMinute = AUTH_FAILURES_PER_MINUTE;
   return {
+    storage: STORAGE,
     db: DB,
+    clinics: CLINICS,
+    directory: DIRECTORY,
+    placement: CLINIC_JURISDICTION
+      ? { jurisdiction: CLINIC_JURISDICTION }
+      : CLINIC_LOCATION_HINT
+        ? { locationHint: CLINIC_LOCATION_HINT }
+        : {},
     rateLimiter: RATE_LIMITER,
     secrets,
     rateLimits,

@@ -57,7 +57,7 @@ describe('GET /v1/calls/{id}/recording', () => {
     expect(reply.status, reply.text).toBe(200);
     expect(Date.parse(reply.body.expiresAt)).toBe(Math.floor((app.now() + DAY) / 1000) * 1000);
     expect(reply.body.url).toMatch(
-      new RegExp(`/recordings/${callId}\\?expires=\\d+&signature=[0-9a-f]{64}$`),
+      new RegExp(`/recordings/${callId}\\?clinic=[A-Za-z0-9_-]{16}&expires=\\d+&signature=[0-9a-f]{64}$`),
     );
     expect(reply.text).not.toContain(STAND_IN);
     const detail = await app.request('GET', `/v1/calls/${callId}`, { key: v.clinic.key });

@@ -62,7 +62,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     };
   }
   const app = createApp(deps);
-  const db = config.db;
+  const db = config.db!;
 
   return {
     async request(method, path, opts = {}) {

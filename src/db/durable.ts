@@ -1,0 +1,46 @@
+// Workers driver: the SQLite storage of a clinic's own Durable Object (src/worker/clinic-object.ts).
+// The same statements as the other drivers, run in the object's thread with no network between
+// the code and the data. `sql.exec` cannot run BEGIN/COMMIT, so an atomic unit is one
+// `transactionSync`: synchronous like better-sqlite3's transaction, and the object runs one such
+// unit at a time, so no other request interleaves with it.
+//
+// Change counts come from SQLite itself (`total_changes()`): the cursor's `rowsWritten` also counts
+// index rows.
+// Migrations come bundled with the Worker (src/db/migrations-bundle.ts, made from drizzle/) and
+// are applied when the object wakes, before it serves anything.
+import { drizzle } from 'drizzle-orm/durable-sqlite';
+import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
+import { migrationsBundle } from './migrations-bundle.js';
+import * as schema from './schema.js';
+import type { Db, Row, Statement, StatementResult, Store } from './store.js';
+
+export interface DurableStore extends Store {
+  /** Runs read-only or changing SQL straight on the object's database (tests, maintenance). */
+  raw(sql: string, ...params: unknown[]): Row[];
+}
+
+/** A store over a Durable Object's SQLite storage; applies pending migrations first. */
+export async function openDurableStore(storage: DurableObjectStorage): Promise<DurableStore> {
+  const db = drizzle(storage, { schema });
+  await migrate(db, migrationsBundle);
+  const sql = storage.sql;
+  const raw = (query: string, ...params: unknown[]) =>
+    sql.exec(query, ...(params as SqlStorageValue[])).toArray() as Row[];
+  // The connection's running total before and after: a read counts 0, where changes() would repeat
+  // the last write's count. (The schema has no triggers or cascades, which the total would include.)
+  const written = () => Number(sql.exec('SELECT total_changes() AS n').one().n);
+  const execute = ({ sql: text, params }: Statement): StatementResult => {
+    const before = written();
+    const rows = raw(text, ...params);
+    return { rows, changes: written() - before };
+  };
+  return {
+    db: db as unknown as Db,
+    async atomic(statements) {
+      if (statements.length === 0) return [];
+      return storage.transactionSync(() => statements.map(execute));
+    },
+    query: async ({ sql: text, params }) => raw(text, ...params),
+    raw,
+  };
+}

@@ -1,0 +1,254 @@
+// One clinic, one Durable Object (STORAGE=clinic-objects). The clinic's data lives in the object's
+// SQLite and its requests run inside the object: the Worker forwards each request here (one hop)
+// and the whole app runs next to the data, so a voice booking's dozen statements cost no network
+// round trip. The object runs one atomic unit at a time (`transactionSync`), which serialises
+// concurrent requests for the clinic exactly where better-sqlite3 does on Node.
+//
+// Timed work runs on the object's alarm, set after every write and every run to the earliest due
+// work (a no-show, a webhook retry, a message, a reminder to queue) or the next housekeeping.
+// Migrations are applied when the object wakes, before anything else runs.
+//
+// The same class also serves as the lobby (one object named `lobby`): requests the router cannot
+// place (no key or an unknown one, the public pages without a clinic, the operator's API) run the
+// same app there over an empty store, so every refusal is the app's own envelope and throttling.
+import { DurableObject } from 'cloudflare:workers';
+import {
+  ADMIN_SCOPE,
+  type NewClinic,
+  type Provisioning,
+  storeProvisioning,
+} from '../accounts/provisioning.js';
+import { clinicCreatedAnswer } from '../api/admin.js';
+import { type App, createApp } from '../app.js';
+import { IDEMPOTENCY_RETENTION_MS, type IdempotencyRequest } from '../booking/command.js';
+import { type DurableStore, openDurableStore } from '../db/durable.js';
+import { findFreshKey } from '../db/idempotency.js';
+import { liveTenantsPage } from '../db/provisioning.js';
+import { updateTenant } from '../db/tenants.js';
+import type { AppDeps, RouteName } from '../deps.js';
+import type { Clock } from '../domain/clock.js';
+import { AppError } from '../domain/errors.js';
+import type { RateLimiter } from '../domain/rate-limit.js';
+import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
+import { jsonLogger, type Logger } from '../logger.js';
+import { changedAnything, nextTimedRun, runTimedJobs } from '../timed-jobs.js';
+import { buildWorkerDeps } from './deps.js';
+import { type Directory, directoryOf } from './directory.js';
+import { parseWorkerEnv } from './env.js';
+import { directoryProvisioning, type Outcome, settle } from './provision.js';
+
+/** What a test changes in an object before its first request (same isolate, runInDurableObject). */
+export interface ClinicObjectOptions {
+  /** Added over the Worker's env (fresh secrets, ADMIN_TOKEN, limits…). */
+  env?: Record<string, unknown>;
+  clock?: Clock;
+  logger?: Logger;
+  rateLimits?: AppDeps['rateLimits'];
+  rateLimitScope?: string;
+  messageProviders?: AppDeps['messageProviders'];
+  sendMessagesAfterWrites?: boolean;
+  /** The directory object's name (tests keep one each). */
+  directoryName?: string;
+}
+
+/** The clinic an object holds: the reference in its keys, its tenant id, when it was made. */
+export interface ClinicIdentity {
+  ref: string;
+  tenantId: string;
+  createdAt: number;
+}
+
+export type ProvisionCall =
+  | { method: 'getClinic'; args: Parameters<Provisioning['getClinic']> }
+  | { method: 'setStatus'; args: Parameters<Provisioning['setStatus']> }
+  | { method: 'createKey'; args: Parameters<Provisioning['createKey']> }
+  | { method: 'listKeys'; args: Parameters<Provisioning['listKeys']> }
+  | { method: 'revokeKey'; args: Parameters<Provisioning['revokeKey']> };
+
+interface Service {
+  deps: AppDeps;
+  app: App;
+}
+
+export class ClinicObject extends DurableObject<Record<string, unknown>> {
+  /** Opened (and migrated) in the constructor, before the object serves anything. */
+  store!: DurableStore;
+  private options: ClinicObjectOptions = {};
+  private service?: Promise<Service>;
+  private identity?: ClinicIdentity;
+
+  constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => {
+      this.store = await openDurableStore(ctx.storage);
+    });
+  }
+
+  /** Test hook: replaces parts of the object's dependencies; takes effect on the next request. */
+  configure(options: ClinicObjectOptions) {
+    this.options = options;
+    this.service = undefined;
+  }
+
+  /** Whether `options` are the ones in use (an evicted object starts without them). */
+  usesOptions(options: ClinicObjectOptions) {
+    return this.options === options;
+  }
+
+  /** The object's dependencies (tests reach the store and the timed jobs through them). */
+  deps(): Promise<AppDeps> {
+    return this.serviceOf().then((s) => s.deps);
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const { app, deps } = await this.serviceOf();
+    const response = await app.fetch(request, this.env, {
+      waitUntil: (promise: Promise<unknown>) => this.ctx.waitUntil(promise),
+      passThroughOnException() {},
+      props: {},
+    });
+    if (request.method !== 'GET' && response.status < 300) await this.scheduleTimedWork(deps, true);
+    return response;
+  }
+
+  override async alarm() {
+    const { deps } = await this.serviceOf();
+    const report = await runTimedJobs(deps, deps.clock.now());
+    if (changedAnything(report)) deps.logger.info('timed_jobs', { ...report });
+    await this.scheduleTimedWork(deps, false);
+  }
+
+  /** The clinic this object holds, or null (a fresh object, the lobby). */
+  async clinic(): Promise<ClinicIdentity | null> {
+    if (this.identity) return this.identity;
+    const [row] = await liveTenantsPage(this.store.db, 1);
+    if (!row?.clinicRef) return null;
+    this.identity = { ref: row.clinicRef, tenantId: row.id, createdAt: row.createdAt };
+    return this.identity;
+  }
+
+  /**
+   * Makes this object's clinic (the lobby's provisioning calls it once per new object). `now` is the
+   * caller's: provisioning needs only the store and the time, not the object's service.
+   */
+  async createClinic(
+    input: NewClinic,
+    now: number,
+    idempotency?: IdempotencyRequest,
+  ): Promise<Outcome<unknown>> {
+    return settle(async () => {
+      const held = await this.clinic();
+      // One clinic per object: an expired Idempotency-Key sent again must not make a second one here.
+      const fresh =
+        idempotency &&
+        (await findFreshKey(
+          this.store.db,
+          { tenantId: ADMIN_SCOPE, key: idempotency.key },
+          now - IDEMPOTENCY_RETENTION_MS,
+        ));
+      if (held && !fresh) {
+        throw new AppError(
+          'idempotency_key_reused',
+          'This Idempotency-Key made a clinic already; use a new one',
+        );
+      }
+      return this.provisioningAt(now).createClinic(
+        input,
+        idempotency ? { idempotency, answer: clinicCreatedAnswer } : {},
+      );
+    });
+  }
+
+  /** One of Provisioning's per-clinic operations on this object's clinic, at the caller's `now`. */
+  async provision(call: ProvisionCall, now: number): Promise<Outcome<unknown>> {
+    return settle(async () => {
+      const own = this.provisioningAt(now) as unknown as Record<
+        string,
+        (...args: unknown[]) => Promise<unknown>
+      >;
+      return own[call.method]!(...call.args);
+    });
+  }
+
+  private provisioningAt(now: number) {
+    return storeProvisioning({ store: this.store, clock: { now: () => now } });
+  }
+
+  private serviceOf(): Promise<Service> {
+    if (!this.service) {
+      const service = this.build();
+      service.catch(() => {
+        if (this.service === service) this.service = undefined;
+      });
+      this.service = service;
+    }
+    return this.service;
+  }
+
+  private async build(): Promise<Service> {
+    const o = this.options;
+    const config = parseWorkerEnv({ ...this.env, ...o.env });
+    const logger = o.logger ?? jsonLogger();
+    const shared = await buildWorkerDeps(config, {
+      store: this.store,
+      clock: o.clock,
+      logger,
+      rateLimits: o.rateLimits,
+      rateLimitScope: o.rateLimitScope,
+      sendMessagesAfterWrites: o.sendMessagesAfterWrites,
+    });
+    const directory = directoryOf(config.directory!, o.directoryName);
+    const deps: AppDeps = {
+      ...shared,
+      rateLimiter: keysCountedHere(shared.rateLimiter),
+      ...(o.messageProviders && { messageProviders: o.messageProviders }),
+      provisioning: directoryProvisioning({
+        clinics: config.clinics!,
+        directory,
+        placement: config.placement,
+        clock: shared.clock,
+      }),
+      announce: (kind, id) => this.announce(directory, kind, id),
+    };
+    return { deps, app: createApp(deps) };
+  }
+
+  /** Claims `name` (an integration, a sender, a public slug) for this clinic in the directory. */
+  private async announce(directory: Directory, kind: RouteName, name: string): Promise<boolean> {
+    const clinic = await this.clinic();
+    if (!clinic) return false;
+    return (await directory.claim(kind, name, clinic.ref)) === clinic.ref;
+  }
+
+  /** Sets the clinic's slug to the one the directory gave it (its first choice was another clinic's). */
+  async useSlug(slug: string | null): Promise<void> {
+    const clinic = await this.clinic();
+    if (clinic) await updateTenant(this.store.db, clinic.tenantId, { publicSlug: slug });
+  }
+
+  /**
+   * Sets the alarm to the earliest due work. After a write the alarm only moves earlier (a write can
+   * only add work); after a run it is set afresh. The delay is taken from the app's clock, so a test
+   * clock cannot set an alarm in the past.
+   */
+  private async scheduleTimedWork(deps: AppDeps, onlyEarlier: boolean) {
+    const now = deps.clock.now();
+    const at = Date.now() + ((await nextTimedRun(deps, now)) - now);
+    const current = onlyEarlier ? await this.ctx.storage.getAlarm() : null;
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+  }
+}
+
+/**
+ * Per-key limits counted in the object: every request of a clinic's keys arrives here, so its own
+ * memory sees them all with no round trip. Per-address limits (and failed authentications) span
+ * clinics, so they stay with the shared rate-limiter objects. An evicted object (idle for seconds)
+ * forgets its counts; a key's limits are about bursts, which keep it awake.
+ */
+function keysCountedHere(shared: RateLimiter): RateLimiter {
+  const local = memoryRateLimiter();
+  return {
+    consume: (subject, rules, now, record) =>
+      (subject.startsWith('key:') ? local : shared).consume(subject, rules, now, record),
+  };
+}

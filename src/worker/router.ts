@@ -1,0 +1,65 @@
+// The Worker's only job with STORAGE=clinic-objects: find the clinic a request is for and forward it
+// to that clinic's object, in one hop. What names the clinic, by door:
+// - an API key (REST, Voki): the clinic reference inside the key's body (src/security/api-key-token.ts);
+// - a voice platform's webhook or MCP call: the integration id in the path;
+// - a message provider's webhook: the sender id in the path;
+// - the booking page: the clinic's public slug in the path;
+// - a call's recording link: the clinic's reference in its query.
+// Each is looked up in the directory, through this isolate's cache (entries never change). The
+// router checks nothing else: the clinic's object checks the key's hash, the platform's signature,
+// so a revoked key is refused on its next request whatever any cache holds.
+//
+// Whatever names no known clinic (no key, an unknown one, the operator's API, the documentation)
+// goes to the lobby, which runs the same app and answers with the app's own refusals.
+
+import { MESSAGE_WEBHOOK_PREFIX } from '../api/messages.js';
+import { clinicRefOf } from '../security/api-key-token.js';
+import { MCP_PREFIX } from '../voice/mcp-link.js';
+import { RECORDING_LINK_PREFIX } from '../voice/recordings.js';
+import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
+import type { Directory, DirectoryEntry, RouteKind } from './directory.js';
+
+/** What a request is forwarded to: a clinic's object or the lobby. */
+export interface Destination {
+  fetch(request: Request): Promise<Response>;
+}
+
+export interface Routing {
+  directory: Directory;
+  clinic(objectId: string): Destination | Promise<Destination>;
+  lobby(): Destination | Promise<Destination>;
+}
+
+const ID = '([A-Za-z0-9_-]{1,100})';
+const BY_PATH: [RegExp, RouteKind][] = [
+  [new RegExp(`^${WEBHOOK_PREFIX}/${ID}(?:/|$)`), 'integration'],
+  [new RegExp(`^${MCP_PREFIX}/${ID}(?:/|$)`), 'integration'],
+  [new RegExp(`^${MESSAGE_WEBHOOK_PREFIX}/${ID}(?:/|$)`), 'sender'],
+  // The booking page and its API; /booking/assets/ is the same for every clinic (the lobby's).
+  [/^\/booking\/(?!assets\/)([a-z0-9-]{1,100})(?:\/|$)/, 'slug'],
+];
+
+/** The directory entry of the clinic `request` is for, or null (the lobby's). */
+export async function clinicOf(request: Request, directory: Directory): Promise<DirectoryEntry | null> {
+  const path = new URL(request.url).pathname;
+  if (path.startsWith('/admin/')) return null;
+  for (const [pattern, kind] of BY_PATH) {
+    const id = pattern.exec(path)?.[1];
+    if (id) return directory.resolve(kind, id);
+  }
+  // A recording link names its clinic in the query (src/voice/recordings.ts).
+  if (path.startsWith(`${RECORDING_LINK_PREFIX}/`)) {
+    const clinic = new URL(request.url).searchParams.get('clinic');
+    return clinic ? directory.resolve('ref', clinic) : null;
+  }
+  const bearer = /^Bearer +(\S+)\s*$/i.exec(request.headers.get('authorization') ?? '')?.[1];
+  const ref = bearer && clinicRefOf(bearer);
+  return ref ? directory.resolve('ref', ref) : null;
+}
+
+/** Forwards `request` to its clinic's object, or to the lobby. */
+export async function routeRequest(request: Request, routing: Routing): Promise<Response> {
+  const entry = await clinicOf(request, routing.directory);
+  const destination = entry ? await routing.clinic(entry.objectId) : await routing.lobby();
+  return destination.fetch(request);
+}
