@@ -15,10 +15,15 @@ export interface SqliteStore extends Store {
   close(): void;
 }
 
+export interface SqliteStoreOptions {
+  /** Sees each statement's SQL as it runs (better-sqlite3's `verbose`); tests count round trips with it. */
+  onStatement?: (sql: string) => void;
+}
+
 /** Opens (creating if needed) the SQLite file, sets safe pragmas and applies pending migrations. */
-export function openSqliteStore(path: string): SqliteStore {
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = new Database(path, options.onStatement ? { verbose: options.onStatement } : undefined);
   sqlite.pragma('journal_mode = WAL');
   // FULL: an acknowledged booking survives power loss, not only a process crash.
   sqlite.pragma('synchronous = FULL');

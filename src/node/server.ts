@@ -39,6 +39,8 @@ export interface NodeServiceOptions {
   platformApiBaseUrls?: PlatformApiBaseUrls;
   /** ADMIN_TOKEN: mounts the operator's API (/admin/v1) behind it. */
   adminToken?: string;
+  /** Sees each SQL statement as it runs (tests count storage round trips with it). */
+  onStatement?: (sql: string) => void;
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -67,7 +69,7 @@ export interface NodeService {
 
 export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDeps & { store: SqliteStore }> {
   return {
-    store: openSqliteStore(options.databasePath),
+    store: openSqliteStore(options.databasePath, { onStatement: options.onStatement }),
     vault: createNodePhoneVault(vaultKeys(options.secrets)),
     // Synchronous: the same digests as Web Crypto, without a threadpool hop per request.
     sha256Hex: nodeSha256Hex,

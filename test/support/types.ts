@@ -59,6 +59,8 @@ export interface TestAppOptions {
   messageStandIn?: (request: Request) => Promise<Response>;
   /** ADMIN_TOKEN: mounts the operator's API (/admin/v1) behind it. */
   adminToken?: string;
+  /** Counts storage round trips (test/support/store-calls.ts); read them with `trips()`. */
+  countTrips?: boolean;
 }
 
 export interface TestApp {
@@ -91,5 +93,9 @@ export interface TestApp {
     remindersQueued: number;
     messages: { sent: number; retried: number; failed: number; skipped: number };
   }>;
+  /** Storage round trips so far (only with `countTrips`). */
+  trips(): number;
+  /** What each counted trip ran, in order. */
+  tripLog(): string[];
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ import { buildWorkerDeps } from '../../src/worker/deps.js';
 import { parseWorkerEnv } from '../../src/worker/env.js';
 import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
+import { countedD1 } from './store-calls.js';
 import type { TestApp, TestAppOptions } from './types.js';
 
 export const runtime = 'workers' as const;
@@ -29,7 +30,7 @@ const BASE = 'http://agendai.test';
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   let now = options.now ?? DEFAULT_NOW;
   // The Worker's own env validation, with fresh secrets as `wrangler secret put` would provide.
-  const config = parseWorkerEnv({
+  const parsed = parseWorkerEnv({
     ...env,
     PHONE_HASH_KEY: toBase64Url(randomBytes(32)),
     PHONE_ENCRYPTION_KEY: toBase64Url(randomBytes(32)),
@@ -43,6 +44,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ]),
     ),
   });
+  const counting = options.countTrips ? countedD1(parsed.db) : undefined;
+  const config = counting ? { ...parsed, db: counting.binding } : parsed;
   const deps = await buildWorkerDeps(config, {
     clock: { now: () => now },
     logger: options.logSink ? jsonLogger(options.logSink) : silentLogger,
@@ -93,6 +96,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await db.prepare(statement).run();
     },
     runScheduledJobs: () => runTimedJobs(deps, now),
+    trips: () => {
+      if (!counting) throw new Error('start the app with countTrips');
+      return counting.counter.trips;
+    },
+    tripLog: () => counting?.counter.log ?? [],
     async close() {},
   };
 }

@@ -1,0 +1,135 @@
+// The round-trip budget: how many times one request waits on its database, on both drivers
+// (test/support/store-calls.ts says what counts). Every trip is sequential, so on a remote database
+// each one adds the network's latency to what a caller (a patient on the phone) waits for. A change
+// that adds a trip fails here; a change that removes one lowers the budget.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp } from '#harness';
+import type { Reply, TestApp } from '../support/types.js';
+import { VAPI_SECRET, vapiCaller } from '../support/vapi.js';
+import { voiceClinic } from '../support/voice.js';
+
+/** Trips per request, at most. */
+const BUDGET = {
+  auth: 1,
+  createAppointment: 8,
+  getAppointment: 2,
+  dayList: 2,
+  availability7Days: 9,
+  voiceCheck: 11,
+  voiceBook: 21,
+  voiceRefusedWithAlternatives: 28,
+};
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp({ countTrips: true });
+});
+afterAll(() => app.close());
+
+const settled = () => new Promise((done) => setTimeout(done, 30));
+
+/** The trips a request makes, including work it leaves running after its answer (waited for here). */
+async function tripsOf(send: () => Promise<Reply | string>) {
+  await settled();
+  const before = app.trips();
+  const reply = await send();
+  // Work after the answer (the key touch, a webhook kick) still counts: it holds the database too.
+  let now = app.trips();
+  for (;;) {
+    await settled();
+    if (app.trips() === now) break;
+    now = app.trips();
+  }
+  return { trips: now - before, reply, log: app.tripLog().slice(before, now) };
+}
+
+describe('round trips per request', () => {
+  it('stays within the budget on the REST door and the voice door', async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: VAPI_SECRET });
+    const key = v.clinic.key;
+    const measured: Record<string, number> = {};
+    const logs: Record<string, string[]> = {};
+    const measure = async (name: keyof typeof BUDGET, send: () => Promise<Reply | string>) => {
+      const { trips, reply, log } = await tripsOf(send);
+      measured[name] = trips;
+      logs[name] = log;
+      return reply;
+    };
+
+    // Auth alone: a request refused by validation after the key is checked.
+    const refused = (await measure('auth', () =>
+      app.request('GET', '/v1/availability', { key, query: { professionalId: 'nope' } }),
+    )) as Reply;
+    expect(refused.status).toBe(422);
+
+    const created = (await measure('createAppointment', () =>
+      app.request('POST', '/v1/appointments', {
+        key,
+        body: {
+          professionalId: v.ana.id,
+          serviceTypeId: v.consulta.id,
+          patientName: 'Maria Silva',
+          patientPhone: '+351912345678',
+          startsAt: '2026-03-04T10:00:00Z',
+        },
+      }),
+    )) as Reply;
+    expect(created.status).toBe(201);
+
+    const one = (await measure('getAppointment', () =>
+      app.request('GET', `/v1/appointments/${created.body.id}`, { key }),
+    )) as Reply;
+    expect(one.status).toBe(200);
+
+    const day = (await measure('dayList', () =>
+      app.request('GET', '/v1/appointments', { key, query: { date: '2026-03-04' } }),
+    )) as Reply;
+    expect(day.status).toBe(200);
+    expect(day.body.items).toHaveLength(1);
+
+    const week = (await measure('availability7Days', () =>
+      app.request('GET', '/v1/availability', {
+        key,
+        query: { serviceTypeId: v.consulta.id, from: '2026-03-02', to: '2026-03-08' },
+      }),
+    )) as Reply;
+    expect(week.status).toBe(200);
+
+    const call = vapiCaller(app, v.path, '+351912345679', 'call-budget');
+    // The call's first request opens its session; measured are the tool calls that follow.
+    await call('list_services');
+    const check = await measure('voiceCheck', () =>
+      call('check_availability', { service: 'consulta', date: '2026-03-03' }),
+    );
+    expect(check).toMatch(/^Há vagas/);
+    const booked = await measure('voiceBook', () =>
+      call('book_appointment', {
+        service: 'Higiene oral',
+        startsAt: '2026-03-03T10:00',
+        patientName: 'Ana Lima',
+      }),
+    );
+    expect(booked).toMatch(/^Marcação confirmada/);
+    const other = vapiCaller(app, v.path, '+351961234567', 'call-budget-2');
+    await other('list_services');
+    const taken = await measure('voiceRefusedWithAlternatives', () =>
+      other('book_appointment', {
+        service: 'Higiene oral',
+        startsAt: '2026-03-03T10:00',
+        patientName: 'Bruno',
+      }),
+    );
+    expect(taken).toMatch(/^Essa hora já não está livre/);
+
+    if (process.env.TRIPS_LOG) console.log(JSON.stringify({ measured, logs }, null, 1));
+    // On failure the message lists what each trip ran.
+    for (const [name, trips] of Object.entries(measured)) {
+      const budget = BUDGET[name as keyof typeof BUDGET];
+      expect({ name, trips, log: trips > budget ? logs[name] : [] }).toEqual({
+        name,
+        trips: Math.min(trips, budget),
+        log: [],
+      });
+    }
+  });
+});
