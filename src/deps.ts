@@ -50,6 +50,11 @@ export interface AppDeps {
   adminToken?: string;
   /** How clinics are provisioned; unset, in this Store (src/accounts/provisioning.ts). */
   provisioning?: Provisioning;
+  /**
+   * Where work left for after an answer runs (src/http/after-answer.ts). Unset: the runtime's way
+   * (Workers' waitUntil, Node's response close). Tests hold it to count it apart from the answer.
+   */
+  afterAnswer?: (work: () => Promise<void>) => void;
 }
 
 /** One accepted OpenAI Realtime call, as the voice door hands it to the sideband. */

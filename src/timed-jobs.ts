@@ -8,12 +8,14 @@
 //   ticks from cron (`scheduled` in worker.ts, `crons` in wrangler.toml).
 // - after each successful write: webhook delivery, so events do not wait for the next tick.
 // Every job is idempotent, so two runners (two processes, or cron and a write) do no harm.
+
 import { createMiddleware } from 'hono/factory';
 import { type RehashReport, rehashLegacyPhoneHashes } from './accounts/phone-rehash.js';
 import { purgeExpiredIdempotencyKeys } from './booking/idempotency-purge.js';
 import { detectNoShows } from './booking/no-show.js';
 import { applyRetention, type RetentionReport } from './booking/retention.js';
 import type { AppDeps } from './deps.js';
+import { afterAnswer } from './http/after-answer.js';
 import type { AppEnv } from './http/env.js';
 import { queueReminders } from './messaging/reminders.js';
 import { type MessageReport, sendDueMessages } from './messaging/send.js';
@@ -57,20 +59,16 @@ export const changedAnything = (report: TimedJobsReport) =>
   report.phoneRehash.rehashed + report.phoneRehash.clinicsFinished > 0;
 
 /**
- * After a successful write, delivers the events it may have queued without waiting for the next
- * tick: in the background on Node, through waitUntil on Workers (the answer is not held up either
- * way). One delivery run at a time per app; a write during a run asks for one more.
+ * After a request whose writes queued webhook events, delivers them without waiting for the next
+ * tick, after the answer (src/http/after-answer.ts). A request that queued nothing starts no run: the
+ * store counts the units that queued deliveries, and a concurrent request's unit can only cause one
+ * run too many, never one too few.
  */
 export function deliverAfterWrites(deps: AppDeps) {
   const kick = deliveryKicker(deps);
   return createMiddleware<AppEnv>(async (c, next) => {
+    const queued = deps.store.deliveriesQueued;
     await next();
-    if (c.req.method === 'GET' || c.res.status >= 300) return;
-    const run = kick();
-    try {
-      c.executionCtx.waitUntil(run);
-    } catch {
-      // No execution context: Node, where the process simply carries on with it.
-    }
+    if (deps.store.deliveriesQueued !== queued) afterAnswer(c, kick);
   });
 }

@@ -5,7 +5,7 @@
 // better-sqlite3 reports 0 for any statement that returns rows. No caller reads both.
 import { drizzle } from 'drizzle-orm/d1';
 import * as schema from './schema.js';
-import type { Db, Row, Statement, Store } from './store.js';
+import { type Db, outboxWatch, type Row, type Statement, type Store } from './store.js';
 
 /** Hosted D1 rejects a statement with more bound parameters than this; local D1 does not. */
 export const D1_MAX_PARAMETERS = 100;
@@ -14,12 +14,19 @@ export const D1_MAX_PARAMETERS = 100;
 export function openD1Store(binding: D1Database): Store {
   const d1 = withParameterLimit(binding);
   const prepare = ({ sql, params }: Statement) => d1.prepare(sql).bind(...params);
+  const outbox = outboxWatch();
   return {
     db: drizzle(d1, { schema }) as unknown as Db,
     async atomic(statements) {
       if (statements.length === 0) return [];
       const results = await d1.batch<Row>(statements.map(prepare));
-      return results.map((result) => ({ rows: result.results ?? [], changes: result.meta?.changes ?? 0 }));
+      return outbox.see(
+        statements,
+        results.map((result) => ({ rows: result.results ?? [], changes: result.meta?.changes ?? 0 })),
+      );
+    },
+    get deliveriesQueued() {
+      return outbox.count;
     },
     query: async (statement) => (await prepare(statement).all<Row>()).results ?? [],
   };

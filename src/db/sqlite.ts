@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
-import type { Db, Row, Statement, StatementResult, Store } from './store.js';
+import { type Db, outboxWatch, type Row, type Statement, type StatementResult, type Store } from './store.js';
 
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
@@ -17,7 +17,7 @@ export interface SqliteStore extends Store {
 
 export interface SqliteStoreOptions {
   /** Sees each statement's SQL as it runs (better-sqlite3's `verbose`); tests count round trips with it. */
-  onStatement?: (sql: string) => void;
+  onStatement?: (sql: unknown) => void;
 }
 
 /** Opens (creating if needed) the SQLite file, sets safe pragmas and applies pending migrations. */
@@ -87,13 +87,17 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     });
   };
 
+  const outbox = outboxWatch();
   return {
     db: db as unknown as Db,
     sqlite,
     atomic: (statements) =>
-      new Promise((done, fail) => {
+      new Promise<StatementResult[]>((done, fail) => {
         if (queue.push({ statements, done, fail }) === 1) setImmediate(flush);
-      }),
+      }).then((results) => outbox.see(statements, results)),
+    get deliveriesQueued() {
+      return outbox.count;
+    },
     query: async (statement) => execute(statement).rows,
     close: () => sqlite.close(),
   };

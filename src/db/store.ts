@@ -29,6 +29,28 @@ export interface Store {
   atomic(statements: Statement[]): Promise<StatementResult[]>;
   /** Runs one raw statement outside any unit (for reads drizzle cannot express). */
   query(statement: Statement): Promise<Row[]>;
+  /**
+   * How many atomic units so far queued webhook deliveries (see `outboxWatch`). The delivery kick after
+   * a request runs only when this moved during it, so a write that queued nothing costs no extra trip.
+   */
+  readonly deliveriesQueued: number;
+}
+
+const QUEUES_DELIVERIES = /^\s*INSERT INTO webhook_deliveries\b/;
+
+/** Counts the units that queued webhook deliveries: a driver shows it each unit it ran. */
+export function outboxWatch() {
+  let queued = 0;
+  return {
+    get count() {
+      return queued;
+    },
+    see(statements: Statement[], results: StatementResult[]) {
+      if (statements.some((s, i) => (results[i]?.changes ?? 0) > 0 && QUEUES_DELIVERIES.test(s.sql)))
+        queued++;
+      return results;
+    },
+  };
 }
 
 const dialect = new SQLiteSyncDialect();

@@ -40,7 +40,7 @@ export interface NodeServiceOptions {
   /** ADMIN_TOKEN: mounts the operator's API (/admin/v1) behind it. */
   adminToken?: string;
   /** Sees each SQL statement as it runs (tests count storage round trips with it). */
-  onStatement?: (sql: string) => void;
+  onStatement?: (sql: unknown) => void;
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
 }

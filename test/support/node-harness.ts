@@ -11,7 +11,7 @@ import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { runTimedJobs } from '../../src/timed-jobs.js';
 import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
-import { sqliteTrips } from './store-calls.js';
+import { heldAfterAnswer, sqliteTrips } from './store-calls.js';
 import type { TestApp, TestAppOptions } from './types.js';
 
 export const runtime = 'node' as const;
@@ -46,6 +46,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const { store } = service.deps;
   counting?.attach(store.sqlite);
+  const later = heldAfterAnswer();
+  if (counting) service.deps.afterAnswer = later.hold;
 
   return {
     baseUrl: service.url,
@@ -68,6 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!counting) throw new Error('start the app with countTrips');
       return counting.counter.trips;
     },
+    runAfterAnswer: later.run,
     tripLog: () => counting?.counter.log ?? [],
     async close() {
       await service.close();

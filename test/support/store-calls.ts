@@ -1,6 +1,6 @@
 // Counts storage round trips: every time a request waits on its database. The harnesses wrap the
 // store's driver with these when a test asks (`countTrips`), so the budget test sees what production
-// would send, on both runtimes:
+// would send, on both runtimes (the D1 counter, checked against the Workers types: store-calls-d1.ts):
 // - D1: each `first`/`all`/`run`/`raw` of a statement is one trip, a `batch` is one trip (drizzle's
 //   reads and writes, `atomic` and `query` all arrive here).
 // - better-sqlite3: each statement run outside a transaction is one trip; a transaction (an atomic
@@ -15,7 +15,7 @@ export interface TripCounter {
   readonly log: string[];
 }
 
-const short = (sql: string) => sql.replace(/\s+/g, ' ').slice(0, 140);
+export const short = (sql: string) => sql.replace(/\s+/g, ' ').slice(0, 140);
 
 /** A counter fed by better-sqlite3's `verbose` hook; `attach` hands it the database once opened. */
 export function sqliteTrips() {
@@ -47,58 +47,18 @@ export function sqliteTrips() {
   };
 }
 
-const RAW = Symbol('raw statement');
-const SQL_TEXT = Symbol('sql text');
-const sqlOf = (s: D1PreparedStatement | undefined) =>
-  String((s as unknown as Record<symbol, string> | undefined)?.[SQL_TEXT] ?? '');
-
-/** The D1 binding, counting each call that reaches the database. */
-export function countedD1(binding: D1Database): { binding: D1Database; counter: TripCounter } {
-  const log: string[] = [];
-  const EXECUTES = new Set<string | symbol>(['first', 'all', 'run', 'raw']);
-  const statement = (s: D1PreparedStatement, sql: string): D1PreparedStatement =>
-    new Proxy(s, {
-      get(target, name) {
-        if (name === RAW) return target;
-        if (name === SQL_TEXT) return sql;
-        const value = Reflect.get(target, name);
-        if (typeof value !== 'function') return value;
-        if (name === 'bind') return (...params: unknown[]) => statement(value.apply(target, params), sql);
-        if (EXECUTES.has(name)) {
-          return (...args: unknown[]) => {
-            log.push(short(sql));
-            return value.apply(target, args);
-          };
-        }
-        return value.bind(target);
-      },
-    });
-  const counted = new Proxy(binding, {
-    get(target, name) {
-      const value = Reflect.get(target, name);
-      if (typeof value !== 'function') return value;
-      if (name === 'prepare') return (sql: string) => statement(value.call(target, sql), sql);
-      if (name === 'batch') {
-        return (statements: D1PreparedStatement[]) => {
-          log.push(`batch of ${statements.length}: ${short(sqlOf(statements[0]))}`);
-          // The batch needs the binding's own statements, not our proxies.
-          return value.call(target, statements.map(unwrap));
-        };
-      }
-      return value.bind(target);
-    },
-  });
+/**
+ * Holds the work requests leave for after their answer (AppDeps.afterAnswer), so a test counts the
+ * trips a caller waits for apart from those that follow; `run` then does the held work.
+ */
+export function heldAfterAnswer() {
+  const held: (() => Promise<void>)[] = [];
   return {
-    binding: counted,
-    counter: {
-      get trips() {
-        return log.length;
-      },
-      log,
+    hold: (work: () => Promise<void>) => {
+      held.push(work);
+    },
+    async run() {
+      while (held.length) await held.shift()!();
     },
   };
-}
-
-function unwrap(s: D1PreparedStatement): D1PreparedStatement {
-  return ((s as unknown as Record<symbol, D1PreparedStatement>)[RAW] ?? s) as D1PreparedStatement;
 }

@@ -97,5 +97,10 @@ export interface TestApp {
   trips(): number;
   /** What each counted trip ran, in order. */
   tripLog(): string[];
+  /**
+   * With `countTrips`, work left for after an answer (the key touch, a webhook run) waits for this
+   * call, so the trips before it are the ones callers wait for.
+   */
+  runAfterAnswer(): Promise<void>;
   close(): Promise<void>;
 }

@@ -20,7 +20,8 @@ import { buildWorkerDeps } from '../../src/worker/deps.js';
 import { parseWorkerEnv } from '../../src/worker/env.js';
 import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
-import { countedD1 } from './store-calls.js';
+import { heldAfterAnswer } from './store-calls.js';
+import { countedD1 } from './store-calls-d1.js';
 import type { TestApp, TestAppOptions } from './types.js';
 
 export const runtime = 'workers' as const;
@@ -53,6 +54,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // Test files share the Durable Object namespace; each app counts on its own.
     rateLimitScope: `${crypto.randomUUID()}:`,
   });
+  const later = heldAfterAnswer();
+  if (counting) deps.afterAnswer = later.hold;
   const standIn = options.messageStandIn;
   if (standIn) {
     // No listening socket inside workerd: the Worker's own fetch clients call the stand-in in process.
@@ -100,6 +103,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (!counting) throw new Error('start the app with countTrips');
       return counting.counter.trips;
     },
+    runAfterAnswer: later.run,
     tripLog: () => counting?.counter.log ?? [],
     async close() {},
   };
