@@ -115,7 +115,11 @@ export async function runCommand<O = Outcome>(
   const { idempotency } = ctx;
   const ref: KeyRef | undefined = idempotency && { tenantId: ctx.tenant.id, key: idempotency.key };
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) await new Promise((resume) => setTimeout(resume, Math.random() * attempt));
+    if (attempt > 0) {
+      await new Promise((resume) => setTimeout(resume, Math.random() * attempt));
+      // The state moved under the last plan: the next one reads the catalogue as it is now.
+      ctx.catalog?.forget();
+    }
     const now = clock.now();
     const cutoff = now - IDEMPOTENCY_RETENTION_MS;
     const previous = await recordedAnswer(ctx);

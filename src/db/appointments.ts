@@ -4,8 +4,8 @@ import type { FieldChanges } from '../domain/history.js';
 import { MAX_BLOCK_MS } from '../domain/service-caps.js';
 import type { AppointmentSource } from '../domain/source.js';
 import { type AppointmentStatus, BLOCKING_STATUSES } from '../domain/status.js';
-import { appointmentHistory, appointments } from './schema.js';
-import type { Db } from './store.js';
+import { appointmentHistory, appointments, calls } from './schema.js';
+import { type Db, read } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 type Column = keyof AppointmentRow;
@@ -211,21 +211,45 @@ export const fewerUpcomingSelfService = (
       )})) < ${cap}`;
 
 /** The patient id already given to this phone (any of its hashes) in the clinic, if any. */
-export async function findPatientId(db: Db, tenantId: string, phoneHashes: string[]): Promise<string | null> {
-  const [row] = await db
-    .select({ patientId: appointments.patientId })
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.tenantId, tenantId),
-        inArray(appointments.patientPhoneHash, phoneHashes),
-        isNotNull(appointments.patientId),
-      ),
-    )
-    .orderBy(asc(appointments.createdAt))
-    .limit(1);
-  return row?.patientId ?? null;
-}
+/**
+ * The reads that decide a phone's patient id (src/booking/patient-id.ts), independent so they go in
+ * one batch: the earliest id stored under the number's hashes, and whether appointments or calls
+ * carry one of its erasure marks.
+ */
+export const patientIdReads = (db: Db, tenantId: string, phoneHashes: string[], marks: string[]) =>
+  [
+    read(
+      db
+        .select({ patientId: appointments.patientId })
+        .from(appointments)
+        .where(
+          and(
+            eq(appointments.tenantId, tenantId),
+            inArray(appointments.patientPhoneHash, phoneHashes),
+            isNotNull(appointments.patientId),
+          ),
+        )
+        .orderBy(asc(appointments.createdAt))
+        .limit(1)
+        .prepare(),
+    ),
+    read(
+      db
+        .select({ id: appointments.id })
+        .from(appointments)
+        .where(and(eq(appointments.tenantId, tenantId), inArray(appointments.patientPhoneHash, marks)))
+        .limit(1)
+        .prepare(),
+    ),
+    read(
+      db
+        .select({ id: calls.id })
+        .from(calls)
+        .where(and(eq(calls.tenantId, tenantId), inArray(calls.fromNumberHash, marks)))
+        .limit(1)
+        .prepare(),
+    ),
+  ] as const;
 
 /** The patient's most recent appointment in the clinic (their latest name, phone and email). */
 export async function latestOfPatient(

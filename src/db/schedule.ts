@@ -4,7 +4,7 @@ import { BLOCKING_STATUSES } from '../domain/status.js';
 import type { WeeklySchedule } from '../domain/working-hours.js';
 import { MAX_BLOCK_MS } from './appointments.js';
 import { appointments, professionals, scheduleExceptions } from './schema.js';
-import { type Db, preparedOnce } from './store.js';
+import { type Db, type PreparedRead, preparedOnce, read } from './store.js';
 
 export type ExceptionRow = typeof scheduleExceptions.$inferSelect;
 
@@ -52,6 +52,10 @@ export async function listExceptions(
   return rows.filter((r) => wanted.has(r.professionalId));
 }
 
+/** The clinic's exceptions touching the local dates [fromDate, toDate], as a read for a batch. */
+export const exceptionsRead = (db: Db, tenantId: string, fromDate: string, toDate: string) =>
+  read(clinicExceptions(db) as PreparedRead<ExceptionRow>, { tenantId, fromDate, toDate });
+
 export async function insertException(db: Db, row: ExceptionRow): Promise<void> {
   await db.insert(scheduleExceptions).values(row);
 }
@@ -90,7 +94,15 @@ export async function listBusy(
   to: number,
 ): Promise<BusySpan[]> {
   if (professionalIds.length === 0) return [];
-  return db
+  return busyQuery(db, tenantId, professionalIds, from, to);
+}
+
+/** `listBusy` as a read for a batch (at least one professional). */
+export const busyRead = (db: Db, tenantId: string, professionalIds: string[], from: number, to: number) =>
+  read(busyQuery(db, tenantId, professionalIds, from, to).prepare() as PreparedRead<BusySpan>);
+
+const busyQuery = (db: Db, tenantId: string, professionalIds: string[], from: number, to: number) =>
+  db
     .select({
       professionalId: appointments.professionalId,
       start: appointments.startsAt,
@@ -107,4 +119,3 @@ export async function listBusy(
         inArray(appointments.status, [...BLOCKING_STATUSES]),
       ),
     );
-}

@@ -6,7 +6,15 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
-import { type Db, outboxWatch, type Row, type Statement, type StatementResult, type Store } from './store.js';
+import {
+  type Db,
+  outboxWatch,
+  type Read,
+  type Row,
+  type Statement,
+  type StatementResult,
+  type Store,
+} from './store.js';
 
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
@@ -88,6 +96,11 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   };
 
   const outbox = outboxWatch();
+  // Reads of a batch, in one deferred (read) transaction: one snapshot, one BEGIN/COMMIT, no await
+  // in between. drizzle's better-sqlite3 queries answer synchronously.
+  const readTogether = sqlite.transaction((reads: Read<unknown>[]) =>
+    reads.map((r) => r.query.all(r.values) as unknown[]),
+  );
   return {
     db: db as unknown as Db,
     sqlite,
@@ -98,6 +111,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     get deliveriesQueued() {
       return outbox.count;
     },
+    batch: (async (...reads: Read<unknown>[]) =>
+      reads.length === 0 ? [] : readTogether.deferred(reads)) as Store['batch'],
     query: async (statement) => execute(statement).rows,
     close: () => sqlite.close(),
   };

@@ -1,7 +1,7 @@
 // A voice session: one platform call, tied to its clinic, its call record and its caller.
 
 import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
-import type { CatalogRow } from '../booking/catalog.js';
+import { type CatalogSource, catalogOnce } from '../booking/active-catalog.js';
 import { findTenant } from '../db/tenants.js';
 import { type CallRow, callerContext, ensureCall, type IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
@@ -26,11 +26,8 @@ export interface VoiceSession {
    * refusal (run-tool.ts). A platform ignores error statuses, and the caller would hear nothing.
    */
   suspended: boolean;
-  /** The clinic's active catalogue, read at most once per session (see resolve.ts). */
-  catalog: {
-    services?: Promise<CatalogRow<'service'>[]>;
-    professionals?: Promise<CatalogRow<'professional'>[]>;
-  };
+  /** The clinic's catalogue, read at most once per session (one webhook request) and shared with the core. */
+  catalog: CatalogSource;
 }
 
 export interface CallIdentity {
@@ -100,7 +97,7 @@ export async function openSession(
     caller,
     language: languageOf(tenant.config.language),
     suspended,
-    catalog: {},
+    catalog: catalogOnce(deps, tenant.id),
   };
 }
 

@@ -11,13 +11,13 @@ import { voiceClinic } from '../support/voice.js';
 /** Trips per request, at most. */
 const BUDGET = {
   auth: 1,
-  createAppointment: 7,
+  createAppointment: 3,
   getAppointment: 2,
   dayList: 2,
-  availability7Days: 9,
-  voiceCheck: 10,
-  voiceBook: 20,
-  voiceRefusedWithAlternatives: 27,
+  availability7Days: 5,
+  voiceCheck: 6,
+  voiceBook: 13,
+  voiceRefusedWithAlternatives: 15,
 };
 
 let app: TestApp;
