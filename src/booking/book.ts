@@ -82,6 +82,8 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       startsAt: input.startsAt,
       endsAt,
       source,
+      // Chosen by availability for exactly this start and the service's length: within hours.
+      hoursChecked: input.professionalId === undefined && input.durationMinutes === undefined,
     });
     const id = crypto.randomUUID();
     const phoneHash = await deps.vault.hash(e164, tenant.id);

@@ -101,7 +101,10 @@ export async function recordedAnswer<O>(ctx: CommandContext<O>): Promise<Command
     { tenantId: ctx.tenant.id, key: idempotency.key },
     cutoff,
   );
-  if (!stored) return null;
+  if (!stored) {
+    ctx.keyUnanswered = true;
+    return null;
+  }
   const { fingerprint, responseStatus: status, responseBody: body, responseLocation: location } = stored;
   return replay({ fingerprint, status, body, location }, idempotency.fingerprint);
 }
@@ -122,7 +125,8 @@ export async function runCommand<O = Outcome>(
     }
     const now = clock.now();
     const cutoff = now - IDEMPOTENCY_RETENTION_MS;
-    const previous = await recordedAnswer(ctx);
+    // The door may have just looked (voice checks for a retried tool call first): not twice.
+    const previous = attempt === 0 && ctx.keyUnanswered ? null : await recordedAnswer(ctx);
     if (previous) return previous;
     const commandId = crypto.randomUUID();
     const { writes, outcomes } = await plan(commandId, now);

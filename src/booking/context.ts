@@ -20,6 +20,11 @@ export interface CommandContext<O = Outcome> {
   answer: AnswerFor<O>;
   /** The catalogue the door already holds (a voice session's); absent, the command reads its own. */
   catalog?: CatalogSource;
+  /**
+   * Set by `recordedAnswer` when the key had no answer yet: the command's first attempt need not look
+   * again (the unit's claim still decides; a retry that answered meanwhile is replayed from it).
+   */
+  keyUnanswered?: boolean;
 }
 
 export interface DoorRequest<O = Outcome> {

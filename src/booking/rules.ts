@@ -119,12 +119,15 @@ export async function assertSlotAllowed(
     startsAt: number;
     endsAt: number;
     source: AppointmentSource;
+    /** The slot came from availability, which read the same hours and exceptions: no second read. */
+    hoursChecked?: boolean;
   },
 ) {
   assertTimeAllowed(deps, tenant, slot.startsAt, slot.source);
   assertQualified(slot.service, slot.professional.id);
   if (
     keepsToBookingWindow(slot.source) &&
+    !slot.hoursChecked &&
     !(await isWithinHours(deps, tenant, slot.professional, slot.startsAt, slot.endsAt))
   ) {
     throw outsideWorkingHours();

@@ -95,8 +95,12 @@ export async function ensureCall(
 }
 
 export async function updateCall(store: Store, id: string, patch: Partial<CallRow>) {
-  await store.atomic([statementOf(store.db.update(calls).set(patch).where(eq(calls.id, id)))]);
+  await store.atomic([updateCallStatement(store.db, id, patch)]);
 }
+
+/** `updateCall` as a statement, for a unit that writes more of the call's log. */
+export const updateCallStatement = (db: Db, id: string, patch: Partial<CallRow>) =>
+  statementOf(db.update(calls).set(patch).where(eq(calls.id, id)));
 
 /** Marks the call ended once; false when it was already ended (a repeated end-of-call report). */
 export async function closeCall(store: Store, id: string, patch: Partial<CallRow>): Promise<boolean> {
@@ -112,8 +116,12 @@ export async function closeCall(store: Store, id: string, patch: Partial<CallRow
 }
 
 export async function insertCallEvents(store: Store, rows: CallEventRow[]) {
-  if (rows.length) await store.atomic([statementOf(store.db.insert(callEvents).values(rows))]);
+  if (rows.length) await store.atomic([callEventsStatement(store.db, rows)]);
 }
+
+/** `insertCallEvents` as a statement (at least one row), for a unit that writes more of the call's log. */
+export const callEventsStatement = (db: Db, rows: CallEventRow[]) =>
+  statementOf(db.insert(callEvents).values(rows));
 
 export async function findCall(db: Db, tenantId: string, id: string): Promise<CallRow | undefined> {
   const [row] = await db

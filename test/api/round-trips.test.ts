@@ -15,9 +15,9 @@ const BUDGET = {
   getAppointment: 2,
   dayList: 2,
   availability7Days: 5,
-  voiceCheck: 6,
-  voiceBook: 13,
-  voiceRefusedWithAlternatives: 15,
+  voiceCheck: 5,
+  voiceBook: 9,
+  voiceRefusedWithAlternatives: 13,
 };
 
 let app: TestApp;
