@@ -93,6 +93,13 @@ const recorded = (row: { status: unknown; body: unknown; location: unknown }): D
  * reads that the first call's write would change (the appointment a retried cancel looks up is gone).
  */
 export async function recordedAnswer<O>(ctx: CommandContext<O>): Promise<CommandResult | null> {
+  const found = await storedAnswer(ctx);
+  // The command this door runs next need not look again (see CommandContext.keyUnanswered).
+  if (!found && ctx.idempotency) ctx.keyUnanswered = true;
+  return found;
+}
+
+async function storedAnswer<O>(ctx: CommandContext<O>): Promise<CommandResult | null> {
   const { idempotency } = ctx;
   if (!idempotency) return null;
   const cutoff = ctx.deps.clock.now() - IDEMPOTENCY_RETENTION_MS;
@@ -101,10 +108,7 @@ export async function recordedAnswer<O>(ctx: CommandContext<O>): Promise<Command
     { tenantId: ctx.tenant.id, key: idempotency.key },
     cutoff,
   );
-  if (!stored) {
-    ctx.keyUnanswered = true;
-    return null;
-  }
+  if (!stored) return null;
   const { fingerprint, responseStatus: status, responseBody: body, responseLocation: location } = stored;
   return replay({ fingerprint, status, body, location }, idempotency.fingerprint);
 }
@@ -117,6 +121,9 @@ export async function runCommand<O = Outcome>(
   const { store, clock } = ctx.deps;
   const { idempotency } = ctx;
   const ref: KeyRef | undefined = idempotency && { tenantId: ctx.tenant.id, key: idempotency.key };
+  // Used once: a later run with the same context looks for itself.
+  const doorLooked = ctx.keyUnanswered === true;
+  ctx.keyUnanswered = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0) {
       await new Promise((resume) => setTimeout(resume, Math.random() * attempt));
@@ -126,7 +133,7 @@ export async function runCommand<O = Outcome>(
     const now = clock.now();
     const cutoff = now - IDEMPOTENCY_RETENTION_MS;
     // The door may have just looked (voice checks for a retried tool call first): not twice.
-    const previous = attempt === 0 && ctx.keyUnanswered ? null : await recordedAnswer(ctx);
+    const previous = attempt === 0 && doorLooked ? null : await storedAnswer(ctx);
     if (previous) return previous;
     const commandId = crypto.randomUUID();
     const { writes, outcomes } = await plan(commandId, now);
