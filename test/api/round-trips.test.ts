@@ -4,6 +4,7 @@
 // that adds a trip fails here; a change that removes one lowers the budget.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { appointmentBody, createProfessional, createService } from '../support/factories.js';
 import type { Reply, TestApp } from '../support/types.js';
 import { VAPI_SECRET, vapiCaller } from '../support/vapi.js';
 import { voiceClinic } from '../support/voice.js';
@@ -132,5 +133,48 @@ describe('round trips per request', () => {
         log: [],
       });
     }
+  });
+
+  it("records a key's last use after the answer, not before it", async () => {
+    const clinic = await app.createClinic();
+    const lastUsed = async () =>
+      (await app.sql('SELECT last_used_at AS at FROM api_keys WHERE id = ?', clinic.keyId))[0]!.at;
+    expect(await lastUsed()).toBeNull();
+    const { trips, after, reply } = await tripsOf(() =>
+      app.request('GET', '/v1/appointments', { key: clinic.key, query: { date: '2026-03-04' } }),
+    );
+    expect((reply as Reply).status).toBe(200);
+    // The key and the list; the touch (once a minute per key) follows the answer.
+    expect({ trips, after }).toEqual({ trips: 2, after: 1 });
+    expect(await lastUsed()).toBe(app.now());
+  });
+
+  it('starts a webhook delivery run only after a write that queued an event', async () => {
+    const clinic = await app.createClinic();
+    // The sandbox: its deliveries are recorded as simulated, so the run sends nothing anywhere.
+    const { key } = await app.createKey(clinic.tenantId, ['*'], { mode: 'test' });
+    const hook = await app.request('POST', '/v1/webhooks', {
+      key,
+      body: { url: 'https://pms.example.com/hooks', events: ['appointment.created'] },
+    });
+    expect(hook.status).toBe(201);
+    const professional = await createProfessional(app, { ...clinic, key });
+    const service = await createService(app, { ...clinic, key });
+    const book = (startsAt: string) =>
+      tripsOf(() =>
+        app.request('POST', '/v1/appointments', {
+          key,
+          body: appointmentBody({ professional, service }, startsAt),
+        }),
+      );
+    const queued = await book('2026-03-04T10:00:00Z');
+    expect((queued.reply as Reply).status).toBe(201);
+    expect(queued.after).toBeGreaterThan(0);
+    const deliveries = await app.request('GET', `/v1/webhooks/${hook.body.id}/deliveries`, { key });
+    expect(deliveries.body.items.map((d: { status: string }) => d.status)).toEqual(['simulated']);
+    // Refused (the slot is taken): nothing queued, no run.
+    const refused = await book('2026-03-04T10:00:00Z');
+    expect((refused.reply as Reply).status).toBe(409);
+    expect(refused.after).toBe(0);
   });
 });
