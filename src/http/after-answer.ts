@@ -23,9 +23,15 @@ export function afterAnswer(c: Context<AppEnv>, work: () => Promise<unknown>): v
           error: error instanceof Error ? error.message : String(error),
         }),
     );
-  if (deps.afterAnswer) return deps.afterAnswer(run);
+  if (deps.afterAnswer) {
+    deps.afterAnswer(run);
+    return;
+  }
   const ctx = executionContext(c);
-  if (ctx) return ctx.waitUntil(run());
+  if (ctx) {
+    ctx.waitUntil(run());
+    return;
+  }
   const outgoing = (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing;
   if (outgoing && !outgoing.writableFinished && !outgoing.destroyed) {
     outgoing.once('close', () => void run());
