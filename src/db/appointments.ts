@@ -5,7 +5,7 @@ import { MAX_BLOCK_MS } from '../domain/service-caps.js';
 import type { AppointmentSource } from '../domain/source.js';
 import { type AppointmentStatus, BLOCKING_STATUSES } from '../domain/status.js';
 import { appointmentHistory, appointments, calls } from './schema.js';
-import { type Db, read } from './store.js';
+import { type Db, type PreparedRead, read } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 type Column = keyof AppointmentRow;
@@ -125,8 +125,8 @@ export interface AppointmentFilter {
   statuses?: AppointmentStatus[];
   source?: AppointmentSource;
   patientPhoneHashes?: string[];
-  /** The patient's number or the number that booked for them (a carer) is one of these hashes. */
-  holderPhoneHashes?: string[];
+  /** The number that booked for the patient (a carer) is one of these hashes. */
+  bookedByPhoneHashes?: string[];
   updatedSince?: number;
   /** Position after which the page starts (see src/booking/cursor.ts). */
   after?: { at: number; id: string };
@@ -135,12 +135,21 @@ export interface AppointmentFilter {
 
 /** Appointments ordered by (startsAt, id), `limit` of them after the cursor position. */
 export async function listAppointments(db: Db, f: AppointmentFilter): Promise<AppointmentRow[]> {
+  return appointmentsQuery(db, f);
+}
+
+/** `listAppointments` as a read for a batch. */
+export const appointmentsRead = (db: Db, f: AppointmentFilter) =>
+  read(appointmentsQuery(db, f).prepare() as PreparedRead<AppointmentRow>);
+
+function appointmentsQuery(db: Db, f: AppointmentFilter) {
   // A phone's appointments are a handful: found through the phone index. Left to itself, SQLite
   // walks the clinic's start-time index for the range and the order instead, reading every upcoming
   // appointment of the clinic (thousands) per voice tool call; `+` keeps that index out of the plan.
-  const startsAt = f.patientPhoneHashes
-    ? sql<number>`+${appointments.startsAt}`
-    : sql<number>`${appointments.startsAt}`;
+  const startsAt =
+    f.patientPhoneHashes || f.bookedByPhoneHashes
+      ? sql<number>`+${appointments.startsAt}`
+      : sql<number>`${appointments.startsAt}`;
   return db
     .select()
     .from(appointments)
@@ -154,12 +163,7 @@ export async function listAppointments(db: Db, f: AppointmentFilter): Promise<Ap
         f.statuses?.length ? inArray(appointments.status, f.statuses) : undefined,
         f.source ? eq(appointments.source, f.source) : undefined,
         f.patientPhoneHashes ? inArray(appointments.patientPhoneHash, f.patientPhoneHashes) : undefined,
-        f.holderPhoneHashes
-          ? or(
-              inArray(appointments.patientPhoneHash, f.holderPhoneHashes),
-              inArray(appointments.bookedByPhoneHash, f.holderPhoneHashes),
-            )
-          : undefined,
+        f.bookedByPhoneHashes ? inArray(appointments.bookedByPhoneHash, f.bookedByPhoneHashes) : undefined,
         f.updatedSince === undefined ? undefined : gte(appointments.updatedAt, f.updatedSince),
         f.after
           ? or(
