@@ -85,23 +85,9 @@ export interface BusySpan {
   end: number;
 }
 
-/** Blocking appointments of these professionals whose blocked span meets [from, to). */
-export async function listBusy(
-  db: Db,
-  tenantId: string,
-  professionalIds: string[],
-  from: number,
-  to: number,
-): Promise<BusySpan[]> {
-  if (professionalIds.length === 0) return [];
-  return busyQuery(db, tenantId, professionalIds, from, to);
-}
-
-/** `listBusy` as a read for a batch (at least one professional). */
-export const busyRead = (db: Db, tenantId: string, professionalIds: string[], from: number, to: number) =>
-  read(busyQuery(db, tenantId, professionalIds, from, to).prepare() as PreparedRead<BusySpan>);
-
-const busyQuery = (db: Db, tenantId: string, professionalIds: string[], from: number, to: number) =>
+// Availability reads this for every window it walks: prepared once, the professionals passed as one
+// JSON parameter (a list of any length, still one statement and within D1's parameter limit).
+const clinicBusy = preparedOnce((db) =>
   db
     .select({
       professionalId: appointments.professionalId,
@@ -111,11 +97,23 @@ const busyQuery = (db: Db, tenantId: string, professionalIds: string[], from: nu
     .from(appointments)
     .where(
       and(
-        eq(appointments.tenantId, tenantId),
-        inArray(appointments.professionalId, professionalIds),
-        gte(appointments.startsAt, from - MAX_BLOCK_MS),
-        lt(appointments.startsAt, to),
-        gt(appointments.blocksUntil, from),
+        eq(appointments.tenantId, sql.placeholder('tenantId')),
+        sql`${appointments.professionalId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`,
+        gte(appointments.startsAt, sql.placeholder('earliest')),
+        lt(appointments.startsAt, sql.placeholder('to')),
+        gt(appointments.blocksUntil, sql.placeholder('from')),
         inArray(appointments.status, [...BLOCKING_STATUSES]),
       ),
-    );
+    )
+    .prepare(),
+);
+
+/** Blocking appointments of these professionals whose blocked span meets [from, to), as a read for a batch. */
+export const busyRead = (db: Db, tenantId: string, professionalIds: string[], from: number, to: number) =>
+  read(clinicBusy(db) as PreparedRead<BusySpan>, {
+    tenantId,
+    ids: JSON.stringify(professionalIds),
+    earliest: from - MAX_BLOCK_MS,
+    to,
+    from,
+  });
