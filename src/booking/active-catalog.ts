@@ -27,9 +27,12 @@ export interface CatalogSource {
   forget(): void;
 }
 
-/** A catalogue read at most once (until `forget`), for one request, tool call or voice session. */
-export function catalogOnce(deps: AppDeps, tenantId: string): CatalogSource {
-  let catalog: Promise<Catalog> | undefined;
+/**
+ * A catalogue read at most once (until `forget`), for one request, tool call or voice session;
+ * `known` is one its caller read already (rows of `catalogReads`, in a batch of its own).
+ */
+export function catalogOnce(deps: AppDeps, tenantId: string, known?: Catalog): CatalogSource {
+  let catalog: Promise<Catalog> | undefined = known && Promise.resolve(known);
   const source: CatalogSource = {
     read: () => (catalog ??= source.readWith().then(([c]) => c)),
     async readWith(...reads) {

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { CallStatus } from '../domain/vocabulary.js';
 import { callEvents, calls, voiceIntegrations } from './schema.js';
-import { type Db, preparedOnce, type Store, statementOf } from './store.js';
+import { type Db, type PreparedRead, preparedOnce, read, type Store, statementOf } from './store.js';
 
 export type IntegrationRow = typeof voiceIntegrations.$inferSelect;
 export type CallRow = typeof calls.$inferSelect;
@@ -73,15 +73,23 @@ const callByPlatformId = preparedOnce((db) =>
     .prepare(),
 );
 
-/** The call record for a platform call id, created on first sight (concurrent first sights make one). */
+/** The call record of a platform call id as a read for a batch (zero or one row). */
+export const callRead = (db: Db, integrationId: string, externalCallId: string) =>
+  read(callByPlatformId(db) as PreparedRead<CallRow>, { integrationId, externalCallId });
+
+/**
+ * The call record for a platform call id, created on first sight (concurrent first sights make one).
+ * `seen`: what the caller already read with `callRead` (skips that read).
+ */
 export async function ensureCall(
   store: Store,
   externalCallId: string,
   integrationId: string,
   create: () => Promise<CallRow>,
+  seen?: CallRow[],
 ): Promise<CallRow> {
   const find = async () => (await callByPlatformId(store.db).all({ integrationId, externalCallId }))[0];
-  const known = await find();
+  const known = seen ? seen[0] : await find();
   if (known) return known;
   await store.atomic([
     statementOf(

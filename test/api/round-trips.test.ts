@@ -16,9 +16,9 @@ const BUDGET = {
   getAppointment: 2,
   dayList: 2,
   availability7Days: 5,
-  voiceCheck: 5,
-  voiceBook: 9,
-  voiceRefusedWithAlternatives: 13,
+  voiceCheck: 3,
+  voiceBook: 7,
+  voiceRefusedWithAlternatives: 11,
 };
 
 let app: TestApp;
