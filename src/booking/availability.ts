@@ -74,6 +74,9 @@ export async function findAvailability(
   const professionals = await candidates(deps, tenant, catalog, service, q.professionalId);
   if (professionals.length === 0) return { slots: [], nextFrom: null };
   const ids = professionals.map((p) => p.id);
+  const someoneHasWeeklyHours = professionals.some((p) =>
+    Object.values(readWeekly(p)).some((day) => day && day.length > 0),
+  );
   const zone = tenant.config.timezone;
   const { earliest, latest } = bookingWindow(tenant, deps.clock.now());
   const durationMs = service.durationMinutes * MINUTE;
@@ -93,13 +96,15 @@ export async function findAvailability(
     // A day either side: working intervals stay whole (the grid starts where the hours start, not
     // at `from`), and a slot starting near the window's end may run past it.
     const [readFrom, readTo] = [windowStart - DAY, windowEnd + DAY];
-    // A window's exceptions and bookings in one round trip (its bookings are read even when nobody
-    // works then: a second trip to skip them would cost more than the read).
+    // A window's exceptions and bookings in one round trip when someone keeps weekly hours. When
+    // nobody does, only extra hours (an exception) could open the window: its bookings, which may be
+    // many, are read only if one does.
     const [fromDate, toDate] = localDateRange(zone, readFrom, readTo);
-    const [exceptionRows, busy] = await deps.store.batch(
-      exceptionsRead(deps.store.db, tenant.id, fromDate, toDate),
-      busyRead(deps.store.db, tenant.id, ids, readFrom, readTo),
-    );
+    const busyNow = busyRead(deps.store.db, tenant.id, ids, readFrom, readTo);
+    const exceptionsNow = exceptionsRead(deps.store.db, tenant.id, fromDate, toDate);
+    let [exceptionRows, busy] = someoneHasWeeklyHours
+      ? await deps.store.batch(exceptionsNow, busyNow)
+      : [(await deps.store.batch(exceptionsNow))[0], undefined];
     const exceptions = groupExceptions(exceptionRows, ids);
     const hours = professionals.map((professional) =>
       workingIntervals(
@@ -111,6 +116,7 @@ export async function findAvailability(
       ),
     );
     if (hours.every((h) => h.length === 0)) continue;
+    busy ??= (await deps.store.batch(busyNow))[0];
     const plans = professionals.map((professional, i) => ({
       professional,
       working: hours[i]!,
