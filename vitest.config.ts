@@ -25,6 +25,7 @@ const workerd = async () =>
  * The shared HTTP suite runs in clinic-objects mode too, except:
  * - the patient's pages (/a, /triagem, /feedback/{token}), not routed to clinics yet (README, "One
  *   Durable Object per clinic"): the files that open patient links;
+ * - round-trips, which counts a driver's network trips: inside an object there are none;
  * - messages-delivery, whose starvation and erasure checks read rows with `app.sql` across clinics,
  *   which this harness answers from every object at once.
  */
@@ -33,6 +34,7 @@ const NOT_IN_CLINIC_OBJECTS = [
   'test/api/messages-replies.test.ts',
   'test/api/triage.test.ts',
   'test/api/messages-delivery.test.ts',
+  'test/api/round-trips.test.ts',
 ];
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 

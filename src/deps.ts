@@ -64,6 +64,11 @@ export interface AppDeps {
    * one store holds every clinic.
    */
   announce?: (kind: RouteName, name: string) => Promise<boolean>;
+  /**
+   * Where work left for after an answer runs (src/http/after-answer.ts). Unset: the runtime's way
+   * (Workers' waitUntil, Node's response close). Tests hold it to count it apart from the answer.
+   */
+  afterAnswer?: (work: () => Promise<void>) => void;
 }
 
 /** What may lead to a clinic without its API key. */

@@ -9,6 +9,7 @@
 // - after each successful write: webhook delivery, so events do not wait for the next tick, and
 //   (AppDeps.sendMessagesAfterWrites) the clinic's due messages to patients.
 // Every job is idempotent, so two runners (two processes, or cron and a write) do no harm.
+
 import { createMiddleware } from 'hono/factory';
 import { type RehashReport, rehashLegacyPhoneHashes } from './accounts/phone-rehash.js';
 import { purgeExpiredIdempotencyKeys } from './booking/idempotency-purge.js';
@@ -16,6 +17,7 @@ import { detectNoShows } from './booking/no-show.js';
 import { applyRetention, type RetentionReport } from './booking/retention.js';
 import { nextDueAt } from './db/timed-work.js';
 import type { AppDeps } from './deps.js';
+import { afterAnswer } from './http/after-answer.js';
 import type { AppEnv } from './http/env.js';
 import { queueReminders } from './messaging/reminders.js';
 import { kickMessages, type MessageReport, sendDueMessages } from './messaging/send.js';
@@ -72,24 +74,22 @@ export const changedAnything = (report: TimedJobsReport) =>
   report.phoneRehash.rehashed + report.phoneRehash.clinicsFinished > 0;
 
 /**
- * After a successful write, delivers the events it may have queued without waiting for the next
- * tick, and (with `sendMessagesAfterWrites`) sends the clinic's due messages: in the background on
- * Node, through waitUntil on Workers (the answer is not held up either way).
+ * After a request whose writes queued webhook events, delivers them without waiting for the next
+ * tick, after the answer (src/http/after-answer.ts). A request that queued nothing starts no run: the
+ * store counts the units that queued deliveries, and a concurrent request's unit can only cause one
+ * run too many, never one too few. With `sendMessagesAfterWrites`, a successful write also sends the
+ * clinic's due messages after the answer.
  */
 export function deliverAfterWrites(deps: AppDeps) {
   const kick = deliveryKicker(deps);
   return createMiddleware<AppEnv>(async (c, next) => {
+    const queued = deps.store.deliveriesQueued;
     await next();
-    if (c.req.method === 'GET' || c.res.status >= 300) return;
-    const runs = [kick()];
+    if (deps.store.deliveriesQueued !== queued) afterAnswer(c, kick);
+    if (!deps.sendMessagesAfterWrites || c.req.method === 'GET' || c.res.status >= 300) return;
     // The API key's clinic; doors without one (voice, booking page, patient links) kick a fair run
     // over every clinic's due messages.
-    if (deps.sendMessagesAfterWrites) runs.push(kickMessages(deps, c.get('credential')?.tenant.id));
-    const run = Promise.all(runs);
-    try {
-      c.executionCtx.waitUntil(run);
-    } catch {
-      // No execution context: Node, where the process simply carries on with it.
-    }
+    const tenantId = c.get('credential')?.tenant.id;
+    afterAnswer(c, () => kickMessages(deps, tenantId));
   });
 }

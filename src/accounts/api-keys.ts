@@ -163,6 +163,15 @@ export interface Credential {
   tenant: Tenant;
 }
 
+export interface Authenticated {
+  credential: Credential;
+  /**
+   * The key's last use, recorded at most once a minute, when due (else null). The caller runs it
+   * after its answer: nothing the request does depends on it.
+   */
+  touch: (() => Promise<void>) | null;
+}
+
 /**
  * Resolves an `Authorization` header to the key's tenant and scopes, or throws the Mivicall 401/403.
  * `sha256` is the runtime's digest (AppDeps.sha256Hex): this runs on every request.
@@ -172,7 +181,7 @@ export async function authenticate(
   header: string | undefined,
   now: number,
   sha256?: Sha256Hex,
-): Promise<Credential> {
+): Promise<Authenticated> {
   const match = header ? /^Bearer +(\S+)\s*$/i.exec(header) : null;
   if (!match) {
     throw new AppError('malformed_auth_header', 'Send the API key as "Authorization: Bearer miv_live_..."');
@@ -193,11 +202,9 @@ export async function authenticate(
   if (!isTenantActive(found.tenant)) {
     throw new AppError('tenant_inactive', 'This clinic is suspended');
   }
-  if (found.key.lastUsedAt === null || found.key.lastUsedAt < now - 60_000)
-    await touchApiKey(db, found.key.id, now);
+  const { id, lastUsedAt } = found.key;
   return {
-    keyId: found.key.id,
-    scopes: found.key.scopes as Grant[],
-    tenant: toTenant(found.tenant),
+    credential: { keyId: id, scopes: found.key.scopes as Grant[], tenant: toTenant(found.tenant) },
+    touch: lastUsedAt === null || lastUsedAt < now - 60_000 ? () => touchApiKey(db, id, now) : null,
   };
 }

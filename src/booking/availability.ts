@@ -3,13 +3,13 @@
 // so a slot offered here is a slot the core will book.
 import type { Tenant } from '../accounts/tenants.js';
 import type { ProfessionalRow, ServiceRow } from '../db/catalog.js';
-import { listBusy } from '../db/schedule.js';
+import { busyRead, exceptionsRead } from '../db/schedule.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { freeSlots } from '../domain/slots.js';
 import { DAY, MINUTE } from '../domain/time.js';
 import { withinWorkingHours, workingIntervals } from '../domain/working-hours.js';
-import { listItems } from './catalog.js';
+import { type Catalog, type CatalogSource, catalogOnce } from './active-catalog.js';
 import {
   assertQualified,
   bookableProfessional,
@@ -18,7 +18,7 @@ import {
   outsideWorkingHours,
   qualifiedFor,
 } from './rules.js';
-import { exceptionsByProfessional, readWeekly } from './schedule.js';
+import { exceptionsByProfessional, groupExceptions, localDateRange, readWeekly } from './schedule.js';
 
 export const MAX_RANGE_DAYS = 31;
 
@@ -42,31 +42,41 @@ export interface Slot {
 async function candidates(
   deps: AppDeps,
   tenant: Tenant,
+  catalog: Catalog,
   service: ServiceRow,
   professionalId?: string,
 ): Promise<ProfessionalRow[]> {
   if (professionalId) {
-    const professional = await bookableProfessional(deps, tenant, professionalId);
+    const professional = await bookableProfessional(deps, tenant, professionalId, catalog);
     assertQualified(service, professional.id);
     return [professional];
   }
   const allowed = qualifiedFor(service);
-  const active = await listItems(deps.store.db, 'professional', tenant.id, { active: true });
+  const active = catalog.professionals.filter((p) => p.active);
   return allowed.length ? active.filter((p) => allowed.includes(p.id)) : active;
 }
 
-/** Free slots in [from, to) ordered by start (then professional name), at most `limit`. */
+/**
+ * Free slots in [from, to) ordered by start (then professional name), at most `limit`. `source` is
+ * the catalogue the caller already holds (a voice session's); without it one is read.
+ */
 export async function findAvailability(
   deps: AppDeps,
   tenant: Tenant,
   q: AvailabilityQuery,
+  source: CatalogSource = catalogOnce(deps, tenant.id),
 ): Promise<{ slots: Slot[]; nextFrom: number | null }> {
   if (q.to <= q.from) throw fieldInvalid('to', 'Must be after from');
   if (q.to - q.from > MAX_RANGE_DAYS * DAY)
     throw fieldInvalid('to', `The range may span at most ${MAX_RANGE_DAYS} days`);
-  const service = await bookableService(deps, tenant, q.serviceTypeId);
-  const professionals = await candidates(deps, tenant, service, q.professionalId);
+  const catalog = await source.read();
+  const service = await bookableService(deps, tenant, q.serviceTypeId, catalog);
+  const professionals = await candidates(deps, tenant, catalog, service, q.professionalId);
+  if (professionals.length === 0) return { slots: [], nextFrom: null };
   const ids = professionals.map((p) => p.id);
+  const someoneHasWeeklyHours = professionals.some((p) =>
+    Object.values(readWeekly(p)).some((day) => day && day.length > 0),
+  );
   const zone = tenant.config.timezone;
   const { earliest, latest } = bookingWindow(tenant, deps.clock.now());
   const durationMs = service.durationMinutes * MINUTE;
@@ -86,7 +96,16 @@ export async function findAvailability(
     // A day either side: working intervals stay whole (the grid starts where the hours start, not
     // at `from`), and a slot starting near the window's end may run past it.
     const [readFrom, readTo] = [windowStart - DAY, windowEnd + DAY];
-    const exceptions = await exceptionsByProfessional(deps, tenant, ids, readFrom, readTo);
+    // A window's exceptions and bookings in one round trip when someone keeps weekly hours. When
+    // nobody does, only extra hours (an exception) could open the window: its bookings, which may be
+    // many, are read only if one does.
+    const [fromDate, toDate] = localDateRange(zone, readFrom, readTo);
+    const busyNow = busyRead(deps.store.db, tenant.id, ids, readFrom, readTo);
+    const exceptionsNow = exceptionsRead(deps.store.db, tenant.id, fromDate, toDate);
+    let [exceptionRows, busy] = someoneHasWeeklyHours
+      ? await deps.store.batch(exceptionsNow, busyNow)
+      : [(await deps.store.batch(exceptionsNow))[0], undefined];
+    const exceptions = groupExceptions(exceptionRows, ids);
     const hours = professionals.map((professional) =>
       workingIntervals(
         readWeekly(professional),
@@ -96,9 +115,8 @@ export async function findAvailability(
         readTo,
       ),
     );
-    // Nobody works in this window (a weekend, holidays, no hours set): its bookings need not be read.
     if (hours.every((h) => h.length === 0)) continue;
-    const busy = await listBusy(deps.store.db, tenant.id, ids, readFrom, readTo);
+    busy ??= (await deps.store.batch(busyNow))[0];
     const plans = professionals.map((professional, i) => ({
       professional,
       working: hours[i]!,
@@ -138,16 +156,17 @@ export async function firstFreeProfessional(
   tenant: Tenant,
   service: ServiceRow,
   startsAt: number,
+  source: CatalogSource = catalogOnce(deps, tenant.id),
 ): Promise<string> {
-  const { slots } = await findAvailability(deps, tenant, {
-    serviceTypeId: service.id,
-    from: startsAt,
-    to: startsAt + 1,
-    limit: 1,
-  });
+  const { slots } = await findAvailability(
+    deps,
+    tenant,
+    { serviceTypeId: service.id, from: startsAt, to: startsAt + 1, limit: 1 },
+    source,
+  );
   if (slots[0]) return slots[0].professionalId;
   const endsAt = startsAt + service.durationMinutes * MINUTE;
-  const professionals = await candidates(deps, tenant, service);
+  const professionals = await candidates(deps, tenant, await source.read(), service);
   const exceptions = await exceptionsByProfessional(
     deps,
     tenant,

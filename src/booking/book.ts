@@ -14,11 +14,12 @@ import { patientName } from '../domain/patient-name.js';
 import { toE164 } from '../domain/phone.js';
 import { foldText } from '../domain/text.js';
 import { MINUTE } from '../domain/time.js';
+import { catalogOnce } from './active-catalog.js';
 import { viewAppointment } from './appointment-view.js';
 import { firstFreeProfessional } from './availability.js';
 import { type CommandPlan, type CommandResult, runCommand } from './command.js';
 import type { CommandContext } from './context.js';
-import { patientIdFor } from './patient-id.js';
+import { patientIdLookup } from './patient-id.js';
 import { recordChange } from './record.js';
 import {
   assertSlotAllowed,
@@ -62,14 +63,18 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
   const e164 = toE164(input.patientPhone, tenant.country);
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
   const booker = input.bookedByPhone ? toE164(input.bookedByPhone, tenant.country) : null;
+  const patient = await patientIdLookup(deps, tenant, e164);
 
   return runCommand(ctx, async (commandId, now): Promise<CommandPlan> => {
-    const service = await bookableService(deps, tenant, input.serviceTypeId);
+    // The plan's snapshot in one round trip: the catalogue (unless the door holds it) and the patient.
+    const catalogs = ctx.catalog ?? catalogOnce(deps, tenant.id);
+    const [catalog, ...patientRows] = await catalogs.readWith(...patient.reads);
+    const service = await bookableService(deps, tenant, input.serviceTypeId, catalog);
     // Time rules first: with no professional named, a refused time must not read as "taken".
     assertTimeAllowed(deps, tenant, input.startsAt, source);
     const professionalId =
-      input.professionalId ?? (await firstFreeProfessional(deps, tenant, service, input.startsAt));
-    const professional = await bookableProfessional(deps, tenant, professionalId);
+      input.professionalId ?? (await firstFreeProfessional(deps, tenant, service, input.startsAt, catalogs));
+    const professional = await bookableProfessional(deps, tenant, professionalId, catalog);
     const endsAt = input.startsAt + (input.durationMinutes ?? service.durationMinutes) * MINUTE;
     await assertSlotAllowed(deps, tenant, {
       professional,
@@ -77,6 +82,8 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       startsAt: input.startsAt,
       endsAt,
       source,
+      // Chosen by availability for exactly this start and the service's length: within hours.
+      hoursChecked: input.professionalId === undefined && input.durationMinutes === undefined,
     });
     const id = crypto.randomUUID();
     const phoneHash = await deps.vault.hash(e164, tenant.id);
@@ -99,7 +106,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
       metadata: input.metadata ?? {},
       cancellationReason: null,
       callId: input.callId ?? null,
-      patientId: await patientIdFor(deps, tenant, e164, phoneHash),
+      patientId: await patient.decide(patientRows, phoneHash),
       patientEmail: input.patientEmail ?? null,
       title: input.title ?? null,
       description: input.description ?? null,

@@ -93,6 +93,13 @@ const recorded = (row: { status: unknown; body: unknown; location: unknown }): D
  * reads that the first call's write would change (the appointment a retried cancel looks up is gone).
  */
 export async function recordedAnswer<O>(ctx: CommandContext<O>): Promise<CommandResult | null> {
+  const found = await storedAnswer(ctx);
+  // The command this door runs next need not look again (see CommandContext.keyUnanswered).
+  if (!found && ctx.idempotency) ctx.keyUnanswered = true;
+  return found;
+}
+
+async function storedAnswer<O>(ctx: CommandContext<O>): Promise<CommandResult | null> {
   const { idempotency } = ctx;
   if (!idempotency) return null;
   const cutoff = ctx.deps.clock.now() - IDEMPOTENCY_RETENTION_MS;
@@ -114,11 +121,19 @@ export async function runCommand<O = Outcome>(
   const { store, clock } = ctx.deps;
   const { idempotency } = ctx;
   const ref: KeyRef | undefined = idempotency && { tenantId: ctx.tenant.id, key: idempotency.key };
+  // Used once: a later run with the same context looks for itself.
+  const doorLooked = ctx.keyUnanswered === true;
+  ctx.keyUnanswered = false;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (attempt > 0) await new Promise((resume) => setTimeout(resume, Math.random() * attempt));
+    if (attempt > 0) {
+      await new Promise((resume) => setTimeout(resume, Math.random() * attempt));
+      // The state moved under the last plan: the next one reads the catalogue as it is now.
+      ctx.catalog?.forget();
+    }
     const now = clock.now();
     const cutoff = now - IDEMPOTENCY_RETENTION_MS;
-    const previous = await recordedAnswer(ctx);
+    // The door may have just looked (voice checks for a retried tool call first): not twice.
+    const previous = attempt === 0 && doorLooked ? null : await storedAnswer(ctx);
     if (previous) return previous;
     const commandId = crypto.randomUUID();
     const { writes, outcomes } = await plan(commandId, now);

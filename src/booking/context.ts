@@ -1,6 +1,7 @@
 // What every command of the booking core receives from its door, built in one place.
 import type { Tenant } from '../accounts/tenants.js';
 import type { AppDeps } from '../deps.js';
+import type { CatalogSource } from './active-catalog.js';
 import type { AppointmentSource } from './appointment-view.js';
 import type { IdempotencyRequest } from './command.js';
 import { idempotencyFor } from './idempotency-key.js';
@@ -17,6 +18,13 @@ export interface CommandContext<O = Outcome> {
   idempotency?: IdempotencyRequest;
   /** How the door answers an outcome; recorded with the key so a retry replays the same bytes. */
   answer: AnswerFor<O>;
+  /** The catalogue the door already holds (a voice session's); absent, the command reads its own. */
+  catalog?: CatalogSource;
+  /**
+   * Set by `recordedAnswer` when the key had no answer yet: the command's first attempt need not look
+   * again (the unit's claim still decides; a retry that answered meanwhile is replayed from it).
+   */
+  keyUnanswered?: boolean;
 }
 
 export interface DoorRequest<O = Outcome> {
@@ -25,6 +33,7 @@ export interface DoorRequest<O = Outcome> {
   actor: string;
   source: AppointmentSource;
   answer: AnswerFor<O>;
+  catalog?: CatalogSource;
   /**
    * The caller's Idempotency-Key, if any. `scope` names the caller that owns the key space (an API
    * key, a voice platform, the booking page), so one caller can neither block nor probe another's

@@ -3,8 +3,8 @@
 // derives it from the phone's keyed hash, so parallel first bookings of one number agree on it; after
 // an erasure the number gets a new, random id (the erased patient's id must not come back).
 import type { Tenant } from '../accounts/tenants.js';
-import { findPatientId, latestOfPatient } from '../db/appointments.js';
-import { NO_PHONE, wasErased } from '../db/patient-data.js';
+import { latestOfPatient, patientIdReads } from '../db/appointments.js';
+import { NO_PHONE } from '../db/patient-data.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import { appointmentSeal } from './book.js';
@@ -19,19 +19,25 @@ export async function derivePatientId(deps: AppDeps, tenantId: string, phoneHash
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${v}-${variant}-${hex.slice(20, 32)}`;
 }
 
-export async function patientIdFor(
-  deps: AppDeps,
-  tenant: Tenant,
-  e164: string,
-  phoneHash: string,
-): Promise<string> {
+/**
+ * How a booking finds its patient's id: `reads` go in the booking's batch (one round trip with its
+ * other reads), `decide` takes their rows.
+ */
+export async function patientIdLookup(deps: AppDeps, tenant: Tenant, e164: string) {
   const hashes = await deps.vault.lookupHashes(e164, tenant);
-  const known = await findPatientId(deps.store.db, tenant.id, hashes);
-  if (known) return known;
-  // A number whose patient was erased starts a new patient: a derived id would be the erased one's.
   const marks = await Promise.all(hashes.map((h) => erasureMark(tenant, h)));
-  if (await wasErased(deps.store.db, tenant.id, marks)) return crypto.randomUUID();
-  return derivePatientId(deps, tenant.id, phoneHash);
+  return {
+    reads: patientIdReads(deps.store.db, tenant.id, hashes, marks),
+    decide: async (
+      [known, erasedAppointment, erasedCall]: [{ patientId: string | null }[], unknown[], unknown[]],
+      phoneHash: string,
+    ): Promise<string> => {
+      if (known[0]?.patientId) return known[0].patientId;
+      // A number whose patient was erased starts a new patient: a derived id would be the erased one's.
+      if (erasedAppointment.length || erasedCall.length) return crypto.randomUUID();
+      return derivePatientId(deps, tenant.id, phoneHash);
+    },
+  };
 }
 
 /** The id of a stored appointment's patient (rows booked before patient ids existed derive it). */

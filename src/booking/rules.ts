@@ -5,6 +5,7 @@ import type { ProfessionalRow, ServiceRow } from '../db/catalog.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { DAY, MINUTE } from '../domain/time.js';
+import { type Catalog, professionalIn, serviceIn } from './active-catalog.js';
 import type { AppointmentSource } from './appointment-view.js';
 import { getItem } from './catalog.js';
 import { isWithinHours } from './schedule.js';
@@ -13,12 +14,16 @@ import { isWithinHours } from './schedule.js';
 export const keepsToBookingWindow = (source: AppointmentSource) =>
   source === 'voice_ai' || source === 'self_service';
 
+/** The professional, refused when inactive; from the catalogue when the caller holds it. */
 export async function bookableProfessional(
   deps: AppDeps,
   tenant: Tenant,
   id: string,
+  catalog?: Catalog,
 ): Promise<ProfessionalRow> {
-  const professional = await getItem(deps.store.db, 'professional', tenant.id, id);
+  const professional = catalog
+    ? professionalIn(catalog, id)
+    : await getItem(deps.store.db, 'professional', tenant.id, id);
   if (!professional.active) {
     throw new AppError('professional_inactive', 'This professional is inactive and takes no new bookings', [
       { path: 'professionalId', message: 'Professional is inactive' },
@@ -27,8 +32,14 @@ export async function bookableProfessional(
   return professional;
 }
 
-export async function bookableService(deps: AppDeps, tenant: Tenant, id: string): Promise<ServiceRow> {
-  const service = await getItem(deps.store.db, 'service', tenant.id, id);
+/** The service, refused when inactive; from the catalogue when the caller holds it. */
+export async function bookableService(
+  deps: AppDeps,
+  tenant: Tenant,
+  id: string,
+  catalog?: Catalog,
+): Promise<ServiceRow> {
+  const service = catalog ? serviceIn(catalog, id) : await getItem(deps.store.db, 'service', tenant.id, id);
   if (!service.active) {
     throw new AppError('service_inactive', 'This service is inactive and takes no new bookings', [
       { path: 'serviceTypeId', message: 'Service is inactive' },
@@ -108,12 +119,15 @@ export async function assertSlotAllowed(
     startsAt: number;
     endsAt: number;
     source: AppointmentSource;
+    /** The slot came from availability, which read the same hours and exceptions: no second read. */
+    hoursChecked?: boolean;
   },
 ) {
   assertTimeAllowed(deps, tenant, slot.startsAt, slot.source);
   assertQualified(slot.service, slot.professional.id);
   if (
     keepsToBookingWindow(slot.source) &&
+    !slot.hoursChecked &&
     !(await isWithinHours(deps, tenant, slot.professional, slot.startsAt, slot.endsAt))
   ) {
     throw outsideWorkingHours();

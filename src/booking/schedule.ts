@@ -156,6 +156,11 @@ export async function exceptionsByProfessional(
 ) {
   const [fromDate, toDate] = localDateRange(tenant.config.timezone, from, to);
   const rows = await listExceptions(deps.store.db, tenant.id, professionalIds, fromDate, toDate);
+  return groupExceptions(rows, professionalIds);
+}
+
+/** Exception rows (the clinic's) per professional of `professionalIds`, others left out. */
+export function groupExceptions(rows: ExceptionRow[], professionalIds: string[]) {
   const byProfessional = new Map<string, ScheduleException[]>(professionalIds.map((id) => [id, []]));
   for (const row of rows) byProfessional.get(row.professionalId)?.push(toScheduleException(row));
   return byProfessional;

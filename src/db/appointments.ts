@@ -4,8 +4,8 @@ import type { FieldChanges } from '../domain/history.js';
 import { MAX_BLOCK_MS } from '../domain/service-caps.js';
 import type { AppointmentSource } from '../domain/source.js';
 import { type AppointmentStatus, BLOCKING_STATUSES } from '../domain/status.js';
-import { appointmentHistory, appointments } from './schema.js';
-import type { Db } from './store.js';
+import { appointmentHistory, appointments, calls } from './schema.js';
+import { type Db, type PreparedRead, read } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 type Column = keyof AppointmentRow;
@@ -125,8 +125,8 @@ export interface AppointmentFilter {
   statuses?: AppointmentStatus[];
   source?: AppointmentSource;
   patientPhoneHashes?: string[];
-  /** The patient's number or the number that booked for them (a carer) is one of these hashes. */
-  holderPhoneHashes?: string[];
+  /** The number that booked for the patient (a carer) is one of these hashes. */
+  bookedByPhoneHashes?: string[];
   updatedSince?: number;
   /** Position after which the page starts (see src/booking/cursor.ts). */
   after?: { at: number; id: string };
@@ -135,25 +135,35 @@ export interface AppointmentFilter {
 
 /** Appointments ordered by (startsAt, id), `limit` of them after the cursor position. */
 export async function listAppointments(db: Db, f: AppointmentFilter): Promise<AppointmentRow[]> {
+  return appointmentsQuery(db, f);
+}
+
+/** `listAppointments` as a read for a batch. */
+export const appointmentsRead = (db: Db, f: AppointmentFilter) =>
+  read(appointmentsQuery(db, f).prepare() as PreparedRead<AppointmentRow>);
+
+function appointmentsQuery(db: Db, f: AppointmentFilter) {
+  // A phone's appointments are a handful: found through the phone index. Left to itself, SQLite
+  // walks the clinic's start-time index for the range and the order instead, reading every upcoming
+  // appointment of the clinic (thousands) per voice tool call; `+` keeps that index out of the plan.
+  const startsAt =
+    f.patientPhoneHashes || f.bookedByPhoneHashes
+      ? sql<number>`+${appointments.startsAt}`
+      : sql<number>`${appointments.startsAt}`;
   return db
     .select()
     .from(appointments)
     .where(
       and(
         eq(appointments.tenantId, f.tenantId),
-        f.from === undefined ? undefined : gte(appointments.startsAt, f.from),
-        f.to === undefined ? undefined : lt(appointments.startsAt, f.to),
+        f.from === undefined ? undefined : gte(startsAt, f.from),
+        f.to === undefined ? undefined : lt(startsAt, f.to),
         f.professionalId ? eq(appointments.professionalId, f.professionalId) : undefined,
         f.serviceTypeId ? eq(appointments.serviceTypeId, f.serviceTypeId) : undefined,
         f.statuses?.length ? inArray(appointments.status, f.statuses) : undefined,
         f.source ? eq(appointments.source, f.source) : undefined,
         f.patientPhoneHashes ? inArray(appointments.patientPhoneHash, f.patientPhoneHashes) : undefined,
-        f.holderPhoneHashes
-          ? or(
-              inArray(appointments.patientPhoneHash, f.holderPhoneHashes),
-              inArray(appointments.bookedByPhoneHash, f.holderPhoneHashes),
-            )
-          : undefined,
+        f.bookedByPhoneHashes ? inArray(appointments.bookedByPhoneHash, f.bookedByPhoneHashes) : undefined,
         f.updatedSince === undefined ? undefined : gte(appointments.updatedAt, f.updatedSince),
         f.after
           ? or(
@@ -163,7 +173,7 @@ export async function listAppointments(db: Db, f: AppointmentFilter): Promise<Ap
           : undefined,
       ),
     )
-    .orderBy(asc(appointments.startsAt), asc(appointments.id))
+    .orderBy(asc(startsAt), asc(appointments.id))
     .limit(f.limit);
 }
 
@@ -211,21 +221,46 @@ export const fewerUpcomingSelfService = (
       )})) < ${cap}`;
 
 /** The patient id already given to this phone (any of its hashes) in the clinic, if any. */
-export async function findPatientId(db: Db, tenantId: string, phoneHashes: string[]): Promise<string | null> {
-  const [row] = await db
-    .select({ patientId: appointments.patientId })
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.tenantId, tenantId),
-        inArray(appointments.patientPhoneHash, phoneHashes),
-        isNotNull(appointments.patientId),
-      ),
-    )
-    .orderBy(asc(appointments.createdAt))
-    .limit(1);
-  return row?.patientId ?? null;
-}
+/**
+ * The reads that decide a phone's patient id (src/booking/patient-id.ts), independent so they go in
+ * one batch: the earliest id stored under the number's hashes, and whether appointments or calls
+ * carry one of its erasure marks.
+ */
+export const patientIdReads = (db: Db, tenantId: string, phoneHashes: string[], marks: string[]) =>
+  [
+    read(
+      db
+        .select({ patientId: appointments.patientId })
+        .from(appointments)
+        .where(
+          and(
+            eq(appointments.tenantId, tenantId),
+            inArray(appointments.patientPhoneHash, phoneHashes),
+            // `+`: through the phone index, not the (tenant, patient id) one, which holds every row.
+            isNotNull(sql`+${appointments.patientId}`),
+          ),
+        )
+        .orderBy(asc(appointments.createdAt))
+        .limit(1)
+        .prepare(),
+    ),
+    read(
+      db
+        .select({ id: appointments.id })
+        .from(appointments)
+        .where(and(eq(appointments.tenantId, tenantId), inArray(appointments.patientPhoneHash, marks)))
+        .limit(1)
+        .prepare(),
+    ),
+    read(
+      db
+        .select({ id: calls.id })
+        .from(calls)
+        .where(and(eq(calls.tenantId, tenantId), inArray(calls.fromNumberHash, marks)))
+        .limit(1)
+        .prepare(),
+    ),
+  ] as const;
 
 /** The patient's most recent appointment in the clinic (their latest name, phone and email). */
 export async function latestOfPatient(

@@ -4,7 +4,16 @@
 import { and, asc, eq, getTableColumns, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { BLOCKING_STATUSES } from '../domain/status.js';
 import { appointments, professionals, serviceProfessionals, services } from './schema.js';
-import { compile, type Db, preparedOnce, type Statement, type Store, statementOf } from './store.js';
+import {
+  compile,
+  type Db,
+  type PreparedRead,
+  preparedOnce,
+  read,
+  type Statement,
+  type Store,
+  statementOf,
+} from './store.js';
 
 export type ProfessionalRow = typeof professionals.$inferSelect;
 /** A service with who provides it (rows of service_professionals); [] means every professional. */
@@ -45,6 +54,13 @@ const listed = new Map(
     ),
   ]),
 );
+
+/** The clinic's live services and professionals (active or not), as two reads for one batch. */
+export const catalogReads = (db: Db, tenantId: string) =>
+  [
+    read(listed.get(services)!(db) as PreparedRead<ServiceRow>, { tenantId }),
+    read(listed.get(professionals)!(db) as PreparedRead<ProfessionalRow>, { tenantId }),
+  ] as const;
 
 export async function listCatalog<T extends Catalog>(
   db: Db,

@@ -3,9 +3,20 @@
 //
 // One difference in results: a statement with RETURNING reports its change count here, while
 // better-sqlite3 reports 0 for any statement that returns rows. No caller reads both.
+import { fillPlaceholders } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import * as schema from './schema.js';
-import type { Db, Row, Statement, Store } from './store.js';
+import { type Db, outboxWatch, type Read, type Row, type Statement, type Store } from './store.js';
+
+/**
+ * What a batch uses of drizzle's D1 prepared query (its own `batch` does the same): the statement,
+ * the parameters with placeholders, and the decoding of a batch result (`true`: rows as objects).
+ */
+interface D1Read {
+  stmt: D1PreparedStatement;
+  getQuery(): { params: unknown[] };
+  mapAllResult(result: unknown, fromBatch: true): unknown[];
+}
 
 /** Hosted D1 rejects a statement with more bound parameters than this; local D1 does not. */
 export const D1_MAX_PARAMETERS = 100;
@@ -14,13 +25,28 @@ export const D1_MAX_PARAMETERS = 100;
 export function openD1Store(binding: D1Database): Store {
   const d1 = withParameterLimit(binding);
   const prepare = ({ sql, params }: Statement) => d1.prepare(sql).bind(...params);
+  const outbox = outboxWatch();
   return {
     db: drizzle(d1, { schema }) as unknown as Db,
     async atomic(statements) {
       if (statements.length === 0) return [];
       const results = await d1.batch<Row>(statements.map(prepare));
-      return results.map((result) => ({ rows: result.results ?? [], changes: result.meta?.changes ?? 0 }));
+      return outbox.see(
+        statements,
+        results.map((result) => ({ rows: result.results ?? [], changes: result.meta?.changes ?? 0 })),
+      );
     },
+    get deliveriesQueued() {
+      return outbox.count;
+    },
+    batch: (async (...reads: Read<unknown>[]) => {
+      if (reads.length === 0) return [];
+      const queries = reads.map((r) => r.query as unknown as D1Read);
+      const results = await d1.batch(
+        queries.map((q, i) => q.stmt.bind(...fillPlaceholders(q.getQuery().params, reads[i]!.values))),
+      );
+      return results.map((result, i) => queries[i]!.mapAllResult(result, true));
+    }) as Store['batch'],
     query: async (statement) => (await prepare(statement).all<Row>()).results ?? [],
   };
 }

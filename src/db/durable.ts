@@ -12,7 +12,15 @@ import { drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { migrationsBundle } from './migrations-bundle.js';
 import * as schema from './schema.js';
-import type { Db, Row, Statement, StatementResult, Store } from './store.js';
+import {
+  type Db,
+  outboxWatch,
+  type Read,
+  type Row,
+  type Statement,
+  type StatementResult,
+  type Store,
+} from './store.js';
 
 export interface DurableStore extends Store {
   /** Runs read-only or changing SQL straight on the object's database (tests, maintenance). */
@@ -34,12 +42,26 @@ export async function openDurableStore(storage: DurableObjectStorage): Promise<D
     const rows = raw(text, ...params);
     return { rows, changes: written() - before };
   };
+  const outbox = outboxWatch();
   return {
     db: db as unknown as Db,
     async atomic(statements) {
       if (statements.length === 0) return [];
-      return storage.transactionSync(() => statements.map(execute));
+      return outbox.see(
+        statements,
+        storage.transactionSync(() => statements.map(execute)),
+      );
     },
+    get deliveriesQueued() {
+      return outbox.count;
+    },
+    // No network between the object and its data: the reads simply run one after the other, and no
+    // other request runs in between (the object's input gate holds while none of them awaits I/O).
+    batch: (async (...reads: Read<unknown>[]) => {
+      const rows: unknown[][] = [];
+      for (const r of reads) rows.push(await r.query.all(r.values));
+      return rows;
+    }) as Store['batch'],
     query: async ({ sql: text, params }) => raw(text, ...params),
     raw,
   };

@@ -299,19 +299,3 @@ export function expireCallsStatements(tenantId: string, cutoff: number, now: num
     forgetMessages(tenantId, sql`created_at < ${cutoff} AND status NOT IN ('queued', 'sending')`, sql`1`),
   ];
 }
-
-/** SQL condition: rows carry one of the marks (the patient was erased before). */
-export async function wasErased(db: Db, tenantId: string, marks: string[]): Promise<boolean> {
-  const [row] = await db
-    .select({ id: appointments.id })
-    .from(appointments)
-    .where(and(eq(appointments.tenantId, tenantId), inArray(appointments.patientPhoneHash, marks)))
-    .limit(1);
-  if (row) return true;
-  const [call] = await db
-    .select({ id: calls.id })
-    .from(calls)
-    .where(and(eq(calls.tenantId, tenantId), inArray(calls.fromNumberHash, marks)))
-    .limit(1);
-  return call !== undefined;
-}

@@ -4,7 +4,7 @@ import { BLOCKING_STATUSES } from '../domain/status.js';
 import type { WeeklySchedule } from '../domain/working-hours.js';
 import { MAX_BLOCK_MS } from './appointments.js';
 import { appointments, professionals, scheduleExceptions } from './schema.js';
-import { type Db, preparedOnce } from './store.js';
+import { type Db, type PreparedRead, preparedOnce, read } from './store.js';
 
 export type ExceptionRow = typeof scheduleExceptions.$inferSelect;
 
@@ -52,6 +52,10 @@ export async function listExceptions(
   return rows.filter((r) => wanted.has(r.professionalId));
 }
 
+/** The clinic's exceptions touching the local dates [fromDate, toDate], as a read for a batch. */
+export const exceptionsRead = (db: Db, tenantId: string, fromDate: string, toDate: string) =>
+  read(clinicExceptions(db) as PreparedRead<ExceptionRow>, { tenantId, fromDate, toDate });
+
 export async function insertException(db: Db, row: ExceptionRow): Promise<void> {
   await db.insert(scheduleExceptions).values(row);
 }
@@ -81,16 +85,10 @@ export interface BusySpan {
   end: number;
 }
 
-/** Blocking appointments of these professionals whose blocked span meets [from, to). */
-export async function listBusy(
-  db: Db,
-  tenantId: string,
-  professionalIds: string[],
-  from: number,
-  to: number,
-): Promise<BusySpan[]> {
-  if (professionalIds.length === 0) return [];
-  return db
+// Availability reads this for every window it walks: prepared once, the professionals passed as one
+// JSON parameter (a list of any length, still one statement and within D1's parameter limit).
+const clinicBusy = preparedOnce((db) =>
+  db
     .select({
       professionalId: appointments.professionalId,
       start: appointments.startsAt,
@@ -99,12 +97,23 @@ export async function listBusy(
     .from(appointments)
     .where(
       and(
-        eq(appointments.tenantId, tenantId),
-        inArray(appointments.professionalId, professionalIds),
-        gte(appointments.startsAt, from - MAX_BLOCK_MS),
-        lt(appointments.startsAt, to),
-        gt(appointments.blocksUntil, from),
+        eq(appointments.tenantId, sql.placeholder('tenantId')),
+        sql`${appointments.professionalId} IN (SELECT value FROM json_each(${sql.placeholder('ids')}))`,
+        gte(appointments.startsAt, sql.placeholder('earliest')),
+        lt(appointments.startsAt, sql.placeholder('to')),
+        gt(appointments.blocksUntil, sql.placeholder('from')),
         inArray(appointments.status, [...BLOCKING_STATUSES]),
       ),
-    );
-}
+    )
+    .prepare(),
+);
+
+/** Blocking appointments of these professionals whose blocked span meets [from, to), as a read for a batch. */
+export const busyRead = (db: Db, tenantId: string, professionalIds: string[], from: number, to: number) =>
+  read(clinicBusy(db) as PreparedRead<BusySpan>, {
+    tenantId,
+    ids: JSON.stringify(professionalIds),
+    earliest: from - MAX_BLOCK_MS,
+    to,
+    from,
+  });

@@ -401,6 +401,9 @@ export const calls = sqliteTable(
   (t) => [
     uniqueIndex('calls_external').on(t.integrationId, t.externalCallId),
     index('calls_tenant_started').on(t.tenantId, t.startedAt),
+    // A booking asks whether the number's patient was erased (its marks on calls); erasure and export
+    // find a number's calls: without it, each scans every call of the clinic.
+    index('calls_tenant_from').on(t.tenantId, t.fromNumberHash),
     oneOf('calls_platform', t.platform, VOICE_PLATFORMS),
     oneOf('calls_status', t.status, CALL_STATUSES),
   ],

@@ -6,7 +6,15 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
-import type { Db, Row, Statement, StatementResult, Store } from './store.js';
+import {
+  type Db,
+  outboxWatch,
+  type Read,
+  type Row,
+  type Statement,
+  type StatementResult,
+  type Store,
+} from './store.js';
 
 export const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
@@ -15,10 +23,15 @@ export interface SqliteStore extends Store {
   close(): void;
 }
 
+export interface SqliteStoreOptions {
+  /** Sees each statement's SQL as it runs (better-sqlite3's `verbose`); tests count round trips with it. */
+  onStatement?: (sql: unknown) => void;
+}
+
 /** Opens (creating if needed) the SQLite file, sets safe pragmas and applies pending migrations. */
-export function openSqliteStore(path: string): SqliteStore {
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new Database(path);
+  const sqlite = new Database(path, options.onStatement ? { verbose: options.onStatement } : undefined);
   sqlite.pragma('journal_mode = WAL');
   // FULL: an acknowledged booking survives power loss, not only a process crash.
   sqlite.pragma('synchronous = FULL');
@@ -82,13 +95,24 @@ export function openSqliteStore(path: string): SqliteStore {
     });
   };
 
+  const outbox = outboxWatch();
+  // Reads of a batch, in one deferred (read) transaction: one snapshot, one BEGIN/COMMIT, no await
+  // in between. drizzle's better-sqlite3 queries answer synchronously.
+  const readTogether = sqlite.transaction((reads: Read<unknown>[]) =>
+    reads.map((r) => r.query.all(r.values) as unknown[]),
+  );
   return {
     db: db as unknown as Db,
     sqlite,
     atomic: (statements) =>
-      new Promise((done, fail) => {
+      new Promise<StatementResult[]>((done, fail) => {
         if (queue.push({ statements, done, fail }) === 1) setImmediate(flush);
-      }),
+      }).then((results) => outbox.see(statements, results)),
+    get deliveriesQueued() {
+      return outbox.count;
+    },
+    batch: (async (...reads: Read<unknown>[]) =>
+      reads.length === 0 ? [] : readTogether.deferred(reads)) as Store['batch'],
     query: async (statement) => execute(statement).rows,
     close: () => sqlite.close(),
   };

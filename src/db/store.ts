@@ -29,7 +29,57 @@ export interface Store {
   atomic(statements: Statement[]): Promise<StatementResult[]>;
   /** Runs one raw statement outside any unit (for reads drizzle cannot express). */
   query(statement: Statement): Promise<Row[]>;
+  /**
+   * Runs independent reads together and returns each one's rows, in order: one round trip whatever
+   * their number (one D1 `batch`; on better-sqlite3 one read transaction, a synchronous burst over a
+   * single snapshot). A synchronous driver (a Durable Object's SQLite) runs them in sequence. A read
+   * must not depend on another's result: that is what the next batch is for.
+   */
+  batch<T extends unknown[]>(...reads: { [K in keyof T]: Read<T[K]> }): Promise<{ [K in keyof T]: T[K][] }>;
+  /**
+   * How many atomic units so far queued webhook deliveries (see `outboxWatch`). The delivery kick after
+   * a request runs only when this moved during it, so a write that queued nothing costs no extra trip.
+   */
+  readonly deliveriesQueued: number;
 }
+
+const QUEUES_DELIVERIES = /^\s*INSERT INTO webhook_deliveries\b/;
+
+/** Counts the units that queued webhook deliveries: a driver shows it each unit it ran. */
+export function outboxWatch() {
+  let queued = 0;
+  return {
+    get count() {
+      return queued;
+    },
+    see(statements: Statement[], results: StatementResult[]) {
+      if (statements.some((s, i) => (results[i]?.changes ?? 0) > 0 && QUEUES_DELIVERIES.test(s.sql)))
+        queued++;
+      return results;
+    },
+  };
+}
+
+/**
+ * One read of a batch: a drizzle query prepared once (placeholders for its values, see `preparedOnce`)
+ * and the values for this run. D1 decodes a batch's rows by column position from objects keyed by
+ * name, so a batched read must not select two columns of the same name (a join's two `id`s).
+ */
+export interface Read<T> {
+  query: PreparedRead<T>;
+  values: Record<string, unknown>;
+}
+
+/** What `batch` needs of a drizzle prepared query: `all`, on either driver. */
+export interface PreparedRead<T> {
+  all(values?: Record<string, unknown>): T[] | Promise<T[]>;
+}
+
+/** A read for `Store.batch`. */
+export const read = <T>(query: PreparedRead<T>, values: Record<string, unknown> = {}): Read<T> => ({
+  query,
+  values,
+});
 
 const dialect = new SQLiteSyncDialect();
 

@@ -1,7 +1,7 @@
 // Queries for clinics (tenants) and their API keys.
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { apiKeys, tenants } from './schema.js';
-import { type Db, preparedOnce } from './store.js';
+import { type Db, type PreparedRead, preparedOnce, read } from './store.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -20,6 +20,9 @@ const tenantById = preparedOnce((db) =>
     .limit(1)
     .prepare(),
 );
+
+/** `findTenant` as a read for a batch (zero or one row). */
+export const tenantRead = (db: Db, id: string) => read(tenantById(db) as PreparedRead<TenantRow>, { id });
 
 export async function findTenant(db: Db, id: string): Promise<TenantRow | undefined> {
   const [row] = await tenantById(db).all({ id });

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { CallStatus } from '../domain/vocabulary.js';
 import { callEvents, calls, voiceIntegrations } from './schema.js';
-import { type Db, preparedOnce, type Store, statementOf } from './store.js';
+import { type Db, type PreparedRead, preparedOnce, read, type Store, statementOf } from './store.js';
 
 export type IntegrationRow = typeof voiceIntegrations.$inferSelect;
 export type CallRow = typeof calls.$inferSelect;
@@ -73,15 +73,23 @@ const callByPlatformId = preparedOnce((db) =>
     .prepare(),
 );
 
-/** The call record for a platform call id, created on first sight (concurrent first sights make one). */
+/** The call record of a platform call id as a read for a batch (zero or one row). */
+export const callRead = (db: Db, integrationId: string, externalCallId: string) =>
+  read(callByPlatformId(db) as PreparedRead<CallRow>, { integrationId, externalCallId });
+
+/**
+ * The call record for a platform call id, created on first sight (concurrent first sights make one).
+ * `seen`: what the caller already read with `callRead` (skips that read).
+ */
 export async function ensureCall(
   store: Store,
   externalCallId: string,
   integrationId: string,
   create: () => Promise<CallRow>,
+  seen?: CallRow[],
 ): Promise<CallRow> {
   const find = async () => (await callByPlatformId(store.db).all({ integrationId, externalCallId }))[0];
-  const known = await find();
+  const known = seen ? seen[0] : await find();
   if (known) return known;
   await store.atomic([
     statementOf(
@@ -95,8 +103,12 @@ export async function ensureCall(
 }
 
 export async function updateCall(store: Store, id: string, patch: Partial<CallRow>) {
-  await store.atomic([statementOf(store.db.update(calls).set(patch).where(eq(calls.id, id)))]);
+  await store.atomic([updateCallStatement(store.db, id, patch)]);
 }
+
+/** `updateCall` as a statement, for a unit that writes more of the call's log. */
+export const updateCallStatement = (db: Db, id: string, patch: Partial<CallRow>) =>
+  statementOf(db.update(calls).set(patch).where(eq(calls.id, id)));
 
 /** Marks the call ended once; false when it was already ended (a repeated end-of-call report). */
 export async function closeCall(store: Store, id: string, patch: Partial<CallRow>): Promise<boolean> {
@@ -112,8 +124,12 @@ export async function closeCall(store: Store, id: string, patch: Partial<CallRow
 }
 
 export async function insertCallEvents(store: Store, rows: CallEventRow[]) {
-  if (rows.length) await store.atomic([statementOf(store.db.insert(callEvents).values(rows))]);
+  if (rows.length) await store.atomic([callEventsStatement(store.db, rows)]);
 }
+
+/** `insertCallEvents` as a statement (at least one row), for a unit that writes more of the call's log. */
+export const callEventsStatement = (db: Db, rows: CallEventRow[]) =>
+  statementOf(db.insert(callEvents).values(rows));
 
 export async function findCall(db: Db, tenantId: string, id: string): Promise<CallRow | undefined> {
   const [row] = await db

@@ -8,6 +8,7 @@ import { grants, type Scope } from '../accounts/scopes.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, validationFailed } from '../domain/errors.js';
 import { jsonTextDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
+import { afterAnswer } from './after-answer.js';
 import { clientSubject, throttleAuthFailures } from './auth-throttle.js';
 import type { AppEnv } from './env.js';
 
@@ -71,11 +72,12 @@ export const jsonBodyGuard = createMiddleware<AppEnv>(async (c, next) => {
 /** Resolves the API key to its clinic; every later query is scoped to that tenant. */
 export const apiKeyAuth = createMiddleware<AppEnv>(async (c, next) => {
   const { store, clock, sha256Hex } = c.var.deps;
-  const credential = await throttleAuthFailures(c, clientSubject(c), () =>
+  const { credential, touch } = await throttleAuthFailures(c, clientSubject(c), () =>
     authenticate(store.db, c.req.header('authorization'), clock.now(), sha256Hex),
   );
   c.set('credential', credential);
   await next();
+  if (touch) afterAnswer(c, touch);
 });
 
 export const requireScope = (scope: Scope) =>

@@ -41,6 +41,8 @@ export interface NodeServiceOptions {
   adminToken?: string;
   /** Send a clinic's due messages right after its writes (AppDeps.sendMessagesAfterWrites); default on. */
   sendMessagesAfterWrites?: boolean;
+  /** Sees each SQL statement as it runs (tests count storage round trips with it). */
+  onStatement?: (sql: unknown) => void;
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -69,7 +71,7 @@ export interface NodeService {
 
 export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDeps & { store: SqliteStore }> {
   return {
-    store: openSqliteStore(options.databasePath),
+    store: openSqliteStore(options.databasePath, { onStatement: options.onStatement }),
     vault: createNodePhoneVault(vaultKeys(options.secrets)),
     // Synchronous: the same digests as Web Crypto, without a threadpool hop per request.
     sha256Hex: nodeSha256Hex,

@@ -3,7 +3,14 @@
 // a call log must not become a second copy of patients' numbers.
 
 import type { CountryCode } from 'libphonenumber-js/max';
-import { type CallRow, closeCall, insertCallEvents, updateCall } from '../db/voice.js';
+import {
+  type CallRow,
+  callEventsStatement,
+  closeCall,
+  insertCallEvents,
+  updateCall,
+  updateCallStatement,
+} from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
 import { jsonTextDepth, MAX_JSON_DEPTH, nestsDeeperThan } from '../domain/json-depth.js';
 import { countryOfPhone, maskPhonesInText } from '../domain/phone-mask.js';
@@ -69,31 +76,42 @@ export async function recordToolOutcome(
   toolCallId?: string,
 ): Promise<void> {
   const now = s.deps.clock.now();
-  await insertCallEvents(s.deps.store, [
-    {
-      id: crypto.randomUUID(),
-      tenantId: s.tenant.id,
-      callId: s.call.id,
-      eventType: 'tool_call',
-      role: null,
-      transcript: null,
-      toolName: name,
-      toolInput: redactArgs(args, s.tenant.country as CountryCode) ?? {},
-      toolOutput: {
-        ok: outcome.ok,
-        result: outcome.text,
-        appointmentId: outcome.appointmentId ?? null,
-        toolCallId: toolCallId ?? null,
-        ...(outcome.outcome ? { outcome: outcome.outcome } : {}),
-        ...(outcome.refusal ? { refusal: outcome.refusal } : {}),
+  const { store } = s.deps;
+  const statements = [
+    callEventsStatement(store.db, [
+      {
+        id: crypto.randomUUID(),
+        tenantId: s.tenant.id,
+        callId: s.call.id,
+        eventType: 'tool_call',
+        role: null,
+        transcript: null,
+        toolName: name,
+        toolInput: redactArgs(args, s.tenant.country as CountryCode) ?? {},
+        toolOutput: {
+          ok: outcome.ok,
+          result: outcome.text,
+          appointmentId: outcome.appointmentId ?? null,
+          toolCallId: toolCallId ?? null,
+          ...(outcome.outcome ? { outcome: outcome.outcome } : {}),
+          ...(outcome.refusal ? { refusal: outcome.refusal } : {}),
+        },
+        occurredAt: now,
       },
-      occurredAt: now,
-    },
-  ]);
+    ]),
+  ];
+  // Ranked here, on the session's copy, so the next tool call of the same request sees this outcome.
   if (outcome.outcome && (RANK[outcome.outcome] ?? 0) > (RANK[s.call.outcome ?? ''] ?? 0)) {
     s.call = { ...s.call, outcome: outcome.outcome };
-    await updateCall(s.deps.store, s.call.id, { outcome: outcome.outcome, updatedAt: now });
+    statements.push(updateCallStatement(store.db, s.call.id, { outcome: outcome.outcome, updatedAt: now }));
   }
+  // One unit, and after the platform has its answer where the door allows it (AppDeps.afterAnswer):
+  // the log is the clinic's record of the call, nothing the caller waits to hear depends on it.
+  const write = async () => {
+    await store.atomic(statements);
+  };
+  if (s.deps.afterAnswer) s.deps.afterAnswer(write);
+  else await write();
 }
 
 export interface Utterance {

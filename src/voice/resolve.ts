@@ -1,6 +1,6 @@
 // Turning what a caller said (via the LLM) into the clinic's records and instants.
 import { DateTime } from 'luxon';
-import { type CatalogRow, listItems } from '../booking/catalog.js';
+import type { CatalogRow } from '../booking/catalog.js';
 import { foldText } from '../domain/text.js';
 import { localDay, parseInstant } from '../domain/time.js';
 import type { VoiceSession } from './session.js';
@@ -22,10 +22,10 @@ function match<T extends { id: string; name: string }>(items: T[], said: string)
 
 // A tool call names services and professionals several times (match, speak, describe): the clinic's
 // catalogue is read once per session (one webhook request) and shared.
-export const activeServices = (s: VoiceSession) =>
-  (s.catalog.services ??= listItems(s.deps.store.db, 'service', s.tenant.id, { active: true }));
-export const activeProfessionals = (s: VoiceSession) =>
-  (s.catalog.professionals ??= listItems(s.deps.store.db, 'professional', s.tenant.id, { active: true }));
+export const activeServices = async (s: VoiceSession) =>
+  (await s.catalog.read()).services.filter((x) => x.active);
+export const activeProfessionals = async (s: VoiceSession) =>
+  (await s.catalog.read()).professionals.filter((x) => x.active);
 
 export async function resolveService(
   s: VoiceSession,

@@ -100,6 +100,7 @@ export async function voiceCommand<O = Outcome>(
     actor: `voice:${s.platform}`,
     source: 'voice_ai',
     answer,
+    catalog: s.catalog,
     key: toolCallId
       ? // Per call: models reuse ids such as "call_0" from one call to the next.
         {
@@ -131,14 +132,19 @@ function freeTimes(
         return hour >= PARTS[partOfDay][0] && hour < PARTS[partOfDay][1];
       }
     : undefined;
-  return freeStartTimes(s.deps, s.tenant, {
-    serviceTypeId: service.id,
-    professionalId,
-    from,
-    to,
-    limit,
-    accept,
-  });
+  return freeStartTimes(
+    s.deps,
+    s.tenant,
+    {
+      serviceTypeId: service.id,
+      professionalId,
+      from,
+      to,
+      limit,
+      accept,
+    },
+    s.catalog,
+  );
 }
 
 async function professionalNames(s: VoiceSession) {

@@ -1,9 +1,10 @@
 // A voice session: one platform call, tied to its clinic, its call record and its caller.
 
 import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
-import type { CatalogRow } from '../booking/catalog.js';
-import { findTenant } from '../db/tenants.js';
-import { type CallRow, callerContext, ensureCall, type IntegrationRow } from '../db/voice.js';
+import { type CatalogSource, catalogOnce } from '../booking/active-catalog.js';
+import { catalogReads } from '../db/catalog.js';
+import { findTenant, type TenantRow, tenantRead } from '../db/tenants.js';
+import { type CallRow, callerContext, callRead, ensureCall, type IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import { callerNumber } from './caller-id.js';
@@ -26,11 +27,8 @@ export interface VoiceSession {
    * refusal (run-tool.ts). A platform ignores error statuses, and the caller would hear nothing.
    */
   suspended: boolean;
-  /** The clinic's active catalogue, read at most once per session (see resolve.ts). */
-  catalog: {
-    services?: Promise<CatalogRow<'service'>[]>;
-    professionals?: Promise<CatalogRow<'professional'>[]>;
-  };
+  /** The clinic's catalogue, read at most once per session (one webhook request) and shared with the core. */
+  catalog: CatalogSource;
 }
 
 export interface CallIdentity {
@@ -45,7 +43,10 @@ export async function clinicOf(
   deps: AppDeps,
   integration: IntegrationRow,
 ): Promise<{ tenant: Tenant; suspended: boolean }> {
-  const row = await findTenant(deps.store.db, integration.tenantId);
+  return clinicFrom(await findTenant(deps.store.db, integration.tenantId));
+}
+
+function clinicFrom(row: TenantRow | undefined) {
   if (!row) throw new AppError('tenant_inactive', 'This clinic is suspended');
   return { tenant: toTenant(row), suspended: !isTenantActive(row) };
 }
@@ -56,41 +57,54 @@ export async function openSession(
   integration: IntegrationRow,
   identity: CallIdentity,
 ): Promise<VoiceSession> {
-  const { tenant, suspended } = await clinicOf(deps, integration);
+  // What a session needs, in one round trip: the clinic, the call if already seen, the catalogue.
+  const { db } = deps.store;
+  const [tenantRows, seen, services, professionals] = await deps.store.batch(
+    tenantRead(db, integration.tenantId),
+    callRead(db, integration.id, identity.externalCallId),
+    ...catalogReads(db, integration.tenantId),
+  );
+  const { tenant, suspended } = clinicFrom(tenantRows[0]);
   const now = deps.clock.now();
   const caller = callerNumber(identity.callerRaw, tenant.country);
   const called = callerNumber(identity.calledRaw, tenant.country);
   // The record is built (and the caller's number sealed) only the first time the call is seen.
-  const call = await ensureCall(deps.store, identity.externalCallId, integration.id, async () => ({
-    id: crypto.randomUUID(),
-    tenantId: tenant.id,
-    integrationId: integration.id,
-    platform: integration.platform,
-    externalCallId: identity.externalCallId,
-    fromNumberEncrypted: caller
-      ? await deps.vault.encrypt(
-          caller,
-          callerContext({
-            tenantId: tenant.id,
-            integrationId: integration.id,
-            externalCallId: identity.externalCallId,
-          }),
-        )
-      : null,
-    fromNumberHash: caller ? await deps.vault.hash(caller, tenant.id) : null,
-    toNumber: called,
-    status: 'in_progress',
-    outcome: null,
-    endedReason: null,
-    startedAt: identity.startedAt ?? now,
-    endedAt: null,
-    durationSeconds: null,
-    transcriptionWordCount: null,
-    recordingUrl: null,
-    metadata: {},
-    createdAt: now,
-    updatedAt: now,
-  }));
+  const call = await ensureCall(
+    deps.store,
+    identity.externalCallId,
+    integration.id,
+    async () => ({
+      id: crypto.randomUUID(),
+      tenantId: tenant.id,
+      integrationId: integration.id,
+      platform: integration.platform,
+      externalCallId: identity.externalCallId,
+      fromNumberEncrypted: caller
+        ? await deps.vault.encrypt(
+            caller,
+            callerContext({
+              tenantId: tenant.id,
+              integrationId: integration.id,
+              externalCallId: identity.externalCallId,
+            }),
+          )
+        : null,
+      fromNumberHash: caller ? await deps.vault.hash(caller, tenant.id) : null,
+      toNumber: called,
+      status: 'in_progress',
+      outcome: null,
+      endedReason: null,
+      startedAt: identity.startedAt ?? now,
+      endedAt: null,
+      durationSeconds: null,
+      transcriptionWordCount: null,
+      recordingUrl: null,
+      metadata: {},
+      createdAt: now,
+      updatedAt: now,
+    }),
+    seen,
+  );
   return {
     deps,
     tenant,
@@ -100,7 +114,7 @@ export async function openSession(
     caller,
     language: languageOf(tenant.config.language),
     suspended,
-    catalog: {},
+    catalog: catalogOnce(deps, tenant.id, { services, professionals }),
   };
 }
 

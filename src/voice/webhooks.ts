@@ -3,6 +3,7 @@
 import { type Context, Hono } from 'hono';
 import { findIntegration } from '../db/voice.js';
 import { AppError } from '../domain/errors.js';
+import { afterAnswer } from '../http/after-answer.js';
 import { throttleAuthFailures } from '../http/auth-throttle.js';
 import type { AppEnv } from '../http/env.js';
 import { limitBody } from '../http/middleware.js';
@@ -28,7 +29,10 @@ async function inputOf(c: Context<AppEnv>, toolName?: string): Promise<WebhookIn
   if (!integration?.active) throw new AppError('not_found', 'No such webhook');
   // Bounded while streaming by limitBody below: a larger body is refused before it is buffered.
   const raw = await c.req.text();
-  return { deps: c.var.deps, integration, raw, headers: c.req.raw.headers, url: c.req.url, toolName };
+  // The call log is written after the platform's answer (src/voice/call-log.ts): this request's deps
+  // say where that work goes.
+  const deps = { ...c.var.deps, afterAnswer: (work: () => Promise<void>) => afterAnswer(c, work) };
+  return { deps, integration, raw, headers: c.req.raw.headers, url: c.req.url, toolName };
 }
 
 const adapterFor = (platform: string) => {

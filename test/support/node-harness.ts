@@ -11,6 +11,7 @@ import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { runTimedJobs } from '../../src/timed-jobs.js';
 import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
+import { heldAfterAnswer, sqliteTrips } from './store-calls.js';
 import type { TestApp, TestAppOptions } from './types.js';
 
 export const runtime = 'node' as const;
@@ -19,6 +20,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const dir = mkdtempSync(join(tmpdir(), 'agendai-test-'));
   let now = options.now ?? DEFAULT_NOW;
   const standIn = options.messageStandIn && (await serveStandIn(options.messageStandIn));
+  const counting = options.countTrips ? sqliteTrips() : undefined;
   const service = await startNodeService({
     databasePath: join(dir, 'test.db'),
     secrets: {
@@ -41,8 +43,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     trustProxy: options.trustProxy,
     adminToken: options.adminToken,
     sendMessagesAfterWrites: options.sendMessagesAfterWrites ?? false,
+    onStatement: counting?.onStatement,
   });
   const { store } = service.deps;
+  counting?.attach(store.sqlite);
+  const later = heldAfterAnswer();
+  if (counting) service.deps.afterAnswer = later.hold;
 
   return {
     baseUrl: service.url,
@@ -61,6 +67,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       store.sqlite.exec(statement);
     },
     runScheduledJobs: () => runTimedJobs(service.deps, now),
+    trips: () => {
+      if (!counting) throw new Error('start the app with countTrips');
+      return counting.counter.trips;
+    },
+    runAfterAnswer: later.run,
+    tripLog: () => counting?.counter.log ?? [],
     async close() {
       await service.close();
       await standIn?.close();

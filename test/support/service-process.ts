@@ -26,6 +26,8 @@ export interface ServiceProcessOptions {
   startTimeoutMs?: number;
   /** The script to run, relative to the repository (default the Node entry, src/node.ts). */
   entry?: string;
+  /** Extra Node flags for the process (the bench's --cpu-prof). */
+  nodeFlags?: string[];
 }
 
 export interface ServiceProcess {
@@ -80,21 +82,25 @@ function sizeOf(file: string): number {
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const offset = sizeOf(options.logFile);
   const log = openSync(options.logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry ?? 'src/node.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '',
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(options.port ?? 0),
-      DATABASE_PATH: options.databasePath,
-      // Required in production; nothing these tests read prints it.
-      PUBLIC_BASE_URL: 'http://127.0.0.1',
-      ...options.env,
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeFlags ?? []), '--import', 'tsx', options.entry ?? 'src/node.ts'],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(options.port ?? 0),
+        DATABASE_PATH: options.databasePath,
+        // Required in production; nothing these tests read prints it.
+        PUBLIC_BASE_URL: 'http://127.0.0.1',
+        ...options.env,
+      },
+      stdio: ['ignore', log, log],
     },
-    stdio: ['ignore', log, log],
-  });
+  );
   closeSync(log);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.once('exit', (code, signal) => done({ code, signal })),

@@ -61,6 +61,8 @@ export interface TestAppOptions {
   adminToken?: string;
   /** Send due messages right after each write, as the real entries do; off by default (tests run the jobs). */
   sendMessagesAfterWrites?: boolean;
+  /** Counts storage round trips (test/support/store-calls.ts); read them with `trips()`. */
+  countTrips?: boolean;
 }
 
 export interface TestApp {
@@ -93,5 +95,14 @@ export interface TestApp {
     remindersQueued: number;
     messages: { sent: number; retried: number; failed: number; skipped: number; unknown: number };
   }>;
+  /** Storage round trips so far (only with `countTrips`). */
+  trips(): number;
+  /** What each counted trip ran, in order. */
+  tripLog(): string[];
+  /**
+   * With `countTrips`, work left for after an answer (the key touch, a webhook run) waits for this
+   * call, so the trips before it are the ones callers wait for.
+   */
+  runAfterAnswer(): Promise<void>;
   close(): Promise<void>;
 }

@@ -20,6 +20,8 @@ import { buildWorkerDeps } from '../../src/worker/deps.js';
 import { parseWorkerEnv } from '../../src/worker/env.js';
 import { adminOperations } from './admin.js';
 import { buildRequest, DEFAULT_NOW, parseReply, UNLIMITED } from './http.js';
+import { heldAfterAnswer } from './store-calls.js';
+import { countedD1 } from './store-calls-d1.js';
 import type { TestApp, TestAppOptions } from './types.js';
 
 export const runtime = 'workers' as const;
@@ -29,7 +31,7 @@ const BASE = 'http://agendai.test';
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   let now = options.now ?? DEFAULT_NOW;
   // The Worker's own env validation, with fresh secrets as `wrangler secret put` would provide.
-  const config = parseWorkerEnv({
+  const parsed = parseWorkerEnv({
     ...env,
     PHONE_HASH_KEY: toBase64Url(randomBytes(32)),
     PHONE_ENCRYPTION_KEY: toBase64Url(randomBytes(32)),
@@ -43,6 +45,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ]),
     ),
   });
+  const counting = options.countTrips && parsed.db ? countedD1(parsed.db) : undefined;
+  const config = counting ? { ...parsed, db: counting.binding } : parsed;
   const deps = await buildWorkerDeps(config, {
     clock: { now: () => now },
     logger: options.logSink ? jsonLogger(options.logSink) : silentLogger,
@@ -51,6 +55,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     rateLimitScope: `${crypto.randomUUID()}:`,
     sendMessagesAfterWrites: options.sendMessagesAfterWrites ?? false,
   });
+  const later = heldAfterAnswer();
+  if (counting) deps.afterAnswer = later.hold;
   const standIn = options.messageStandIn;
   if (standIn) {
     // No listening socket inside workerd: the Worker's own fetch clients call the stand-in in process.
@@ -94,6 +100,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await db.prepare(statement).run();
     },
     runScheduledJobs: () => runTimedJobs(deps, now),
+    trips: () => {
+      if (!counting) throw new Error('start the app with countTrips');
+      return counting.counter.trips;
+    },
+    runAfterAnswer: later.run,
+    tripLog: () => counting?.counter.log ?? [],
     async close() {},
   };
 }

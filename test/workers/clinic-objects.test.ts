@@ -107,9 +107,16 @@ describe('migrations when an object wakes', () => {
     const stub = env.CLINICS.get(id);
     const clinicId = crypto.randomUUID();
     const sandboxId = crypto.randomUUID();
+    // The schema before clinic references: every migration up to the one that added them.
+    const entries = migrationsBundle.journal.entries;
     const previous = {
       ...migrationsBundle,
-      journal: { entries: migrationsBundle.journal.entries.slice(0, -1) },
+      journal: {
+        entries: entries.slice(
+          0,
+          entries.findIndex((e) => e.tag.endsWith('_clinic_ref')),
+        ),
+      },
     };
     await runInDurableObject(stub, async (_o: ClinicObject, state) => {
       // The object opened at the newest schema; start it over at the one before this release.

@@ -1,0 +1,1 @@
+CREATE INDEX `calls_tenant_from` ON `calls` (`tenant_id`,`from_number_hash`);
