@@ -1,9 +1,10 @@
 // The patient's appointment page in a real browser (Debian Chromium driven by playwright-core):
 // opened from its link, the patient confirms, picks another time, and cancels, in two languages.
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { bookingClinic } from '../support/booking.js';
+import { launchChromium } from '../support/chromium.js';
 import { nextPhone } from '../support/factories.js';
 import type { TestApp } from '../support/types.js';
 
@@ -11,21 +12,7 @@ let app: TestApp;
 let browser: Browser;
 beforeAll(async () => {
   app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

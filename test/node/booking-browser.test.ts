@@ -1,9 +1,10 @@
 // The booking page in a real browser (Debian Chromium driven by playwright-core): a patient picks a
 // service, a day and a time, types name and phone, and gets a confirmation.
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { bookingClinic } from '../support/booking.js';
+import { launchChromium } from '../support/chromium.js';
 import type { TestApp } from '../support/types.js';
 import { appointmentsOf } from '../support/voice.js';
 
@@ -11,21 +12,7 @@ let app: TestApp;
 let browser: Browser;
 beforeAll(async () => {
   app = await startTestApp();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

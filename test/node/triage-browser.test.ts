@@ -1,9 +1,10 @@
 // The triage and feedback forms in a real browser (Debian Chromium driven by playwright-core): the
 // patient opens the link from the SMS the clinic sent, answers, submits, and the PMS reads the
 // answers through the API; after the visit, the patient rates it from the feedback link.
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
+import { launchChromium } from '../support/chromium.js';
 import { appointmentBody, nextPhone, setupClinic } from '../support/factories.js';
 import { messageStandIn, TWILIO_SID, TWILIO_TOKEN } from '../support/message-stand-ins.js';
 import type { TestApp } from '../support/types.js';
@@ -13,21 +14,7 @@ let browser: Browser;
 const provider = messageStandIn();
 beforeAll(async () => {
   app = await startTestApp({ messageStandIn: provider.handler });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
