@@ -154,11 +154,12 @@ export const reminderKey = (appointmentId: string, startsAt: number) =>
   `reminder:${appointmentId}:${startsAt}`;
 
 /** Queues a reminder once: racing runners insert the same key, the second insert does nothing. */
+/** Queues an appointment's reminder; false when it was queued already (by a racing run, say). */
 export async function insertReminder(
   db: Db,
   r: { tenantId: string; appointmentId: string; startsAt: number; sendAt: number; now: number },
-) {
-  await db
+): Promise<boolean> {
+  const added = await db
     .insert(messages)
     .values({
       id: `msg_${crypto.randomUUID().replace(/-/g, '')}`,
@@ -173,7 +174,9 @@ export async function insertReminder(
       createdAt: r.now,
       updatedAt: r.now,
     })
-    .onConflictDoNothing();
+    .onConflictDoNothing()
+    .returning({ id: messages.id });
+  return added.length > 0;
 }
 
 /**

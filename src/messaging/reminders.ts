@@ -29,8 +29,7 @@ export async function queueReminders(deps: AppDeps, now: number): Promise<number
     const planned = c.startsAt - settings.reminderHours * HOUR;
     // Booked after the planned time (a visit booked this afternoon for tomorrow morning): now.
     const sendAt = reminderSendTime(Math.max(planned, now), c.startsAt, zone, settings.quietHours);
-    await insertReminder(deps.store.db, { ...c, sendAt, now });
-    queued++;
+    if (await insertReminder(deps.store.db, { ...c, sendAt, now })) queued++;
   }
   return queued;
 }

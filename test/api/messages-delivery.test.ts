@@ -402,6 +402,23 @@ describe("the patient's data", () => {
   });
 });
 
+describe('racing runners', () => {
+  it('two timed runs at once queue each reminder once and send it once', async () => {
+    // 48 hours before visits tomorrow: every reminder is due now.
+    const s = await messagingClinic({ confirmationSources: [], reminderHours: 48 });
+    const visits = await Promise.all(
+      ['09:00', '10:00', '11:00', '12:00'].map((t) => book(s, `2026-03-03T${t}:00Z`)),
+    );
+    const reports = await Promise.all([app.runScheduledJobs(), app.runScheduledJobs()]);
+    await app.runScheduledJobs();
+    expect(reports.reduce((n, r) => n + r.remindersQueued, 0)).toBe(visits.length);
+    for (const v of visits) {
+      expect(provider.sent.filter((m) => m.to === v.phone)).toHaveLength(1);
+      expect((await messagesOf(s, v.id)).map((m) => [m.kind, m.status])).toEqual([['reminder', 'sent']]);
+    }
+  });
+});
+
 describe('right after the write', () => {
   let live: TestApp;
   const liveProvider = messageStandIn();
