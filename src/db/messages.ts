@@ -1,5 +1,6 @@
 // Queries for messages to patients: settings, senders, the message outbox and consent.
 import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, ne, type SQL, sql } from 'drizzle-orm';
+import { MAX_REMINDER_HOURS } from '../domain/message-vocabulary.js';
 import { BLOCKING_STATUSES } from '../domain/status.js';
 import { HOUR } from '../domain/time.js';
 import { leaseOutboxRow } from './outbox-lease.js';
@@ -132,6 +133,8 @@ export interface ReminderCandidate {
  * start, is at most `lookahead` away) and is not queued for their current start yet: decided here, so
  * appointments not due yet cannot fill the batch and starve one that is. In turns across clinics
  * (each clinic's soonest, then each one's second...), so one clinic's many cannot hold up another's.
+ * The start is bounded above too (no clinic reminds more than MAX_REMINDER_HOURS ahead), so the
+ * start-time index reads only the appointments that can be due, not every future one.
  */
 export const reminderCandidates = (db: Db, now: number, lookahead: number, limit: number) =>
   db.all<ReminderCandidate>(sql`
@@ -143,6 +146,7 @@ export const reminderCandidates = (db: Db, now: number, lookahead: number, limit
         BLOCKING_STATUSES.map((st) => sql`${st}`),
         sql`, `,
       )}) AND a.starts_at > ${now}
+        AND a.starts_at <= ${now + lookahead + MAX_REMINDER_HOURS * HOUR}
         AND json_extract(s.settings, '$.enabled') = 1 AND json_extract(s.settings, '$.reminderHours') > 0
         AND a.starts_at - json_extract(s.settings, '$.reminderHours') * ${HOUR} <= ${now + lookahead}
         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = a.tenant_id

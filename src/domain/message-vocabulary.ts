@@ -46,3 +46,6 @@ export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 /** Languages templates come in. */
 export const MESSAGE_LANGUAGES = ['pt-PT', 'pt-BR', 'en', 'es'] as const;
 export type MessageLanguage = (typeof MESSAGE_LANGUAGES)[number];
+
+/** The furthest ahead of a visit a clinic may send its reminder (`reminderHours`, one week). */
+export const MAX_REMINDER_HOURS = 168;

@@ -52,7 +52,8 @@ export function checkTriageAnswers(
   }
   const answers = questions.map((q): TriageAnswer => {
     const path = `answers.${q.id}`;
-    let value = given[q.id];
+    // Own keys only: an id such as `constructor` must not read the object's prototype.
+    let value = Object.hasOwn(given, q.id) ? given[q.id] : undefined;
     if (typeof value === 'string') value = value.trim();
     if (value === undefined || value === null || value === '') {
       if (q.required) errors.push({ path, message: 'This question needs an answer' });

@@ -138,6 +138,9 @@ async function attempt(
       await updateMessage(db, row.id, { nextAttemptAt: quiet.to, updatedAt: now });
       return 'retried';
     }
+    // A triage form is no news the patient must have at night: when the visit comes before the
+    // morning, it is not sent at all.
+    if (quiet && row.kind === 'triage') return skip(deps, row, now, 'Quiet hours until the appointment');
   }
 
   const e164 = await deps.vault.decrypt(

@@ -4,6 +4,7 @@
 // with json_extract inside the change's own atomic unit (src/db/messages.ts).
 import { z } from '@hono/zod-openapi';
 import {
+  MAX_REMINDER_HOURS,
   MESSAGE_CHANNELS,
   MESSAGE_KINDS,
   MESSAGE_LANGUAGES,
@@ -39,7 +40,7 @@ export const messagingSettingsSchema = z
     feedbackAfterAttended: z.boolean().default(false).openapi({
       description: 'When a visit is marked attended, the patient gets a link to rate it (1–5 and a comment)',
     }),
-    reminderHours: z.number().int().min(0).max(168).default(24).openapi({
+    reminderHours: z.number().int().min(0).max(MAX_REMINDER_HOURS).default(24).openapi({
       description: 'A reminder goes this many hours before the appointment; 0 sends none',
     }),
     quietHours: z

@@ -227,6 +227,31 @@ describe('sending the triage link', () => {
     ).toHaveLength(2);
   });
 
+  it('asked for at night, it waits for the morning, and is not sent at all when the visit comes first', async () => {
+    const s = await triageClinic();
+    const first = await book(s, '2026-03-05T09:00:00Z');
+    const later = await book(s, '2026-03-05T10:00:00Z');
+    const now = app.now();
+    try {
+      // 22:30 in Lisbon: inside the default quiet hours (21:00–09:00).
+      app.setNow(Date.parse('2026-03-04T22:30:00Z'));
+      expect((await sendTriage(s, first.id)).status).toBe(202);
+      expect((await sendTriage(s, later.id)).status).toBe(202);
+      await app.runScheduledJobs();
+      const rows = await app.sql(
+        "SELECT appointment_id AS id, status, last_error AS error, next_attempt_at AS at FROM messages WHERE kind = 'triage' AND appointment_id IN (?, ?)",
+        first.id,
+        later.id,
+      );
+      const of = (id: string) => rows.find((r) => r.id === id)!;
+      expect(of(first.id)).toMatchObject({ status: 'skipped', error: 'Quiet hours until the appointment' });
+      expect(of(later.id)).toMatchObject({ status: 'queued', at: Date.parse('2026-03-05T09:00:00Z') });
+      expect(provider.sent.filter((m) => m.to === first.phone || m.to === later.phone)).toEqual([]);
+    } finally {
+      app.setNow(now);
+    }
+  });
+
   it('409 when the service has no questions, the clinic sends no messages, or the visit is cancelled', async () => {
     const s = await triageClinic();
     const { id } = await book(s);
