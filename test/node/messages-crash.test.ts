@@ -4,15 +4,14 @@
 // process on the same database then finds the row `sending`, and once the lease is out records it
 // `unknown` instead of sending it again.
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/db/sqlite.js';
 import { adminOperations } from '../support/admin.js';
 import { messageStandIn, TWILIO_SID, TWILIO_TOKEN } from '../support/message-stand-ins.js';
 import { type ServiceProcess, secretsEnv, startServiceProcess } from '../support/service-process.js';
+import { restCall, serveStandIn } from '../support/stand-in-server.js';
 
 const provider = messageStandIn();
 /** Requests the stand-in took and never answered (the provider accepted; the answer was lost). */
@@ -24,43 +23,18 @@ const never = new Promise<Response>(() => {});
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'agendai-crash-'));
-  const server = await new Promise<ReturnType<typeof serve>>((ready) => {
-    const s = serve(
-      {
-        fetch: async (request) => {
-          await provider.handler(request);
-          held++;
-          return never;
-        },
-        port: 0,
-        hostname: '127.0.0.1',
-      },
-      () => ready(s),
-    );
+  const standIn = await serveStandIn(async (request) => {
+    await provider.handler(request);
+    held++;
+    return never;
   });
-  standInUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closeStandIn = () =>
-    new Promise<void>((done) => {
-      server.close(() => done());
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-    });
+  standInUrl = standIn.url;
+  closeStandIn = standIn.close;
 });
 afterAll(async () => {
   await closeStandIn();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function call(base: string, key: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(new URL(path, base), {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json().catch(() => null)) as any;
-  if (response.status >= 300)
-    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 const until = async (done: () => boolean, ms: number) => {
   const deadline = Date.now() + ms;
@@ -76,25 +50,25 @@ describe('a sender killed mid-send', () => {
     const first = await startServiceProcess({ databasePath, logFile: join(dir, 'first.log'), env });
     try {
       const clinic = await adminOperations(store.db, () => Date.now()).createClinic();
-      await call(first.url, clinic.key, 'PUT', '/v1/messaging/senders/sms', {
+      await restCall(first.url, clinic.key, 'PUT', '/v1/messaging/senders/sms', {
         provider: 'twilio',
         from: '+351300000009',
         credentials: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN },
       });
-      await call(first.url, clinic.key, 'PUT', '/v1/messaging/settings', {
+      await restCall(first.url, clinic.key, 'PUT', '/v1/messaging/settings', {
         enabled: true,
         confirmationSources: ['manual'],
         reminderHours: 0,
         quietHours: null,
       });
-      const professional = await call(first.url, clinic.key, 'POST', '/v1/professionals', {
+      const professional = await restCall(first.url, clinic.key, 'POST', '/v1/professionals', {
         name: 'Dr. Rui',
       });
-      const service = await call(first.url, clinic.key, 'POST', '/v1/services', {
+      const service = await restCall(first.url, clinic.key, 'POST', '/v1/services', {
         name: 'Consulta',
         durationMinutes: 30,
       });
-      await call(first.url, clinic.key, 'POST', '/v1/appointments', {
+      await restCall(first.url, clinic.key, 'POST', '/v1/appointments', {
         professionalId: professional.id,
         serviceTypeId: service.id,
         patientName: 'Maria Silva',

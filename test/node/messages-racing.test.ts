@@ -2,10 +2,8 @@
 // connections in this process, then two OS processes on their own timers), every runner running
 // the timed jobs at once, against a Twilio stand-in that answers slowly so that runs overlap.
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { type NodeService, startNodeService } from '../../src/node/server.js';
@@ -15,6 +13,7 @@ import { adminOperations } from '../support/admin.js';
 import { DEFAULT_NOW, UNLIMITED } from '../support/http.js';
 import { messageStandIn, TWILIO_SID, TWILIO_TOKEN } from '../support/message-stand-ins.js';
 import { type ServiceProcess, secretsEnv, startServiceProcess } from '../support/service-process.js';
+import { restCall, serveStandIn } from '../support/stand-in-server.js';
 
 const provider = messageStandIn();
 let standInUrl: string;
@@ -24,58 +23,36 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'agendai-racing-'));
   // Slow answers: a runner is still waiting on the provider while the others look for due work.
-  const server = await new Promise<ReturnType<typeof serve>>((ready) => {
-    const s = serve(
-      {
-        fetch: async (request) => {
-          await new Promise((done) => setTimeout(done, 20));
-          return provider.handler(request);
-        },
-        port: 0,
-        hostname: '127.0.0.1',
-      },
-      () => ready(s),
-    );
+  const standIn = await serveStandIn(async (request) => {
+    await new Promise((done) => setTimeout(done, 20));
+    return provider.handler(request);
   });
-  standInUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closeStandIn = () =>
-    new Promise<void>((done) => {
-      server.close(() => done());
-      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-    });
+  standInUrl = standIn.url;
+  closeStandIn = standIn.close;
 });
 afterAll(async () => {
   await closeStandIn();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function call(base: string, key: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(new URL(path, base), {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await response.json().catch(() => null)) as any;
-  if (response.status >= 300)
-    throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 /** A clinic sending SMS confirmations of REST bookings through the Twilio stand-in. */
 async function clinicWithMessages(base: string, key: string, settings: Record<string, unknown> = {}) {
-  await call(base, key, 'PUT', '/v1/messaging/senders/sms', {
+  await restCall(base, key, 'PUT', '/v1/messaging/senders/sms', {
     provider: 'twilio',
     from: '+351300000009',
     credentials: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN },
   });
-  await call(base, key, 'PUT', '/v1/messaging/settings', {
+  await restCall(base, key, 'PUT', '/v1/messaging/settings', {
     enabled: true,
     confirmationSources: ['manual'],
     reminderHours: 0,
     ...settings,
   });
-  const professional = await call(base, key, 'POST', '/v1/professionals', { name: 'Dr. Rui Lopes' });
-  const service = await call(base, key, 'POST', '/v1/services', { name: 'Consulta', durationMinutes: 30 });
+  const professional = await restCall(base, key, 'POST', '/v1/professionals', { name: 'Dr. Rui Lopes' });
+  const service = await restCall(base, key, 'POST', '/v1/services', {
+    name: 'Consulta',
+    durationMinutes: 30,
+  });
   return { professional, service };
 }
 
@@ -90,7 +67,7 @@ async function bookMany(
   count: number,
 ) {
   for (let i = 0; i < count; i++) {
-    await call(base, key, 'POST', '/v1/appointments', {
+    await restCall(base, key, 'POST', '/v1/appointments', {
       professionalId: ids.professional.id,
       serviceTypeId: ids.service.id,
       patientName: 'Maria Silva',
@@ -178,7 +155,7 @@ describe('racing runners', () => {
     const ids = await clinicWithMessages(a.url, clinic.key, { dailyCapPerPatient: 3 });
     const phone = phoneOf(6, 0);
     for (let i = 0; i < 10; i++) {
-      await call(a.url, clinic.key, 'POST', '/v1/appointments', {
+      await restCall(a.url, clinic.key, 'POST', '/v1/appointments', {
         professionalId: ids.professional.id,
         serviceTypeId: ids.service.id,
         patientName: 'Maria Silva',
