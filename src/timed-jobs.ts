@@ -77,16 +77,16 @@ export const changedAnything = (report: TimedJobsReport) =>
  * After a request whose writes queued webhook events, delivers them without waiting for the next
  * tick, after the answer (src/http/after-answer.ts). A request that queued nothing starts no run: the
  * store counts the units that queued deliveries, and a concurrent request's unit can only cause one
- * run too many, never one too few. With `sendMessagesAfterWrites`, a successful write also sends the
- * clinic's due messages after the answer.
+ * run too many, never one too few. With `sendMessagesAfterWrites`, a request whose units queued a message
+ * likewise sends the clinic's due messages after the answer.
  */
 export function deliverAfterWrites(deps: AppDeps) {
   const kick = deliveryKicker(deps);
   return createMiddleware<AppEnv>(async (c, next) => {
-    const queued = deps.store.deliveriesQueued;
+    const { deliveriesQueued, messagesQueued } = deps.store;
     await next();
-    if (deps.store.deliveriesQueued !== queued) afterAnswer(c, kick);
-    if (!deps.sendMessagesAfterWrites || c.req.method === 'GET' || c.res.status >= 300) return;
+    if (deps.store.deliveriesQueued !== deliveriesQueued) afterAnswer(c, kick);
+    if (!deps.sendMessagesAfterWrites || deps.store.messagesQueued === messagesQueued) return;
     // The API key's clinic; doors without one (voice, booking page, patient links) kick a fair run
     // over every clinic's due messages.
     const tenantId = c.get('credential')?.tenant.id;

@@ -37,7 +37,10 @@ export function openD1Store(binding: D1Database): Store {
       );
     },
     get deliveriesQueued() {
-      return outbox.count;
+      return outbox.deliveries;
+    },
+    get messagesQueued() {
+      return outbox.messages;
     },
     batch: (async (...reads: Read<unknown>[]) => {
       if (reads.length === 0) return [];

@@ -53,7 +53,10 @@ export async function openDurableStore(storage: DurableObjectStorage): Promise<D
       );
     },
     get deliveriesQueued() {
-      return outbox.count;
+      return outbox.deliveries;
+    },
+    get messagesQueued() {
+      return outbox.messages;
     },
     // No network between the object and its data: the reads simply run one after the other, and no
     // other request runs in between (the object's input gate holds while none of them awaits I/O).

@@ -109,7 +109,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
         if (queue.push({ statements, done, fail }) === 1) setImmediate(flush);
       }).then((results) => outbox.see(statements, results)),
     get deliveriesQueued() {
-      return outbox.count;
+      return outbox.deliveries;
+    },
+    get messagesQueued() {
+      return outbox.messages;
     },
     batch: (async (...reads: Read<unknown>[]) =>
       reads.length === 0 ? [] : readTogether.deferred(reads)) as Store['batch'],

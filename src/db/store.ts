@@ -41,20 +41,27 @@ export interface Store {
    * a request runs only when this moved during it, so a write that queued nothing costs no extra trip.
    */
   readonly deliveriesQueued: number;
+  /** The same for messages to patients: the send after a request runs only when one was queued. */
+  readonly messagesQueued: number;
 }
 
-const QUEUES_DELIVERIES = /^\s*INSERT INTO webhook_deliveries\b/;
+const QUEUES = { deliveries: /^\s*INSERT INTO webhook_deliveries\b/, messages: /^\s*INSERT INTO messages\b/ };
 
-/** Counts the units that queued webhook deliveries: a driver shows it each unit it ran. */
+/** Counts the units that queued webhook deliveries or messages: a driver shows it each unit it ran. */
 export function outboxWatch() {
-  let queued = 0;
+  const queued = { deliveries: 0, messages: 0 };
+  const inserted = (statements: Statement[], results: StatementResult[], into: RegExp) =>
+    statements.some((s, i) => (results[i]?.changes ?? 0) > 0 && into.test(s.sql));
   return {
-    get count() {
-      return queued;
+    get deliveries() {
+      return queued.deliveries;
+    },
+    get messages() {
+      return queued.messages;
     },
     see(statements: Statement[], results: StatementResult[]) {
-      if (statements.some((s, i) => (results[i]?.changes ?? 0) > 0 && QUEUES_DELIVERIES.test(s.sql)))
-        queued++;
+      if (inserted(statements, results, QUEUES.deliveries)) queued.deliveries++;
+      if (inserted(statements, results, QUEUES.messages)) queued.messages++;
       return results;
     },
   };
