@@ -3,12 +3,22 @@ import { parseArgs } from 'node:util';
 import { type Provisioning, storeProvisioning } from './accounts/provisioning.js';
 import { EXPLICIT_SCOPES, isGrant, SCOPES } from './accounts/scopes.js';
 import { SPECIALTIES, TENANT_STATUSES, type TenantStatus } from './accounts/tenants.js';
+import { renderApiKey } from './api/schemas/api-key.js';
 import { renderTenant } from './api/schemas/tenant.js';
 import { openSqliteStore } from './db/sqlite.js';
 import { systemClock } from './domain/clock.js';
 import { AppError } from './domain/errors.js';
 import { isTimeZone } from './domain/time.js';
-import { AdminApiError, adminClient, type NewClinicBody, type NewKeyBody } from './node/admin-client.js';
+import {
+  AdminApiError,
+  adminClient,
+  type ClinicCreatedAnswer,
+  type KeyAnswer,
+  type KeyCreatedAnswer,
+  type NewClinicBody,
+  type NewKeyBody,
+  type TenantAnswer,
+} from './node/admin-client.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options] [--url URL --admin-token TOKEN]
 
@@ -33,21 +43,20 @@ Scopes: ${SCOPES.filter((s) => !EXPLICIT_SCOPES.includes(s)).join(' ')}, or *;
 
 class UsageError extends Error {}
 
-type Json = Record<string, any>;
-
 /** What the commands need, on the local file or on a service's admin API; answers as the API renders them. */
 interface Operator {
-  createClinic(input: NewClinicBody): Promise<Json>;
-  listClinics(): Promise<Json[]>;
-  getClinic(id: string): Promise<Json>;
-  setStatus(id: string, status: TenantStatus): Promise<Json>;
-  createKey(tenantId: string, input: NewKeyBody): Promise<Json>;
-  listKeys(tenantId: string): Promise<Json[]>;
-  revokeKey(keyId: string, tenantId: string | undefined): Promise<Json>;
+  createClinic(input: NewClinicBody): Promise<ClinicCreatedAnswer>;
+  listClinics(): Promise<TenantAnswer[]>;
+  getClinic(id: string): Promise<TenantAnswer>;
+  setStatus(id: string, status: TenantStatus): Promise<TenantAnswer>;
+  createKey(tenantId: string, input: NewKeyBody): Promise<KeyCreatedAnswer>;
+  listKeys(tenantId: string): Promise<KeyAnswer[]>;
+  revokeKey(keyId: string, tenantId: string | undefined): Promise<KeyAnswer>;
 }
 
-/** The local file, through the same provisioning functions the admin API runs. */
+/** The local file, through the same provisioning functions the admin API runs, rendered as it renders them. */
 function localOperator(provisioning: Provisioning): Operator {
+  const zoneOf = async (tenantId: string) => (await provisioning.getClinic(tenantId)).config.timezone;
   return {
     async createClinic({ live, ...input }) {
       const result = await provisioning.createClinic({
@@ -58,10 +67,10 @@ function localOperator(provisioning: Provisioning): Operator {
       });
       if (result.replayed) throw new Error('Unreachable: a local create sends no Idempotency-Key');
       const { tenant, apiKey, key } = result.made;
-      return { tenant: renderTenant(tenant), apiKey, key };
+      return { tenant: renderTenant(tenant), apiKey, key: renderApiKey(key, tenant.config.timezone) };
     },
     async listClinics() {
-      const items: Json[] = [];
+      const items: TenantAnswer[] = [];
       let cursor: string | undefined;
       do {
         const page = await provisioning.listClinics({ limit: 200, cursor });
@@ -72,14 +81,22 @@ function localOperator(provisioning: Provisioning): Operator {
     },
     getClinic: async (id) => renderTenant(await provisioning.getClinic(id)),
     setStatus: async (id, status) => renderTenant(await provisioning.setStatus(id, status)),
-    createKey: (tenantId, { live, scopes, ...input }) =>
-      provisioning.createKey(tenantId, {
+    async createKey(tenantId, { live, scopes, ...input }) {
+      const { apiKey, key } = await provisioning.createKey(tenantId, {
         ...input,
         scopes: scopes.filter(isGrant),
         mode: live ? 'live' : 'test',
-      }),
-    listKeys: (tenantId) => provisioning.listKeys(tenantId),
-    revokeKey: (keyId, tenantId) => provisioning.revokeKey(keyId, tenantId),
+      });
+      return { apiKey, key: renderApiKey(key, await zoneOf(tenantId)) };
+    },
+    async listKeys(tenantId) {
+      const zone = await zoneOf(tenantId);
+      return (await provisioning.listKeys(tenantId)).map((key) => renderApiKey(key, zone));
+    },
+    async revokeKey(keyId, tenantId) {
+      const key = await provisioning.revokeKey(keyId, tenantId);
+      return renderApiKey(key, await zoneOf(key.tenantId));
+    },
   };
 }
 

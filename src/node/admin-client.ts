@@ -1,5 +1,9 @@
 // The admin CLI's way to a running service: the operator's API (/admin/v1) over fetch, so a clinic
 // on Workers (or on a Node server elsewhere) is provisioned without touching its database.
+import type { z } from 'zod';
+import type { ClinicCreatedSchema } from '../api/schemas/admin.js';
+import type { ApiKeyCreatedSchema, ApiKeySchema } from '../api/schemas/api-key.js';
+import type { TenantSchema } from '../api/schemas/tenant.js';
 
 /** A refusal of the service, in its envelope's words. */
 export class AdminApiError extends Error {
@@ -12,7 +16,11 @@ export class AdminApiError extends Error {
   }
 }
 
-type Json = Record<string, any>;
+/** The admin API's answers, typed by the schemas it is documented with. */
+export type TenantAnswer = z.infer<typeof TenantSchema>;
+export type KeyAnswer = z.infer<typeof ApiKeySchema>;
+export type KeyCreatedAnswer = z.infer<typeof ApiKeyCreatedSchema>;
+export type ClinicCreatedAnswer = z.infer<typeof ClinicCreatedSchema>;
 
 export interface NewClinicBody {
   name: string;
@@ -36,7 +44,7 @@ const ATTEMPTS = 3;
 export function adminClient(baseUrl: string, token: string, fetcher: typeof fetch = fetch) {
   const base = baseUrl.replace(/\/+$/, '');
 
-  async function call<T = Json>(
+  async function call<T>(
     method: string,
     path: string,
     body?: unknown,
@@ -70,11 +78,13 @@ export function adminClient(baseUrl: string, token: string, fetcher: typeof fetc
 
   return {
     /** The clinic and its first key; `replayed` when an earlier attempt made it (the key is then null). */
-    async createClinic(input: NewClinicBody): Promise<Json & { replayed: boolean }> {
+    async createClinic(input: NewClinicBody): Promise<ClinicCreatedAnswer & { replayed: boolean }> {
       const key = `cli-${crypto.randomUUID()}`;
       for (let attempt = 1; ; attempt++) {
         try {
-          const reply = await call('POST', '/admin/v1/tenants', input, { 'idempotency-key': key });
+          const reply = await call<ClinicCreatedAnswer>('POST', '/admin/v1/tenants', input, {
+            'idempotency-key': key,
+          });
           return { ...reply.body, replayed: reply.headers.get('idempotent-replayed') === 'true' };
         } catch (error) {
           const retryable = !(error instanceof AdminApiError) || error.status >= 500;
@@ -83,27 +93,44 @@ export function adminClient(baseUrl: string, token: string, fetcher: typeof fetc
       }
     },
     /** Every clinic, following the pages. */
-    async listClinics(): Promise<Json[]> {
-      const items: Json[] = [];
+    async listClinics(): Promise<TenantAnswer[]> {
+      const items: TenantAnswer[] = [];
       let cursor: string | null = null;
       do {
         const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : '';
-        const page: Json = (await call('GET', `/admin/v1/tenants?limit=200${query}`)).body;
+        const page = (
+          await call<{ items: TenantAnswer[]; nextCursor: string | null }>(
+            'GET',
+            `/admin/v1/tenants?limit=200${query}`,
+          )
+        ).body;
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
       return items;
     },
-    getClinic: async (id: string) => (await call('GET', `/admin/v1/tenants/${encodeURIComponent(id)}`)).body,
+    getClinic: async (id: string) =>
+      (await call<TenantAnswer>('GET', `/admin/v1/tenants/${encodeURIComponent(id)}`)).body,
     setStatus: async (id: string, status: string) =>
-      (await call('PATCH', `/admin/v1/tenants/${encodeURIComponent(id)}`, { status })).body,
+      (await call<TenantAnswer>('PATCH', `/admin/v1/tenants/${encodeURIComponent(id)}`, { status })).body,
     createKey: async (tenantId: string, input: NewKeyBody) =>
-      (await call('POST', `/admin/v1/tenants/${encodeURIComponent(tenantId)}/api-keys`, input)).body,
-    listKeys: async (tenantId: string): Promise<Json[]> =>
-      (await call('GET', `/admin/v1/tenants/${encodeURIComponent(tenantId)}/api-keys`)).body.items,
+      (
+        await call<KeyCreatedAnswer>(
+          'POST',
+          `/admin/v1/tenants/${encodeURIComponent(tenantId)}/api-keys`,
+          input,
+        )
+      ).body,
+    listKeys: async (tenantId: string): Promise<KeyAnswer[]> =>
+      (
+        await call<{ items: KeyAnswer[] }>(
+          'GET',
+          `/admin/v1/tenants/${encodeURIComponent(tenantId)}/api-keys`,
+        )
+      ).body.items,
     revokeKey: async (keyId: string, tenantId: string) =>
       (
-        await call(
+        await call<KeyAnswer>(
           'DELETE',
           `/admin/v1/tenants/${encodeURIComponent(tenantId)}/api-keys/${encodeURIComponent(keyId)}`,
         )

@@ -54,6 +54,11 @@ describe('admin CLI', () => {
     expect(live.apiKey).toMatch(/^miv_live_/);
     expect(live.key).toMatchObject({ mode: 'live', scopes: ['appointments:read', 'appointments:write'] });
     expect(Date.parse(live.key.expiresAt) - Date.parse(live.key.createdAt)).toBe(30 * 86_400_000);
+    // Instants as the admin API renders them: in the clinic's zone (Lisbon: +00:00 or +01:00), not UTC's Z.
+    for (const key of [created.key, live.key]) {
+      expect(key.createdAt).toMatch(/[+-]\d\d:\d\d$/);
+      expect(key.expiresAt).toMatch(/[+-]\d\d:\d\d$/);
+    }
 
     const listed = await cliJson('keys', 'list', '--tenant', tenantId);
     expect(listed.items).toHaveLength(2);
@@ -61,7 +66,7 @@ describe('admin CLI', () => {
     expect(listed.items[0].displayKey).toMatch(/^miv_live_.{4}….{4}$/);
 
     const revoked = await cliJson('keys', 'revoke', live.key.id);
-    expect(revoked.key.revokedAt).not.toBeNull();
+    expect(revoked.key.revokedAt).toMatch(/[+-]\d\d:\d\d$/);
 
     const second = await cliJson(
       'tenants',
