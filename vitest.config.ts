@@ -30,9 +30,6 @@ const workerd = async () =>
  *   which this harness answers from every object at once.
  */
 const NOT_IN_CLINIC_OBJECTS = [
-  'test/api/patient-links.test.ts',
-  'test/api/messages-replies.test.ts',
-  'test/api/triage.test.ts',
   'test/api/messages-delivery.test.ts',
   'test/api/round-trips.test.ts',
 ];
