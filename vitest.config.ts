@@ -21,18 +21,6 @@ const workerd = async () =>
     },
   });
 
-/**
- * The shared HTTP suite runs in clinic-objects mode too, except:
- * - the patient's pages (/a, /triagem, /feedback/{token}), not routed to clinics yet (README, "One
- *   Durable Object per clinic"): the files that open patient links;
- * - round-trips, which counts a driver's network trips: inside an object there are none;
- * - messages-delivery, whose starvation and erasure checks read rows with `app.sql` across clinics,
- *   which this harness answers from every object at once.
- */
-const NOT_IN_CLINIC_OBJECTS = [
-  'test/api/messages-delivery.test.ts',
-  'test/api/round-trips.test.ts',
-];
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 
 export default defineConfig({
@@ -69,7 +57,7 @@ export default defineConfig({
         test: {
           name: 'clinic-objects',
           include: ['test/api/**/*.test.ts', 'test/workers/clinic-objects*.test.ts'],
-          exclude: [...configDefaults.exclude, ...NOT_IN_CLINIC_OBJECTS],
+          exclude: [...configDefaults.exclude],
           globalSetup: ['./test/support/stand-in-setup.ts'],
           ...timeouts,
         },

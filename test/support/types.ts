@@ -85,8 +85,12 @@ export interface TestApp {
   setTenantStatus(tenantId: string, status: string): Promise<void>;
   /** Runs a read-only SQL query against the service's database. */
   sql(query: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
-  /** Runs SQL that changes the database directly (to inject failures, age rows). */
-  exec(statement: string): Promise<void>;
+  /**
+   * Runs SQL that changes the database directly (to inject failures, age rows). With `tenantId`, the
+   * statement is about that clinic's data: in clinic-objects mode it runs only in the clinic's
+   * object (else in every object); Node has one database and runs it there either way.
+   */
+  exec(statement: string, tenantId?: string): Promise<void>;
   /** Runs the timed jobs once at the service's "now", as the Node timer or the Workers cron does. */
   runScheduledJobs(): Promise<{
     noShows: number;
