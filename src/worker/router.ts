@@ -1,4 +1,4 @@
-// The Worker's only job with STORAGE=clinic-objects: find the clinic a request is for and forward it
+// The Worker's only job: find the clinic a request is for and forward it
 // to that clinic's object, in one hop. What names the clinic, by door:
 // - an API key (REST, Voki): the clinic reference inside the key's body (src/security/api-key-token.ts);
 // - a voice platform's webhook or MCP call: the integration id in the path;

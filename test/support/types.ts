@@ -1,5 +1,6 @@
 // The harness every HTTP test runs against. Node implements it with a real server on a real SQLite
-// file; the Workers project implements it inside workerd on D1. Tests only see this interface.
+// file; the clinic-objects project implements it inside workerd, through the Worker's router into
+// each clinic's Durable Object. Tests only see this interface.
 import type { Grant } from '../../src/accounts/scopes.js';
 import type { TrustProxy } from '../../src/http/client-address.js';
 
