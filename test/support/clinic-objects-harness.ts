@@ -1,4 +1,4 @@
-// The test harness in clinic-objects mode (STORAGE=clinic-objects): every request goes through the
+// The test harness on Workers (the clinic-objects project): every request goes through the
 // Worker's router (src/worker/router.ts) to a clinic's own Durable Object, which runs the app on its
 // SQLite storage; unknown keys and the operator's API go to the lobby. The HTTP suite (test/api)
 // runs against it in the `clinic-objects` vitest project, unchanged.
@@ -7,7 +7,7 @@
 // - Each test app has its own directory and lobby (named after a random scope), so test files do
 //   not see each other's clinics; clinics' objects are unique anyway.
 // - Objects are configured before each request reaches them (same isolate, runInDurableObject):
-//   the test's clock, fresh secrets, limits and stand-ins, as the Worker harness does for D1.
+//   the test's clock, fresh secrets, limits and stand-ins.
 // - Helpers that reach the database (sql, exec, the timed jobs) run in every object of the app and
 //   combine the results: concatenated rows, and one sum for a lone `count(*)`; questions about the
 //   schema (PRAGMA, pragma_* functions, sqlite_master) are asked of one object, since all share it;
