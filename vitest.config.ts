@@ -1,41 +1,28 @@
 // Two projects, one `npm test`: the shared HTTP suite (test/api) runs on Node against better-sqlite3
-// and inside workerd against local D1; each picks its harness through the '#harness' alias.
+// and inside workerd, through the Worker's router, in each clinic's Durable Object; each picks its
+// harness through the '#harness' alias.
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 const path = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+const devSecret = () => randomBytes(32).toString('base64');
 
 // workerd with wrangler.toml's bindings. Vitest's runner itself needs Node.js compatibility, which
 // the plugin turns on whatever wrangler.toml says (it is off there), so these tests cannot show that
 // the Worker avoids node:*; .ci/run checks the built bundle for that instead. The extra flag gives
 // the runner node:inspector, which it probes (else it warns once per file).
-const workerd = async () =>
+const workerd = () =>
   cloudflareTest({
     wrangler: { configPath: './wrangler.toml' },
     miniflare: {
       compatibilityFlags: ['enable_nodejs_inspector_module'],
-      bindings: { TEST_MIGRATIONS: await readD1Migrations(path('./drizzle')) },
-      // An empty D1 of its own for the migration test (test/workers/typed-storage-migration.test.ts).
-      d1Databases: { MIGRATION_DB: 'typed-storage-migration' },
+      // Development secrets for every object (the harness gives each test app fresh ones).
+      bindings: { PHONE_HASH_KEY: devSecret(), PHONE_ENCRYPTION_KEY: devSecret() },
     },
   });
 
-/**
- * The shared HTTP suite runs in clinic-objects mode too, except:
- * - the patient's pages (/a, /triagem, /feedback/{token}), not routed to clinics yet (README, "One
- *   Durable Object per clinic"): the files that open patient links;
- * - round-trips, which counts a driver's network trips: inside an object there are none;
- * - messages-delivery, whose starvation and erasure checks read rows with `app.sql` across clinics,
- *   which this harness answers from every object at once.
- */
-const NOT_IN_CLINIC_OBJECTS = [
-  'test/api/patient-links.test.ts',
-  'test/api/messages-replies.test.ts',
-  'test/api/triage.test.ts',
-  'test/api/messages-delivery.test.ts',
-  'test/api/round-trips.test.ts',
-];
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 
 export default defineConfig({
@@ -53,26 +40,12 @@ export default defineConfig({
         },
       },
       {
-        // The app in the Worker on local D1 (STORAGE=d1's harness).
-        plugins: [await workerd()],
-        resolve: { alias: { '#harness': path('./test/support/worker-harness.ts') } },
-        test: {
-          name: 'workers',
-          include: ['test/api/**/*.test.ts', 'test/workers/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, 'test/workers/clinic-objects*.test.ts'],
-          setupFiles: ['./test/workers/apply-migrations.ts'],
-          globalSetup: ['./test/support/stand-in-setup.ts'],
-          ...timeouts,
-        },
-      },
-      {
-        // The app inside one Durable Object per clinic, behind the Worker's router (STORAGE=clinic-objects).
-        plugins: [await workerd()],
+        // The app inside one Durable Object per clinic, behind the Worker's router (src/worker.ts).
+        plugins: [workerd()],
         resolve: { alias: { '#harness': path('./test/support/clinic-objects-harness.ts') } },
         test: {
           name: 'clinic-objects',
-          include: ['test/api/**/*.test.ts', 'test/workers/clinic-objects*.test.ts'],
-          exclude: [...configDefaults.exclude, ...NOT_IN_CLINIC_OBJECTS],
+          include: ['test/api/**/*.test.ts', 'test/workers/**/*.test.ts'],
           globalSetup: ['./test/support/stand-in-setup.ts'],
           ...timeouts,
         },

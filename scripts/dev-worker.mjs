@@ -1,5 +1,5 @@
-// `npm run dev:worker`'s last step: wrangler dev on 127.0.0.1, on PORT when set (default 8787), in the
-// storage mode STORAGE names when set (`STORAGE=clinic-objects npm run dev:worker`; else wrangler.toml's).
+// `npm run dev:worker`'s last step: wrangler dev on 127.0.0.1, on PORT when set (default 8787). No
+// database to migrate first: each clinic's Durable Object applies the bundled migrations when it wakes.
 import { spawn } from 'node:child_process';
 
 const port = process.env.PORT || '8787';
@@ -7,13 +7,7 @@ if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
   console.error(`PORT must be a port number, not "${port}"`);
   process.exit(1);
 }
-const storage = process.env.STORAGE;
-if (storage && !['d1', 'clinic-objects'].includes(storage)) {
-  console.error(`STORAGE must be d1 or clinic-objects, not "${storage}"`);
-  process.exit(1);
-}
-const args = ['dev', '--ip', '127.0.0.1', '--port', port, ...(storage ? ['--var', `STORAGE:${storage}`] : [])];
-const child = spawn('wrangler', args, {
+const child = spawn('wrangler', ['dev', '--ip', '127.0.0.1', '--port', port], {
   stdio: 'inherit',
   shell: process.platform === 'win32',
 });

@@ -4,11 +4,11 @@
 //   (after the no-shows, so their events go out in the same run), then reminders and messages to
 //   patients (src/messaging: queued in the changes' own units, sent here), then a few batches of the
 //   phone re-hash (accounts/phone-rehash.ts) while any clinic still holds legacy hashes. The Node entry ticks on its own timer
-//   (node/timer.ts, every SCHEDULER_INTERVAL_SECONDS, default TIMED_JOBS_INTERVAL_MS); the Worker
-//   ticks from cron (`scheduled` in worker.ts, `crons` in wrangler.toml).
+//   (node/timer.ts, every SCHEDULER_INTERVAL_SECONDS, default TIMED_JOBS_INTERVAL_MS); on Workers
+//   each clinic's object ticks on its alarm, set to its earliest due work (`nextTimedRun`).
 // - after each successful write: webhook delivery, so events do not wait for the next tick, and
 //   (AppDeps.sendMessagesAfterWrites) the clinic's due messages to patients.
-// Every job is idempotent, so two runners (two processes, or cron and a write) do no harm.
+// Every job is idempotent, so two runners (two processes, or a tick and a write) do no harm.
 
 import { createMiddleware } from 'hono/factory';
 import { type RehashReport, rehashLegacyPhoneHashes } from './accounts/phone-rehash.js';

@@ -11,7 +11,8 @@ import type { AppDeps } from '../deps.js';
 import { viewAppointment } from './appointment-view.js';
 import { recordChange } from './record.js';
 
-// Small units: D1 caps the statements of one invocation, and each appointment takes three.
+// Small units: each appointment takes three statements, and one unit holds the clinic's object
+// (every other request of the clinic waits for it).
 const BATCH = 25;
 
 /** Marks every due appointment; returns how many this runner changed. */

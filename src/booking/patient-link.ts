@@ -35,10 +35,13 @@ export interface PatientLink {
   expiresAt: number;
 }
 
-/** The link to an appointment at `origin`; null when it cannot have one (an id that is not a UUID). */
+/**
+ * The link to an appointment at `origin`; null when it cannot have one (an id that is not a UUID).
+ * It carries the clinic's reference, by which the Worker routes it to the clinic.
+ */
 export async function patientLink(
   deps: AppDeps,
-  appointment: { tenantId: string; id: string; startsAt: number },
+  appointment: { tenantId: string; clinicRef: string | null; id: string; startsAt: number },
   origin: string,
   scope: LinkScope = 'patient-link',
 ): Promise<PatientLink | null> {
@@ -46,7 +49,12 @@ export async function patientLink(
   const expires = Math.floor(page.expiresAt(appointment.startsAt) / 1000);
   const token = await sealPatientToken(
     deps.links,
-    { tenantId: appointment.tenantId, appointmentId: appointment.id, expires },
+    {
+      tenantId: appointment.tenantId,
+      clinicRef: appointment.clinicRef,
+      appointmentId: appointment.id,
+      expires,
+    },
     scope,
   );
   return token ? { url: `${origin}${page.prefix}/${token}`, expiresAt: expires * 1000 } : null;
@@ -60,7 +68,7 @@ export async function appointmentPatientLink(
   origin: string,
 ): Promise<PatientLink> {
   const appointment = await getAppointment(deps, tenant, id);
-  const link = await patientLink(deps, appointment, origin);
+  const link = await patientLink(deps, { ...appointment, clinicRef: tenant.clinicRef }, origin);
   if (!link) throw new AppError('appointment_not_found', 'This appointment cannot have a patient link');
   return link;
 }
@@ -84,13 +92,15 @@ export async function openPatientLink(
   const opened = await openPatientToken(deps.links, token, scope);
   if (!opened) throw invalid;
   const row = await findAppointmentForLink(deps.store.db, opened.appointmentId);
-  if (!row || !(await opened.madeFor(row.tenantId))) throw invalid;
+  const tenantRow = row && (await findTenant(deps.store.db, row.tenantId));
+  if (!row || !tenantRow || !(await opened.madeFor({ id: row.tenantId, clinicRef: tenantRow.clinicRef }))) {
+    throw invalid;
+  }
   // Each page's own span from the visit's current start (triage closes when it starts).
   const until = Math.max(opened.expires * 1000, LINK_PAGES[scope].expiresAt(row.startsAt));
   if (until <= deps.clock.now()) {
     throw new AppError('link_expired', 'This link has expired; the clinic sends a new one with each message');
   }
-  const tenantRow = await findTenant(deps.store.db, row.tenantId);
-  if (!tenantRow || !isTenantActive(tenantRow)) throw invalid;
+  if (!isTenantActive(tenantRow)) throw invalid;
   return { tenant: toTenant(tenantRow), appointment: row };
 }

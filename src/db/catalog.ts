@@ -108,7 +108,7 @@ const externalIdFree = (table: Catalog, tenantId: string, externalId: string, se
 /** Replaces a service's professional list if `guard` holds (the ids were checked to be the clinic's). */
 const setProviders = (tenantId: string, serviceId: string, ids: string[], guard: SQL): Statement[] => [
   compile(sql`DELETE FROM ${serviceProfessionals} WHERE service_id = ${serviceId} AND ${guard}`),
-  // One parameter for the whole list (hosted D1 allows 100 per statement); json_each keeps its order.
+  // One parameter for the whole list (a Durable Object allows 100 per statement); json_each keeps its order.
   compile(sql`INSERT INTO ${serviceProfessionals} (tenant_id, service_id, professional_id)
     SELECT ${tenantId}, ${serviceId}, p.id FROM json_each(${JSON.stringify(ids)}) j
     JOIN ${professionals} p ON p.id = j.value AND p.tenant_id = ${tenantId}

@@ -86,7 +86,7 @@ export interface BusySpan {
 }
 
 // Availability reads this for every window it walks: prepared once, the professionals passed as one
-// JSON parameter (a list of any length, still one statement and within D1's parameter limit).
+// JSON parameter (a list of any length, still one statement and within a Durable Object's limit of 100).
 const clinicBusy = preparedOnce((db) =>
   db
     .select({

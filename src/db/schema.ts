@@ -1,5 +1,5 @@
 // The one schema history: these tables → `npm run db:generate` → SQL in drizzle/ → applied by the
-// Node entry at start-up and by `wrangler d1 migrations apply` on D1.
+// Node entry at start-up and by each clinic's Durable Object when it wakes (src/db/migrations-bundle.ts).
 // Instants are UTC epoch milliseconds; intervals are half-open [starts_at, ends_at).
 // Word columns are enums built from the domain's lists, each with a CHECK so the database refuses a
 // word the code does not know; JSON columns are typed and decoded by drizzle (json mode).

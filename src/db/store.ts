@@ -1,8 +1,9 @@
 // The store: drizzle for ordinary reads and single-statement writes, plus `atomic` for the writes
 // that must be safe under concurrency. An atomic unit is a list of plain SQL statements that both
-// drivers run identically: one `BEGIN IMMEDIATE` transaction on better-sqlite3, one `batch` on D1.
-// No statement may depend on a value read in JavaScript between statements (D1 has no interactive
-// transactions), so every later statement guards itself with SQL conditions instead.
+// drivers run identically: one `BEGIN IMMEDIATE` transaction on better-sqlite3, one
+// `transactionSync` in a clinic's Durable Object. No statement may depend on a value read in
+// JavaScript between statements (a unit is planned whole, then run), so every later statement
+// guards itself with SQL conditions instead.
 import { type SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
@@ -31,8 +32,8 @@ export interface Store {
   query(statement: Statement): Promise<Row[]>;
   /**
    * Runs independent reads together and returns each one's rows, in order: one round trip whatever
-   * their number (one D1 `batch`; on better-sqlite3 one read transaction, a synchronous burst over a
-   * single snapshot). A synchronous driver (a Durable Object's SQLite) runs them in sequence. A read
+   * their number (on better-sqlite3 one read transaction, a synchronous burst over a single
+   * snapshot; a Durable Object's SQLite runs them in sequence, with no network between them). A read
    * must not depend on another's result: that is what the next batch is for.
    */
   batch<T extends unknown[]>(...reads: { [K in keyof T]: Read<T[K]> }): Promise<{ [K in keyof T]: T[K][] }>;
@@ -69,8 +70,8 @@ export function outboxWatch() {
 
 /**
  * One read of a batch: a drizzle query prepared once (placeholders for its values, see `preparedOnce`)
- * and the values for this run. D1 decodes a batch's rows by column position from objects keyed by
- * name, so a batched read must not select two columns of the same name (a join's two `id`s).
+ * and the values for this run. A batched read must not select two columns of the same name (a
+ * join's two `id`s): its rows are decoded from objects keyed by name.
  */
 export interface Read<T> {
   query: PreparedRead<T>;

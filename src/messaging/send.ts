@@ -172,7 +172,12 @@ async function attempt(
     template.includes('{link}') && deps.publicBaseUrl
       ? await patientLink(
           deps,
-          { tenantId: row.tenantId, id: row.appointmentId, startsAt: subject.startsAt },
+          {
+            tenantId: row.tenantId,
+            clinicRef: tenantRow.clinicRef,
+            id: row.appointmentId,
+            startsAt: subject.startsAt,
+          },
           deps.publicBaseUrl,
           linkScope,
         )

@@ -1,4 +1,4 @@
-// The Node process's clock for the timed jobs (the Worker uses cron instead): runs them every
+// The Node process's clock for the timed jobs (on Workers each clinic's object uses its alarm instead): runs them every
 // `intervalMs`, never two runs at once, logging what they changed; a failure is logged, not fatal.
 import type { AppDeps } from '../deps.js';
 import { changedAnything, runTimedJobs } from '../timed-jobs.js';

@@ -3,12 +3,19 @@
 // only from the service's link signer (signed-link.ts):
 //   tag     = the first 16 bytes of sign("patient-link:{clinic}:{appointment}", expires)
 //   cipher  = the appointment id's 16 bytes XOR the first 16 bytes of sign("patient-link-pad:{tag}", 0)
-//   token   = base64url(tag | cipher | expires as 4 bytes) — 48 characters.
+//   token   = the clinic's reference (16 characters, as in its API keys) + base64url(tag | cipher |
+//             expires as 4 bytes) (48 characters): 64 in all.
+// The reference is there for the Worker's router, which sends the link to the clinic's object by it
+// (the 48 characters after it name no clinic). It is not secret, and it is checked against the
+// clinic that holds the appointment: a forged reference routes the link to a clinic that holds no
+// such appointment, and on Node fails the same check. Links made before clinics had references (or
+// before links carried them) are the 48 characters alone, and keep opening on Node.
 // The same scheme serves the triage and feedback links (/triagem/{token}, /feedback/{token}): the
 // link's scope is the tag subject's first word, so a token made for one page opens no other.
 // The id is hidden (the pad is a keyed function of the tag, which an outsider cannot compute), the
 // phone is not in it at all, and the tag binds the clinic, the appointment and the expiry: a changed
 // byte, another clinic's appointment or a later expiry fails the constant-time comparison.
+import { CLINIC_REF_LENGTH } from './api-key-token.js';
 import { fromBase64, toBase64Url, toHex } from './encoding.js';
 import { fromHex } from './signatures.js';
 import type { LinkSigner } from './signed-link.js';
@@ -16,6 +23,11 @@ import type { LinkSigner } from './signed-link.js';
 const TAG = 16;
 const ID = 16;
 const TOKEN_BYTES = TAG + ID + 4;
+/** A token's length without the clinic's reference (the whole of a link made before there was one). */
+const SEALED_LENGTH = 48;
+const TOKEN_PATTERN = new RegExp(
+  `^(?:([A-Za-z0-9_-]{${CLINIC_REF_LENGTH}}))?([A-Za-z0-9_-]{${SEALED_LENGTH}})$`,
+);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Which page a token opens: the appointment page, the triage form or the feedback form. */
@@ -54,10 +66,13 @@ function sameBytes(a: Uint8Array, b: Uint8Array) {
   return diff === 0;
 }
 
-/** The token for an appointment (a UUID) until `expires` (epoch seconds); null for an id that is not a UUID. */
+/**
+ * The token for an appointment (a UUID) until `expires` (epoch seconds), led by the clinic's
+ * reference when it has one; null for an id that is not a UUID.
+ */
 export async function sealPatientToken(
   links: LinkSigner,
-  link: { tenantId: string; appointmentId: string; expires: number },
+  link: { tenantId: string; clinicRef: string | null; appointmentId: string; expires: number },
   scope: LinkScope = 'patient-link',
 ): Promise<string | null> {
   if (!UUID.test(link.appointmentId)) return null;
@@ -66,15 +81,23 @@ export async function sealPatientToken(
   bytes.set(tag, 0);
   bytes.set(xor(uuidBytes(link.appointmentId), await padFor(links, tag)), TAG);
   new DataView(bytes.buffer).setUint32(TAG + ID, link.expires);
-  return toBase64Url(bytes);
+  return `${link.clinicRef ?? ''}${toBase64Url(bytes)}`;
+}
+
+/** The clinic reference a link's token leads with (what the Worker routes by), or undefined. */
+export function clinicRefOfPatientToken(token: string): string | undefined {
+  return TOKEN_PATTERN.exec(token)?.[1];
 }
 
 export interface OpenedToken {
   appointmentId: string;
   /** Epoch seconds. */
   expires: number;
-  /** True when the token was made for this clinic's appointment and expiry (constant time). */
-  madeFor(tenantId: string): Promise<boolean>;
+  /**
+   * True when the token was made for this clinic's appointment and expiry (constant time), and the
+   * reference it leads with, if any, is this clinic's.
+   */
+  madeFor(tenant: { id: string; clinicRef: string | null }): Promise<boolean>;
 }
 
 /**
@@ -86,8 +109,10 @@ export async function openPatientToken(
   token: string,
   scope: LinkScope = 'patient-link',
 ): Promise<OpenedToken | null> {
-  if (!/^[A-Za-z0-9_-]{48}$/.test(token)) return null;
-  const bytes = fromBase64(token);
+  const match = TOKEN_PATTERN.exec(token);
+  if (!match) return null;
+  const ref = match[1];
+  const bytes = fromBase64(match[2]!);
   if (bytes.length !== TOKEN_BYTES) return null;
   const tag = bytes.slice(0, TAG);
   const appointmentId = uuidText(xor(bytes.subarray(TAG, TAG + ID), await padFor(links, tag)));
@@ -95,6 +120,8 @@ export async function openPatientToken(
   return {
     appointmentId,
     expires,
-    madeFor: async (tenantId) => sameBytes(tag, await tagOf(links, scope, tenantId, appointmentId, expires)),
+    madeFor: async (tenant) =>
+      sameBytes(tag, await tagOf(links, scope, tenant.id, appointmentId, expires)) &&
+      (ref === undefined || ref === tenant.clinicRef),
   };
 }

@@ -1,4 +1,4 @@
-// One clinic, one Durable Object (STORAGE=clinic-objects). The clinic's data lives in the object's
+// One clinic, one Durable Object. The clinic's data lives in the object's
 // SQLite and its requests run inside the object: the Worker forwards each request here (one hop)
 // and the whole app runs next to the data, so a voice booking's dozen statements cost no network
 // round trip. The object runs one atomic unit at a time (`transactionSync`), which serialises
@@ -197,13 +197,13 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
       rateLimitScope: o.rateLimitScope,
       sendMessagesAfterWrites: o.sendMessagesAfterWrites,
     });
-    const directory = directoryOf(config.directory!, o.directoryName);
+    const directory = directoryOf(config.directory, o.directoryName);
     const deps: AppDeps = {
       ...shared,
       rateLimiter: keysCountedHere(shared.rateLimiter),
       ...(o.messageProviders && { messageProviders: o.messageProviders }),
       provisioning: directoryProvisioning({
-        clinics: config.clinics!,
+        clinics: config.clinics,
         directory,
         placement: config.placement,
         clock: shared.clock,

@@ -1,6 +1,6 @@
-// Builds the app's dependencies on Workers: D1 store, Web Crypto vault, Durable Object limiter.
+// Builds the app's dependencies on Workers: the clinic object's store, Web Crypto vault, Durable
+// Object limiter.
 import { vaultKeys } from '../config.js';
-import { openD1Store } from '../db/d1.js';
 import type { Store } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
@@ -23,16 +23,13 @@ export interface WorkerDepsOptions {
   rateLimitScope?: string;
   /** AppDeps.sendMessagesAfterWrites; default on (test harnesses turn it off). */
   sendMessagesAfterWrites?: boolean;
-  /** The clinic's own store (a clinic's Durable Object); unset, the D1 binding's. */
-  store?: Store;
+  /** The store of the clinic's Durable Object (or of the lobby's). */
+  store: Store;
 }
 
-export async function buildWorkerDeps(
-  config: WorkerConfig,
-  options: WorkerDepsOptions = {},
-): Promise<AppDeps> {
+export async function buildWorkerDeps(config: WorkerConfig, options: WorkerDepsOptions): Promise<AppDeps> {
   return {
-    store: options.store ?? openD1Store(requireD1(config)),
+    store: options.store,
     vault: await createPhoneVault(vaultKeys(config.secrets)),
     sha256Hex,
     clock: options.clock ?? systemClock,
@@ -54,9 +51,4 @@ export async function buildWorkerDeps(
       telnyx: telnyxRest(config.platformApiBaseUrls.telnyx),
     },
   };
-}
-
-function requireD1(config: WorkerConfig): D1Database {
-  if (!config.db) throw new Error('Configuration error: DB: no D1 binding and no clinic store');
-  return config.db;
 }

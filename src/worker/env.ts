@@ -25,25 +25,13 @@ const binding = <T>(name: string, method: string) =>
 
 const limit = z.coerce.number().int().positive().optional();
 
-/**
- * Where clinics' data lives: all in one D1 (the default, until patient links name their clinic;
- * README "Cloudflare Workers"), or each clinic in its own Durable Object.
- */
-export const STORAGE_MODES = ['d1', 'clinic-objects'] as const;
-export type StorageMode = (typeof STORAGE_MODES)[number];
-
 /** Where a new clinic's object is created: a jurisdiction keeps its data there (`eu`). */
 const JURISDICTIONS = ['eu', 'fedramp'] as const;
 const LOCATION_HINTS = ['wnam', 'enam', 'sam', 'weur', 'eeur', 'apac', 'oc', 'afr', 'me'] as const;
 
 const workerEnvSchema = secretsSchema.extend(platformApiEnvSchema.shape).extend({
-  STORAGE: z.enum(STORAGE_MODES).default('d1'),
-  DB: binding<D1Database>('DB (D1)', 'batch').optional(),
-  CLINICS: binding<DurableObjectNamespace<ClinicObject>>('CLINICS (Durable Object)', 'idFromName').optional(),
-  DIRECTORY: binding<DurableObjectNamespace<DirectoryObject>>(
-    'DIRECTORY (Durable Object)',
-    'idFromName',
-  ).optional(),
+  CLINICS: binding<DurableObjectNamespace<ClinicObject>>('CLINICS (Durable Object)', 'idFromName'),
+  DIRECTORY: binding<DurableObjectNamespace<DirectoryObject>>('DIRECTORY (Durable Object)', 'idFromName'),
   CLINIC_JURISDICTION: z.enum(JURISDICTIONS).optional(),
   CLINIC_LOCATION_HINT: z.enum(LOCATION_HINTS).optional(),
   RATE_LIMITER: binding<DurableObjectNamespace<RateLimiterObject>>(
@@ -67,11 +55,10 @@ export interface Placement {
 }
 
 export interface WorkerConfig {
-  storage: StorageMode;
-  /** D1 (STORAGE=d1 only). */
-  db?: D1Database;
-  clinics?: DurableObjectNamespace<ClinicObject>;
-  directory?: DurableObjectNamespace<DirectoryObject>;
+  /** One Durable Object per clinic: its data and its requests (src/worker/clinic-object.ts). */
+  clinics: DurableObjectNamespace<ClinicObject>;
+  /** Key references, integrations, senders and slugs → clinic objects (src/worker/directory.ts). */
+  directory: DurableObjectNamespace<DirectoryObject>;
   placement: Placement;
   rateLimiter: DurableObjectNamespace<RateLimiterObject>;
   secrets: Secrets;
@@ -91,19 +78,11 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
     const issue = result.error.issues[0]!;
     throw new Error(`Configuration error: ${issue.path.join('.')}: ${issue.message}`);
   }
-  const { STORAGE, CLINICS, DIRECTORY, CLINIC_JURISDICTION, CLINIC_LOCATION_HINT } = result.data;
-  if (STORAGE === 'd1' && !result.data.DB)
-    throw new Error('Configuration error: DB: STORAGE=d1 needs the D1 binding');
-  if (STORAGE === 'clinic-objects' && (!CLINICS || !DIRECTORY)) {
-    throw new Error('Configuration error: CLINICS, DIRECTORY: STORAGE=clinic-objects needs both bindings');
-  }
   const {
-    STORAGE: _storage,
-    CLINICS: _clinics,
-    DIRECTORY: _directory,
-    CLINIC_JURISDICTION: _jurisdiction,
-    CLINIC_LOCATION_HINT: _hint,
-    DB,
+    CLINICS,
+    DIRECTORY,
+    CLINIC_JURISDICTION,
+    CLINIC_LOCATION_HINT,
     RATE_LIMITER,
     RATE_LIMIT_PER_KEY_PER_MINUTE,
     RATE_LIMIT_PER_KEY_PER_SECOND,
@@ -127,8 +106,6 @@ export function parseWorkerEnv(env: Record<string, unknown>): WorkerConfig {
   if (RATE_LIMIT_PER_IP_PER_MINUTE) rateLimits.perIpPerMinute = RATE_LIMIT_PER_IP_PER_MINUTE;
   if (AUTH_FAILURES_PER_MINUTE) rateLimits.authFailuresPerMinute = AUTH_FAILURES_PER_MINUTE;
   return {
-    storage: STORAGE,
-    db: DB,
     clinics: CLINICS,
     directory: DIRECTORY,
     placement: CLINIC_JURISDICTION

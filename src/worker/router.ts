@@ -1,10 +1,12 @@
-// The Worker's only job with STORAGE=clinic-objects: find the clinic a request is for and forward it
+// The Worker's only job: find the clinic a request is for and forward it
 // to that clinic's object, in one hop. What names the clinic, by door:
 // - an API key (REST, Voki): the clinic reference inside the key's body (src/security/api-key-token.ts);
 // - a voice platform's webhook or MCP call: the integration id in the path;
 // - a message provider's webhook: the sender id in the path;
 // - the booking page: the clinic's public slug in the path;
-// - a call's recording link: the clinic's reference in its query.
+// - a call's recording link: the clinic's reference in its query;
+// - a patient's page (appointment, triage, feedback) and what its script calls: the clinic's
+//   reference leading the link's token (src/security/patient-token.ts).
 // Each is looked up in the directory, through this isolate's cache (entries never change). The
 // router checks nothing else: the clinic's object checks the key's hash, the platform's signature,
 // so a revoked key is refused on its next request whatever any cache holds.
@@ -13,7 +15,9 @@
 // goes to the lobby, which runs the same app and answers with the app's own refusals.
 
 import { MESSAGE_WEBHOOK_PREFIX } from '../api/messages.js';
+import { LINK_PAGES } from '../booking/patient-link.js';
 import { clinicRefOf } from '../security/api-key-token.js';
+import { clinicRefOfPatientToken } from '../security/patient-token.js';
 import { MCP_PREFIX } from '../voice/mcp-link.js';
 import { RECORDING_LINK_PREFIX } from '../voice/recordings.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
@@ -39,6 +43,11 @@ const BY_PATH: [RegExp, RouteKind][] = [
   [/^\/booking\/(?!assets\/)([a-z0-9-]{1,100})(?:\/|$)/, 'slug'],
 ];
 
+// A patient page's token is the path segment after the page's prefix (its assets are the lobby's).
+const PATIENT_PAGES = Object.values(LINK_PAGES).map(
+  ({ prefix }) => new RegExp(`^${prefix}/([A-Za-z0-9_-]{1,100})(?:/|$)`),
+);
+
 /** The directory entry of the clinic `request` is for, or null (the lobby's). */
 export async function clinicOf(request: Request, directory: Directory): Promise<DirectoryEntry | null> {
   const path = new URL(request.url).pathname;
@@ -46,6 +55,11 @@ export async function clinicOf(request: Request, directory: Directory): Promise<
   for (const [pattern, kind] of BY_PATH) {
     const id = pattern.exec(path)?.[1];
     if (id) return directory.resolve(kind, id);
+  }
+  for (const pattern of PATIENT_PAGES) {
+    const token = pattern.exec(path)?.[1];
+    const ref = token && clinicRefOfPatientToken(token);
+    if (ref) return directory.resolve('ref', ref);
   }
   // A recording link names its clinic in the query (src/voice/recordings.ts).
   if (path.startsWith(`${RECORDING_LINK_PREFIX}/`)) {

@@ -270,9 +270,12 @@ describe('fairness', () => {
     await app.runScheduledJobs();
     // 120 reminders due an hour ago (more than two runs' worth), as a reminder backlog would be.
     const hourAgo = app.now() - HOUR;
-    await app.exec(`INSERT INTO messages (id, tenant_id, appointment_id, kind, dedupe_key, status, attempts, next_attempt_at, expires_at, created_at, updated_at)
+    await app.exec(
+      `INSERT INTO messages (id, tenant_id, appointment_id, kind, dedupe_key, status, attempts, next_attempt_at, expires_at, created_at, updated_at)
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 120)
-      SELECT 'msg_backlog_' || i, '${busy.clinic.tenantId}', '${visit.id}', 'reminder', 'backlog:' || i, 'queued', 0, ${hourAgo}, 0, ${hourAgo}, ${hourAgo} FROM n`);
+      SELECT 'msg_backlog_' || i, '${busy.clinic.tenantId}', '${visit.id}', 'reminder', 'backlog:' || i, 'queued', 0, ${hourAgo}, 0, ${hourAgo}, ${hourAgo} FROM n`,
+      busy.clinic.tenantId,
+    );
     const theirs = await book(quiet, '2026-03-16T11:00:00Z');
     const ours = await book(busy, '2026-03-16T12:00:00Z');
     const report = await app.runScheduledJobs();
@@ -307,9 +310,12 @@ describe('fairness', () => {
               : c === 'external_id'
                 ? 'NULL'
                 : c;
-    await app.exec(`INSERT INTO appointments (${columns.join(', ')})
+    await app.exec(
+      `INSERT INTO appointments (${columns.join(', ')})
       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600)
-      SELECT ${columns.map(value).join(', ')} FROM appointments, n WHERE id = '${model.id}'`);
+      SELECT ${columns.map(value).join(', ')} FROM appointments, n WHERE id = '${model.id}'`,
+      busy.clinic.tenantId,
+    );
     // Six days ahead: its 168 h reminder is due now.
     const due = await book(other, '2026-03-08T10:00:00Z');
     await app.runScheduledJobs();
@@ -361,6 +367,7 @@ describe("the patient's data", () => {
     const p = await patientWithMessages();
     await app.exec(
       `INSERT INTO message_consent (tenant_id, phone_hash, opted_out, keyword, changed_at) VALUES ('${p.s.clinic.tenantId}', '${p.hash}', 1, 'STOP', ${app.now()})`,
+      p.s.clinic.tenantId,
     );
     const erased = await app.request('POST', `/v1/patients/${encodeURIComponent(p.hash)}/erase`, {
       key: p.keys,

@@ -107,7 +107,7 @@ describe('the link in the message', () => {
     const { id, phone } = await book(s, '2026-03-04T10:00:00Z');
     await app.runScheduledJobs();
     const [sent] = sentTo(phone);
-    const url = /https:\/\/agendai\.example\.com(\/a\/[\w-]{48})$/.exec(sent!.body);
+    const url = /https:\/\/agendai\.example\.com(\/a\/[\w-]{64})$/.exec(sent!.body);
     expect(url, sent!.body).not.toBeNull();
     const page = await app.request('GET', url![1]!);
     expect(page.status).toBe(200);
@@ -132,7 +132,7 @@ describe('the link in the message', () => {
     }
     const reminder = sentTo(phone).find((m) => m.body.includes('lembrete'));
     expect(reminder?.body).toMatch(
-      /Responda SIM para confirmar ou C para cancelar\.\nOu no link: https:\/\/agendai\.example\.com\/a\/[\w-]{48}\nPARAR para sair\.$/,
+      /Responda SIM para confirmar ou C para cancelar\.\nOu no link: https:\/\/agendai\.example\.com\/a\/[\w-]{64}\nPARAR para sair\.$/,
     );
     const custom = await app.request('PUT', '/v1/messaging/settings', {
       key: s.key,

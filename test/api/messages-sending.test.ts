@@ -147,7 +147,7 @@ describe('sending', () => {
         from: SMS_FROM,
         // With the patient's own link (test/api/patient-links.test.ts opens it).
         body: expect.stringMatching(
-          /^Clínica Sorriso: Maria, a sua consulta ficou marcada para 04\/03\/2026 às 10:00 com Dra\. Ana Costa\.\nConfirmar, cancelar ou mudar: https:\/\/agendai\.example\.com\/a\/[\w-]{48}$/,
+          /^Clínica Sorriso: Maria, a sua consulta ficou marcada para 04\/03\/2026 às 10:00 com Dra\. Ana Costa\.\nConfirmar, cancelar ou mudar: https:\/\/agendai\.example\.com\/a\/[\w-]{64}$/,
         ),
         statusCallback: s.webhookUrl,
       },
@@ -183,7 +183,7 @@ describe('sending', () => {
         to: `whatsapp:${phone}`,
         from: `whatsapp:${SMS_FROM}`,
         body: expect.stringMatching(
-          /^Clínica Sorriso: Maria, your appointment is booked for 4 Mar 2026 at 11:00 with Dra\. Ana Costa\.\nConfirm, cancel or change: https:\/\/agendai\.example\.com\/a\/[\w-]{48}$/,
+          /^Clínica Sorriso: Maria, your appointment is booked for 4 Mar 2026 at 11:00 with Dra\. Ana Costa\.\nConfirm, cancel or change: https:\/\/agendai\.example\.com\/a\/[\w-]{64}$/,
         ),
       },
     ]);

@@ -1,6 +1,6 @@
 // Messages to patients, configured through the API: settings, templates and their segment counts,
 // senders with sealed credentials, and messages queued in the change's own atomic unit (on SQLite
-// and on D1). Sending through the providers: messages-sending.test.ts.
+// and in a clinic's Durable Object). Sending through the providers: messages-sending.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { appointmentBody, nextPhone, setupClinic } from '../support/factories.js';

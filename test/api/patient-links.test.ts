@@ -51,7 +51,7 @@ describe('the patient link', () => {
     const b = await bookingClinic(app);
     const { id, phone } = await book(b, '2026-03-03T10:00:00Z');
     const link = await linkOf(b.clinic, id);
-    expect(link.path).toMatch(/^\/a\/[A-Za-z0-9_-]{48}$/);
+    expect(link.path).toMatch(/^\/a\/[A-Za-z0-9_-]{64}$/);
     expect(link.token.toLowerCase()).not.toContain(id.replace(/-/g, '').slice(0, 8));
     expect(formsIn(link.token, phoneForms(phone, 'PT'))).toEqual([]);
     expect(link.expiresAt).toBe('2026-03-06T10:00:00+00:00');
@@ -72,10 +72,29 @@ describe('the patient link', () => {
     // A token stitched from the other clinic's link (its signature, this appointment's bytes) fails.
     const mine = await linkOf(a.clinic, id);
     const foreign = await linkOf(other.clinic, theirs.id);
-    const stitched = foreign.token.slice(0, 22) + mine.token.slice(22);
+    const stitched = mine.token.slice(0, 16) + foreign.token.slice(16, 38) + mine.token.slice(38);
     expect((await app.request('GET', `/a/${stitched}`)).status).toBe(404);
     expect((await post(`/a/${stitched}`, 'confirm')).body.error).toBe('invalid_signature');
     expect((await appointment(a, id)).confirmation).toBeNull();
+  });
+
+  it("leads with the clinic's reference; another clinic's or an unknown one in front opens nothing", async () => {
+    const a = await bookingClinic(app);
+    const other = await bookingClinic(app);
+    const { id } = await book(a, '2026-03-03T12:30:00Z');
+    const mine = await linkOf(a.clinic, id);
+    // The same 16 characters as in the clinic's API keys (miv_live_{ref}…), which the Worker routes by.
+    expect(mine.token.slice(0, 16)).toBe(a.clinic.key.slice('miv_live_'.length, 'miv_live_'.length + 16));
+    const otherRef = other.clinic.key.slice('miv_live_'.length, 'miv_live_'.length + 16);
+    for (const ref of [otherRef, 'A'.repeat(16)]) {
+      const forged = `/a/${ref}${mine.token.slice(16)}`;
+      expect((await app.request('GET', forged)).status).toBe(404);
+      const api = await post(forged, 'confirm');
+      expect(api.status).toBe(401);
+      expect(api.body.error).toBe('invalid_signature');
+    }
+    expect((await appointment(a, id)).confirmation).toBeNull();
+    expect((await app.request('GET', mine.path)).status).toBe(200);
   });
 
   it('shows the appointment in the clinic language, with no phone, under a strict CSP', async () => {
@@ -202,7 +221,7 @@ describe('the patient link', () => {
     const { id } = await book(b, '2026-03-03T15:00:00Z');
     const { path, token } = await linkOf(b.clinic, id);
     const flipped = `/a/${token.slice(0, 30)}${token[30] === 'A' ? 'B' : 'A'}${token.slice(31)}`;
-    for (const bad of [flipped, '/a/short', `/a/${'A'.repeat(48)}`, `/a/${token}x`]) {
+    for (const bad of [flipped, '/a/short', `/a/${'A'.repeat(48)}`, `/a/${'A'.repeat(64)}`, `/a/${token}x`]) {
       const page = await app.request('GET', bad, { headers: { 'accept-language': 'en-GB,en;q=0.8' } });
       expect(page.status).toBe(404);
       expect(page.text).toContain('This link is not valid.');

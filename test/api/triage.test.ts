@@ -107,7 +107,7 @@ async function linkSentTo(phone: string, page: 'triagem' | 'feedback') {
   await app.runScheduledJobs();
   const sent = provider.sent.filter((m) => m.to === phone).at(-1);
   expect(sent).toBeDefined();
-  const match = new RegExp(`${BASE}(/${page}/[\\w-]{48})$`).exec(sent!.body);
+  const match = new RegExp(`${BASE}(/${page}/[\\w-]{64})$`).exec(sent!.body);
   expect(match, sent!.body).not.toBeNull();
   tokens.add(match![1]!.split('/').at(-1)!);
   return { path: match![1]!, body: sent!.body };

@@ -1,7 +1,8 @@
 // The README's walk-through against `npm run dev:worker` (wrangler dev: workerd and its local storage),
 // with the clinic made the way a clinic on Cloudflare is made: the CLI over the admin API
 // (`--url --admin-token`), no rows copied by hand. It runs the project's own npm script in a copy of
-// the project's files, so the developer's .dev.vars and local database are left alone.
+// the project's files, so the developer's .dev.vars and local objects are left alone. No drizzle/
+// folder and no database step: each clinic's Durable Object migrates itself from the bundle.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { freePort, REPO_ROOT } from '../support/service-process.js';
 
 const run = promisify(execFile);
 const ADMIN_TOKEN = 'dev-worker-admin-token-0123456789abcdef';
-const PROJECT_FILES = ['package.json', 'wrangler.toml', 'tsconfig.json', 'src', 'drizzle', 'scripts'];
+const PROJECT_FILES = ['package.json', 'wrangler.toml', 'tsconfig.json', 'src', 'scripts'];
 // Wrangler asks nothing of the network with these (CI sets them too).
 const QUIET = {
   WRANGLER_SEND_METRICS: 'false',
@@ -140,6 +141,14 @@ describe('npm run dev:worker with ADMIN_TOKEN: the README walk-through on worker
     expect(replay.status).toBe(201);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.text).toBe(first.text);
+
+    // The patient's link, routed by the clinic's reference in its token to the clinic's object.
+    const appointmentId = JSON.parse(first.text).id as string;
+    const link = await call(key, 'POST', `/v1/appointments/${appointmentId}/patient-link`);
+    expect(link.status, link.text).toBe(200);
+    const page = await fetch(`${api}${new URL(JSON.parse(link.text).url).pathname}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Consulta de rotina');
 
     // The operator's listing and a revocation, over the same door.
     const listing = await cli('tenants', 'list');

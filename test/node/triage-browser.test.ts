@@ -59,7 +59,7 @@ async function clinicWithTriage(lang: string) {
 async function linkFor(phone: string, page: string) {
   await app.runScheduledJobs();
   const body = provider.sent.filter((m) => m.to === phone).at(-1)?.body ?? '';
-  const match = new RegExp(`https?://[^/\\s]+(/${page}/[\\w-]{48})`).exec(body);
+  const match = new RegExp(`https?://[^/\\s]+(/${page}/[\\w-]{64})`).exec(body);
   expect(match, body).not.toBeNull();
   return match![1]!;
 }

@@ -1,4 +1,4 @@
-// The test harness in clinic-objects mode (STORAGE=clinic-objects): every request goes through the
+// The test harness on Workers (the clinic-objects project): every request goes through the
 // Worker's router (src/worker/router.ts) to a clinic's own Durable Object, which runs the app on its
 // SQLite storage; unknown keys and the operator's API go to the lobby. The HTTP suite (test/api)
 // runs against it in the `clinic-objects` vitest project, unchanged.
@@ -7,10 +7,11 @@
 // - Each test app has its own directory and lobby (named after a random scope), so test files do
 //   not see each other's clinics; clinics' objects are unique anyway.
 // - Objects are configured before each request reaches them (same isolate, runInDurableObject):
-//   the test's clock, fresh secrets, limits and stand-ins, as the Worker harness does for D1.
+//   the test's clock, fresh secrets, limits and stand-ins.
 // - Helpers that reach the database (sql, exec, the timed jobs) run in every object of the app and
 //   combine the results: concatenated rows, and one sum for a lone `count(*)`; questions about the
-//   schema (PRAGMA, sqlite_master) are asked of one object, since all share it.
+//   schema (PRAGMA, pragma_* functions, sqlite_master) are asked of one object, since all share it;
+//   a statement `exec` is told concerns one clinic runs only in that clinic's object.
 import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { Grant } from '../../src/accounts/scopes.js';
@@ -146,7 +147,7 @@ export async function startClinicObjectsApp(options: TestAppOptions = {}): Promi
 
   let clinicCount = 0;
   // Inside a clinic's object there is no network between the app and its data: trips are counted on
-  // the drivers that have them (test/api/round-trips.test.ts runs on Node and D1).
+  // the driver that has them (test/node/round-trips.test.ts, on Node).
   const uncounted = () => {
     throw new Error('clinic objects count no storage round trips');
   };
@@ -206,7 +207,7 @@ export async function startClinicObjectsApp(options: TestAppOptions = {}): Promi
     },
     async sql(query, ...params) {
       // Every object has the same schema: a question about it is asked of one.
-      if (/^\s*PRAGMA\b|\bsqlite_master\b/i.test(query)) {
+      if (/^\s*PRAGMA\b|\bpragma_\w+\s*\(|\bsqlite_master\b/i.test(query)) {
         return inObject(await configured(lobbyId), (o) => o.store.raw(query, ...params));
       }
       const results = await Promise.all(
@@ -220,8 +221,9 @@ export async function startClinicObjectsApp(options: TestAppOptions = {}): Promi
       }
       return rows;
     },
-    async exec(statement) {
-      for (const stub of await objects()) await inObject(stub, (o) => o.store.raw(statement));
+    async exec(statement, tenantId) {
+      const where = tenantId ? [await holding(tenantId)] : await objects();
+      for (const stub of where) await inObject(stub, (o) => o.store.raw(statement));
     },
     async runScheduledJobs() {
       let report: Awaited<ReturnType<typeof runTimedJobs>> | undefined;

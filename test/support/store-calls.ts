@@ -1,11 +1,9 @@
-// Counts storage round trips: every time a request waits on its database. The harnesses wrap the
-// store's driver with these when a test asks (`countTrips`), so the budget test sees what production
-// would send, on both runtimes (the D1 counter, checked against the Workers types: store-calls-d1.ts):
-// - D1: each `first`/`all`/`run`/`raw` of a statement is one trip, a `batch` is one trip (drizzle's
-//   reads and writes, `atomic` and `query` all arrive here).
-// - better-sqlite3: each statement run outside a transaction is one trip; a transaction (an atomic
-//   unit, a batch of reads) is one trip however many statements it holds. Nothing crosses a network
-//   there, but a statement is what would be a trip if the same code ran against a remote database.
+// Counts storage round trips: every time a request waits on its database. The Node harness wraps the
+// store's driver with this when a test asks (`countTrips`), for the budget test
+// (test/node/round-trips.test.ts): each statement run outside a transaction is one trip; a
+// transaction (an atomic unit, a batch of reads) is one trip however many statements it holds.
+// Nothing crosses a network there, but a statement is what would be a trip were the database remote.
+// (Inside a clinic's Durable Object, the Workers shape, the app and its data share one process.)
 import type Database from 'better-sqlite3';
 
 export interface TripCounter {

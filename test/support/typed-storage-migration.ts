@@ -1,7 +1,7 @@
 // The typed-storage migration (drizzle/0004_typed_storage.sql) on a database that already holds data:
 // rows written in the schema as it was before it (migrations up to 0003_webhooks), the migration
-// applied, then every row checked and the new constraints tried. Runtime-neutral: the Node test
-// drives better-sqlite3 through drizzle's migrator, the workers test drives D1 in workerd.
+// applied, then every row checked and the new constraints tried, through a small raw interface (the
+// Node test drives better-sqlite3 through drizzle's migrator).
 
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';

@@ -1,5 +1,6 @@
 // The harness every HTTP test runs against. Node implements it with a real server on a real SQLite
-// file; the Workers project implements it inside workerd on D1. Tests only see this interface.
+// file; the clinic-objects project implements it inside workerd, through the Worker's router into
+// each clinic's Durable Object. Tests only see this interface.
 import type { Grant } from '../../src/accounts/scopes.js';
 import type { TrustProxy } from '../../src/http/client-address.js';
 
@@ -85,8 +86,12 @@ export interface TestApp {
   setTenantStatus(tenantId: string, status: string): Promise<void>;
   /** Runs a read-only SQL query against the service's database. */
   sql(query: string, ...params: unknown[]): Promise<Record<string, unknown>[]>;
-  /** Runs SQL that changes the database directly (to inject failures, age rows). */
-  exec(statement: string): Promise<void>;
+  /**
+   * Runs SQL that changes the database directly (to inject failures, age rows). With `tenantId`, the
+   * statement is about that clinic's data: in clinic-objects mode it runs only in the clinic's
+   * object (else in every object); Node has one database and runs it there either way.
+   */
+  exec(statement: string, tenantId?: string): Promise<void>;
   /** Runs the timed jobs once at the service's "now", as the Node timer or the Workers cron does. */
   runScheduledJobs(): Promise<{
     noShows: number;

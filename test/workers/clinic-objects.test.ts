@@ -1,8 +1,9 @@
-// One Durable Object per clinic (STORAGE=clinic-objects): what the shared HTTP suite cannot see from
+// One Durable Object per clinic (the Workers shape): what the shared HTTP suite cannot see from
 // outside. A key reaches its own clinic's object and no other; the Worker's directory cache spares
 // the lookup after the first request and still cannot keep a revoked key alive; an object holding
 // the previous schema's data migrates when it wakes; the alarm runs the clinic's due work; a clinic
-// is provisioned through the directory with a location hint.
+// is provisioned through the directory with a location hint; an object refuses a statement with more
+// than 100 bound parameters, locally as on Cloudflare, so the suite fails where production would.
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { drizzle } from 'drizzle-orm/durable-sqlite';
@@ -67,6 +68,21 @@ describe('routing by key', () => {
     const me = (await app.request('GET', '/v1/tenants/me', { key: test.key })).body;
     expect(me.id).not.toBe(clinic.tenantId);
     expect(await count(await app.objectOf(clinic.tenantId), 'tenants')).toBe(2);
+  });
+});
+
+describe("the object's SQL limits", () => {
+  it('accepts 100 bound parameters and refuses 101, in raw statements and atomic units', async () => {
+    const stub = await app.objectOf((await app.createClinic()).tenantId);
+    const at = (n: number) => ({
+      sql: `SELECT count(*) AS n FROM (SELECT ${Array.from({ length: n }, () => '?').join(', ')})`,
+      params: Array.from({ length: n }, (_, i) => i),
+    });
+    await runInDurableObject(stub, async (o: ClinicObject) => {
+      expect(await o.store.query(at(100))).toEqual([{ n: 1 }]);
+      await expect(o.store.query(at(101))).rejects.toThrow(/too many SQL variables/);
+      await expect(o.store.atomic([at(1), at(101)])).rejects.toThrow(/too many SQL variables/);
+    });
   });
 });
 

@@ -1,9 +1,11 @@
-// The Worker entry itself (src/worker.ts), which the shared suite bypasses to control the clock:
-// env validation, the per-IP limit keyed on cf-connecting-ip, and the cron handler.
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+// The Worker entry itself (src/worker.ts), which the shared suite bypasses to control the clock: env
+// validation, and the lobby's object behind it with the per-IP limit keyed on cf-connecting-ip.
+// vitest.config.ts gives the objects development secrets, as `wrangler secret put` does.
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
+import type { ClinicObject } from '../../src/worker/clinic-object.js';
 import worker from '../../src/worker.js';
 
 const secrets = () => ({
@@ -20,14 +22,11 @@ beforeEach(() => {
 afterEach(() => vi.restoreAllMocks());
 
 async function call(workerEnv: Record<string, unknown>, path: string, headers: Record<string, string> = {}) {
-  const ctx = createExecutionContext();
-  const response = await worker.fetch(new Request(`http://agendai.test${path}`, { headers }), workerEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return response;
+  return worker.fetch(new Request(`http://agendai.test${path}`, { headers }), workerEnv);
 }
 
 describe('Worker entry', () => {
-  it('serves the app with the bindings of wrangler.toml and the secrets', async () => {
+  it("serves the app, from the lobby's object, with the bindings of wrangler.toml and the secrets", async () => {
     const response = await call({ ...env, ...secrets() }, '/health');
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -37,7 +36,8 @@ describe('Worker entry', () => {
   it.each([
     ['a missing secret', { PHONE_HASH_KEY: undefined }],
     ['a secret that is not 32 bytes', { PHONE_ENCRYPTION_KEY: 'c2hvcnQ=' }],
-    ['a missing D1 binding', { DB: undefined }],
+    ['a missing clinics binding', { CLINICS: undefined }],
+    ['a missing directory binding', { DIRECTORY: undefined }],
     ['a limit that is not a number', { RATE_LIMIT_PER_IP_PER_MINUTE: 'many' }],
     ['an ADMIN_TOKEN under 32 characters', { ADMIN_TOKEN: 'short-admin-token' }],
   ])('answers 500 internal_error for %s, and logs which variable is wrong', async (_, change) => {
@@ -66,27 +66,19 @@ describe('Worker entry', () => {
   });
 
   it('limits public routes per cf-connecting-ip, with limits from the env', async () => {
-    const limited = { ...env, ...secrets(), RATE_LIMIT_PER_IP_PER_MINUTE: '2' };
-    const first = { 'cf-connecting-ip': '203.0.113.7' };
-    expect((await call(limited, '/health', first)).status).toBe(200);
-    expect((await call(limited, '/health', first)).status).toBe(200);
-    expect((await call(limited, '/health', first)).status).toBe(429);
-    expect((await call(limited, '/health', { 'cf-connecting-ip': '203.0.113.8' })).status).toBe(200);
-  });
-
-  it('runs the timed jobs from scheduled(): idempotency keys past retention are purged', async () => {
-    const old = Date.now() - 25 * 3600_000;
-    await env.DB.prepare(
-      `INSERT INTO idempotency_keys (tenant_id, key, fingerprint, claim, created_at)
-       VALUES ('tenant-x', 'old', 'f', 'c', ?), ('tenant-x', 'fresh', 'f', 'c', ?)`,
-    )
-      .bind(old, Date.now())
-      .run();
-    await worker.scheduled(createScheduledController({ cron: '*/5 * * * *' }), { ...env, ...secrets() });
-    const { results } = await env.DB.prepare(
-      "SELECT key FROM idempotency_keys WHERE tenant_id = 'tenant-x' ORDER BY key",
-    ).all();
-    expect(results).toEqual([{ key: 'fresh' }]);
-    expect(logs).toEqual([expect.objectContaining({ event: 'scheduled', idempotencyKeysPurged: 1 })]);
+    // The objects read the same env as the Worker ([vars]); here only the lobby's gets the limit.
+    const lobby = env.CLINICS.getByName('lobby');
+    const options = { env: { RATE_LIMIT_PER_IP_PER_MINUTE: '2' }, rateLimitScope: crypto.randomUUID() };
+    await runInDurableObject(lobby, (o: ClinicObject) => o.configure(options));
+    try {
+      const first = { 'cf-connecting-ip': '203.0.113.7' };
+      const all = { ...env, ...secrets() };
+      expect((await call(all, '/health', first)).status).toBe(200);
+      expect((await call(all, '/health', first)).status).toBe(200);
+      expect((await call(all, '/health', first)).status).toBe(429);
+      expect((await call(all, '/health', { 'cf-connecting-ip': '203.0.113.8' })).status).toBe(200);
+    } finally {
+      await runInDurableObject(lobby, (o: ClinicObject) => o.configure({}));
+    }
   });
 });

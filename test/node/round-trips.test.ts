@@ -1,7 +1,10 @@
-// The round-trip budget: how many times one request waits on its database, on both drivers
-// (test/support/store-calls.ts says what counts). Every trip is sequential, so on a remote database
-// each one adds the network's latency to what a caller (a patient on the phone) waits for. A change
-// that adds a trip fails here; a change that removes one lowers the budget.
+// The round-trip budget: how many times one request waits on its database (test/support/store-calls.ts
+// says what counts). Every trip is sequential, so were the database remote each one would add the
+// network's latency to what a caller (a patient on the phone) waits for. A change that adds a trip
+// fails here; a change that removes one lowers the budget.
+// Node only: on Workers the app runs inside the clinic's Durable Object, next to its SQLite, so there
+// is no database trip to count; what a Workers request waits on is the directory lookup (none once
+// cached) and the one hop to the object, which test/workers/clinic-objects.test.ts budgets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { appointmentBody, createProfessional, createService } from '../support/factories.js';
