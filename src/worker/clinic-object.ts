@@ -76,6 +76,8 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
   private options: ClinicObjectOptions = {};
   private service?: Promise<Service>;
   private identity?: ClinicIdentity;
+  /** Timed runs that threw in a row (their retries back off); in memory, an evicted object starts over. */
+  private failedRuns = 0;
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
@@ -107,15 +109,53 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
       passThroughOnException() {},
       props: {},
     });
-    if (request.method !== 'GET' && response.status < 300) await this.scheduleTimedWork(deps, true);
+    // The write is committed and answered: failing to move the alarm must not turn it into a 500
+    // (a retry would meet its Idempotency-Key's replay, or book twice without one). The alarm set
+    // before still fires, and its run sets the next one from what is due then.
+    if (request.method !== 'GET' && response.status < 300) {
+      await this.scheduleTimedWork(deps, true).catch((error) =>
+        deps.logger.error('alarm_not_moved', { error: reasonOf(error) }),
+      );
+    }
     return response;
   }
 
   override async alarm() {
-    const { deps } = await this.serviceOf();
-    const report = await runTimedJobs(deps, deps.clock.now());
-    if (changedAnything(report)) deps.logger.info('timed_jobs', { ...report });
-    await this.scheduleTimedWork(deps, false);
+    let deps: AppDeps | undefined;
+    let failed = false;
+    try {
+      deps = (await this.serviceOf()).deps;
+      const report = await runTimedJobs(deps, deps.clock.now());
+      if (changedAnything(report)) deps.logger.info('timed_jobs', { ...report });
+      this.failedRuns = 0;
+    } catch (error) {
+      failed = true;
+      this.failedRuns++;
+      (deps?.logger ?? jsonLogger()).error('timed_jobs_failed', {
+        error: reasonOf(error),
+        failedRuns: this.failedRuns,
+      });
+    } finally {
+      // Whatever the run did, the clinic's timed work keeps an alarm: a run that threw is not
+      // rethrown (the platform would retry a few times, then never again) but tried later, later
+      // each time it fails again, so a stuck row neither stops the clinic's no-shows and messages
+      // for good nor spins the object.
+      await this.rescheduleAfterRun(deps, failed);
+    }
+  }
+
+  private async rescheduleAfterRun(deps: AppDeps | undefined, failed: boolean) {
+    const retry = Date.now() + retryDelay(this.failedRuns);
+    if (failed || !deps) {
+      await this.ctx.storage.setAlarm(retry);
+      return;
+    }
+    try {
+      await this.scheduleTimedWork(deps, false);
+    } catch (error) {
+      deps.logger.error('alarm_not_set', { error: reasonOf(error) });
+      await this.ctx.storage.setAlarm(retry);
+    }
   }
 
   /** The clinic this object holds, or null (a fresh object, the lobby). */
@@ -238,6 +278,12 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
     if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 }
+
+/** A failed timed run is tried again after 30 s, doubling with each failure in a row, at most 15 min. */
+export const retryDelay = (failedRuns: number) =>
+  Math.min(15 * 60_000, 30_000 * 2 ** Math.max(0, failedRuns - 1));
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * Per-key limits counted in the object: every request of a clinic's keys arrives here, so its own

@@ -193,6 +193,67 @@ describe("the clinic's alarm", () => {
   });
 });
 
+describe("the clinic's alarm when something fails", () => {
+  const alarmOf = (stub: DurableObjectStub<ClinicObject>) =>
+    runInDurableObject(stub, (_o: ClinicObject, state) => state.storage.getAlarm());
+
+  it('a timed run that throws still leaves an alarm, backed off, and the next run does the work', async () => {
+    const start = app.now();
+    try {
+      const s = await setupClinic(app);
+      const stub = await app.objectOf(s.clinic.tenantId);
+      const booked = await app.request('POST', '/v1/appointments', {
+        key: s.clinic.key,
+        body: appointmentBody(s, new Date(start + 3_600_000).toISOString()),
+      });
+      expect(booked.status).toBe(201);
+      // The database refuses the no-show's write (a real SQLite error inside the run).
+      await runInDurableObject(stub, (o: ClinicObject) =>
+        o.store.raw(`CREATE TRIGGER refuse_no_show BEFORE UPDATE OF status ON appointments
+          WHEN NEW.status = 'no_show' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`),
+      );
+      app.setNow(start + 2 * 3_600_000 + 60_000);
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      const retryAt = await alarmOf(stub);
+      expect(retryAt).not.toBeNull();
+      expect(Math.abs(retryAt! - (Date.now() + 30_000))).toBeLessThan(10_000);
+      // Failing again, it waits longer.
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      expect(Math.abs((await alarmOf(stub))! - (Date.now() + 60_000))).toBeLessThan(10_000);
+      expect(
+        (await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key })).body.status,
+      ).toBe(booked.body.status);
+
+      await runInDurableObject(stub, (o: ClinicObject) => o.store.raw('DROP TRIGGER refuse_no_show'));
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      const after = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
+      expect(after.body.status).toBe('no_show');
+      expect(await alarmOf(stub)).not.toBeNull();
+    } finally {
+      app.setNow(start);
+    }
+  });
+
+  it('a committed write is answered 201 even when the alarm cannot be set', async () => {
+    const s = await setupClinic(app);
+    const stub = await app.objectOf(s.clinic.tenantId);
+    await runInDurableObject(stub, (_o: ClinicObject, state) => {
+      // The platform refusing the alarm (e.g. a storage error) after the unit committed.
+      state.storage.setAlarm = async () => {
+        throw new Error('storage operation failed');
+      };
+    });
+    const booked = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, new Date(app.now() + 3_600_000).toISOString()),
+    });
+    expect(booked.status).toBe(201);
+    const read = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
+    expect(read.status).toBe(200);
+    expect(read.body.startsAt).toBe(booked.body.startsAt);
+  });
+});
+
 describe('provisioning through the directory', () => {
   // A jurisdiction cannot be tried here: workerd refuses it ("not implemented"); Cloudflare honours it.
   it('makes a clinic near its location hint, enters it in the directory, and its first key works', async () => {
