@@ -240,7 +240,7 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
     const directory = directoryOf(config.directory!, o.directoryName);
     const deps: AppDeps = {
       ...shared,
-      rateLimiter: keysCountedHere(shared.rateLimiter),
+      rateLimiter: countedHere(shared.rateLimiter),
       ...(o.messageProviders && { messageProviders: o.messageProviders }),
       provisioning: directoryProvisioning({
         clinics: config.clinics!,
@@ -286,15 +286,28 @@ export const retryDelay = (failedRuns: number) =>
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
- * Per-key limits counted in the object: every request of a clinic's keys arrives here, so its own
- * memory sees them all with no round trip. Per-address limits (and failed authentications) span
- * clinics, so they stay with the shared rate-limiter objects. An evicted object (idle for seconds)
- * forgets its counts; a key's limits are about bursts, which keep it awake.
+ * What an object counts in its own memory, with no round trip: per-key limits, and failed
+ * authentications. Every request of a clinic's keys, integrations and senders arrives at this one
+ * object (the key carries the clinic's reference, the path the integration's or sender's id), so
+ * its memory sees them all; the lobby, one object, sees every request naming no clinic. A failed
+ * key from an address is therefore counted per clinic: guessing against several clinics gets the
+ * budget once per clinic, still nowhere near the 162 random bits of a key.
+ *
+ * Per-address limits on the public routes (`ip:`, `booking-ip:`: the booking page, the patient's
+ * pages, recordings, documentation) stay with the shared rate-limiter objects, since one address
+ * spreads its requests over every clinic: one hop to a limiter object per such request (a few ms in
+ * the same location, up to a continent's round trip when the limiter object lives elsewhere).
+ *
+ * An evicted object (idle for seconds) forgets its counts; limits are about bursts, which keep it
+ * awake.
  */
-function keysCountedHere(shared: RateLimiter): RateLimiter {
+function countedHere(shared: RateLimiter): RateLimiter {
   const local = memoryRateLimiter();
   return {
     consume: (subject, rules, now, record) =>
-      (subject.startsWith('key:') ? local : shared).consume(subject, rules, now, record),
+      (OWN_SUBJECTS.test(subject) ? local : shared).consume(subject, rules, now, record),
   };
 }
+
+/** Subjects one object sees all of: an API key's requests, failed authentications. */
+const OWN_SUBJECTS = /^(key|auth-fail):/;

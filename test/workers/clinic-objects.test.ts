@@ -16,6 +16,7 @@ import { cachedDirectory, directoryOf } from '../../src/worker/directory.js';
 import { directoryProvisioning } from '../../src/worker/provision.js';
 import { type ClinicObjectsApp, startClinicObjectsApp } from '../support/clinic-objects-harness.js';
 import { appointmentBody, createProfessional, setupClinic } from '../support/factories.js';
+import { UNLIMITED } from '../support/http.js';
 
 let app: ClinicObjectsApp;
 beforeAll(async () => {
@@ -251,6 +252,54 @@ describe("the clinic's alarm when something fails", () => {
     const read = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
     expect(read.status).toBe(200);
     expect(read.body.startsAt).toBe(booked.body.startsAt);
+  });
+});
+
+describe('rate limits inside a clinic object', () => {
+  // Its own app: its objects reach the shared rate-limiter objects through a counting binding.
+  let counted: ClinicObjectsApp;
+  const hops: string[] = [];
+  beforeAll(async () => {
+    counted = await startClinicObjectsApp({ rateLimits: { ...UNLIMITED, authFailuresPerMinute: 3 } });
+    const limiter = env.RATE_LIMITER;
+    counted.objectOptions.env!.RATE_LIMITER = {
+      idFromName: (name: string) => limiter.idFromName(name),
+      getByName: (name: string) => {
+        hops.push(name.slice(name.indexOf(':') + 1));
+        return limiter.getByName(name);
+      },
+    };
+  });
+
+  it('a keyed REST request makes no hop to a rate-limiter object, read or write', async () => {
+    const s = await setupClinic(counted);
+    hops.length = 0;
+    expect((await counted.request('GET', '/v1/tenants/me', { key: s.clinic.key })).status).toBe(200);
+    const booked = await counted.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, new Date(counted.now() + 3_600_000).toISOString()),
+    });
+    expect(booked.status).toBe(201);
+    expect(hops).toEqual([]);
+  });
+
+  it("failed keys naming a clinic are throttled in that clinic's object, with no hop", async () => {
+    const clinic = await counted.createClinic();
+    const wrong = `miv_live_${clinicRefOf(clinic.key)}${'A'.repeat(27)}`;
+    hops.length = 0;
+    for (let i = 0; i < 3; i++) {
+      expect((await counted.request('GET', '/v1/tenants/me', { key: wrong })).status).toBe(401);
+    }
+    const refused = await counted.request('GET', '/v1/tenants/me', { key: wrong });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toBe('rate_limit_exceeded');
+    expect(hops).toEqual([]);
+  });
+
+  it('per-address limits of the public routes stay global: one hop each', async () => {
+    hops.length = 0;
+    expect((await counted.request('GET', '/health')).status).toBe(200);
+    expect(hops).toEqual(['ip:127.0.0.1']);
   });
 });
 
