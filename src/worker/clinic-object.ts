@@ -249,6 +249,10 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
         clock: shared.clock,
       }),
       announce: (kind, id) => this.announce(directory, kind, id),
+      release: async (kind, name) => {
+        const clinic = await this.clinic();
+        if (clinic) await directory.release(kind, name, clinic.ref);
+      },
     };
     return { deps, app: createApp(deps) };
   }

@@ -9,10 +9,11 @@ import { drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTenantConfig } from '../../src/accounts/tenant-config.js';
+import { MAX_SLUGS_PER_CLINIC } from '../../src/db/directory.js';
 import { migrationsBundle } from '../../src/db/migrations-bundle.js';
 import { API_KEY_PATTERN, clinicRefOf } from '../../src/security/api-key-token.js';
 import type { ClinicObject } from '../../src/worker/clinic-object.js';
-import { cachedDirectory, directoryOf } from '../../src/worker/directory.js';
+import { cachedDirectory, directoryOf, NOT_FOUND_TTL_MS } from '../../src/worker/directory.js';
 import { directoryProvisioning } from '../../src/worker/provision.js';
 import { type ClinicObjectsApp, startClinicObjectsApp } from '../support/clinic-objects-harness.js';
 import { appointmentBody, createProfessional, setupClinic } from '../support/factories.js';
@@ -302,6 +303,86 @@ describe('rate limits inside a clinic object', () => {
     expect(hops).toEqual(['ip:127.0.0.1']);
   });
 });
+
+describe('the directory against floods and squatting', () => {
+  it("looks up no name of the wrong shape, a recording link's clinic among them", async () => {
+    const before = app.directory.lookups;
+    const bogus = await app.fetch(`http://agendai.test/recordings/x?clinic=${'%2F..'.repeat(20)}`);
+    expect(bogus.status).toBeGreaterThanOrEqual(400);
+    expect(bogus.status).toBeLessThan(500);
+    for (const [kind, name] of [
+      ['ref', 'short'],
+      ['ref', `${'A'.repeat(15)}/`],
+      ['tenant', 'not-a-uuid'],
+      ['integration', 'abc'],
+      ['sender', 'snd_nothex'],
+      ['slug', '-dash-first'],
+    ] as const) {
+      expect(await app.directory.resolve(kind, name)).toBeNull();
+    }
+    expect(app.directory.lookups).toBe(before);
+  });
+
+  it('remembers a name not found for a few seconds, then asks again; a name it claims is found at once', async () => {
+    let now = 0;
+    const directory = cachedDirectory(directoryOf(env.DIRECTORY, app.objectOptions.directoryName), () => now);
+    const unknown = 'B'.repeat(16);
+    for (let i = 0; i < 10; i++) expect(await directory.resolve('ref', unknown)).toBeNull();
+    expect(directory.lookups).toBe(1);
+    now += NOT_FOUND_TTL_MS + 1;
+    expect(await directory.resolve('ref', unknown)).toBeNull();
+    expect(directory.lookups).toBe(2);
+
+    const clinic = await app.createClinic();
+    const ref = clinicRefOf(clinic.key)!;
+    const slug = `nova-${clinic.tenantId.slice(0, 8)}`;
+    expect(await directory.resolve('slug', slug)).toBeNull();
+    expect(await directory.claim('slug', slug, ref)).toBe(ref);
+    expect(await directory.resolve('slug', slug)).toMatchObject({ tenantId: clinic.tenantId });
+  });
+
+  it('a clinic holds at most a few slugs; one it gives up goes to the next clinic', async () => {
+    const a = await app.createClinic();
+    const b = await app.createClinic();
+    const refA = clinicRefOf(a.key)!;
+    const refB = clinicRefOf(b.key)!;
+    const base = `sq-${a.tenantId.slice(0, 8)}`;
+    // createClinic claimed one already.
+    const held = MAX_SLUGS_PER_CLINIC - 1;
+    for (let n = 0; n < held; n++) expect(await app.directory.claim('slug', `${base}-${n}`, refA)).toBe(refA);
+    expect(await app.directory.claim('slug', `${base}-over`, refA)).toBeNull();
+    expect(await app.directory.claim('slug', `${base}-0`, refB)).toBe(refA);
+    await app.directory.release('slug', `${base}-0`, refB);
+    expect(await app.directory.claim('slug', `${base}-0`, refB)).toBe(refA);
+    await app.directory.release('slug', `${base}-0`, refA);
+    expect(await app.directory.claim('slug', `${base}-0`, refB)).toBe(refB);
+  });
+
+  it('a refused patch claims no slug; a slug change gives the old one back', async () => {
+    const a = await app.createClinic();
+    const b = await app.createClinic();
+    const slug = `troca-${a.tenantId.slice(0, 8)}`;
+    // Invalid (booking on without a slug, a bad setting): nothing claimed.
+    const invalid = await app.request('PATCH', '/v1/tenants/me', {
+      key: a.key,
+      body: { publicSlug: slug, config: { noShowGraceMinutes: -5 } },
+    });
+    expect(invalid.status).toBe(422);
+    expect(await directoryOfApp().resolve('slug', slug)).toBeNull();
+
+    const old = (await app.request('GET', '/v1/tenants/me', { key: a.key })).body.publicSlug as string;
+    const moved = await app.request('PATCH', '/v1/tenants/me', { key: a.key, body: { publicSlug: slug } });
+    expect(moved.status).toBe(200);
+    expect(await directoryOfApp().resolve('slug', slug)).toMatchObject({ tenantId: a.tenantId });
+    expect(await directoryOfApp().resolve('slug', old)).toBeNull();
+    const taken = await app.request('PATCH', '/v1/tenants/me', { key: b.key, body: { publicSlug: old } });
+    expect(taken.status).toBe(200);
+    expect(taken.body.publicSlug).toBe(old);
+  });
+});
+
+/** A fresh cache over this app's directory (the router's may hold an entry from before). */
+const directoryOfApp = () => cachedDirectory(directoryOf(env.DIRECTORY, app.objectOptions.directoryName));
 
 describe('provisioning through the directory', () => {
   // A jurisdiction cannot be tried here: workerd refuses it ("not implemented"); Cloudflare honours it.
