@@ -484,6 +484,36 @@ describe('the triage page', () => {
     expect([refused.status, refused.body.error]).toEqual([409, 'appointment_not_upcoming']);
   });
 
+  it('answers racing a cancellation are kept only if their unit ran before it (the unit re-checks the visit)', async () => {
+    const violations: string[] = [];
+    for (let trial = 0; trial < 6; trial++) {
+      const { s, id, path } = await opened();
+      const hook = await app.request('POST', '/v1/webhooks', {
+        key: s.key,
+        body: { url: 'https://pms.example.invalid/cancelled', events: ['appointment.cancelled'] },
+      });
+      expect(hook.status).toBe(201);
+      const [answered, cancelled] = await Promise.all([
+        answer(path, { allergies: true, pain: 'Nenhuma' }),
+        app.request('POST', `/v1/appointments/${id}/cancel`, { key: s.key, body: {} }),
+      ]);
+      expect(cancelled.status).toBe(200);
+      // The order the two units committed in: their webhook events' rows.
+      const rows = await app.sql(
+        'SELECT event_type AS type FROM webhook_deliveries WHERE tenant_id = ? ORDER BY rowid',
+        s.clinic.tenantId,
+      );
+      const order = rows.map((r) => String(r.type));
+      const kept = (await triageOf(s, id)).status === 'completed';
+      expect(kept).toBe(answered.status === 200);
+      if (!kept) expect([answered.status, answered.body.error]).toEqual([409, 'appointment_not_upcoming']);
+      if (kept && order.indexOf('appointment.triage_completed') > order.indexOf('appointment.cancelled')) {
+        violations.push(`trial ${trial}: answers kept after the cancellation (${order.join(', ')})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('expires when the visit starts (410), and refuses answers then', async () => {
     const { path } = await opened();
     app.setNow(Date.parse('2026-03-04T10:00:00Z'));
