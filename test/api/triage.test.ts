@@ -623,6 +623,37 @@ describe('feedback after the visit', () => {
     expect((await answer(triagePath, { allergies: false, pain: 'Nenhuma' })).status).toBe(409);
   });
 
+  it('opens, and takes a rating, when the service and the professional were removed after the visit', async () => {
+    const { s, phone } = await attended();
+    const { path } = await linkSentTo(phone, 'feedback');
+    for (const removed of [`/v1/services/${s.service.id}`, `/v1/professionals/${s.professional.id}`]) {
+      const reply = await app.request('DELETE', removed, { key: s.key });
+      expect(reply.status, removed).toBeLessThan(300);
+    }
+    const page = await app.request('GET', path);
+    expect(page.status, page.text).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.text).toContain('id="patient-form"');
+    expect(page.text).toContain(s.professional.name);
+    expect((await rate(path, { rating: 5 })).status).toBe(200);
+  });
+
+  it("a cancelled visit's triage page still opens (closed) when its service was removed since", async () => {
+    const s = await triageClinic();
+    const { id, phone } = await book(s);
+    await sendTriage(s, id);
+    const { path } = await linkSentTo(phone, 'triagem');
+    expect(
+      (await app.request('POST', `/v1/appointments/${id}/cancel`, { key: s.key, body: {} })).status,
+    ).toBe(200);
+    expect((await app.request('DELETE', `/v1/services/${s.service.id}`, { key: s.key })).status).toBeLessThan(
+      300,
+    );
+    const page = await app.request('GET', path);
+    expect(page.status, page.text).toBe(200);
+    expect(page.text).toContain('Esta consulta já passou ou foi cancelada.');
+  });
+
   it('a triage token does not open the feedback page', async () => {
     const { s, id } = await attended();
     const link = await app.request('POST', `/v1/appointments/${id}/patient-link`, { key: s.key });
