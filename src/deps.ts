@@ -64,6 +64,8 @@ export interface AppDeps {
    * one store holds every clinic.
    */
   announce?: (kind: RouteName, name: string) => Promise<boolean>;
+  /** Gives up a slug announced before that the clinic no longer uses (set with `announce`). */
+  release?: (kind: 'slug', name: string) => Promise<void>;
   /**
    * Where work left for after an answer runs (src/http/after-answer.ts). Unset: the runtime's way
    * (Workers' waitUntil, Node's response close). Tests hold it to count it apart from the answer.

@@ -95,19 +95,22 @@ export async function updateTenantSettings(
   tenant: Tenant,
   patch: TenantPatch,
   now: number,
-  announce?: AppDeps['announce'],
+  names: Pick<AppDeps, 'announce' | 'release'> = {},
 ): Promise<Tenant> {
   const { config: configPatch, ...fields } = patch;
-  // Where clinics live apart (an object each), a slug is unique across them in the directory.
-  const newSlug = fields.publicSlug && fields.publicSlug !== tenant.publicSlug ? fields.publicSlug : null;
-  if (newSlug && announce && !(await announce('slug', newSlug))) {
-    throw new AppError('slug_taken', `publicSlug "${newSlug}" is taken`);
-  }
   const config = tenantConfigSchema.parse({ ...tenant.config, ...configPatch });
   const slug = fields.publicSlug === undefined ? tenant.publicSlug : fields.publicSlug;
   const bookingEnabled = fields.publicBookingEnabled ?? tenant.publicBookingEnabled;
   if (bookingEnabled && !slug) {
     throw fieldInvalid('publicSlug', 'Public booking needs a publicSlug');
+  }
+  // Where clinics live apart (an object each), a slug is unique across them in the directory:
+  // claimed once the patch is known valid, given back if the write does not take it, and the old
+  // one given back once the new one is the clinic's (each clinic holds only a few at once).
+  const { announce, release } = names;
+  const newSlug = slug && slug !== tenant.publicSlug ? slug : null;
+  if (newSlug && announce && !(await announce('slug', newSlug))) {
+    throw new AppError('slug_taken', `publicSlug "${newSlug}" is taken`);
   }
   const row = await updateTenant(db, tenant.id, {
     ...fields,
@@ -115,6 +118,8 @@ export async function updateTenantSettings(
     config: JSON.stringify(config),
     updatedAt: now,
   });
+  if (newSlug && !row) await release?.('slug', newSlug);
+  if (row && slug !== tenant.publicSlug && tenant.publicSlug) await release?.('slug', tenant.publicSlug);
   if (!row) {
     // Nothing written: the slug guard refused, or the clinic is gone.
     if (fields.publicSlug && (await findTenantBySlug(db, fields.publicSlug))?.id !== tenant.id) {

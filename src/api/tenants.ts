@@ -28,13 +28,13 @@ const patchTenant = createRoute({
 export const tenantRoutes = createRouter()
   .openapi(getTenant, (c) => c.json(renderTenant(c.var.credential.tenant), 200))
   .openapi(patchTenant, async (c) => {
-    const { store, clock, announce } = c.var.deps;
+    const { store, clock, announce, release } = c.var.deps;
     const updated = await updateTenantSettings(
       store.db,
       c.var.credential.tenant,
       c.req.valid('json'),
       clock.now(),
-      announce,
+      { announce, release },
     );
     return c.json(renderTenant(updated), 200);
   });

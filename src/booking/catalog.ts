@@ -1,6 +1,7 @@
 // What a clinic offers, professionals and services, managed the same way: tenant-scoped CRUD,
 // a PMS externalId unique per clinic, and removal that never breaks an appointment's history.
 import {
+  catalogNameOf,
   findCatalogItem,
   insertCatalogItem,
   listCatalog,
@@ -42,6 +43,13 @@ export async function getItem<K extends CatalogKind>(db: Db, kind: K, tenantId: 
   if (!row) throw notFound(kind, id);
   return row as CatalogRow<K>;
 }
+
+/**
+ * What the visit was booked with, as its patient sees it: the item's name even once removed, and
+ * whether it was (src/web/appointment-state.ts).
+ */
+export const bookedItem = (db: Db, kind: CatalogKind, tenantId: string, id: string) =>
+  catalogNameOf(db, kind, tenantId, id);
 
 const externalIdTaken = (kind: CatalogKind, externalId: unknown) =>
   new AppError('external_id_taken', `${kinds[kind].label} with externalId "${externalId}" already exists`);

@@ -4,7 +4,7 @@
 // a second submission is refused (already_answered), like triage.
 import type { Tenant } from '../accounts/tenants.js';
 import { compile } from '../db/store.js';
-import { feedbackKept, findFeedback, insertFeedback, selectHolds } from '../db/triage.js';
+import { appointmentStill, feedbackKept, findFeedback, insertFeedback, selectHolds } from '../db/triage.js';
 import { enqueueEventIf } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
@@ -71,19 +71,26 @@ export async function submitFeedback(
   });
   const results = await deps.store.atomic(
     [
-      insertFeedback({
-        tenantId: tenant.id,
-        appointmentId: appointment.id,
-        rating,
-        comment,
-        submissionId,
-        submittedAt: now,
-      }),
+      // Still attended as the unit runs (a status corrected since the page read it).
+      insertFeedback(
+        {
+          tenantId: tenant.id,
+          appointmentId: appointment.id,
+          rating,
+          comment,
+          submissionId,
+          submittedAt: now,
+        },
+        appointmentStill(tenant.id, appointment.id, ['attended']),
+      ),
       enqueueEventIf({ id: eventId, type: FEEDBACK_RECEIVED, tenantId: tenant.id, payload, now }, kept),
       selectHolds(kept),
     ].map(compile),
   );
-  if (!results.at(-1)?.rows[0]?.holds) throw alreadyAnswered;
+  if (!results.at(-1)?.rows[0]?.holds) {
+    if (await findFeedback(deps.store.db, tenant.id, appointment.id)) throw alreadyAnswered;
+    throw new AppError('invalid_transition', 'Only a visit marked attended can be rated');
+  }
   return feedback;
 }
 

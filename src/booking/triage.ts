@@ -7,6 +7,7 @@ import type { AppointmentRow } from '../db/appointments.js';
 import { type MessageRow, messageQueued, queueRequestedMessage } from '../db/messages.js';
 import { compile } from '../db/store.js';
 import {
+  appointmentStill,
   deleteServiceTriage,
   findServiceTriage,
   findTriageAnswers,
@@ -18,7 +19,7 @@ import {
 import { enqueueEventIf } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
-import { isBlocking } from '../domain/status.js';
+import { BLOCKING_STATUSES, isBlocking } from '../domain/status.js';
 import { renderInstant } from '../domain/time.js';
 import { checkTriageAnswers, type TriageAnswer, type TriageQuestion } from '../domain/triage.js';
 import { readMessagingSettings } from '../messaging/clinic-settings.js';
@@ -180,19 +181,20 @@ export async function submitTriage(deps: AppDeps, token: string, given: Record<s
   });
   const results = await deps.store.atomic(
     [
-      insertTriageAnswers({
-        tenantId: tenant.id,
-        appointmentId: appointment.id,
-        answers,
-        submissionId,
-        submittedAt: now,
-      }),
+      // Still upcoming as the unit runs: the visit may have been cancelled since the page read it.
+      insertTriageAnswers(
+        { tenantId: tenant.id, appointmentId: appointment.id, answers, submissionId, submittedAt: now },
+        appointmentStill(tenant.id, appointment.id, BLOCKING_STATUSES, now),
+      ),
       // No event without the answers it reports, and only for the submission that was kept.
       enqueueEventIf({ id: eventId, type: TRIAGE_COMPLETED, tenantId: tenant.id, payload, now }, kept),
       selectHolds(kept),
     ].map(compile),
   );
-  if (!results.at(-1)?.rows[0]?.holds) throw alreadyAnswered;
+  if (!results.at(-1)?.rows[0]?.holds) {
+    if (await findTriageAnswers(deps.store.db, tenant.id, appointment.id)) throw alreadyAnswered;
+    throw new AppError('appointment_not_upcoming', 'This visit is over or cancelled');
+  }
   return triage;
 }
 

@@ -39,6 +39,24 @@ const columnsOf = (table: Catalog) =>
 const live = (table: Catalog, tenantId: SQLWrapper | string, id: SQLWrapper | string) =>
   and(eq(table.tenantId, tenantId), eq(table.id, id), isNull(table.deletedAt));
 
+/**
+ * An item's name and whether it was removed, removed or not: an appointment keeps the service and
+ * professional it was booked with, and the patient's pages still name them.
+ */
+export async function catalogNameOf(
+  db: Db,
+  kind: 'service' | 'professional',
+  tenantId: string,
+  id: string,
+): Promise<{ name: string; removed: boolean } | undefined> {
+  const table = kind === 'service' ? services : professionals;
+  const [row] = await db
+    .select({ name: table.name, deletedAt: table.deletedAt })
+    .from(table)
+    .where(and(eq(table.tenantId, tenantId), eq(table.id, id)));
+  return row && { name: row.name, removed: row.deletedAt !== null };
+}
+
 // Availability and every voice tool list the clinic's professionals and services: prepared once per
 // table; the active filter is applied in code (a clinic has tens of them, not thousands).
 const listed = new Map(

@@ -36,10 +36,29 @@ export async function deleteServiceTriage(db: Db, tenantId: string, serviceId: s
 export const serviceSendsTriage: SQL = sql`EXISTS (SELECT 1 FROM service_triage t
   WHERE t.tenant_id = a.tenant_id AND t.service_id = a.service_type_id AND t.send_on_booking = 1)`;
 
-/** Keeps the answers unless the appointment already has some (the first submission stands). */
-export const insertTriageAnswers = (row: TriageAnswersRow): SQL => sql`
+/**
+ * SQL condition: the appointment is, as the unit runs, in one of `statuses` (and starts after
+ * `startsAfter` when given): what the patient's page read may have changed since (a cancellation).
+ */
+export const appointmentStill = (
+  tenantId: string,
+  appointmentId: string,
+  statuses: readonly string[],
+  startsAfter?: number,
+): SQL => sql`EXISTS (SELECT 1 FROM appointments WHERE tenant_id = ${tenantId} AND id = ${appointmentId}
+    AND status IN (${sql.join(
+      statuses.map((status) => sql`${status}`),
+      sql`, `,
+    )})${startsAfter === undefined ? sql`` : sql` AND starts_at > ${startsAfter}`})`;
+
+/**
+ * Keeps the answers while `onlyIf` holds, unless the appointment already has some (the first
+ * submission stands).
+ */
+export const insertTriageAnswers = (row: TriageAnswersRow, onlyIf: SQL): SQL => sql`
   INSERT INTO triage_answers (tenant_id, appointment_id, answers, submission_id, submitted_at)
-  VALUES (${row.tenantId}, ${row.appointmentId}, ${JSON.stringify(row.answers)}, ${row.submissionId}, ${row.submittedAt})
+  SELECT ${row.tenantId}, ${row.appointmentId}, ${JSON.stringify(row.answers)}, ${row.submissionId}, ${row.submittedAt}
+  WHERE ${onlyIf}
   ON CONFLICT DO NOTHING`;
 
 /** SQL condition: this submission's answers are the ones kept. */
@@ -58,9 +77,11 @@ export async function findTriageAnswers(db: Db, tenantId: string, appointmentId:
   return row;
 }
 
-export const insertFeedback = (row: FeedbackRow): SQL => sql`
+/** Keeps the rating while `onlyIf` holds, unless the appointment already has one. */
+export const insertFeedback = (row: FeedbackRow, onlyIf: SQL): SQL => sql`
   INSERT INTO visit_feedback (tenant_id, appointment_id, rating, comment, submission_id, submitted_at)
-  VALUES (${row.tenantId}, ${row.appointmentId}, ${row.rating}, ${row.comment}, ${row.submissionId}, ${row.submittedAt})
+  SELECT ${row.tenantId}, ${row.appointmentId}, ${row.rating}, ${row.comment}, ${row.submissionId}, ${row.submittedAt}
+  WHERE ${onlyIf}
   ON CONFLICT DO NOTHING`;
 
 /** SQL condition: this submission's feedback is the one kept. */

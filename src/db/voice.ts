@@ -110,6 +110,30 @@ export async function updateCall(store: Store, id: string, patch: Partial<CallRo
 export const updateCallStatement = (db: Db, id: string, patch: Partial<CallRow>) =>
   statementOf(db.update(calls).set(patch).where(eq(calls.id, id)));
 
+/**
+ * Sets the call's outcome only where `rank` puts it above the stored one, compared in the UPDATE
+ * itself: a call's tool calls may be logged after their answers, in any order, by requests whose
+ * sessions each read the call before the others' logs landed.
+ */
+export function raiseCallOutcomeStatement(
+  db: Db,
+  id: string,
+  outcome: string,
+  rank: Readonly<Record<string, number>>,
+  now: number,
+) {
+  const stored = sql`CASE coalesce(${calls.outcome}, '') ${sql.join(
+    Object.entries(rank).map(([name, r]) => sql`WHEN ${name} THEN ${r}`),
+    sql` `,
+  )} ELSE 0 END`;
+  return statementOf(
+    db
+      .update(calls)
+      .set({ outcome, updatedAt: now })
+      .where(and(eq(calls.id, id), sql`${stored} < ${rank[outcome] ?? 0}`)),
+  );
+}
+
 /** Marks the call ended once; false when it was already ended (a repeated end-of-call report). */
 export async function closeCall(store: Store, id: string, patch: Partial<CallRow>): Promise<boolean> {
   const [closed] = await store.atomic([

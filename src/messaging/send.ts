@@ -280,9 +280,15 @@ async function attempt(
 
 /**
  * Sends every due message once (of one clinic with `tenantId`); safe to run from several runners at
- * once.
+ * once. From `until` on (the app's clock) it takes no new message: the rest stay queued for the next
+ * run.
  */
-export async function sendDueMessages(deps: AppDeps, now: number, tenantId?: string): Promise<MessageReport> {
+export async function sendDueMessages(
+  deps: AppDeps,
+  now: number,
+  tenantId?: string,
+  until = Number.POSITIVE_INFINITY,
+): Promise<MessageReport> {
   const report: MessageReport = { sent: 0, retried: 0, failed: 0, skipped: 0, unknown: 0 };
   report.unknown = await abandonStaleSends(deps.store.db, now);
   const rows = await dueMessages(deps.store.db, now, BATCH, tenantId);
@@ -291,6 +297,7 @@ export async function sendDueMessages(deps: AppDeps, now: number, tenantId?: str
       // The lease counts from when this row is taken, not from the start of the run: a row taken late
       // in a long run must not be due again (to another runner) while it is being sent.
       const at = Math.max(now, deps.clock.now());
+      if (at >= until) return;
       if (!(await leaseMessage(deps.store.db, row, at, LEASE_MS))) continue;
       try {
         const outcome = await attempt(deps, row, at, at + LEASE_MS);
@@ -309,6 +316,15 @@ export async function sendDueMessages(deps: AppDeps, now: number, tenantId?: str
   await Promise.all(Array.from({ length: IN_FLIGHT }, work));
   return report;
 }
+
+/**
+ * How long a kick takes new messages. It runs after the answer, and on Workers that work is cut
+ * off about 30 s after the answer (waitUntil): a message claimed then, with a slow provider, could
+ * be left `sending` and become `unknown`, never retried. 20 s leaves a send started at the deadline
+ * room for the providers' own timeout; what is left stays queued for the timed run (the clinic's
+ * alarm, the cron, Node's timer).
+ */
+export const KICK_DEADLINE_MS = 20_000;
 
 // Kicks in flight per app (its deps) and clinic: a burst of writes starts one run, and asks it for
 // one more pass instead of starting runs side by side.
@@ -332,10 +348,11 @@ export async function kickMessages(deps: AppDeps, tenantId: string | undefined):
   }
   const state = { again: true };
   running.set(key, state);
+  const until = deps.clock.now() + KICK_DEADLINE_MS;
   try {
-    while (state.again) {
+    while (state.again && deps.clock.now() < until) {
       state.again = false;
-      await sendDueMessages(deps, deps.clock.now(), tenantId);
+      await sendDueMessages(deps, deps.clock.now(), tenantId, until);
     }
   } catch (error) {
     deps.logger.error('message_kick_failed', {

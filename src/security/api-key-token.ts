@@ -19,6 +19,9 @@ export interface IssuedToken {
 export const CLINIC_REF_LENGTH = 16;
 const CLINIC_REF_PATTERN = /^[A-Za-z0-9_-]{16}$/;
 
+/** Whether `text` has a clinic reference's shape (a router checks before looking it up). */
+export const isClinicRef = (text: string) => CLINIC_REF_PATTERN.test(text);
+
 /** A new clinic reference: 12 random bytes, 16 URL-safe characters. */
 export const newClinicRef = () => toBase64Url(randomBytes(12));
 

@@ -8,8 +8,8 @@ import {
   callEventsStatement,
   closeCall,
   insertCallEvents,
+  raiseCallOutcomeStatement,
   updateCall,
-  updateCallStatement,
 } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
 import { jsonTextDepth, MAX_JSON_DEPTH, nestsDeeperThan } from '../domain/json-depth.js';
@@ -100,10 +100,11 @@ export async function recordToolOutcome(
       },
     ]),
   ];
-  // Ranked here, on the session's copy, so the next tool call of the same request sees this outcome.
+  // Ranked on the session's copy, so the next tool call of the same request sees this outcome, and
+  // again in the UPDATE, against what other requests of the call have logged since this one read it.
   if (outcome.outcome && (RANK[outcome.outcome] ?? 0) > (RANK[s.call.outcome ?? ''] ?? 0)) {
     s.call = { ...s.call, outcome: outcome.outcome };
-    statements.push(updateCallStatement(store.db, s.call.id, { outcome: outcome.outcome, updatedAt: now }));
+    statements.push(raiseCallOutcomeStatement(store.db, s.call.id, outcome.outcome, RANK, now));
   }
   // One unit, and after the platform has its answer where the door allows it (AppDeps.afterAnswer):
   // the log is the clinic's record of the call, nothing the caller waits to hear depends on it.

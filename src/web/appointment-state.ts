@@ -1,7 +1,7 @@
 // The patient's view of their appointment, shared by the page and its JSON API: names and local
 // time, what state it is in and what the patient may still do. Never the phone, its hash or staff ids.
 
-import { getItem } from '../booking/catalog.js';
+import { bookedItem } from '../booking/catalog.js';
 import type { OpenedLink } from '../booking/patient-link.js';
 import type { AppDeps } from '../deps.js';
 import { isBlocking } from '../domain/status.js';
@@ -38,19 +38,21 @@ export async function patientView(
   { tenant, appointment: a }: OpenedLink,
 ): Promise<PatientView> {
   const db = deps.store.db;
-  const professional = await getItem(db, 'professional', tenant.id, a.professionalId);
-  const service = a.serviceTypeId ? await getItem(db, 'service', tenant.id, a.serviceTypeId) : null;
+  // Removed since the visit was booked, they are still the visit's: the page names them.
+  const professional = await bookedItem(db, 'professional', tenant.id, a.professionalId);
+  const service = a.serviceTypeId ? await bookedItem(db, 'service', tenant.id, a.serviceTypeId) : undefined;
   const zone = tenant.config.timezone;
   const state = stateOf(a, deps.clock.now());
   const canChange = state === 'pending' || state === 'confirmed';
   return {
     clinicName: tenant.name,
     serviceName: service?.name ?? null,
-    professionalName: professional.name,
+    professionalName: professional?.name ?? '',
     startsAt: renderInstant(a.startsAt, zone),
     ...whenValues(a.startsAt, zone, messageLanguageOf(tenant.config.language)),
     state,
     canChange,
-    canMove: canChange && service !== null,
+    // Moving needs a service still offered: its length and who provides it.
+    canMove: canChange && service !== undefined && !service.removed,
   };
 }

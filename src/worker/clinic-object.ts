@@ -76,6 +76,8 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
   private options: ClinicObjectOptions = {};
   private service?: Promise<Service>;
   private identity?: ClinicIdentity;
+  /** Timed runs that threw in a row (their retries back off); in memory, an evicted object starts over. */
+  private failedRuns = 0;
 
   constructor(ctx: DurableObjectState, env: Record<string, unknown>) {
     super(ctx, env);
@@ -107,15 +109,53 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
       passThroughOnException() {},
       props: {},
     });
-    if (request.method !== 'GET' && response.status < 300) await this.scheduleTimedWork(deps, true);
+    // The write is committed and answered: failing to move the alarm must not turn it into a 500
+    // (a retry would meet its Idempotency-Key's replay, or book twice without one). The alarm set
+    // before still fires, and its run sets the next one from what is due then.
+    if (request.method !== 'GET' && response.status < 300) {
+      await this.scheduleTimedWork(deps, true).catch((error) =>
+        deps.logger.error('alarm_not_moved', { error: reasonOf(error) }),
+      );
+    }
     return response;
   }
 
   override async alarm() {
-    const { deps } = await this.serviceOf();
-    const report = await runTimedJobs(deps, deps.clock.now());
-    if (changedAnything(report)) deps.logger.info('timed_jobs', { ...report });
-    await this.scheduleTimedWork(deps, false);
+    let deps: AppDeps | undefined;
+    let failed = false;
+    try {
+      deps = (await this.serviceOf()).deps;
+      const report = await runTimedJobs(deps, deps.clock.now());
+      if (changedAnything(report)) deps.logger.info('timed_jobs', { ...report });
+      this.failedRuns = 0;
+    } catch (error) {
+      failed = true;
+      this.failedRuns++;
+      (deps?.logger ?? jsonLogger()).error('timed_jobs_failed', {
+        error: reasonOf(error),
+        failedRuns: this.failedRuns,
+      });
+    } finally {
+      // Whatever the run did, the clinic's timed work keeps an alarm: a run that threw is not
+      // rethrown (the platform would retry a few times, then never again) but tried later, later
+      // each time it fails again, so a stuck row neither stops the clinic's no-shows and messages
+      // for good nor spins the object.
+      await this.rescheduleAfterRun(deps, failed);
+    }
+  }
+
+  private async rescheduleAfterRun(deps: AppDeps | undefined, failed: boolean) {
+    const retry = Date.now() + retryDelay(this.failedRuns);
+    if (failed || !deps) {
+      await this.ctx.storage.setAlarm(retry);
+      return;
+    }
+    try {
+      await this.scheduleTimedWork(deps, false);
+    } catch (error) {
+      deps.logger.error('alarm_not_set', { error: reasonOf(error) });
+      await this.ctx.storage.setAlarm(retry);
+    }
   }
 
   /** The clinic this object holds, or null (a fresh object, the lobby). */
@@ -200,7 +240,7 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
     const directory = directoryOf(config.directory, o.directoryName);
     const deps: AppDeps = {
       ...shared,
-      rateLimiter: keysCountedHere(shared.rateLimiter),
+      rateLimiter: countedHere(shared.rateLimiter),
       ...(o.messageProviders && { messageProviders: o.messageProviders }),
       provisioning: directoryProvisioning({
         clinics: config.clinics,
@@ -209,6 +249,10 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
         clock: shared.clock,
       }),
       announce: (kind, id) => this.announce(directory, kind, id),
+      release: async (kind, name) => {
+        const clinic = await this.clinic();
+        if (clinic) await directory.release(kind, name, clinic.ref);
+      },
     };
     return { deps, app: createApp(deps) };
   }
@@ -239,16 +283,35 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
   }
 }
 
+/** A failed timed run is tried again after 30 s, doubling with each failure in a row, at most 15 min. */
+export const retryDelay = (failedRuns: number) =>
+  Math.min(15 * 60_000, 30_000 * 2 ** Math.max(0, failedRuns - 1));
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /**
- * Per-key limits counted in the object: every request of a clinic's keys arrives here, so its own
- * memory sees them all with no round trip. Per-address limits (and failed authentications) span
- * clinics, so they stay with the shared rate-limiter objects. An evicted object (idle for seconds)
- * forgets its counts; a key's limits are about bursts, which keep it awake.
+ * What an object counts in its own memory, with no round trip: per-key limits, and failed
+ * authentications. Every request of a clinic's keys, integrations and senders arrives at this one
+ * object (the key carries the clinic's reference, the path the integration's or sender's id), so
+ * its memory sees them all; the lobby, one object, sees every request naming no clinic. A failed
+ * key from an address is therefore counted per clinic: guessing against several clinics gets the
+ * budget once per clinic, still nowhere near the 162 random bits of a key.
+ *
+ * Per-address limits on the public routes (`ip:`, `booking-ip:`: the booking page, the patient's
+ * pages, recordings, documentation) stay with the shared rate-limiter objects, since one address
+ * spreads its requests over every clinic: one hop to a limiter object per such request (a few ms in
+ * the same location, up to a continent's round trip when the limiter object lives elsewhere).
+ *
+ * An evicted object (idle for seconds) forgets its counts; limits are about bursts, which keep it
+ * awake.
  */
-function keysCountedHere(shared: RateLimiter): RateLimiter {
+function countedHere(shared: RateLimiter): RateLimiter {
   const local = memoryRateLimiter();
   return {
     consume: (subject, rules, now, record) =>
-      (subject.startsWith('key:') ? local : shared).consume(subject, rules, now, record),
+      (OWN_SUBJECTS.test(subject) ? local : shared).consume(subject, rules, now, record),
   };
 }
+
+/** Subjects one object sees all of: an API key's requests, failed authentications. */
+const OWN_SUBJECTS = /^(key|auth-fail):/;

@@ -10,6 +10,7 @@ import {
   directoryTables,
   type RouteKind,
 } from '../db/directory.js';
+import { isClinicRef } from '../security/api-key-token.js';
 
 export type { DirectoryEntry, RouteKind };
 export type ClaimKind = Exclude<RouteKind, 'ref' | 'tenant'>;
@@ -34,6 +35,10 @@ export class DirectoryObject extends DurableObject {
     return this.db.claim(kind, key, ref);
   }
 
+  release(kind: 'slug', key: string, ref: string): void {
+    this.db.release(kind, key, ref);
+  }
+
   page(limit: number, after?: { at: number; ref: string }): DirectoryEntry[] {
     return this.db.page(limit, after);
   }
@@ -44,6 +49,7 @@ export interface Directory {
   resolve(kind: RouteKind, key: string): Promise<DirectoryEntry | null>;
   addClinic(entry: DirectoryEntry & { placement?: string | null }): Promise<DirectoryEntry>;
   claim(kind: ClaimKind, key: string, ref: string): Promise<string | null>;
+  release(kind: 'slug', key: string, ref: string): Promise<void>;
   page(limit: number, after?: { at: number; ref: string }): Promise<DirectoryEntry[]>;
 }
 
@@ -57,12 +63,33 @@ export function directoryOf(
     resolve: async (kind, key) => (await stub().resolve(kind, key)) as DirectoryEntry | null,
     addClinic: async (entry) => (await stub().addClinic(entry)) as DirectoryEntry,
     claim: async (kind, key, ref) => (await stub().claim(kind, key, ref)) as string | null,
+    release: async (kind, key, ref) => {
+      await stub().release(kind, key, ref);
+    },
     page: async (limit, after) => (await stub().page(limit, after)) as DirectoryEntry[],
   };
 }
 
-/** Entries kept per isolate: more than this and the cache starts over (entries never go stale). */
+/** Entries kept per isolate: more than this and the cache starts over. */
 const CACHE_LIMIT = 10_000;
+/** Names not found, kept per isolate this long: a bogus key retried in a loop costs one lookup per span. */
+export const NOT_FOUND_TTL_MS = 5_000;
+const NOT_FOUND_LIMIT = 1_000;
+/** A slug's entry is kept this long: a clinic that changes its slug releases the old one. */
+export const SLUG_TTL_MS = 60_000;
+
+/**
+ * The shape of each kind of name, as issued (api-key-token.ts, integrations.ts, senders.ts, the
+ * slug rule of tenants): what has another shape names no clinic and is never looked up.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const WELL_FORMED: Record<RouteKind, (key: string) => boolean> = {
+  ref: isClinicRef,
+  tenant: (key) => UUID.test(key),
+  integration: (key) => UUID.test(key),
+  sender: (key) => /^snd_[0-9a-f]{32}$/.test(key),
+  slug: (key) => /^[a-z0-9](?:[a-z0-9-]{0,68}[a-z0-9])?$/.test(key),
+};
 
 export interface CachedDirectory extends Directory {
   /** Directory lookups this cache made (a test counts them). */
@@ -70,11 +97,15 @@ export interface CachedDirectory extends Directory {
 }
 
 /**
- * The directory with this isolate's cache in front of `resolve`. Only found entries are kept: a
- * name not found yet may be added a moment later (a clinic just created).
+ * The directory with this isolate's cache in front of `resolve`. A name of the wrong shape is
+ * refused without a lookup. A found clinic is kept (its entries never change; a slug's for
+ * SLUG_TTL_MS, since a clinic may give one up); a name not found is kept only NOT_FOUND_TTL_MS and
+ * at most NOT_FOUND_LIMIT of them, since it may be added a moment later (a clinic just created, a
+ * slug just claimed), and a name this cache itself adds or claims is forgotten as not found at once.
  */
-export function cachedDirectory(directory: Directory): CachedDirectory {
-  const cache = new Map<string, DirectoryEntry>();
+export function cachedDirectory(directory: Directory, now: () => number = Date.now): CachedDirectory {
+  const cache = new Map<string, { entry: DirectoryEntry; until: number }>();
+  const notFound = new Map<string, number>();
   let lookups = 0;
   return {
     ...directory,
@@ -82,16 +113,39 @@ export function cachedDirectory(directory: Directory): CachedDirectory {
       return lookups;
     },
     async resolve(kind, key) {
+      if (!WELL_FORMED[kind](key)) return null;
       const name = `${kind}:${key}`;
+      const t = now();
       const cached = cache.get(name);
-      if (cached) return cached;
+      if (cached && cached.until > t) return cached.entry;
+      const missing = notFound.get(name);
+      if (missing !== undefined && missing > t) return null;
       lookups++;
       const entry = await directory.resolve(kind, key);
       if (entry) {
+        notFound.delete(name);
         if (cache.size >= CACHE_LIMIT) cache.clear();
-        cache.set(name, entry);
+        cache.set(name, { entry, until: kind === 'slug' ? t + SLUG_TTL_MS : Number.POSITIVE_INFINITY });
+      } else {
+        if (notFound.size >= NOT_FOUND_LIMIT) notFound.clear();
+        notFound.set(name, t + NOT_FOUND_TTL_MS);
       }
       return entry;
+    },
+    async addClinic(entry) {
+      const added = await directory.addClinic(entry);
+      notFound.delete(`ref:${added.ref}`);
+      notFound.delete(`tenant:${added.tenantId}`);
+      return added;
+    },
+    async claim(kind, key, ref) {
+      const owner = await directory.claim(kind, key, ref);
+      notFound.delete(`${kind}:${key}`);
+      return owner;
+    },
+    async release(kind, key, ref) {
+      await directory.release(kind, key, ref);
+      cache.delete(`${kind}:${key}`);
     },
   };
 }

@@ -484,6 +484,36 @@ describe('the triage page', () => {
     expect([refused.status, refused.body.error]).toEqual([409, 'appointment_not_upcoming']);
   });
 
+  it('answers racing a cancellation are kept only if their unit ran before it (the unit re-checks the visit)', async () => {
+    const violations: string[] = [];
+    for (let trial = 0; trial < 6; trial++) {
+      const { s, id, path } = await opened();
+      const hook = await app.request('POST', '/v1/webhooks', {
+        key: s.key,
+        body: { url: 'https://pms.example.invalid/cancelled', events: ['appointment.cancelled'] },
+      });
+      expect(hook.status).toBe(201);
+      const [answered, cancelled] = await Promise.all([
+        answer(path, { allergies: true, pain: 'Nenhuma' }),
+        app.request('POST', `/v1/appointments/${id}/cancel`, { key: s.key, body: {} }),
+      ]);
+      expect(cancelled.status).toBe(200);
+      // The order the two units committed in: their webhook events' rows.
+      const rows = await app.sql(
+        'SELECT event_type AS type FROM webhook_deliveries WHERE tenant_id = ? ORDER BY rowid',
+        s.clinic.tenantId,
+      );
+      const order = rows.map((r) => String(r.type));
+      const kept = (await triageOf(s, id)).status === 'completed';
+      expect(kept).toBe(answered.status === 200);
+      if (!kept) expect([answered.status, answered.body.error]).toEqual([409, 'appointment_not_upcoming']);
+      if (kept && order.indexOf('appointment.triage_completed') > order.indexOf('appointment.cancelled')) {
+        violations.push(`trial ${trial}: answers kept after the cancellation (${order.join(', ')})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   it('expires when the visit starts (410), and refuses answers then', async () => {
     const { path } = await opened();
     app.setNow(Date.parse('2026-03-04T10:00:00Z'));
@@ -591,6 +621,37 @@ describe('feedback after the visit', () => {
     // The form stays answered: the link in the patient's SMS cannot fill it again (before it expires).
     app.setNow(DEFAULT_NOW);
     expect((await answer(triagePath, { allergies: false, pain: 'Nenhuma' })).status).toBe(409);
+  });
+
+  it('opens, and takes a rating, when the service and the professional were removed after the visit', async () => {
+    const { s, phone } = await attended();
+    const { path } = await linkSentTo(phone, 'feedback');
+    for (const removed of [`/v1/services/${s.service.id}`, `/v1/professionals/${s.professional.id}`]) {
+      const reply = await app.request('DELETE', removed, { key: s.key });
+      expect(reply.status, removed).toBeLessThan(300);
+    }
+    const page = await app.request('GET', path);
+    expect(page.status, page.text).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.text).toContain('id="patient-form"');
+    expect(page.text).toContain(s.professional.name);
+    expect((await rate(path, { rating: 5 })).status).toBe(200);
+  });
+
+  it("a cancelled visit's triage page still opens (closed) when its service was removed since", async () => {
+    const s = await triageClinic();
+    const { id, phone } = await book(s);
+    await sendTriage(s, id);
+    const { path } = await linkSentTo(phone, 'triagem');
+    expect(
+      (await app.request('POST', `/v1/appointments/${id}/cancel`, { key: s.key, body: {} })).status,
+    ).toBe(200);
+    expect((await app.request('DELETE', `/v1/services/${s.service.id}`, { key: s.key })).status).toBeLessThan(
+      300,
+    );
+    const page = await app.request('GET', path);
+    expect(page.status, page.text).toBe(200);
+    expect(page.text).toContain('Esta consulta já passou ou foi cancelada.');
   });
 
   it('a triage token does not open the feedback page', async () => {

@@ -10,13 +10,15 @@ import { drizzle } from 'drizzle-orm/durable-sqlite';
 import { migrate } from 'drizzle-orm/durable-sqlite/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTenantConfig } from '../../src/accounts/tenant-config.js';
+import { MAX_SLUGS_PER_CLINIC } from '../../src/db/directory.js';
 import { migrationsBundle } from '../../src/db/migrations-bundle.js';
 import { API_KEY_PATTERN, clinicRefOf } from '../../src/security/api-key-token.js';
 import type { ClinicObject } from '../../src/worker/clinic-object.js';
-import { cachedDirectory, directoryOf } from '../../src/worker/directory.js';
+import { cachedDirectory, directoryOf, NOT_FOUND_TTL_MS } from '../../src/worker/directory.js';
 import { directoryProvisioning } from '../../src/worker/provision.js';
 import { type ClinicObjectsApp, startClinicObjectsApp } from '../support/clinic-objects-harness.js';
 import { appointmentBody, createProfessional, setupClinic } from '../support/factories.js';
+import { UNLIMITED } from '../support/http.js';
 
 let app: ClinicObjectsApp;
 beforeAll(async () => {
@@ -208,6 +210,195 @@ describe("the clinic's alarm", () => {
     }
   });
 });
+
+describe("the clinic's alarm when something fails", () => {
+  const alarmOf = (stub: DurableObjectStub<ClinicObject>) =>
+    runInDurableObject(stub, (_o: ClinicObject, state) => state.storage.getAlarm());
+
+  it('a timed run that throws still leaves an alarm, backed off, and the next run does the work', async () => {
+    const start = app.now();
+    try {
+      const s = await setupClinic(app);
+      const stub = await app.objectOf(s.clinic.tenantId);
+      const booked = await app.request('POST', '/v1/appointments', {
+        key: s.clinic.key,
+        body: appointmentBody(s, new Date(start + 3_600_000).toISOString()),
+      });
+      expect(booked.status).toBe(201);
+      // The database refuses the no-show's write (a real SQLite error inside the run).
+      await runInDurableObject(stub, (o: ClinicObject) =>
+        o.store.raw(`CREATE TRIGGER refuse_no_show BEFORE UPDATE OF status ON appointments
+          WHEN NEW.status = 'no_show' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`),
+      );
+      app.setNow(start + 2 * 3_600_000 + 60_000);
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      const retryAt = await alarmOf(stub);
+      expect(retryAt).not.toBeNull();
+      expect(Math.abs(retryAt! - (Date.now() + 30_000))).toBeLessThan(10_000);
+      // Failing again, it waits longer.
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      expect(Math.abs((await alarmOf(stub))! - (Date.now() + 60_000))).toBeLessThan(10_000);
+      expect(
+        (await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key })).body.status,
+      ).toBe(booked.body.status);
+
+      await runInDurableObject(stub, (o: ClinicObject) => o.store.raw('DROP TRIGGER refuse_no_show'));
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      const after = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
+      expect(after.body.status).toBe('no_show');
+      expect(await alarmOf(stub)).not.toBeNull();
+    } finally {
+      app.setNow(start);
+    }
+  });
+
+  it('a committed write is answered 201 even when the alarm cannot be set', async () => {
+    const s = await setupClinic(app);
+    const stub = await app.objectOf(s.clinic.tenantId);
+    await runInDurableObject(stub, (_o: ClinicObject, state) => {
+      // The platform refusing the alarm (e.g. a storage error) after the unit committed.
+      state.storage.setAlarm = async () => {
+        throw new Error('storage operation failed');
+      };
+    });
+    const booked = await app.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, new Date(app.now() + 3_600_000).toISOString()),
+    });
+    expect(booked.status).toBe(201);
+    const read = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
+    expect(read.status).toBe(200);
+    expect(read.body.startsAt).toBe(booked.body.startsAt);
+  });
+});
+
+describe('rate limits inside a clinic object', () => {
+  // Its own app: its objects reach the shared rate-limiter objects through a counting binding.
+  let counted: ClinicObjectsApp;
+  const hops: string[] = [];
+  beforeAll(async () => {
+    counted = await startClinicObjectsApp({ rateLimits: { ...UNLIMITED, authFailuresPerMinute: 3 } });
+    const limiter = env.RATE_LIMITER;
+    counted.objectOptions.env!.RATE_LIMITER = {
+      idFromName: (name: string) => limiter.idFromName(name),
+      getByName: (name: string) => {
+        hops.push(name.slice(name.indexOf(':') + 1));
+        return limiter.getByName(name);
+      },
+    };
+  });
+
+  it('a keyed REST request makes no hop to a rate-limiter object, read or write', async () => {
+    const s = await setupClinic(counted);
+    hops.length = 0;
+    expect((await counted.request('GET', '/v1/tenants/me', { key: s.clinic.key })).status).toBe(200);
+    const booked = await counted.request('POST', '/v1/appointments', {
+      key: s.clinic.key,
+      body: appointmentBody(s, new Date(counted.now() + 3_600_000).toISOString()),
+    });
+    expect(booked.status).toBe(201);
+    expect(hops).toEqual([]);
+  });
+
+  it("failed keys naming a clinic are throttled in that clinic's object, with no hop", async () => {
+    const clinic = await counted.createClinic();
+    const wrong = `miv_live_${clinicRefOf(clinic.key)}${'A'.repeat(27)}`;
+    hops.length = 0;
+    for (let i = 0; i < 3; i++) {
+      expect((await counted.request('GET', '/v1/tenants/me', { key: wrong })).status).toBe(401);
+    }
+    const refused = await counted.request('GET', '/v1/tenants/me', { key: wrong });
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toBe('rate_limit_exceeded');
+    expect(hops).toEqual([]);
+  });
+
+  it('per-address limits of the public routes stay global: one hop each', async () => {
+    hops.length = 0;
+    expect((await counted.request('GET', '/health')).status).toBe(200);
+    expect(hops).toEqual(['ip:127.0.0.1']);
+  });
+});
+
+describe('the directory against floods and squatting', () => {
+  it("looks up no name of the wrong shape, a recording link's clinic among them", async () => {
+    const before = app.directory.lookups;
+    const bogus = await app.fetch(`http://agendai.test/recordings/x?clinic=${'%2F..'.repeat(20)}`);
+    expect(bogus.status).toBeGreaterThanOrEqual(400);
+    expect(bogus.status).toBeLessThan(500);
+    for (const [kind, name] of [
+      ['ref', 'short'],
+      ['ref', `${'A'.repeat(15)}/`],
+      ['tenant', 'not-a-uuid'],
+      ['integration', 'abc'],
+      ['sender', 'snd_nothex'],
+      ['slug', '-dash-first'],
+    ] as const) {
+      expect(await app.directory.resolve(kind, name)).toBeNull();
+    }
+    expect(app.directory.lookups).toBe(before);
+  });
+
+  it('remembers a name not found for a few seconds, then asks again; a name it claims is found at once', async () => {
+    let now = 0;
+    const directory = cachedDirectory(directoryOf(env.DIRECTORY, app.objectOptions.directoryName), () => now);
+    const unknown = 'B'.repeat(16);
+    for (let i = 0; i < 10; i++) expect(await directory.resolve('ref', unknown)).toBeNull();
+    expect(directory.lookups).toBe(1);
+    now += NOT_FOUND_TTL_MS + 1;
+    expect(await directory.resolve('ref', unknown)).toBeNull();
+    expect(directory.lookups).toBe(2);
+
+    const clinic = await app.createClinic();
+    const ref = clinicRefOf(clinic.key)!;
+    const slug = `nova-${clinic.tenantId.slice(0, 8)}`;
+    expect(await directory.resolve('slug', slug)).toBeNull();
+    expect(await directory.claim('slug', slug, ref)).toBe(ref);
+    expect(await directory.resolve('slug', slug)).toMatchObject({ tenantId: clinic.tenantId });
+  });
+
+  it('a clinic holds at most a few slugs; one it gives up goes to the next clinic', async () => {
+    const a = await app.createClinic();
+    const b = await app.createClinic();
+    const refA = clinicRefOf(a.key)!;
+    const refB = clinicRefOf(b.key)!;
+    const base = `sq-${a.tenantId.slice(0, 8)}`;
+    // createClinic claimed one already.
+    const held = MAX_SLUGS_PER_CLINIC - 1;
+    for (let n = 0; n < held; n++) expect(await app.directory.claim('slug', `${base}-${n}`, refA)).toBe(refA);
+    expect(await app.directory.claim('slug', `${base}-over`, refA)).toBeNull();
+    expect(await app.directory.claim('slug', `${base}-0`, refB)).toBe(refA);
+    await app.directory.release('slug', `${base}-0`, refB);
+    expect(await app.directory.claim('slug', `${base}-0`, refB)).toBe(refA);
+    await app.directory.release('slug', `${base}-0`, refA);
+    expect(await app.directory.claim('slug', `${base}-0`, refB)).toBe(refB);
+  });
+
+  it('a refused patch claims no slug; a slug change gives the old one back', async () => {
+    const a = await app.createClinic();
+    const b = await app.createClinic();
+    const slug = `troca-${a.tenantId.slice(0, 8)}`;
+    // Invalid (booking on without a slug, a bad setting): nothing claimed.
+    const invalid = await app.request('PATCH', '/v1/tenants/me', {
+      key: a.key,
+      body: { publicSlug: slug, config: { noShowGraceMinutes: -5 } },
+    });
+    expect(invalid.status).toBe(422);
+    expect(await directoryOfApp().resolve('slug', slug)).toBeNull();
+
+    const old = (await app.request('GET', '/v1/tenants/me', { key: a.key })).body.publicSlug as string;
+    const moved = await app.request('PATCH', '/v1/tenants/me', { key: a.key, body: { publicSlug: slug } });
+    expect(moved.status).toBe(200);
+    expect(await directoryOfApp().resolve('slug', slug)).toMatchObject({ tenantId: a.tenantId });
+    expect(await directoryOfApp().resolve('slug', old)).toBeNull();
+    const taken = await app.request('PATCH', '/v1/tenants/me', { key: b.key, body: { publicSlug: old } });
+    expect(taken.status).toBe(200);
+    expect(taken.body.publicSlug).toBe(old);
+  });
+});
+
+/** A fresh cache over this app's directory (the router's may hold an entry from before). */
+const directoryOfApp = () => cachedDirectory(directoryOf(env.DIRECTORY, app.objectOptions.directoryName));
 
 describe('provisioning through the directory', () => {
   // A jurisdiction cannot be tried here: workerd refuses it ("not implemented"); Cloudflare honours it.
