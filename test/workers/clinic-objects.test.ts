@@ -19,6 +19,8 @@ import { directoryProvisioning } from '../../src/worker/provision.js';
 import { type ClinicObjectsApp, startClinicObjectsApp } from '../support/clinic-objects-harness.js';
 import { appointmentBody, createProfessional, setupClinic } from '../support/factories.js';
 import { UNLIMITED } from '../support/http.js';
+import { VAPI_SECRET, vapiCaller } from '../support/vapi.js';
+import { voiceClinic } from '../support/voice.js';
 
 let app: ClinicObjectsApp;
 beforeAll(async () => {
@@ -317,6 +319,80 @@ describe('rate limits inside a clinic object', () => {
     hops.length = 0;
     expect((await counted.request('GET', '/health')).status).toBe(200);
     expect(hops).toEqual(['ip:127.0.0.1']);
+  });
+});
+
+describe("a request's trips on Workers: one hop to the clinic, none from inside it", () => {
+  // Its own app, whose objects reach every other object (the directory, other clinics, the
+  // rate limiters) and the network only through counting wrappers.
+  let counted: ClinicObjectsApp;
+  const hops: string[] = [];
+  const realFetch = globalThis.fetch;
+  beforeAll(async () => {
+    counted = await startClinicObjectsApp();
+    const counting = <T extends object>(name: string, namespace: T): T =>
+      new Proxy(namespace, {
+        get(target, prop) {
+          const value = Reflect.get(target, prop);
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            if (prop === 'get' || prop === 'getByName') hops.push(name);
+            return value.apply(target, args);
+          };
+        },
+      });
+    Object.assign(counted.objectOptions.env!, {
+      CLINICS: counting('CLINICS', env.CLINICS),
+      DIRECTORY: counting('DIRECTORY', env.DIRECTORY),
+      RATE_LIMITER: counting('RATE_LIMITER', env.RATE_LIMITER),
+    });
+    globalThis.fetch = (input, init) => {
+      hops.push(`fetch ${new Request(input, init).url}`);
+      return realFetch(input, init);
+    };
+  });
+  afterAll(() => {
+    globalThis.fetch = realFetch;
+  });
+
+  it('a REST booking and a voice booking: no directory lookup once cached, no hop out of the object', async () => {
+    counted.setNow(Date.parse('2026-03-02T08:00:00Z'));
+    const v = await voiceClinic(counted, 'vapi', { secret: VAPI_SECRET });
+    const call = vapiCaller(counted, v.path, '+351912345679', 'call-hops');
+    await call('list_services');
+    await counted.request('GET', '/v1/tenants/me', { key: v.clinic.key });
+    const lookups = counted.directory.lookups;
+    hops.length = 0;
+
+    const booked = await counted.request('POST', '/v1/appointments', {
+      key: v.clinic.key,
+      body: appointmentBody({ professional: v.ana, service: v.consulta }, '2026-03-04T10:00:00Z'),
+    });
+    expect(booked.status).toBe(201);
+    expect(await call('check_availability', { service: 'consulta', date: '2026-03-03' })).toMatch(
+      /^Há vagas/,
+    );
+    expect(
+      await call('book_appointment', {
+        service: 'Higiene oral',
+        startsAt: '2026-03-03T10:00',
+        patientName: 'Ana Lima',
+      }),
+    ).toMatch(/^Marcação confirmada/);
+    const other = vapiCaller(counted, v.path, '+351961234567', 'call-hops-2');
+    expect(
+      await other('book_appointment', {
+        service: 'Higiene oral',
+        startsAt: '2026-03-03T10:00',
+        patientName: 'Bruno',
+      }),
+    ).toMatch(/^Essa hora já não está livre/);
+
+    // Each request above went from the Worker to the clinic's object (routeRequest forwards once),
+    // found it in this isolate's cache, and left the object for nothing: no directory, no other
+    // object, no rate limiter, no network.
+    expect(counted.directory.lookups).toBe(lookups);
+    expect(hops).toEqual([]);
   });
 });
 
