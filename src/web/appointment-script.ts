@@ -54,7 +54,12 @@ export const APPOINTMENT_SCRIPT = `'use strict';
     action($('cancel-sure'), '/cancel');
   }
 
+  // Each load is numbered: an answer for a day the patient has since left (a slow one arriving after
+  // a later one) is dropped, so the list never shows another day's times under the chosen date.
+  var loads = 0;
+
   function loadSlots() {
+    var load = ++loads;
     chosen = null;
     $('move-submit').hidden = true;
     var list = $('slots');
@@ -63,6 +68,7 @@ export const APPOINTMENT_SCRIPT = `'use strict';
     $('slots-status').textContent = text.loading;
     $('slots-status').hidden = false;
     fetch(base + '/slots?date=' + $('date').value).then(function (res) { return res.json(); }).then(function (body) {
+      if (load !== loads) return;
       var slots = (body && body.slots) || [];
       $('slots-status').textContent = slots.length ? '' : text.noSlots;
       $('slots-status').hidden = Boolean(slots.length);
@@ -81,7 +87,7 @@ export const APPOINTMENT_SCRIPT = `'use strict';
         });
         list.appendChild(b);
       });
-    }, function () { say(text.failed); });
+    }, function () { if (load === loads) say(text.failed); });
   }
 
   if ($('move')) {

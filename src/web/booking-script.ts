@@ -19,7 +19,12 @@ export const BOOKING_SCRIPT = `'use strict';
     });
   }
 
+  // Each load is numbered: an answer for a service or day the patient has since left (a slow one
+  // arriving after a later one) is dropped, so no time of another day is offered under this one.
+  var loads = 0;
+
   function loadSlots() {
+    var load = ++loads;
     chosen = null;
     show('details', false);
     say('error', '');
@@ -28,6 +33,7 @@ export const BOOKING_SCRIPT = `'use strict';
     if (!$('service').value || !$('date').value) return;
     say('slots-status', text.loading);
     api('/slots?serviceTypeId=' + encodeURIComponent($('service').value) + '&date=' + $('date').value).then(function (r) {
+      if (load !== loads) return;
       var slots = (r.body && r.body.slots) || [];
       say('slots-status', slots.length ? '' : text.noSlots);
       slots.forEach(function (slot) {

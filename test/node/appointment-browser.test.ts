@@ -71,11 +71,25 @@ it.each([
   await page.click('#confirm', { timeout: 15_000 });
   await expect.poll(() => page.locator('#state').textContent(), { timeout: 15_000 }).toBe(c.confirmed);
   expect(await page.locator('#confirm').count()).toBe(0);
-  // Pick another time: a day, a free time, move.
+  // Pick another time: a day, a free time, move. The first day's times (the visit's own day, asked
+  // for when the chooser opens) answer late, after the chosen day's: they must not join its list.
+  let first = true;
+  await page.route('**/slots?date=*', async (route) => {
+    if (!first) return route.continue();
+    first = false;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await route.continue();
+  });
+  const lateAnswer = page.waitForResponse(
+    (r) => r.url().includes('/slots?date=') && !r.url().includes('2026-03-04'),
+  );
   await page.click('#move');
   await page.fill('#date', '2026-03-04');
   await page.dispatchEvent('#date', 'change');
   await page.locator('#slots .slot').first().waitFor();
+  await lateAnswer;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  expect(await page.locator('#slots .slot >> text=09:30').count()).toBe(1);
   await page.click('#slots .slot >> text=09:30');
   await page.click('#move-submit');
   await expect.poll(() => page.locator('#when').textContent(), { timeout: 15_000 }).toBe(c.when);

@@ -52,10 +52,28 @@ it('a patient books a free time on the public page', async () => {
     .poll(() => page.locator('#service option').count(), { message: errors.join(' / '), timeout: 15_000 })
     .toBe(2);
   await page.selectOption('#service', b.consulta.id);
+  // A day picked and left at once: its times answer late, after the chosen day's, and must not
+  // join the chosen day's list.
+  let first = true;
+  await page.route('**/api/slots?*', async (route) => {
+    if (!first) return route.continue();
+    first = false;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await route.continue();
+  });
+  const lateAnswer = page.waitForResponse((r) => r.url().includes('date=2026-03-04'));
+  await page.fill('#date', '2026-03-04');
+  await page.dispatchEvent('#date', 'change');
   await page.fill('#date', '2026-03-03');
   await page.dispatchEvent('#date', 'change');
   await page.locator('#slots .slot').first().waitFor();
+  await lateAnswer;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
   const times = await page.locator('#slots .slot').allTextContents();
+  const offered = await app.request('GET', `/booking/${b.slug}/api/slots`, {
+    query: { serviceTypeId: b.consulta.id, date: '2026-03-03' },
+  });
+  expect(times).toEqual(offered.body.slots.map((slot: { time: string }) => slot.time));
   expect(times[0]).toBe('09:30');
   expect(times).not.toContain('09:00');
   await page.click('#slots .slot >> text=10:00');
