@@ -6,6 +6,7 @@ import { createMcpHandler } from '@modelcontextprotocol/server';
 import { Hono } from 'hono';
 import { findIntegration } from '../db/voice.js';
 import { AppError } from '../domain/errors.js';
+import { afterAnswer } from '../http/after-answer.js';
 import { throttleAuthFailures } from '../http/auth-throttle.js';
 import type { AppEnv } from '../http/env.js';
 import { limitBody } from '../http/middleware.js';
@@ -21,7 +22,10 @@ export const mcpDoor = new Hono<AppEnv>()
   // POST carries every message; GET and DELETE (the 2025 transport's stream and session end) are
   // answered 405 by the stateless SDK handler, which clients take as "no stream here".
   .on(['POST', 'GET', 'DELETE'], `${MCP_PREFIX}/:integrationId`, async (c) => {
-    const { deps, requestId } = c.var;
+    const { requestId } = c.var;
+    // The call log is written after the platform has its answer, as on the webhook door
+    // (src/voice/call-log.ts): nothing the caller hears waits on it.
+    const deps = { ...c.var.deps, afterAnswer: (work: () => Promise<void>) => afterAnswer(c, work) };
     const integration = await findIntegration(deps.store.db, c.req.param('integrationId'));
     if (!integration?.active) throw new AppError('not_found', 'No such MCP endpoint');
     const headers = c.req.raw.headers;

@@ -22,6 +22,7 @@ const BUDGET = {
   voiceCheck: 3,
   voiceBook: 7,
   voiceRefusedWithAlternatives: 11,
+  mcpBook: 10,
 };
 
 let app: TestApp;
@@ -125,6 +126,31 @@ describe('round trips per request', () => {
       }),
     );
     expect(taken).toMatch(/^Essa hora já não está livre/);
+
+    // The same booking through the MCP door, as one raw tools/call (stateless, JSON answer).
+    const mcp = (await measure('mcpBook', () =>
+      app.request('POST', new URL(v.integration.mcpUrl).pathname, {
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-protocol-version': '2025-06-18',
+          'x-vapi-secret': VAPI_SECRET,
+          'x-call-id': 'call-budget-mcp',
+          'x-agendai-caller': '+351931234567',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: {
+            name: 'book_appointment',
+            arguments: { service: 'Higiene oral', startsAt: '2026-03-03T14:00', patientName: 'Carla' },
+          },
+        }),
+      }),
+    )) as Reply;
+    expect(mcp.status).toBe(200);
+    expect(mcp.text).toMatch(/Marcação confirmada/);
 
     if (process.env.TRIPS_LOG) console.log(JSON.stringify({ measured, afterwards, logs }, null, 1));
     // On failure the message lists what each trip ran.
