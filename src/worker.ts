@@ -7,7 +7,7 @@ import { errorResponse } from './http/error-handler.js';
 import { jsonLogger } from './logger.js';
 import { cachedDirectory, directoryOf } from './worker/directory.js';
 import { parseWorkerEnv } from './worker/env.js';
-import { type Routing, routeRequest } from './worker/router.js';
+import { lobbyNameOf, type Routing, routeRequest } from './worker/router.js';
 
 export { ClinicObject } from './worker/clinic-object.js';
 export { DirectoryObject } from './worker/directory.js';
@@ -26,7 +26,7 @@ function routingFor(env: Record<string, unknown>): Routing {
     routing = {
       directory: cachedDirectory(directoryOf(directory)),
       clinic: (id) => clinics.get(clinics.idFromString(id)),
-      lobby: () => clinics.getByName('lobby'),
+      lobby: (request) => clinics.getByName(lobbyNameOf(request)),
     };
     routings.set(env, routing);
   }

@@ -8,7 +8,7 @@
 // work (a no-show, a webhook retry, a message, a reminder to queue) or the next housekeeping.
 // Migrations are applied when the object wakes, before anything else runs.
 //
-// The same class also serves as the lobby (one object named `lobby`): requests the router cannot
+// The same class also serves as the lobbies (`lobby:0`…, by the caller's address): requests the router cannot
 // place (no key or an unknown one, the public pages without a clinic, the operator's API) run the
 // same app there over an empty store, so every refusal is the app's own envelope and throttling.
 import { DurableObject } from 'cloudflare:workers';
@@ -293,7 +293,7 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
  * What an object counts in its own memory, with no round trip: per-key limits, and failed
  * authentications. Every request of a clinic's keys, integrations and senders arrives at this one
  * object (the key carries the clinic's reference, the path the integration's or sender's id), so
- * its memory sees them all; the lobby, one object, sees every request naming no clinic. A failed
+ * its memory sees them all; an address's lobby sees every request of that address naming no clinic. A failed
  * key from an address is therefore counted per clinic: guessing against several clinics gets the
  * budget once per clinic, still nowhere near the 162 random bits of a key.
  *

@@ -31,7 +31,25 @@ export interface Destination {
 export interface Routing {
   directory: Directory;
   clinic(objectId: string): Destination | Promise<Destination>;
-  lobby(): Destination | Promise<Destination>;
+  /** The lobby object for `request` (lobbyNameOf). */
+  lobby(request: Request): Destination | Promise<Destination>;
+}
+
+/** How many lobby objects share the requests that name no clinic. */
+export const LOBBY_COUNT = 16;
+
+/**
+ * The lobby of a request that names no clinic, by the caller's address: one object would be a single
+ * queue for every unauthenticated request of the deployment (documentation, health checks, the
+ * operator's API, every bogus key), so one address flooding it would stall the others. An address
+ * always meets the same lobby, which counts its failed authentications in memory.
+ */
+export function lobbyNameOf(request: Request): string {
+  const address = request.headers.get('cf-connecting-ip') ?? '';
+  // FNV-1a: spreads addresses evenly; nothing here needs to resist a chosen collision.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < address.length; i++) hash = Math.imul(hash ^ address.charCodeAt(i), 0x01000193);
+  return `lobby:${(hash >>> 0) % LOBBY_COUNT}`;
 }
 
 const ID = '([A-Za-z0-9_-]{1,100})';
@@ -74,6 +92,6 @@ export async function clinicOf(request: Request, directory: Directory): Promise<
 /** Forwards `request` to its clinic's object, or to the lobby. */
 export async function routeRequest(request: Request, routing: Routing): Promise<Response> {
   const entry = await clinicOf(request, routing.directory);
-  const destination = entry ? await routing.clinic(entry.objectId) : await routing.lobby();
+  const destination = entry ? await routing.clinic(entry.objectId) : await routing.lobby(request);
   return destination.fetch(request);
 }

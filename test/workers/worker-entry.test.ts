@@ -6,6 +6,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import type { ClinicObject } from '../../src/worker/clinic-object.js';
+import { LOBBY_COUNT, lobbyNameOf } from '../../src/worker/router.js';
 import worker from '../../src/worker.js';
 
 const secrets = () => ({
@@ -66,12 +67,12 @@ describe('Worker entry', () => {
   });
 
   it('limits public routes per cf-connecting-ip, with limits from the env', async () => {
-    // The objects read the same env as the Worker ([vars]); here only the lobby's gets the limit.
-    const lobby = env.CLINICS.getByName('lobby');
+    // The objects read the same env as the Worker ([vars]); here only this address's lobby gets the limit.
+    const first = { 'cf-connecting-ip': '203.0.113.7' };
+    const lobby = env.CLINICS.getByName(lobbyNameOf(new Request('http://agendai.test/', { headers: first })));
     const options = { env: { RATE_LIMIT_PER_IP_PER_MINUTE: '2' }, rateLimitScope: crypto.randomUUID() };
     await runInDurableObject(lobby, (o: ClinicObject) => o.configure(options));
     try {
-      const first = { 'cf-connecting-ip': '203.0.113.7' };
       const all = { ...env, ...secrets() };
       expect((await call(all, '/health', first)).status).toBe(200);
       expect((await call(all, '/health', first)).status).toBe(200);
@@ -80,5 +81,20 @@ describe('Worker entry', () => {
     } finally {
       await runInDurableObject(lobby, (o: ClinicObject) => o.configure({}));
     }
+  });
+
+  it('spreads the requests naming no clinic over the lobbies by address, an address always to the same one', () => {
+    const lobbyOf = (ip: string) =>
+      lobbyNameOf(new Request('http://agendai.test/health', { headers: { 'cf-connecting-ip': ip } }));
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 4096; i++) {
+      const ip = `198.51.${i >> 8}.${i & 255}`;
+      expect(lobbyOf(ip)).toBe(lobbyOf(ip));
+      counts.set(lobbyOf(ip), (counts.get(lobbyOf(ip)) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(LOBBY_COUNT);
+    // Even enough: no lobby gets more than twice its share of 4,096 addresses.
+    expect(Math.max(...counts.values())).toBeLessThan((2 * 4096) / LOBBY_COUNT);
+    expect(lobbyOf('2001:db8::1')).toMatch(/^lobby:\d+$/);
   });
 });
