@@ -114,6 +114,9 @@ const revokeKey = createRoute({
 const provisioningOf = (c: Context<AppEnv>): Provisioning =>
   c.var.deps.provisioning ?? storeProvisioning(c.var.deps);
 
+const zoneOf = async (provisioning: Provisioning, tenantId: string) =>
+  (await provisioning.getClinic(tenantId)).config.timezone;
+
 const renderMade = (made: ClinicMade): z.infer<typeof ClinicCreatedSchema> => ({
   tenant: renderTenant(made.tenant),
   apiKey: made.apiKey,
@@ -168,22 +171,25 @@ export const adminRoutes = createRouter()
     const provisioning = provisioningOf(c);
     const { id } = c.req.valid('param');
     const { live, ...input } = c.req.valid('json');
-    const made = await provisioning.createKey(id, { ...input, mode: live ? 'live' : 'test' });
-    const zone = (await provisioning.getClinic(id)).config.timezone;
+    // The clinic's zone (its instants are rendered in it) is read beside the write, not after it: on
+    // Workers each is a hop to the clinic's object.
+    const [made, zone] = await Promise.all([
+      provisioning.createKey(id, { ...input, mode: live ? 'live' : 'test' }),
+      zoneOf(provisioning, id),
+    ]);
     return c.json({ apiKey: made.apiKey, key: renderApiKey(made.key, zone) }, 201);
   })
   .openapi(listKeys, async (c) => {
     const provisioning = provisioningOf(c);
     const { id } = c.req.valid('param');
-    const zone = (await provisioning.getClinic(id)).config.timezone;
-    const keys = await provisioning.listKeys(id);
+    const [keys, zone] = await Promise.all([provisioning.listKeys(id), zoneOf(provisioning, id)]);
     return c.json({ items: keys.map((k) => renderApiKey(k, zone)) }, 200);
   })
   .openapi(revokeKey, async (c) => {
     const provisioning = provisioningOf(c);
     const { id, keyId } = c.req.valid('param');
-    const zone = (await provisioning.getClinic(id)).config.timezone;
-    return c.json(renderApiKey(await provisioning.revokeKey(keyId, id), zone), 200);
+    const [key, zone] = await Promise.all([provisioning.revokeKey(keyId, id), zoneOf(provisioning, id)]);
+    return c.json(renderApiKey(key, zone), 200);
   });
 
 /**
