@@ -12,12 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultTenantConfig } from '../../src/accounts/tenant-config.js';
 import { MAX_SLUGS_PER_CLINIC } from '../../src/db/directory.js';
 import { migrationsBundle } from '../../src/db/migrations-bundle.js';
+import { nextDueAt } from '../../src/db/timed-work.js';
 import { API_KEY_PATTERN, clinicRefOf } from '../../src/security/api-key-token.js';
 import type { ClinicObject } from '../../src/worker/clinic-object.js';
 import { cachedDirectory, directoryOf, NOT_FOUND_TTL_MS } from '../../src/worker/directory.js';
 import { directoryProvisioning } from '../../src/worker/provision.js';
 import { type ClinicObjectsApp, startClinicObjectsApp } from '../support/clinic-objects-harness.js';
-import { appointmentBody, createProfessional, setupClinic } from '../support/factories.js';
+import { appointmentBody, createProfessional, createService, setupClinic } from '../support/factories.js';
 import { UNLIMITED } from '../support/http.js';
 import { VAPI_SECRET, vapiCaller } from '../support/vapi.js';
 import { voiceClinic } from '../support/voice.js';
@@ -210,6 +211,97 @@ describe("the clinic's alarm", () => {
     } finally {
       app.setNow(start);
     }
+  });
+});
+
+describe("the alarm's time", () => {
+  const HOUR = 3_600_000;
+  /** What each job would find first, row by row: the rule nextDueAt must read from its indexes. */
+  async function expectedDue(stub: DurableObjectStub<ClinicObject>, now: number) {
+    return runInDurableObject(stub, (o: ClinicObject) => {
+      const rows = o.store.raw(`SELECT a.id, a.starts_at, a.ends_at, a.tenant_id,
+          coalesce(json_extract(t.config, '$.noShowGraceMinutes'), 30) AS grace,
+          json_extract(s.settings, '$.enabled') AS reminders, json_extract(s.settings, '$.reminderHours') AS hours,
+          (SELECT count(*) FROM messages m WHERE m.tenant_id = a.tenant_id
+            AND m.dedupe_key = 'reminder:' || a.id || ':' || a.starts_at) AS reminded
+        FROM appointments a JOIN tenants t ON t.id = a.tenant_id
+        LEFT JOIN messaging_settings s ON s.tenant_id = a.tenant_id
+        WHERE a.status IN ('confirmed', 'rescheduled')`) as Record<string, number>[];
+      const dues = rows.flatMap((r) => [
+        r.ends_at! + r.grace! * 60_000,
+        ...(r.reminders === 1 && r.hours! > 0 && r.starts_at! > now && !r.reminded
+          ? [r.starts_at! - r.hours! * HOUR - 24 * HOUR]
+          : []),
+      ]);
+      return dues.length ? Math.min(...dues) : null;
+    });
+  }
+  const dueNow = (stub: DurableObjectStub<ClinicObject>, now: number) =>
+    runInDurableObject(stub, (o: ClinicObject) => nextDueAt(o.store.db, now));
+
+  it('is exact with a clinic and its sandbox on different graces, and with reminders queued or not', async () => {
+    const now = app.now();
+    const s = await setupClinic(app);
+    const stub = await app.objectOf(s.clinic.tenantId);
+    const test = await app.createKey(s.clinic.tenantId, ['*'], { mode: 'test' });
+    const sandbox = { ...s.clinic, key: test.key };
+    const inSandbox = {
+      professional: await createProfessional(app, sandbox),
+      service: await createService(app, sandbox),
+    };
+    await app.request('PATCH', '/v1/tenants/me', {
+      key: s.clinic.key,
+      body: { config: { noShowGraceMinutes: 90 } },
+    });
+    const at = (hours: number) => new Date(now + hours * HOUR).toISOString();
+    const book = async (key: string, ids: typeof inSandbox, hours: number) => {
+      const reply = await app.request('POST', '/v1/appointments', {
+        key,
+        body: appointmentBody(ids, at(hours)),
+      });
+      expect(reply.status).toBe(201);
+      return reply.body.id as string;
+    };
+    // The clinic's visit ends first (+90 min, due +180), but the sandbox's, 40 minutes later on a
+    // 60-minute shorter grace, is due first (+130, due +160): the earliest end alone would be wrong.
+    await book(s.clinic.key, s, 1);
+    const sandboxVisit = await book(sandbox.key, inSandbox, 1 + 40 / 60);
+    for (const hours of [30, 50, 75]) await book(s.clinic.key, s, hours);
+    expect(await dueNow(stub, now)).toBe(await expectedDue(stub, now));
+    expect(await dueNow(stub, now)).toBe(now + 160 * 60_000);
+
+    await app.request('DELETE', `/v1/appointments/${sandboxVisit}`, { key: sandbox.key });
+    expect(await dueNow(stub, now)).toBe(await expectedDue(stub, now));
+
+    // Reminders on (24 h before, queued a day ahead): the first upcoming visit without one is due.
+    await runInDurableObject(stub, (o: ClinicObject) => {
+      o.store.raw(
+        `INSERT INTO messaging_settings (tenant_id, settings, updated_at) VALUES (?, '{"enabled":1,"reminderHours":24}', 0)`,
+        s.clinic.tenantId,
+      );
+    });
+    expect(await dueNow(stub, now)).toBe(await expectedDue(stub, now));
+    // The first two upcoming visits' reminders queued: the third's is the one due.
+    await runInDurableObject(stub, (o: ClinicObject) => {
+      for (const row of o.store.raw(
+        `SELECT id, starts_at FROM appointments WHERE tenant_id = ? AND starts_at > ? ORDER BY starts_at LIMIT 2`,
+        s.clinic.tenantId,
+        now,
+      ) as { id: string; starts_at: number }[]) {
+        o.store.raw(
+          `INSERT INTO messages (id, tenant_id, appointment_id, kind, dedupe_key, status, attempts, next_attempt_at, created_at, updated_at)
+           VALUES (?, ?, ?, 'reminder', ?, 'sent', 1, 0, 0, 0)`,
+          crypto.randomUUID(),
+          s.clinic.tenantId,
+          row.id,
+          `reminder:${row.id}:${row.starts_at}`,
+        );
+      }
+    });
+    // The visit at +50 h: its reminder is planned 24 h before and queued from a day before that.
+    const due = await dueNow(stub, now);
+    expect(due).toBe(await expectedDue(stub, now));
+    expect(due).toBe(now + 2 * HOUR);
   });
 });
 
