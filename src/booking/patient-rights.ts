@@ -194,7 +194,9 @@ export function erasePatient(ctx: CommandContext<ErasureResult>, hash: string): 
     if (!liveAppointments.length && !calls.some((c) => c.fromNumberHash && live.includes(c.fromNumberHash))) {
       return decided(ALWAYS, none('already_erased'));
     }
-    const marks = await Promise.all(live.map(async (h) => ({ hash: h, mark: await erasureMark(deps, tenant, h) })));
+    const marks = await Promise.all(
+      live.map(async (h) => ({ hash: h, mark: await erasureMark(deps, tenant, h) })),
+    );
     const audit = auditRow(tenant, { actor, action: 'patient.erased', subject: patientSubject(hash) }, now);
     const eventId = `evt_${crypto.randomUUID().replace(/-/g, '')}`;
     const payload = JSON.stringify({
