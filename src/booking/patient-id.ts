@@ -25,7 +25,7 @@ export async function derivePatientId(deps: AppDeps, tenantId: string, phoneHash
  */
 export async function patientIdLookup(deps: AppDeps, tenant: Tenant, e164: string) {
   const hashes = await deps.vault.lookupHashes(e164, tenant);
-  const marks = await Promise.all(hashes.map((h) => erasureMark(tenant, h)));
+  const marks = await Promise.all(hashes.map((h) => erasureMark(deps, tenant, h)));
   return {
     reads: patientIdReads(deps.store.db, tenant.id, hashes, marks),
     decide: async (

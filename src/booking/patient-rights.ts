@@ -25,7 +25,6 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import { renderInstant, renderOptionalInstant } from '../domain/time.js';
 import { viewMessage } from '../messaging/messages.js';
-import { sha256Hex } from '../security/encoding.js';
 import { viewAppointment } from './appointment-view.js';
 import { auditIf, auditRow, patientSubject, recordAudit } from './audit.js';
 import { appointmentSeal } from './book.js';
@@ -47,8 +46,9 @@ const parseJson = (text: string | null): unknown => {
 const isMark = (hash: string) => hash.startsWith('erased:') || hash.startsWith('anonymised:');
 
 /** The mark an erased patient's hash becomes in this clinic: one-way, and never a hash a booking makes. */
-export const erasureMark = async (tenant: Tenant, hash: string) =>
-  `erased:${await sha256Hex(`${tenant.id}:${hash}`)}`;
+export const erasureMark = async (deps: Pick<AppDeps, 'sha256Hex'>, tenant: Tenant, hash: string) =>
+  // The runtime's digest: every booking computes one mark per hash (Web Crypto's is a threadpool hop on Node).
+  `erased:${await deps.sha256Hex(`${tenant.id}:${hash}`)}`;
 
 /**
  * The patient's hashes under every key version (a rotation leaves older rows under older hashes):
@@ -72,7 +72,7 @@ async function hashesOf(deps: AppDeps, tenant: Tenant, hash: string): Promise<st
 async function gather(deps: AppDeps, tenant: Tenant, hash: string) {
   const db = deps.store.db;
   const live = await hashesOf(deps, tenant, hash);
-  const marks = await Promise.all([...new Set([hash, ...live])].map((h) => erasureMark(tenant, h)));
+  const marks = await Promise.all([...new Set([hash, ...live])].map((h) => erasureMark(deps, tenant, h)));
   const hashes = [...live, ...marks];
   const appointments = await appointmentsByHashes(db, tenant.id, hashes);
   const bookedBy = appointments.map((a) => a.callId).filter((id): id is string => id !== null);
@@ -194,7 +194,9 @@ export function erasePatient(ctx: CommandContext<ErasureResult>, hash: string): 
     if (!liveAppointments.length && !calls.some((c) => c.fromNumberHash && live.includes(c.fromNumberHash))) {
       return decided(ALWAYS, none('already_erased'));
     }
-    const marks = await Promise.all(live.map(async (h) => ({ hash: h, mark: await erasureMark(tenant, h) })));
+    const marks = await Promise.all(
+      live.map(async (h) => ({ hash: h, mark: await erasureMark(deps, tenant, h) })),
+    );
     const audit = auditRow(tenant, { actor, action: 'patient.erased', subject: patientSubject(hash) }, now);
     const eventId = `evt_${crypto.randomUUID().replace(/-/g, '')}`;
     const payload = JSON.stringify({

@@ -1,11 +1,25 @@
 // Appointment queries, and the guarded statements the booking core's atomic units are built from.
-import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import {
+  type AnyColumn,
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  gte,
+  inArray,
+  isNotNull,
+  lt,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { FieldChanges } from '../domain/history.js';
 import { MAX_BLOCK_MS } from '../domain/service-caps.js';
 import type { AppointmentSource } from '../domain/source.js';
 import { type AppointmentStatus, BLOCKING_STATUSES } from '../domain/status.js';
 import { appointmentHistory, appointments, calls } from './schema.js';
-import { type Db, type PreparedRead, read } from './store.js';
+import { type Db, type PreparedRead, preparedOnce, read } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 type Column = keyof AppointmentRow;
@@ -226,40 +240,60 @@ export const fewerUpcomingSelfService = (
  * one batch: the earliest id stored under the number's hashes, and whether appointments or calls
  * carry one of its erasure marks.
  */
+// A booking's patient-id reads, prepared once: the hashes go in as one JSON parameter (any number,
+// one statement), as availability's busy read does; building and preparing three statements per
+// booking cost more than running them.
+const inJson = (column: AnyColumn, name: string) =>
+  sql`${column} IN (SELECT value FROM json_each(${sql.placeholder(name)}))`;
+
+const firstPatientId = preparedOnce((db) =>
+  db
+    .select({ patientId: appointments.patientId })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, sql.placeholder('tenantId')),
+        inJson(appointments.patientPhoneHash, 'hashes'),
+        // `+`: through the phone index, not the (tenant, patient id) one, which holds every row.
+        isNotNull(sql`+${appointments.patientId}`),
+      ),
+    )
+    .orderBy(asc(appointments.createdAt))
+    .limit(1)
+    .prepare(),
+);
+
+const anyAppointmentOf = preparedOnce((db) =>
+  db
+    .select({ id: appointments.id })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, sql.placeholder('tenantId')),
+        inJson(appointments.patientPhoneHash, 'hashes'),
+      ),
+    )
+    .limit(1)
+    .prepare(),
+);
+
+const anyCallFrom = preparedOnce((db) =>
+  db
+    .select({ id: calls.id })
+    .from(calls)
+    .where(and(eq(calls.tenantId, sql.placeholder('tenantId')), inJson(calls.fromNumberHash, 'hashes')))
+    .limit(1)
+    .prepare(),
+);
+
 export const patientIdReads = (db: Db, tenantId: string, phoneHashes: string[], marks: string[]) =>
   [
-    read(
-      db
-        .select({ patientId: appointments.patientId })
-        .from(appointments)
-        .where(
-          and(
-            eq(appointments.tenantId, tenantId),
-            inArray(appointments.patientPhoneHash, phoneHashes),
-            // `+`: through the phone index, not the (tenant, patient id) one, which holds every row.
-            isNotNull(sql`+${appointments.patientId}`),
-          ),
-        )
-        .orderBy(asc(appointments.createdAt))
-        .limit(1)
-        .prepare(),
-    ),
-    read(
-      db
-        .select({ id: appointments.id })
-        .from(appointments)
-        .where(and(eq(appointments.tenantId, tenantId), inArray(appointments.patientPhoneHash, marks)))
-        .limit(1)
-        .prepare(),
-    ),
-    read(
-      db
-        .select({ id: calls.id })
-        .from(calls)
-        .where(and(eq(calls.tenantId, tenantId), inArray(calls.fromNumberHash, marks)))
-        .limit(1)
-        .prepare(),
-    ),
+    read(firstPatientId(db) as PreparedRead<{ patientId: string | null }>, {
+      tenantId,
+      hashes: JSON.stringify(phoneHashes),
+    }),
+    read(anyAppointmentOf(db) as PreparedRead<{ id: string }>, { tenantId, hashes: JSON.stringify(marks) }),
+    read(anyCallFrom(db) as PreparedRead<{ id: string }>, { tenantId, hashes: JSON.stringify(marks) }),
   ] as const;
 
 /** The patient's most recent appointment in the clinic (their latest name, phone and email). */

@@ -110,6 +110,12 @@ export const migrationsBundle = {
         tag: '0017_calls_from_number_index',
         breakpoints: true,
       },
+      {
+        idx: 18,
+        when: 1796300358458,
+        tag: '0018_covering_busy_index',
+        breakpoints: true,
+      },
     ],
   },
   migrations: {
@@ -148,5 +154,7 @@ export const migrationsBundle = {
     m0016:
       "ALTER TABLE `tenants` ADD `clinic_ref` text;--> statement-breakpoint\n-- HAND EDIT: clinics made before this release get a reference (16 hex characters, inside the key\n-- body's alphabet), and each sandbox shares its clinic's. Their existing keys keep working on\n-- their own store; keys issued from now on carry the reference.\nUPDATE `tenants` SET `clinic_ref` = lower(hex(randomblob(8))) WHERE `sandbox_of` IS NULL;--> statement-breakpoint\nUPDATE `tenants` SET `clinic_ref` = (SELECT c.`clinic_ref` FROM `tenants` c WHERE c.`id` = `tenants`.`sandbox_of`) WHERE `sandbox_of` IS NOT NULL;\n",
     m0017: 'CREATE INDEX `calls_tenant_from` ON `calls` (`tenant_id`,`from_number_hash`);',
+    m0018:
+      'DROP INDEX `appointments_professional_start`;--> statement-breakpoint\nCREATE INDEX `appointments_professional_start` ON `appointments` (`tenant_id`,`professional_id`,`starts_at`,`blocks_until`,`status`);',
   },
 };

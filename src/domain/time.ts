@@ -38,19 +38,39 @@ const pad = (n: number) => String(n).padStart(2, '0');
 /** `2026-05-14T10:00:00+01:00`: the instant as the clinic's wall clock shows it (luxon's ISO format). */
 export function renderInstant(ms: number, zone: string): string {
   const offset = offsetMinutes(ms, zone);
-  const local = new Date(ms + offset * MINUTE).toISOString();
-  const clock = ms % 1000 === 0 ? local.slice(0, 19) : local.slice(0, 23);
-  if (offset === 0) {
-    let z = writesZ.get(zone);
-    if (z === undefined) {
-      z = DateTime.fromMillis(0, { zone }).zone.isUniversal;
-      writesZ.set(zone, z);
-    }
-    if (z) return `${clock}Z`;
+  const local = ms + offset * MINUTE;
+  const tail = `${offset === 0 && writesUtcAsZ(zone) ? 'Z' : offsetText(offset)}`;
+  if (ms % 1000 !== 0) return `${new Date(local).toISOString().slice(0, 23)}${tail}`;
+  // Availability renders thousands of whole-second instants per answer: the local date and hour
+  // (`2026-05-14T10:`) are taken once per local hour, the minutes and seconds are arithmetic.
+  const hour = Math.floor(local / HOUR);
+  let head = hourHeads.get(hour);
+  if (head === undefined) {
+    head = new Date(hour * HOUR).toISOString().slice(0, 14);
+    if (hourHeads.size > 50_000) hourHeads.clear();
+    hourHeads.set(hour, head);
   }
-  const abs = Math.abs(offset);
-  return `${clock}${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+  const inHour = local - hour * HOUR;
+  return `${head}${pad(Math.floor(inHour / MINUTE))}:${pad(Math.floor((inHour % MINUTE) / 1000))}${tail}`;
 }
+
+// `YYYY-MM-DDTHH:` of a local hour (local time written as UTC): the same in every zone.
+const hourHeads = new Map<number, string>();
+
+/** Whether luxon writes "Z" rather than "+00:00" for this zone (it does for UTC itself). */
+function writesUtcAsZ(zone: string): boolean {
+  let z = writesZ.get(zone);
+  if (z === undefined) {
+    z = DateTime.fromMillis(0, { zone }).zone.isUniversal;
+    writesZ.set(zone, z);
+  }
+  return z;
+}
+
+const offsetText = (offset: number) => {
+  const abs = Math.abs(offset);
+  return `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+};
 
 export const renderOptionalInstant = (ms: number | null, zone: string) =>
   ms === null ? null : renderInstant(ms, zone);

@@ -93,6 +93,9 @@ export function workingIntervals(
   from: number,
   to: number,
 ): Interval[] {
+  // Nothing opens a day (no weekly hours, no extra hours): nothing to walk. Availability asks this
+  // of every professional for every window, also of those who keep no hours.
+  if (exceptions.length === 0 && !WEEKDAYS.some((d) => weekly[d]?.length)) return [];
   const open: Interval[] = [];
   const closed: Interval[] = [];
   // Local days are walked as UTC calendar dates (no zone arithmetic per day), one day before and
@@ -100,12 +103,14 @@ export function workingIntervals(
   const startDay = localMidnightWall(from - DAY, zone);
   const lastDay = localMidnightWall(to + DAY, zone);
   for (let day = startDay; day <= lastDay; day += DAY) {
-    const iso = new Date(day).toISOString().slice(0, 10);
-    const todays = exceptions.filter((e) => covers(e, iso));
+    // The date's text only when there are exceptions to compare it with (most days have none).
+    const todays = exceptions.length
+      ? exceptions.filter((e) => covers(e, new Date(day).toISOString().slice(0, 10)))
+      : exceptions;
     const wholeDayOff = todays.some((e) => e.kind !== 'extra_hours' && e.startMinute === null);
     if (!wholeDayOff) {
-      // getUTCDay: 0 = Sunday; WEEKDAYS starts on Monday.
-      for (const i of weekly[WEEKDAYS[(new Date(day).getUTCDay() + 6) % 7]!] ?? []) {
+      // Day 0 of the epoch (1970-01-01) was a Thursday; WEEKDAYS starts on Monday.
+      for (const i of weekly[WEEKDAYS[(((Math.floor(day / DAY) + 3) % 7) + 7) % 7]!] ?? []) {
         open.push({ start: localInstant(day, i.start, zone), end: localInstant(day, i.end, zone) });
       }
     }

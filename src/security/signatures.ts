@@ -1,6 +1,6 @@
 // Webhook verification with Web Crypto (the same on Node and Workers): HMAC and Ed25519 checks on the
 // raw body bytes, constant-time comparisons, and a timestamp window against replays.
-import { fromBase64, sha256Hex, toHex, utf8 } from './encoding.js';
+import { fromBase64, type Sha256Hex, sha256Hex, toHex, utf8 } from './encoding.js';
 
 export const TOLERANCE_MS = 5 * 60_000;
 
@@ -46,9 +46,13 @@ export function tryBase64(text: string): Uint8Array<ArrayBuffer> | null {
   }
 }
 
-/** Equality of two secrets without an early exit: both are hashed, then every byte compared. */
-export async function secretsEqual(a: string, b: string): Promise<boolean> {
-  const [left, right] = await Promise.all([sha256Hex(a), sha256Hex(b)]);
+/**
+ * Equality of two secrets without an early exit: both are hashed, then every byte compared. `sha256`
+ * is the runtime's digest where the caller has it (AppDeps.sha256Hex: synchronous on Node, where Web
+ * Crypto's is a threadpool hop; a voice platform's secret is checked on every tool call).
+ */
+export async function secretsEqual(a: string, b: string, sha256: Sha256Hex = sha256Hex): Promise<boolean> {
+  const [left, right] = await Promise.all([sha256(a), sha256(b)]);
   let diff = 0;
   for (let i = 0; i < left.length; i++) diff |= left.charCodeAt(i) ^ right.charCodeAt(i);
   return diff === 0;

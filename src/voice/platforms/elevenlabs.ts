@@ -85,7 +85,8 @@ export const elevenlabs: PlatformAdapter = {
     const { toolSecret } = await credentialsOf<'elevenlabs'>(deps, integration);
     const presented =
       headers.get('x-agendai-secret') ?? /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
-    if (!presented || !(await secretsEqual(presented, toolSecret))) throw unauthorized('bad tool secret');
+    if (!presented || !(await secretsEqual(presented, toolSecret, deps.sha256Hex)))
+      throw unauthorized('bad tool secret');
     if (!toolName) throw new AppError('not_found', 'ElevenLabs tools post to /tools/{toolName}');
     const body = parseJson(raw);
     const {

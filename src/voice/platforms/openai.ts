@@ -201,7 +201,7 @@ export const openai: PlatformAdapter = {
   async tools({ deps, integration, raw, headers }) {
     const { toolSecret } = await credentialsOf<'openai'>(deps, integration);
     const presented = /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1];
-    if (!toolSecret || !presented || !(await secretsEqual(presented, toolSecret)))
+    if (!toolSecret || !presented || !(await secretsEqual(presented, toolSecret, deps.sha256Hex)))
       throw unauthorized('bad tool secret');
     const { shape, calls } = readToolCalls(parseJson(raw));
     const session = await openSession(deps, integration, {

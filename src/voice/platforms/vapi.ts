@@ -95,7 +95,11 @@ async function authenticate({ deps, integration, raw, headers }: WebhookInput) {
     if (!credentials.secret) throw unauthorized('bad or stale HMAC signature');
   }
   const presented = presentedSecret(headers, credentials.headerName);
-  if (!credentials.secret || !presented || !(await secretsEqual(presented, credentials.secret)))
+  if (
+    !credentials.secret ||
+    !presented ||
+    !(await secretsEqual(presented, credentials.secret, deps.sha256Hex))
+  )
     throw unauthorized('bad secret');
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX `appointments_professional_start`;--> statement-breakpoint
+CREATE INDEX `appointments_professional_start` ON `appointments` (`tenant_id`,`professional_id`,`starts_at`,`blocks_until`,`status`);
