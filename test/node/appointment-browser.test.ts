@@ -3,9 +3,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
-import { bookingClinic } from '../support/booking.js';
-import { launchChromium } from '../support/chromium.js';
-import { nextPhone } from '../support/factories.js';
+import { bookedWithLink } from '../support/booking.js';
+import { answerFirstLate, launchChromium } from '../support/chromium.js';
 import type { TestApp } from '../support/types.js';
 
 let app: TestApp;
@@ -18,25 +17,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-async function bookedWithLink(language: string, where: { country: string; timezone: string }) {
-  const b = await bookingClinic(app, language, where);
-  const booked = await app.request('POST', '/v1/appointments', {
-    key: b.clinic.key,
-    body: {
-      professionalId: b.rui.id,
-      serviceTypeId: b.consulta.id,
-      patientName: 'Maria Silva',
-      patientPhone: nextPhone(),
-      startsAt: '2026-03-03T10:00:00Z',
-    },
-  });
-  expect(booked.status).toBe(201);
-  const link = await app.request('POST', `/v1/appointments/${booked.body.id}/patient-link`, {
-    key: b.clinic.key,
-  });
-  return { b, id: booked.body.id as string, path: new URL(link.body.url).pathname };
-}
 
 async function open(path: string): Promise<{ page: Page; errors: string[] }> {
   const errors: string[] = [];
@@ -65,7 +45,7 @@ it.each([
     when: '4 Mar 2026 09:30',
   },
 ])('a patient confirms, moves and cancels on their page ($language)', async (c) => {
-  const { b, id, path } = await bookedWithLink(c.language, c.where);
+  const { b, id, path } = await bookedWithLink(app, c.language, c.where);
   const { page, errors } = await open(path);
   // Confirm: the page reloads with the new state and no confirm button.
   await page.click('#confirm', { timeout: 15_000 });
@@ -73,22 +53,12 @@ it.each([
   expect(await page.locator('#confirm').count()).toBe(0);
   // Pick another time: a day, a free time, move. The first day's times (the visit's own day, asked
   // for when the chooser opens) answer late, after the chosen day's: they must not join its list.
-  let first = true;
-  await page.route('**/slots?date=*', async (route) => {
-    if (!first) return route.continue();
-    first = false;
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    await route.continue();
-  });
-  const lateAnswer = page.waitForResponse(
-    (r) => r.url().includes('/slots?date=') && !r.url().includes('2026-03-04'),
-  );
+  const late = await answerFirstLate(page, '**/slots?date=*');
   await page.click('#move');
   await page.fill('#date', '2026-03-04');
   await page.dispatchEvent('#date', 'change');
   await page.locator('#slots .slot').first().waitFor();
-  await lateAnswer;
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  await late.answered();
   expect(await page.locator('#slots .slot >> text=09:30').count()).toBe(1);
   await page.click('#slots .slot >> text=09:30');
   await page.click('#move-submit');

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { bookingClinic } from '../support/booking.js';
-import { launchChromium } from '../support/chromium.js';
+import { answerFirstLate, launchChromium } from '../support/chromium.js';
 import type { TestApp } from '../support/types.js';
 import { appointmentsOf } from '../support/voice.js';
 
@@ -54,21 +54,13 @@ it('a patient books a free time on the public page', async () => {
   await page.selectOption('#service', b.consulta.id);
   // A day picked and left at once: its times answer late, after the chosen day's, and must not
   // join the chosen day's list.
-  let first = true;
-  await page.route('**/api/slots?*', async (route) => {
-    if (!first) return route.continue();
-    first = false;
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    await route.continue();
-  });
-  const lateAnswer = page.waitForResponse((r) => r.url().includes('date=2026-03-04'));
+  const late = await answerFirstLate(page, '**/api/slots?*');
   await page.fill('#date', '2026-03-04');
   await page.dispatchEvent('#date', 'change');
   await page.fill('#date', '2026-03-03');
   await page.dispatchEvent('#date', 'change');
   await page.locator('#slots .slot').first().waitFor();
-  await lateAnswer;
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  await late.answered();
   const times = await page.locator('#slots .slot').allTextContents();
   const offered = await app.request('GET', `/booking/${b.slug}/api/slots`, {
     query: { serviceTypeId: b.consulta.id, date: '2026-03-03' },

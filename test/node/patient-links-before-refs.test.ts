@@ -3,8 +3,7 @@
 // database (on Workers there were no such links: the Worker routes a link by its reference).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
-import { bookingClinic } from '../support/booking.js';
-import { nextPhone } from '../support/factories.js';
+import { bookedWithLink } from '../support/booking.js';
 import type { TestApp } from '../support/types.js';
 
 let app: TestApp;
@@ -14,22 +13,8 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 it('a 48-character link opens its page and its actions, and still only for its own appointment', async () => {
-  const b = await bookingClinic(app);
-  const booked = await app.request('POST', '/v1/appointments', {
-    key: b.clinic.key,
-    body: {
-      professionalId: b.rui.id,
-      serviceTypeId: b.consulta.id,
-      patientName: 'Maria Silva',
-      patientPhone: nextPhone(),
-      startsAt: '2026-03-03T10:00:00Z',
-    },
-  });
-  expect(booked.status).toBe(201);
-  const made = await app.request('POST', `/v1/appointments/${booked.body.id}/patient-link`, {
-    key: b.clinic.key,
-  });
-  const token = new URL(made.body.url).pathname.slice('/a/'.length);
+  const { path } = await bookedWithLink(app);
+  const token = path.slice('/a/'.length);
   expect(token).toHaveLength(64);
   // The old token is the new one without the reference in front: the same signature and cipher.
   const old = `/a/${token.slice(16)}`;
