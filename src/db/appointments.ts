@@ -234,12 +234,6 @@ export const fewerUpcomingSelfService = (
         sql`, `,
       )})) < ${cap}`;
 
-/** The patient id already given to this phone (any of its hashes) in the clinic, if any. */
-/**
- * The reads that decide a phone's patient id (src/booking/patient-id.ts), independent so they go in
- * one batch: the earliest id stored under the number's hashes, and whether appointments or calls
- * carry one of its erasure marks.
- */
 // A booking's patient-id reads, prepared once: the hashes go in as one JSON parameter (any number,
 // one statement), as availability's busy read does; building and preparing three statements per
 // booking cost more than running them.
@@ -286,6 +280,11 @@ const anyCallFrom = preparedOnce((db) =>
     .prepare(),
 );
 
+/**
+ * The reads that decide a phone's patient id (src/booking/patient-id.ts), independent so they go in
+ * one batch: the earliest id stored under the number's hashes (the patient id already given to this
+ * phone in the clinic), and whether appointments or calls carry one of its erasure marks.
+ */
 export const patientIdReads = (db: Db, tenantId: string, phoneHashes: string[], marks: string[]) =>
   [
     read(firstPatientId(db) as PreparedRead<{ patientId: string | null }>, {
