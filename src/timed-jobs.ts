@@ -36,18 +36,73 @@ export interface TimedJobsReport {
   phoneRehash: RehashReport;
 }
 
-/** Runs every timed job once, at `now`. */
+/** A run in which some jobs threw: the others ran, and `report` says what they did. */
+export class TimedJobsFailed extends Error {
+  constructor(
+    readonly report: TimedJobsReport,
+    readonly failures: { job: string; error: unknown }[],
+  ) {
+    super(
+      `Timed jobs failed: ${failures
+        .map(({ job, error }) => `${job} (${error instanceof Error ? error.message : String(error)})`)
+        .join('; ')}`,
+    );
+  }
+}
+
+/**
+ * Runs every timed job once, at `now`. Each job runs whatever the others did: one that throws (a bad
+ * row, say) must not stop the rest (a clinic whose no-shows fail still sends its reminders); the run
+ * then throws TimedJobsFailed once all have run, so the runner backs off and logs it.
+ */
 export async function runTimedJobs(deps: AppDeps, now: number): Promise<TimedJobsReport> {
-  const noShows = await detectNoShows(deps, now);
-  const idempotencyKeysPurged = await purgeExpiredIdempotencyKeys(deps, now);
-  const retention = await applyRetention(deps, now);
-  const webhooks = await deliverWebhooks(deps, now);
+  const failures: { job: string; error: unknown }[] = [];
+  const run = async <T>(job: string, work: () => Promise<T>, nothing: T): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      failures.push({ job, error });
+      return nothing;
+    }
+  };
+  const noShows = await run('noShows', () => detectNoShows(deps, now), 0);
+  const idempotencyKeysPurged = await run('idempotencyKeys', () => purgeExpiredIdempotencyKeys(deps, now), 0);
+  const retention = await run('retention', () => applyRetention(deps, now), {
+    callEventsDeleted: 0,
+    appointmentsAnonymised: 0,
+    auditEventsPurged: 0,
+  });
+  const webhooks = await run('webhooks', () => deliverWebhooks(deps, now), {
+    delivered: 0,
+    retried: 0,
+    failed: 0,
+    simulated: 0,
+  });
   // Reminders first, so one due now goes in the same run.
-  const remindersQueued = await queueReminders(deps, now);
-  const messages = await sendDueMessages(deps, now);
+  const remindersQueued = await run('reminders', () => queueReminders(deps, now), 0);
+  const messages = await run('messages', () => sendDueMessages(deps, now), {
+    sent: 0,
+    retried: 0,
+    failed: 0,
+    skipped: 0,
+    unknown: 0,
+  });
   // Last and bounded (a few batches a run): moving old phone hashes to per-clinic keys is not urgent.
-  const phoneRehash = await rehashLegacyPhoneHashes(deps);
-  return { noShows, idempotencyKeysPurged, webhooks, retention, remindersQueued, messages, phoneRehash };
+  const phoneRehash = await run('phoneRehash', () => rehashLegacyPhoneHashes(deps), {
+    rehashed: 0,
+    clinicsFinished: 0,
+  });
+  const report = {
+    noShows,
+    idempotencyKeysPurged,
+    webhooks,
+    retention,
+    remindersQueued,
+    messages,
+    phoneRehash,
+  };
+  if (failures.length) throw new TimedJobsFailed(report, failures);
+  return report;
 }
 
 /** How often housekeeping (key purge, retention) runs where nothing else is due: every 6 hours. */

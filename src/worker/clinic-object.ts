@@ -111,8 +111,10 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
     });
     // The write is committed and answered: failing to move the alarm must not turn it into a 500
     // (a retry would meet its Idempotency-Key's replay, or book twice without one). The alarm set
-    // before still fires, and its run sets the next one from what is due then.
-    if (request.method !== 'GET' && response.status < 300) {
+    // before still fires, and its run sets the next one from what is due then. While runs are
+    // failing, the backed-off alarm stands: a busy clinic's writes would otherwise retry the failing
+    // run once per write (what they queue is sent by their own kick meanwhile).
+    if (request.method !== 'GET' && response.status < 300 && this.failedRuns === 0) {
       await this.scheduleTimedWork(deps, true).catch((error) =>
         deps.logger.error('alarm_not_moved', { error: reasonOf(error) }),
       );

@@ -346,6 +346,50 @@ describe("the clinic's alarm when something fails", () => {
     }
   });
 
+  it('one job that throws does not stop the others; writes leave the backed-off alarm alone', async () => {
+    const start = app.now();
+    try {
+      const s = await setupClinic(app);
+      const stub = await app.objectOf(s.clinic.tenantId);
+      const booked = await app.request('POST', '/v1/appointments', {
+        key: s.clinic.key,
+        body: appointmentBody(s, new Date(start + 3_600_000).toISOString()),
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+      });
+      expect(booked.status).toBe(201);
+      expect(await count(stub, 'idempotency_keys')).toBe(1);
+      await runInDurableObject(stub, (o: ClinicObject) =>
+        o.store.raw(`CREATE TRIGGER refuse_no_show BEFORE UPDATE OF status ON appointments
+          WHEN NEW.status = 'no_show' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`),
+      );
+      // A day on: the no-show fails, and the purge of day-old Idempotency-Keys, which runs after it,
+      // still runs.
+      app.setNow(start + 25 * 3_600_000);
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      expect(await count(stub, 'idempotency_keys')).toBe(0);
+      expect(
+        (await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key })).body.status,
+      ).toBe(booked.body.status);
+      // Failing twice in a row, the retry waits a minute; a write meanwhile does not bring it back.
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      const backedOff = (await alarmOf(stub))!;
+      expect(Math.abs(backedOff - (Date.now() + 60_000))).toBeLessThan(10_000);
+      const another = await app.request('POST', '/v1/appointments', {
+        key: s.clinic.key,
+        body: appointmentBody(s, new Date(start + 30 * 3_600_000).toISOString()),
+      });
+      expect(another.status).toBe(201);
+      expect(await alarmOf(stub)).toBe(backedOff);
+      await runInDurableObject(stub, (o: ClinicObject) => o.store.raw('DROP TRIGGER refuse_no_show'));
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+      expect(
+        (await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key })).body.status,
+      ).toBe('no_show');
+    } finally {
+      app.setNow(start);
+    }
+  });
+
   it('a committed write is answered 201 even when the alarm cannot be set', async () => {
     const s = await setupClinic(app);
     const stub = await app.objectOf(s.clinic.tenantId);
