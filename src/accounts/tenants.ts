@@ -1,7 +1,7 @@
 // Clinics (tenants): creation from the admin CLI, and the settings a clinic edits itself.
 
 import type { Db } from '../db/store.js';
-import { findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
+import { findTenant, findTenantBySlug, insertTenant, type TenantRow, updateTenant } from '../db/tenants.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { foldText } from '../domain/text.js';
@@ -35,8 +35,9 @@ export function slugify(name: string): string {
   return (
     foldText(name)
       .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'clinic'
+      .slice(0, 60)
+      // Trimmed after the cut too, which may end on a dash: a slug never starts or ends with one.
+      .replace(/^-+|-+$/g, '') || 'clinic'
   );
 }
 
@@ -97,6 +98,36 @@ export async function updateTenantSettings(
   now: number,
   names: Pick<AppDeps, 'announce' | 'release'> = {},
 ): Promise<Tenant> {
+  if (patch.publicSlug === undefined || !names.announce) return writeSettings(db, tenant, patch, now, names);
+  // Where clinics live apart (an object each), a slug is unique across them in the directory, and
+  // claiming it there is a wait: slug changes of one store run one at a time, each from the clinic
+  // as it is then (two at once would each give back the other's slug, or leave one claimed unused).
+  return oneSlugChangeAtATime(db, async () => {
+    const current = await findTenant(db, tenant.id);
+    if (!current) throw new AppError('tenant_not_provisioned', 'Tenant not found');
+    return writeSettings(db, toTenant(current), patch, now, names);
+  });
+}
+
+const slugChanges = new WeakMap<Db, Promise<unknown>>();
+
+function oneSlugChangeAtATime<T>(db: Db, work: () => Promise<T>): Promise<T> {
+  const before = slugChanges.get(db) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  slugChanges.set(
+    db,
+    mine.catch(() => undefined),
+  );
+  return mine;
+}
+
+async function writeSettings(
+  db: Db,
+  tenant: Tenant,
+  patch: TenantPatch,
+  now: number,
+  names: Pick<AppDeps, 'announce' | 'release'>,
+): Promise<Tenant> {
   const { config: configPatch, ...fields } = patch;
   const config = tenantConfigSchema.parse({ ...tenant.config, ...configPatch });
   const slug = fields.publicSlug === undefined ? tenant.publicSlug : fields.publicSlug;
@@ -104,10 +135,9 @@ export async function updateTenantSettings(
   if (bookingEnabled && !slug) {
     throw fieldInvalid('publicSlug', 'Public booking needs a publicSlug');
   }
-  // Where clinics live apart (an object each), a slug is unique across them in the directory:
-  // claimed once the patch is known valid, given back if the write does not take it, and the old
+  // Claimed once the patch is known valid, given back if the write does not take it, and the old
   // one given back once the new one is the clinic's (each clinic holds only a few at once).
-  const { announce, release } = names;
+  const { announce } = names;
   const newSlug = slug && slug !== tenant.publicSlug ? slug : null;
   if (newSlug && announce && !(await announce('slug', newSlug))) {
     throw new AppError('slug_taken', `publicSlug "${newSlug}" is taken`);
@@ -118,8 +148,9 @@ export async function updateTenantSettings(
     config: JSON.stringify(config),
     updatedAt: now,
   });
-  if (newSlug && !row) await release?.('slug', newSlug);
-  if (row && slug !== tenant.publicSlug && tenant.publicSlug) await release?.('slug', tenant.publicSlug);
+  if (newSlug && !row) await releaseUnused(db, names, newSlug);
+  if (row && slug !== tenant.publicSlug && tenant.publicSlug)
+    await releaseUnused(db, names, tenant.publicSlug);
   if (!row) {
     // Nothing written: the slug guard refused, or the clinic is gone.
     if (fields.publicSlug && (await findTenantBySlug(db, fields.publicSlug))?.id !== tenant.id) {
@@ -128,4 +159,12 @@ export async function updateTenantSettings(
     throw new AppError('tenant_not_provisioned', 'Tenant not found');
   }
   return toTenant(row);
+}
+
+/**
+ * Gives a slug back unless a clinic of this store still uses it: a clinic and its sandbox share one
+ * claim, so the sandbox's refused attempt at the clinic's slug must not free the clinic's page.
+ */
+async function releaseUnused(db: Db, { release }: Pick<AppDeps, 'release'>, slug: string) {
+  if (release && !(await findTenantBySlug(db, slug))) await release('slug', slug);
 }

@@ -607,6 +607,49 @@ describe('the directory against floods and squatting', () => {
     expect(taken.status).toBe(200);
     expect(taken.body.publicSlug).toBe(old);
   });
+
+  it("a sandbox's refused try at its clinic's slug leaves the clinic's page where it is", async () => {
+    const a = await app.createClinic();
+    const slug = `vitrine-${a.tenantId.slice(0, 8)}`;
+    expect(
+      (await app.request('PATCH', '/v1/tenants/me', { key: a.key, body: { publicSlug: slug } })).status,
+    ).toBe(200);
+    const test = await app.createKey(a.tenantId, ['*'], { mode: 'test' });
+    const refused = await app.request('PATCH', '/v1/tenants/me', {
+      key: test.key,
+      body: { publicSlug: slug },
+    });
+    expect(refused.status).toBe(409);
+    expect(await directoryOfApp().resolve('slug', slug)).toMatchObject({ tenantId: a.tenantId });
+    const b = await app.createClinic();
+    expect(
+      (await app.request('PATCH', '/v1/tenants/me', { key: b.key, body: { publicSlug: slug } })).status,
+    ).toBe(409);
+  });
+
+  it('slug changes at the same moment leave one slug, claimed, and no other claim behind', async () => {
+    const a = await app.createClinic();
+    const base = `corrida-${a.tenantId.slice(0, 8)}`;
+    for (let round = 0; round < 3; round++) {
+      const tried = [`${base}-${round}-a`, `${base}-${round}-b`];
+      const replies = await Promise.all(
+        tried.map((publicSlug) =>
+          app.request('PATCH', '/v1/tenants/me', { key: a.key, body: { publicSlug } }),
+        ),
+      );
+      expect(replies.map((r) => r.status)).toEqual([200, 200]);
+      const kept = (await app.request('GET', '/v1/tenants/me', { key: a.key })).body.publicSlug as string;
+      for (const slug of tried) {
+        const entry = await directoryOfApp().resolve('slug', slug);
+        expect(entry?.tenantId ?? null).toBe(slug === kept ? a.tenantId : null);
+      }
+    }
+    // No claim left over to fill the clinic's few: a later change works.
+    expect(
+      (await app.request('PATCH', '/v1/tenants/me', { key: a.key, body: { publicSlug: `${base}-fim` } }))
+        .status,
+    ).toBe(200);
+  });
 });
 
 /** A fresh cache over this app's directory (the router's may hold an entry from before). */
