@@ -106,14 +106,27 @@ export function directoryProvisioning({
       if (made) {
         await directory.addClinic({ ...made, objectId: id.toString(), placement: placementName(placement) });
       }
-      if (!result.replayed && made && result.made.tenant.publicSlug) {
-        result.made.tenant.publicSlug = await claimSlug(
-          directory,
-          stub,
-          made.ref,
-          result.made.tenant.publicSlug,
-        );
+      if (!made) return result;
+      if (!result.replayed) {
+        if (result.made.tenant.publicSlug) {
+          result.made.tenant.publicSlug = await claimSlug(
+            directory,
+            stub,
+            made.ref,
+            result.made.tenant.publicSlug,
+          );
+        }
+        return result;
       }
+      // A replay completes what an attempt cut short after the directory entry: the slug's claim
+      // (claiming one's own slug again changes nothing).
+      const { publicSlug } = unwrap(
+        (await stub.provision(
+          { method: 'getClinic', args: [made.tenantId] },
+          clock.now(),
+        )) as Outcome<Tenant>,
+      );
+      if (publicSlug) await claimSlug(directory, stub, made.ref, publicSlug);
       return result;
     },
 

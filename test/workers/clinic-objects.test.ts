@@ -680,4 +680,33 @@ describe('provisioning through the directory', () => {
     expect((await provisioning.getClinic(tenant.id)).id).toBe(tenant.id);
     expect((await provisioning.listClinics({ limit: 100 })).items.map((t) => t.id)).toContain(tenant.id);
   });
+
+  it('a retried create completes a slug claim its first attempt did not make', async () => {
+    const token = `admin-${'t'.repeat(40)}`;
+    const admin = await startClinicObjectsApp({ adminToken: token });
+    try {
+      const body = { name: 'Clínica Retomada', timezone: 'Europe/Lisbon', country: 'PT' };
+      const idempotencyKey = `create-${crypto.randomUUID()}`;
+      const create = () =>
+        admin.request('POST', '/admin/v1/tenants', {
+          key: token,
+          headers: { 'Idempotency-Key': idempotencyKey },
+          body,
+        });
+      const first = await create();
+      expect(first.status, first.text).toBe(201);
+      const { id, publicSlug } = first.body.tenant as { id: string; publicSlug: string };
+      const directory = directoryOf(env.DIRECTORY, admin.objectOptions.directoryName);
+      const entry = (await directory.resolve('tenant', id))!;
+      // As if the first attempt had been cut off between the directory entry and the slug's claim.
+      await directory.release('slug', publicSlug, entry.ref);
+      expect(await directory.resolve('slug', publicSlug)).toBeNull();
+      const retried = await create();
+      expect(retried.status).toBe(201);
+      expect(retried.headers.get('idempotent-replayed')).toBe('true');
+      expect(await directory.resolve('slug', publicSlug)).toMatchObject({ tenantId: id });
+    } finally {
+      await admin.close();
+    }
+  });
 });
