@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import { AppError, type ErrorCode } from '../domain/errors.js';
 import type { RateLimitRule } from '../domain/rate-limit.js';
+import { addressForLimits } from './client-address.js';
 import type { AppEnv } from './env.js';
 
 const FAILURES: readonly ErrorCode[] = ['malformed_auth_header', 'invalid_api_key', 'invalid_signature'];
@@ -46,4 +47,4 @@ export async function throttleAuthFailures<T>(
 }
 
 /** The subject of API-key failures: the client's address as the runtime reports it. */
-export const clientSubject = (c: Context<AppEnv>) => `ip:${c.var.deps.clientAddress?.(c) ?? 'unknown'}`;
+export const clientSubject = (c: Context<AppEnv>) => `ip:${addressForLimits(c.var.deps.clientAddress?.(c))}`;

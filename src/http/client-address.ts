@@ -7,6 +7,8 @@
 // of addresses ("10.0.0.2,10.0.0.3", "loopback" for 127.0.0.1 and ::1) trusts those proxies, so the
 // client is the rightmost address in the chain that is not one of them.
 
+import ipaddr from 'ipaddr.js';
+
 export type TrustProxy = { hops: number } | { addresses: ReadonlySet<string> };
 
 const LOOPBACK = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
@@ -43,4 +45,18 @@ export function clientAddress(
   let i = chain.length - 1;
   while (i > 0 && trust.addresses.has(chain[i]!.toLowerCase())) i--;
   return chain[i] ?? peer;
+}
+
+/**
+ * What per-address limits count: an IPv6 address by its /64, the network one subscriber is given
+ * and can rotate through at will (a limit per address would be no limit there); an IPv4 address,
+ * also written IPv4-mapped, as itself; anything unreadable as it is.
+ */
+export function addressForLimits(address: string | undefined): string {
+  if (!address) return 'unknown';
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${parts.join(':')}::/64`;
 }

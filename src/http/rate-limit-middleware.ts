@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import type { RateLimitDecision, RateLimitRule } from '../domain/rate-limit.js';
+import { addressForLimits } from './client-address.js';
 import type { AppEnv } from './env.js';
 import { respondWithError } from './error-handler.js';
 
@@ -57,14 +58,14 @@ export const rateLimitPerKey = limited(
 
 /** Online booking attempts per client address per hour (configurable), so one visitor cannot fill the diary. */
 export const bookingAttemptsPerIp = limited(
-  (c) => `booking-ip:${c.var.deps.clientAddress?.(c) ?? 'unknown'}`,
+  (c) => `booking-ip:${addressForLimits(c.var.deps.clientAddress?.(c))}`,
   (c) => [{ name: 'hour', limit: settings(c).bookingsPerIpPerHour, windowMs: 60 * 60_000 }],
   "This address's online bookings",
 );
 
 /** 100 requests per sliding minute for each client IP on public routes (configurable). */
 export const rateLimitPerIp = limited(
-  (c) => `ip:${c.var.deps.clientAddress?.(c) ?? 'unknown'}`,
+  (c) => `ip:${addressForLimits(c.var.deps.clientAddress?.(c))}`,
   (c) => [{ name: 'minute', limit: settings(c).perIpPerMinute, windowMs: 60_000 }],
   'This address',
 );

@@ -16,6 +16,7 @@
 
 import { MESSAGE_WEBHOOK_PREFIX } from '../api/messages.js';
 import { LINK_PAGES } from '../booking/patient-link.js';
+import { addressForLimits } from '../http/client-address.js';
 import { clinicRefOf } from '../security/api-key-token.js';
 import { clinicRefOfPatientToken } from '../security/patient-token.js';
 import { MCP_PREFIX } from '../voice/mcp-link.js';
@@ -42,10 +43,11 @@ export const LOBBY_COUNT = 16;
  * The lobby of a request that names no clinic, by the caller's address: one object would be a single
  * queue for every unauthenticated request of the deployment (documentation, health checks, the
  * operator's API, every bogus key), so one address flooding it would stall the others. An address
- * always meets the same lobby, which counts its failed authentications in memory.
+ * (an IPv6 one by its /64, as limits count it) always meets the same lobby, which counts its failed
+ * authentications in memory.
  */
 export function lobbyNameOf(request: Request): string {
-  const address = request.headers.get('cf-connecting-ip') ?? '';
+  const address = addressForLimits(request.headers.get('cf-connecting-ip') ?? undefined);
   // FNV-1a: spreads addresses evenly; nothing here needs to resist a chosen collision.
   let hash = 0x811c9dc5;
   for (let i = 0; i < address.length; i++) hash = Math.imul(hash ^ address.charCodeAt(i), 0x01000193);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, parseTrustProxy } from '../../src/http/client-address.js';
+import { addressForLimits, clientAddress, parseTrustProxy } from '../../src/http/client-address.js';
 
 describe('clientAddress (TRUST_PROXY)', () => {
   it('trusts nothing by default: X-Forwarded-For cannot choose the address', () => {
@@ -28,5 +28,20 @@ describe('clientAddress (TRUST_PROXY)', () => {
 
   it('refuses a setting it cannot read', () => {
     expect(() => parseTrustProxy('everyone')).toThrow(/TRUST_PROXY/);
+  });
+});
+
+describe('addressForLimits', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    // One subscriber's /64, however the rest is written: rotating through it gains nothing.
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:DB8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['not an address', 'not an address'],
+    [undefined, 'unknown'],
+  ])('%s → %s', (address, counted) => {
+    expect(addressForLimits(address)).toBe(counted);
   });
 });

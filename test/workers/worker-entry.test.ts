@@ -83,6 +83,23 @@ describe('Worker entry', () => {
     }
   });
 
+  it('counts an IPv6 address by its /64: rotating through one network shares one limit', async () => {
+    const inNetwork = (n: number) => ({ 'cf-connecting-ip': `2001:db8:5:6::${n}` });
+    const lobby = env.CLINICS.getByName(
+      lobbyNameOf(new Request('http://agendai.test/', { headers: inNetwork(1) })),
+    );
+    const options = { env: { RATE_LIMIT_PER_IP_PER_MINUTE: '2' }, rateLimitScope: crypto.randomUUID() };
+    await runInDurableObject(lobby, (o: ClinicObject) => o.configure(options));
+    try {
+      const all = { ...env, ...secrets() };
+      expect((await call(all, '/health', inNetwork(1))).status).toBe(200);
+      expect((await call(all, '/health', inNetwork(2))).status).toBe(200);
+      expect((await call(all, '/health', inNetwork(3))).status).toBe(429);
+    } finally {
+      await runInDurableObject(lobby, (o: ClinicObject) => o.configure({}));
+    }
+  });
+
   it('spreads the requests naming no clinic over the lobbies by address, an address always to the same one', () => {
     const lobbyOf = (ip: string) =>
       lobbyNameOf(new Request('http://agendai.test/health', { headers: { 'cf-connecting-ip': ip } }));
