@@ -91,7 +91,19 @@ const WELL_FORMED: Record<RouteKind, (key: string) => boolean> = {
   slug: (key) => /^[a-z0-9](?:[a-z0-9-]{0,68}[a-z0-9])?$/.test(key),
 };
 
+/** Lookups that found nothing, per asking address and isolate, in a minute, before its unknown names go unasked. */
+export const MISSES_PER_ASKER = 30;
+const MISS_WINDOW_MS = 60_000;
+const ASKERS_LIMIT = 10_000;
+
 export interface CachedDirectory extends Directory {
+  /**
+   * `asker` (the caller's address, as limits count it) is charged for each lookup that finds
+   * nothing: past MISSES_PER_ASKER in a minute, its names not in this cache are taken as unknown
+   * without asking, so one address inventing names (random keys, links, webhook ids) cannot make
+   * this isolate queue them all on the one directory object.
+   */
+  resolve(kind: RouteKind, key: string, asker?: string): Promise<DirectoryEntry | null>;
   /** Directory lookups this cache made (a test counts them). */
   readonly lookups: number;
 }
@@ -106,13 +118,28 @@ export interface CachedDirectory extends Directory {
 export function cachedDirectory(directory: Directory, now: () => number = Date.now): CachedDirectory {
   const cache = new Map<string, { entry: DirectoryEntry; until: number }>();
   const notFound = new Map<string, number>();
+  const misses = new Map<string, { count: number; since: number }>();
   let lookups = 0;
+  const overBudget = (asker: string | undefined, t: number) => {
+    if (asker === undefined) return false;
+    const spent = misses.get(asker);
+    return spent !== undefined && t - spent.since < MISS_WINDOW_MS && spent.count >= MISSES_PER_ASKER;
+  };
+  const charge = (asker: string | undefined, t: number) => {
+    if (asker === undefined) return;
+    const spent = misses.get(asker);
+    if (spent && t - spent.since < MISS_WINDOW_MS) spent.count++;
+    else {
+      if (misses.size >= ASKERS_LIMIT) misses.clear();
+      misses.set(asker, { count: 1, since: t });
+    }
+  };
   return {
     ...directory,
     get lookups() {
       return lookups;
     },
-    async resolve(kind, key) {
+    async resolve(kind, key, asker) {
       if (!WELL_FORMED[kind](key)) return null;
       const name = `${kind}:${key}`;
       const t = now();
@@ -120,6 +147,7 @@ export function cachedDirectory(directory: Directory, now: () => number = Date.n
       if (cached && cached.until > t) return cached.entry;
       const missing = notFound.get(name);
       if (missing !== undefined && missing > t) return null;
+      if (overBudget(asker, t)) return null;
       lookups++;
       const entry = await directory.resolve(kind, key);
       if (entry) {
@@ -127,6 +155,7 @@ export function cachedDirectory(directory: Directory, now: () => number = Date.n
         if (cache.size >= CACHE_LIMIT) cache.clear();
         cache.set(name, { entry, until: kind === 'slug' ? t + SLUG_TTL_MS : Number.POSITIVE_INFINITY });
       } else {
+        charge(asker, t);
         if (notFound.size >= NOT_FOUND_LIMIT) notFound.clear();
         notFound.set(name, t + NOT_FOUND_TTL_MS);
       }

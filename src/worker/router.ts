@@ -22,15 +22,20 @@ import { clinicRefOfPatientToken } from '../security/patient-token.js';
 import { MCP_PREFIX } from '../voice/mcp-link.js';
 import { RECORDING_LINK_PREFIX } from '../voice/recordings.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
-import type { Directory, DirectoryEntry, RouteKind } from './directory.js';
+import type { DirectoryEntry, RouteKind } from './directory.js';
 
 /** What a request is forwarded to: a clinic's object or the lobby. */
 export interface Destination {
   fetch(request: Request): Promise<Response>;
 }
 
+/** Where names are looked up; `asker` is the caller's address, charged for names found nowhere (cachedDirectory). */
+export interface Lookup {
+  resolve(kind: RouteKind, key: string, asker?: string): Promise<DirectoryEntry | null>;
+}
+
 export interface Routing {
-  directory: Directory;
+  directory: Lookup;
   clinic(objectId: string): Destination | Promise<Destination>;
   /** The lobby object for `request` (lobbyNameOf). */
   lobby(request: Request): Destination | Promise<Destination>;
@@ -69,7 +74,9 @@ const PATIENT_PAGES = Object.values(LINK_PAGES).map(
 );
 
 /** The directory entry of the clinic `request` is for, or null (the lobby's). */
-export async function clinicOf(request: Request, directory: Directory): Promise<DirectoryEntry | null> {
+export async function clinicOf(request: Request, lookup: Lookup): Promise<DirectoryEntry | null> {
+  const asker = addressForLimits(request.headers.get('cf-connecting-ip') ?? undefined);
+  const directory = { resolve: (kind: RouteKind, key: string) => lookup.resolve(kind, key, asker) };
   const path = new URL(request.url).pathname;
   if (path.startsWith('/admin/')) return null;
   for (const [pattern, kind] of BY_PATH) {

@@ -15,7 +15,12 @@ import { migrationsBundle } from '../../src/db/migrations-bundle.js';
 import { nextDueAt } from '../../src/db/timed-work.js';
 import { API_KEY_PATTERN, clinicRefOf } from '../../src/security/api-key-token.js';
 import type { ClinicObject } from '../../src/worker/clinic-object.js';
-import { cachedDirectory, directoryOf, NOT_FOUND_TTL_MS } from '../../src/worker/directory.js';
+import {
+  cachedDirectory,
+  directoryOf,
+  MISSES_PER_ASKER,
+  NOT_FOUND_TTL_MS,
+} from '../../src/worker/directory.js';
 import { directoryProvisioning } from '../../src/worker/provision.js';
 import { type ClinicObjectsApp, startClinicObjectsApp } from '../support/clinic-objects-harness.js';
 import { appointmentBody, createProfessional, createService, setupClinic } from '../support/factories.js';
@@ -567,6 +572,26 @@ describe('the directory against floods and squatting', () => {
     expect(await directory.resolve('slug', slug)).toBeNull();
     expect(await directory.claim('slug', slug, ref)).toBe(ref);
     expect(await directory.resolve('slug', slug)).toMatchObject({ tenantId: clinic.tenantId });
+  });
+
+  it('an address inventing names gets a few lookups a minute; known clinics and other addresses are not held up', async () => {
+    let now = 0;
+    const directory = cachedDirectory(directoryOf(env.DIRECTORY, app.objectOptions.directoryName), () => now);
+    const clinic = await app.createClinic();
+    const known = clinicRefOf(clinic.key)!;
+    expect(await directory.resolve('ref', known, 'flooder')).toMatchObject({ tenantId: clinic.tenantId });
+    const invented = (i: number) => `${String(i).padStart(4, '0')}${'Z'.repeat(12)}`;
+    for (let i = 0; i < MISSES_PER_ASKER + 20; i++)
+      expect(await directory.resolve('ref', invented(i), 'flooder')).toBeNull();
+    expect(directory.lookups).toBe(1 + MISSES_PER_ASKER);
+    // Its known clinic is still found (from the cache); another address still asks.
+    expect(await directory.resolve('ref', known, 'flooder')).toMatchObject({ tenantId: clinic.tenantId });
+    expect(await directory.resolve('ref', invented(999), 'someone else')).toBeNull();
+    expect(directory.lookups).toBe(2 + MISSES_PER_ASKER);
+    // A minute on, the address may ask again.
+    now += 60_001;
+    expect(await directory.resolve('ref', invented(1_000), 'flooder')).toBeNull();
+    expect(directory.lookups).toBe(3 + MISSES_PER_ASKER);
   });
 
   it('a clinic holds at most a few slugs; one it gives up goes to the next clinic', async () => {
