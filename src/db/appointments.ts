@@ -237,7 +237,7 @@ export const fewerUpcomingSelfService = (
 // A booking's patient-id reads, prepared once: the hashes go in as one JSON parameter (any number,
 // one statement), as availability's busy read does; building and preparing three statements per
 // booking cost more than running them.
-const inJson = (column: AnyColumn, name: string) =>
+const inJson = (column: AnyColumn | SQL, name: string) =>
   sql`${column} IN (SELECT value FROM json_each(${sql.placeholder(name)}))`;
 
 const firstPatientId = preparedOnce((db) =>
@@ -279,6 +279,40 @@ const anyCallFrom = preparedOnce((db) =>
     .limit(1)
     .prepare(),
 );
+
+// A phone's appointments starting at one instant: a point read through the clinic's start-time index
+// (a handful of rows: one per professional at most). Through the phone index instead it would read
+// every appointment the number ever booked, and a caller's history only grows.
+const heldAtQuery = preparedOnce((db) =>
+  db
+    .select()
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, sql.placeholder('tenantId')),
+        eq(appointments.startsAt, sql.placeholder('startsAt')),
+        // `+`: the start-time index, not the phone one (see above).
+        inJson(sql`+${appointments.patientPhoneHash}`, 'hashes'),
+        inArray(appointments.status, [...BLOCKING_STATUSES]),
+      ),
+    )
+    .orderBy(asc(appointments.id))
+    .prepare(),
+);
+
+/** Appointments that hold their slot, booked under one of these phone hashes, starting at `startsAt`. */
+export async function appointmentsHeldAt(
+  db: Db,
+  tenantId: string,
+  phoneHashes: string[],
+  startsAt: number,
+): Promise<AppointmentRow[]> {
+  return (await heldAtQuery(db).all({
+    tenantId,
+    startsAt,
+    hashes: JSON.stringify(phoneHashes),
+  })) as AppointmentRow[];
+}
 
 /**
  * The reads that decide a phone's patient id (src/booking/patient-id.ts), independent so they go in
