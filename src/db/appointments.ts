@@ -240,17 +240,20 @@ export const fewerUpcomingSelfService = (
 const inJson = (column: AnyColumn | SQL, name: string) =>
   sql`${column} IN (SELECT value FROM json_each(${sql.placeholder(name)}))`;
 
+// The earliest patient id under each hash is the first row of the phone index (tenant, phone, created)
+// that carries one: per hash a short index walk, not a sort of the number's whole history. The
+// earliest of those (one per hash, a key rotation's worth) wins.
 const firstPatientId = preparedOnce((db) =>
   db
     .select({ patientId: appointments.patientId })
     .from(appointments)
     .where(
-      and(
-        eq(appointments.tenantId, sql.placeholder('tenantId')),
-        inJson(appointments.patientPhoneHash, 'hashes'),
-        // `+`: through the phone index, not the (tenant, patient id) one, which holds every row.
-        isNotNull(sql`+${appointments.patientId}`),
-      ),
+      sql`${appointments}.rowid IN (SELECT (
+        SELECT a.rowid FROM ${appointments} a
+        WHERE a.tenant_id = ${sql.placeholder('tenantId')} AND a.patient_phone_hash = j.value
+          AND +a.patient_id IS NOT NULL
+        ORDER BY a.created_at LIMIT 1
+      ) FROM json_each(${sql.placeholder('hashes')}) j)`,
     )
     .orderBy(asc(appointments.createdAt))
     .limit(1)

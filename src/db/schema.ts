@@ -285,7 +285,9 @@ export const appointments = sqliteTable(
       t.status,
     ),
     index('appointments_tenant_start').on(t.tenantId, t.startsAt),
-    index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash),
+    // A phone's appointments; by creation time within a phone, so the patient-id read (the phone's
+    // first id, src/booking/patient-id.ts) stops at the first row instead of sorting its whole history.
+    index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash, t.createdAt),
     index('appointments_tenant_booker').on(t.tenantId, t.bookedByPhoneHash),
     index('appointments_tenant_updated').on(t.tenantId, t.updatedAt),
     // The no-show sweep: blocking appointments by end time, across clinics.
