@@ -266,6 +266,49 @@ describe('Vapi: tool calls', () => {
     expect(await appointmentsOf(app, v.clinic)).toHaveLength(2);
   });
 
+  it('a caller with many upcoming visits asking again for one they hold is told it is theirs, not booked twice', async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: SECRET });
+    // 22 earlier visits with Ana: more than the 20 soonest a caller's list is cut at.
+    const times = [
+      ...['09', '10', '11', '12', '14', '15', '16', '17']
+        .flatMap((h) => [`${h}:00`, `${h}:30`])
+        .map((t) => `2026-03-04T${t}`),
+      ...['09:00', '09:30', '10:00', '10:30', '11:00', '11:30'].map((t) => `2026-03-05T${t}`),
+    ];
+    for (const at of times) {
+      const made = await app.request('POST', '/v1/appointments', {
+        key: v.clinic.key,
+        body: {
+          professionalId: v.ana.id,
+          serviceTypeId: v.consulta.id,
+          patientName: 'Maria Silva',
+          patientPhone: CALLER,
+          startsAt: `${at}:00Z`,
+        },
+      });
+      expect(made.status).toBe(201);
+    }
+    const ask = (id: string) =>
+      send(
+        v.path,
+        toolCalls('call-many', [
+          {
+            id,
+            name: 'book_appointment',
+            args: { service: 'Consulta de rotina', startsAt: '2026-03-06T10:00', patientName: 'Maria Silva' },
+          },
+        ]),
+      );
+    const first = await ask('tool-many-1');
+    expect(first.body.results[0].result).toMatch(/^Marcação confirmada: .*6 de março, às 10:00/);
+    // Any professional: without the check, the other professional free at 10:00 would take it again.
+    const again = await ask('tool-many-2');
+    expect(again.body.results[0].result).toBe(first.body.results[0].result);
+    const booked = await appointmentsOf(app, v.clinic);
+    expect(booked.filter((a) => a.startsAt.startsWith('2026-03-06'))).toHaveLength(1);
+    expect(booked).toHaveLength(times.length + 1);
+  });
+
   it('a taken time answers with the nearest alternatives', async () => {
     const v = await voiceClinic(app, 'vapi', { secret: SECRET });
     const args = { service: 'Higiene oral', startsAt: '2026-03-03T10:00', patientName: 'Ana' };
