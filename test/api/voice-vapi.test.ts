@@ -152,6 +152,28 @@ describe('Vapi: authentication', () => {
     ).toBe(401);
   });
 
+  it('a rotated secret takes effect at the next request: the old one is refused at once', async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: SECRET });
+    const body = toolCalls('call-rotate', [{ id: 't1', name: 'list_services', args: {} }]);
+    // Opened once before the rotation, so any kept copy of the old secret would answer next.
+    expect((await send(v.path, body)).status).toBe(200);
+    const rotated = `${SECRET}-rotated`;
+    const patched = await app.request('PATCH', `/v1/voice/integrations/${v.integration.id}`, {
+      key: v.clinic.key,
+      body: { credentials: { secret: rotated } },
+    });
+    expect(patched.status).toBe(200);
+    expect((await send(v.path, body)).status).toBe(401);
+    expect((await send(v.path, body, { 'x-vapi-secret': rotated })).status).toBe(200);
+    // And back: the first secret works again, the rotated one no longer.
+    await app.request('PATCH', `/v1/voice/integrations/${v.integration.id}`, {
+      key: v.clinic.key,
+      body: { credentials: { secret: SECRET } },
+    });
+    expect((await send(v.path, body, { 'x-vapi-secret': rotated })).status).toBe(401);
+    expect((await send(v.path, body)).status).toBe(200);
+  });
+
   it('404 for an unknown or disconnected integration', async () => {
     const v = await voiceClinic(app, 'vapi', { secret: SECRET });
     expect((await send('/v1/voice/webhooks/nope', {})).status).toBe(404);
