@@ -8,7 +8,6 @@ import {
   gt,
   gte,
   inArray,
-  isNotNull,
   lt,
   or,
   type SQL,
