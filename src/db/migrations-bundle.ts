@@ -118,8 +118,8 @@ export const migrationsBundle = {
       },
       {
         idx: 19,
-        when: 1796303043594,
-        tag: '0019_phone_created_index',
+        when: 1796304095950,
+        tag: '0019_bounded_caller_reads',
         breakpoints: true,
       },
     ],
@@ -163,6 +163,6 @@ export const migrationsBundle = {
     m0018:
       'DROP INDEX `appointments_professional_start`;--> statement-breakpoint\nCREATE INDEX `appointments_professional_start` ON `appointments` (`tenant_id`,`professional_id`,`starts_at`,`blocks_until`,`status`);',
     m0019:
-      'DROP INDEX `appointments_tenant_phone`;--> statement-breakpoint\nCREATE INDEX `appointments_tenant_phone` ON `appointments` (`tenant_id`,`patient_phone_hash`,`created_at`);',
+      'DROP INDEX `appointments_tenant_phone`;--> statement-breakpoint\nCREATE INDEX `appointments_tenant_phone` ON `appointments` (`tenant_id`,`patient_phone_hash`,`created_at`);--> statement-breakpoint\nCREATE INDEX `schedule_exceptions_tenant_end` ON `schedule_exceptions` (`tenant_id`,`end_date`);',
   },
 };

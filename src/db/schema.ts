@@ -314,6 +314,9 @@ export const scheduleExceptions = sqliteTable(
   },
   (t) => [
     index('schedule_exceptions_professional').on(t.tenantId, t.professionalId, t.startDate),
+    // The clinic's exceptions touching a date range (availability, the working-hours check of every
+    // booking): by end date, so the read skips the years of time off that ended before the range.
+    index('schedule_exceptions_tenant_end').on(t.tenantId, t.endDate),
     oneOf('schedule_exceptions_kind', t.kind, SCHEDULE_EXCEPTION_KINDS),
     check('schedule_exceptions_dates', sql`${col(t.endDate)} >= ${col(t.startDate)}`),
   ],

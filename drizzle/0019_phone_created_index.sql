@@ -1,2 +1,0 @@
-DROP INDEX `appointments_tenant_phone`;--> statement-breakpoint
-CREATE INDEX `appointments_tenant_phone` ON `appointments` (`tenant_id`,`patient_phone_hash`,`created_at`);
