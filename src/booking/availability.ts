@@ -3,7 +3,7 @@
 // so a slot offered here is a slot the core will book.
 import type { Tenant } from '../accounts/tenants.js';
 import type { ProfessionalRow, ServiceRow } from '../db/catalog.js';
-import { busyRead, exceptionsRead } from '../db/schedule.js';
+import { type BusySpan, busyRead, type ExceptionRow, exceptionsRead } from '../db/schedule.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { freeSlots } from '../domain/slots.js';
@@ -88,6 +88,9 @@ export async function findAvailability(
   const first = Math.max(earliest, q.from);
   const last = Math.min(latest, q.to - 1);
   const page: Slot[] = [];
+  // The exceptions of the whole range are a handful: read once, with the first window's bookings, and
+  // each window takes those touching its dates (the read's own rule), instead of one read per window.
+  let rangeExceptions: ExceptionRow[] | undefined;
   // Slots come out in time order, so the range is walked in windows that double (2, 4, 8... days),
   // each reading only its own bookings and exceptions, and the walk stops once the page is full: a
   // 31-day query for a busy clinic usually reads a day or two.
@@ -101,11 +104,20 @@ export async function findAvailability(
     // many, are read only if one does.
     const [fromDate, toDate] = localDateRange(zone, readFrom, readTo);
     const busyNow = busyRead(deps.store.db, tenant.id, ids, readFrom, readTo);
-    const exceptionsNow = exceptionsRead(deps.store.db, tenant.id, fromDate, toDate);
-    let [exceptionRows, busy] = someoneHasWeeklyHours
-      ? await deps.store.batch(exceptionsNow, busyNow)
-      : [(await deps.store.batch(exceptionsNow))[0], undefined];
-    const exceptions = groupExceptions(exceptionRows, ids);
+    let busy: BusySpan[] | undefined;
+    if (!rangeExceptions) {
+      const [rangeFrom, rangeTo] = localDateRange(zone, first - DAY, last + 1 + DAY);
+      const exceptionsNow = exceptionsRead(deps.store.db, tenant.id, rangeFrom, rangeTo);
+      [rangeExceptions, busy] = someoneHasWeeklyHours
+        ? await deps.store.batch(exceptionsNow, busyNow)
+        : [(await deps.store.batch(exceptionsNow))[0], undefined];
+    } else if (someoneHasWeeklyHours) {
+      busy = (await deps.store.batch(busyNow))[0];
+    }
+    const exceptions = groupExceptions(
+      rangeExceptions.filter((r) => r.startDate <= toDate && r.endDate >= fromDate),
+      ids,
+    );
     const hours = professionals.map((professional) =>
       workingIntervals(
         readWeekly(professional),

@@ -3,6 +3,7 @@ import type { Tenant } from '../accounts/tenants.js';
 import {
   type AppointmentFilter,
   type AppointmentRow,
+  appointmentsHeldAt,
   appointmentsRead,
   findAppointment,
   listAppointments,
@@ -26,22 +27,20 @@ export interface AppointmentQuery
   cursor?: string;
 }
 
-/** A patient's upcoming appointments that still hold their slot, soonest first (at most `limit`). */
-export async function upcomingForPatient(
+/**
+ * A patient's appointments that hold their slot and start at `startsAt`, if that is still ahead: what
+ * a repeated booking request finds as already theirs. A point read, however long their history.
+ */
+export async function patientHoldsAt(
   deps: AppDeps,
   tenant: Tenant,
   patientPhone: string,
-  limit = 20,
+  startsAt: number,
 ): Promise<AppointmentRow[]> {
   const e164 = toE164(patientPhone, tenant.country);
   if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
-  return listAppointments(deps.store.db, {
-    tenantId: tenant.id,
-    patientPhoneHashes: await deps.vault.lookupHashes(e164, tenant),
-    from: deps.clock.now(),
-    statuses: [...BLOCKING_STATUSES],
-    limit,
-  });
+  if (startsAt < deps.clock.now()) return [];
+  return appointmentsHeldAt(deps.store.db, tenant.id, await deps.vault.lookupHashes(e164, tenant), startsAt);
 }
 
 /**

@@ -1,19 +1,5 @@
 // Appointment queries, and the guarded statements the booking core's atomic units are built from.
-import {
-  type AnyColumn,
-  and,
-  asc,
-  desc,
-  eq,
-  gt,
-  gte,
-  inArray,
-  isNotNull,
-  lt,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
+import { type AnyColumn, and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { FieldChanges } from '../domain/history.js';
 import { MAX_BLOCK_MS } from '../domain/service-caps.js';
 import type { AppointmentSource } from '../domain/source.js';
@@ -237,20 +223,23 @@ export const fewerUpcomingSelfService = (
 // A booking's patient-id reads, prepared once: the hashes go in as one JSON parameter (any number,
 // one statement), as availability's busy read does; building and preparing three statements per
 // booking cost more than running them.
-const inJson = (column: AnyColumn, name: string) =>
+const inJson = (column: AnyColumn | SQL, name: string) =>
   sql`${column} IN (SELECT value FROM json_each(${sql.placeholder(name)}))`;
 
+// The earliest patient id under each hash is the first row of the phone index (tenant, phone, created)
+// that carries one: per hash a short index walk, not a sort of the number's whole history. The
+// earliest of those (one per hash, a key rotation's worth) wins.
 const firstPatientId = preparedOnce((db) =>
   db
     .select({ patientId: appointments.patientId })
     .from(appointments)
     .where(
-      and(
-        eq(appointments.tenantId, sql.placeholder('tenantId')),
-        inJson(appointments.patientPhoneHash, 'hashes'),
-        // `+`: through the phone index, not the (tenant, patient id) one, which holds every row.
-        isNotNull(sql`+${appointments.patientId}`),
-      ),
+      sql`${appointments}.rowid IN (SELECT (
+        SELECT a.rowid FROM ${appointments} a
+        WHERE a.tenant_id = ${sql.placeholder('tenantId')} AND a.patient_phone_hash = j.value
+          AND +a.patient_id IS NOT NULL
+        ORDER BY a.created_at LIMIT 1
+      ) FROM json_each(${sql.placeholder('hashes')}) j)`,
     )
     .orderBy(asc(appointments.createdAt))
     .limit(1)
@@ -279,6 +268,40 @@ const anyCallFrom = preparedOnce((db) =>
     .limit(1)
     .prepare(),
 );
+
+// A phone's appointments starting at one instant: a point read through the clinic's start-time index
+// (a handful of rows: one per professional at most). Through the phone index instead it would read
+// every appointment the number ever booked, and a caller's history only grows.
+const heldAtQuery = preparedOnce((db) =>
+  db
+    .select()
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.tenantId, sql.placeholder('tenantId')),
+        eq(appointments.startsAt, sql.placeholder('startsAt')),
+        // `+`: the start-time index, not the phone one (see above).
+        inJson(sql`+${appointments.patientPhoneHash}`, 'hashes'),
+        inArray(appointments.status, [...BLOCKING_STATUSES]),
+      ),
+    )
+    .orderBy(asc(appointments.id))
+    .prepare(),
+);
+
+/** Appointments that hold their slot, booked under one of these phone hashes, starting at `startsAt`. */
+export async function appointmentsHeldAt(
+  db: Db,
+  tenantId: string,
+  phoneHashes: string[],
+  startsAt: number,
+): Promise<AppointmentRow[]> {
+  return (await heldAtQuery(db).all({
+    tenantId,
+    startsAt,
+    hashes: JSON.stringify(phoneHashes),
+  })) as AppointmentRow[];
+}
 
 /**
  * The reads that decide a phone's patient id (src/booking/patient-id.ts), independent so they go in

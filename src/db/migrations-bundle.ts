@@ -116,6 +116,12 @@ export const migrationsBundle = {
         tag: '0018_covering_busy_index',
         breakpoints: true,
       },
+      {
+        idx: 19,
+        when: 1796304095950,
+        tag: '0019_bounded_caller_reads',
+        breakpoints: true,
+      },
     ],
   },
   migrations: {
@@ -156,5 +162,7 @@ export const migrationsBundle = {
     m0017: 'CREATE INDEX `calls_tenant_from` ON `calls` (`tenant_id`,`from_number_hash`);',
     m0018:
       'DROP INDEX `appointments_professional_start`;--> statement-breakpoint\nCREATE INDEX `appointments_professional_start` ON `appointments` (`tenant_id`,`professional_id`,`starts_at`,`blocks_until`,`status`);',
+    m0019:
+      'DROP INDEX `appointments_tenant_phone`;--> statement-breakpoint\nCREATE INDEX `appointments_tenant_phone` ON `appointments` (`tenant_id`,`patient_phone_hash`,`created_at`);--> statement-breakpoint\nCREATE INDEX `schedule_exceptions_tenant_end` ON `schedule_exceptions` (`tenant_id`,`end_date`);',
   },
 };

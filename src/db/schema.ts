@@ -285,7 +285,9 @@ export const appointments = sqliteTable(
       t.status,
     ),
     index('appointments_tenant_start').on(t.tenantId, t.startsAt),
-    index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash),
+    // A phone's appointments; by creation time within a phone, so the patient-id read (the phone's
+    // first id, src/booking/patient-id.ts) stops at the first row instead of sorting its whole history.
+    index('appointments_tenant_phone').on(t.tenantId, t.patientPhoneHash, t.createdAt),
     index('appointments_tenant_booker').on(t.tenantId, t.bookedByPhoneHash),
     index('appointments_tenant_updated').on(t.tenantId, t.updatedAt),
     // The no-show sweep: blocking appointments by end time, across clinics.
@@ -312,6 +314,9 @@ export const scheduleExceptions = sqliteTable(
   },
   (t) => [
     index('schedule_exceptions_professional').on(t.tenantId, t.professionalId, t.startDate),
+    // The clinic's exceptions touching a date range (availability, the working-hours check of every
+    // booking): by end date, so the read skips the years of time off that ended before the range.
+    index('schedule_exceptions_tenant_end').on(t.tenantId, t.endDate),
     oneOf('schedule_exceptions_kind', t.kind, SCHEDULE_EXCEPTION_KINDS),
     check('schedule_exceptions_dates', sql`${col(t.endDate)} >= ${col(t.startDate)}`),
   ],

@@ -144,12 +144,34 @@ export async function changeIntegration(deps: AppDeps, tenant: Tenant, id: strin
   return (await updateIntegration(deps.store.db, tenant.id, id, update))!;
 }
 
-/** The decrypted credentials of an integration (only the webhook door needs them). */
+// Every webhook request opens its integration's credentials: the opened text is kept per vault (its
+// keys) and integration, and reused only while the row still holds the very same sealed text, so a
+// rotation (a new seal, written with a new updated_at) is seen by the next request. Bounded: the
+// oldest entry goes first.
+const OPENED_MAX = 1_000;
+const opened = new WeakMap<object, Map<string, { sealed: string; updatedAt: number; text: string }>>();
+
+async function openedCredentials(deps: AppDeps, row: IntegrationRow): Promise<string> {
+  let cache = opened.get(deps.vault);
+  if (!cache) {
+    cache = new Map();
+    opened.set(deps.vault, cache);
+  }
+  const hit = cache.get(row.id);
+  if (hit && hit.sealed === row.credentialsEncrypted && hit.updatedAt === row.updatedAt) return hit.text;
+  const text = await deps.vault.decrypt(row.credentialsEncrypted, context(row));
+  cache.delete(row.id);
+  if (cache.size >= OPENED_MAX) cache.delete(cache.keys().next().value!);
+  cache.set(row.id, { sealed: row.credentialsEncrypted, updatedAt: row.updatedAt, text });
+  return text;
+}
+
+/** The decrypted credentials of an integration (only the webhook door needs them); a fresh object each time. */
 export async function credentialsOf<P extends Platform>(
   deps: AppDeps,
   row: IntegrationRow,
 ): Promise<Credentials<P>> {
-  return JSON.parse(await deps.vault.decrypt(row.credentialsEncrypted, context(row))) as Credentials<P>;
+  return JSON.parse(await openedCredentials(deps, row)) as Credentials<P>;
 }
 
 /** How exported Vapi tools authenticate (ids and header names only: never the secret itself). */

@@ -9,7 +9,7 @@ import type { CatalogRow } from '../booking/catalog.js';
 import { changeAppointment } from '../booking/change.js';
 import { type CommandResult, recordedAnswer } from '../booking/command.js';
 import { type CommandContext, commandContext } from '../booking/context.js';
-import { upcomingForHolder, upcomingForPatient } from '../booking/find.js';
+import { patientHoldsAt, upcomingForHolder } from '../booking/find.js';
 import { parseIdempotencyKey } from '../booking/idempotency-key.js';
 import type { AnswerFor, DoorAnswer, Outcome } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
@@ -372,7 +372,7 @@ async function bookTool(
   if (!previous) {
     // The caller asking again, in a new tool call, for the appointment they already hold is told it
     // is theirs: not that the time is taken, nor booked a second time with another professional.
-    const theirs = (await callerPhoneAppointments(s, phone)).find(
+    const theirs = (await callerPhoneAppointments(s, phone, startsAt)).find(
       (x) =>
         x.startsAt === startsAt &&
         x.serviceTypeId === service.id &&
@@ -404,10 +404,14 @@ async function bookTool(
   return explainRefusal(s, result.refused, service, professionalId, startsAt);
 }
 
-/** Upcoming appointments booked with this number (the caller's, or the one they gave). */
-async function callerPhoneAppointments(s: VoiceSession, phone: string): Promise<AppointmentRow[]> {
+/** Upcoming appointments booked with this number (the caller's, or the one they gave) starting then. */
+async function callerPhoneAppointments(
+  s: VoiceSession,
+  phone: string,
+  startsAt: number,
+): Promise<AppointmentRow[]> {
   try {
-    return await upcomingForPatient(s.deps, s.tenant, phone);
+    return await patientHoldsAt(s.deps, s.tenant, phone, startsAt);
   } catch {
     return []; // not a number the core can read: nothing of theirs to find
   }

@@ -152,6 +152,28 @@ describe('Vapi: authentication', () => {
     ).toBe(401);
   });
 
+  it('a rotated secret takes effect at the next request: the old one is refused at once', async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: SECRET });
+    const body = toolCalls('call-rotate', [{ id: 't1', name: 'list_services', args: {} }]);
+    // Opened once before the rotation, so any kept copy of the old secret would answer next.
+    expect((await send(v.path, body)).status).toBe(200);
+    const rotated = `${SECRET}-rotated`;
+    const patched = await app.request('PATCH', `/v1/voice/integrations/${v.integration.id}`, {
+      key: v.clinic.key,
+      body: { credentials: { secret: rotated } },
+    });
+    expect(patched.status).toBe(200);
+    expect((await send(v.path, body)).status).toBe(401);
+    expect((await send(v.path, body, { 'x-vapi-secret': rotated })).status).toBe(200);
+    // And back: the first secret works again, the rotated one no longer.
+    await app.request('PATCH', `/v1/voice/integrations/${v.integration.id}`, {
+      key: v.clinic.key,
+      body: { credentials: { secret: SECRET } },
+    });
+    expect((await send(v.path, body, { 'x-vapi-secret': rotated })).status).toBe(401);
+    expect((await send(v.path, body)).status).toBe(200);
+  });
+
   it('404 for an unknown or disconnected integration', async () => {
     const v = await voiceClinic(app, 'vapi', { secret: SECRET });
     expect((await send('/v1/voice/webhooks/nope', {})).status).toBe(404);
@@ -264,6 +286,49 @@ describe('Vapi: tool calls', () => {
       'Marcação confirmada: Consulta de rotina, terça-feira, 3 de março, às 11:00 com Dr. Rui Lopes.',
     );
     expect(await appointmentsOf(app, v.clinic)).toHaveLength(2);
+  });
+
+  it('a caller with many upcoming visits asking again for one they hold is told it is theirs, not booked twice', async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: SECRET });
+    // 22 earlier visits with Ana: more than the 20 soonest a caller's list is cut at.
+    const times = [
+      ...['09', '10', '11', '12', '14', '15', '16', '17']
+        .flatMap((h) => [`${h}:00`, `${h}:30`])
+        .map((t) => `2026-03-04T${t}`),
+      ...['09:00', '09:30', '10:00', '10:30', '11:00', '11:30'].map((t) => `2026-03-05T${t}`),
+    ];
+    for (const at of times) {
+      const made = await app.request('POST', '/v1/appointments', {
+        key: v.clinic.key,
+        body: {
+          professionalId: v.ana.id,
+          serviceTypeId: v.consulta.id,
+          patientName: 'Maria Silva',
+          patientPhone: CALLER,
+          startsAt: `${at}:00Z`,
+        },
+      });
+      expect(made.status).toBe(201);
+    }
+    const ask = (id: string) =>
+      send(
+        v.path,
+        toolCalls('call-many', [
+          {
+            id,
+            name: 'book_appointment',
+            args: { service: 'Consulta de rotina', startsAt: '2026-03-06T10:00', patientName: 'Maria Silva' },
+          },
+        ]),
+      );
+    const first = await ask('tool-many-1');
+    expect(first.body.results[0].result).toMatch(/^Marcação confirmada: .*6 de março, às 10:00/);
+    // Any professional: without the check, the other professional free at 10:00 would take it again.
+    const again = await ask('tool-many-2');
+    expect(again.body.results[0].result).toBe(first.body.results[0].result);
+    const booked = await appointmentsOf(app, v.clinic);
+    expect(booked.filter((a) => a.startsAt.startsWith('2026-03-06'))).toHaveLength(1);
+    expect(booked).toHaveLength(times.length + 1);
   });
 
   it('a taken time answers with the nearest alternatives', async () => {
