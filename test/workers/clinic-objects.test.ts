@@ -313,6 +313,16 @@ describe("the alarm's time", () => {
 describe("the clinic's alarm when something fails", () => {
   const alarmOf = (stub: DurableObjectStub<ClinicObject>) =>
     runInDurableObject(stub, (_o: ClinicObject, state) => state.storage.getAlarm());
+  /** Makes the database refuse (or accept again) the no-show's write: a real SQLite error inside a run. */
+  const refuseNoShows = (stub: DurableObjectStub<ClinicObject>, refuse: boolean) =>
+    runInDurableObject(stub, (o: ClinicObject) =>
+      o.store.raw(
+        refuse
+          ? `CREATE TRIGGER refuse_no_show BEFORE UPDATE OF status ON appointments
+              WHEN NEW.status = 'no_show' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`
+          : 'DROP TRIGGER refuse_no_show',
+      ),
+    );
 
   it('a timed run that throws still leaves an alarm, backed off, and the next run does the work', async () => {
     const start = app.now();
@@ -325,10 +335,7 @@ describe("the clinic's alarm when something fails", () => {
       });
       expect(booked.status).toBe(201);
       // The database refuses the no-show's write (a real SQLite error inside the run).
-      await runInDurableObject(stub, (o: ClinicObject) =>
-        o.store.raw(`CREATE TRIGGER refuse_no_show BEFORE UPDATE OF status ON appointments
-          WHEN NEW.status = 'no_show' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`),
-      );
+      await refuseNoShows(stub, true);
       app.setNow(start + 2 * 3_600_000 + 60_000);
       expect(await runDurableObjectAlarm(stub)).toBe(true);
       const retryAt = await alarmOf(stub);
@@ -341,7 +348,7 @@ describe("the clinic's alarm when something fails", () => {
         (await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key })).body.status,
       ).toBe(booked.body.status);
 
-      await runInDurableObject(stub, (o: ClinicObject) => o.store.raw('DROP TRIGGER refuse_no_show'));
+      await refuseNoShows(stub, false);
       expect(await runDurableObjectAlarm(stub)).toBe(true);
       const after = await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key });
       expect(after.body.status).toBe('no_show');
@@ -363,10 +370,7 @@ describe("the clinic's alarm when something fails", () => {
       });
       expect(booked.status).toBe(201);
       expect(await count(stub, 'idempotency_keys')).toBe(1);
-      await runInDurableObject(stub, (o: ClinicObject) =>
-        o.store.raw(`CREATE TRIGGER refuse_no_show BEFORE UPDATE OF status ON appointments
-          WHEN NEW.status = 'no_show' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`),
-      );
+      await refuseNoShows(stub, true);
       // A day on: the no-show fails, and the purge of day-old Idempotency-Keys, which runs after it,
       // still runs.
       app.setNow(start + 25 * 3_600_000);
@@ -385,7 +389,7 @@ describe("the clinic's alarm when something fails", () => {
       });
       expect(another.status).toBe(201);
       expect(await alarmOf(stub)).toBe(backedOff);
-      await runInDurableObject(stub, (o: ClinicObject) => o.store.raw('DROP TRIGGER refuse_no_show'));
+      await refuseNoShows(stub, false);
       expect(await runDurableObjectAlarm(stub)).toBe(true);
       expect(
         (await app.request('GET', `/v1/appointments/${booked.body.id}`, { key: s.clinic.key })).body.status,
