@@ -7,7 +7,7 @@ import { renderApiKey } from './api/schemas/api-key.js';
 import { renderTenant } from './api/schemas/tenant.js';
 import { openSqliteStore } from './db/sqlite.js';
 import { systemClock } from './domain/clock.js';
-import { AppError } from './domain/errors.js';
+import { AppError, errorMessage } from './domain/errors.js';
 import { isTimeZone } from './domain/time.js';
 import {
   AdminApiError,
@@ -281,7 +281,7 @@ async function main(argv: string[]) {
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   console.error(error instanceof UsageError ? `${message}\n\n${USAGE}` : `Error: ${message}`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -1,4 +1,6 @@
 // Node entry: `npm start`. Embedded SQLite, migrations at start-up, zero configuration in development.
+
+import { errorMessage } from './domain/errors.js';
 import { jsonLogger } from './logger.js';
 import { loadNodeConfig } from './node/config.js';
 import { startNodeService } from './node/server.js';
@@ -36,6 +38,6 @@ try {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 } catch (error) {
-  logger.error('start_failed', { error: error instanceof Error ? error.message : String(error) });
+  logger.error('start_failed', { error: errorMessage(error) });
   process.exit(1);
 }

@@ -17,6 +17,7 @@ import { detectNoShows } from './booking/no-show.js';
 import { applyRetention, type RetentionReport } from './booking/retention.js';
 import { nextDueAt } from './db/timed-work.js';
 import type { AppDeps } from './deps.js';
+import { errorMessage } from './domain/errors.js';
 import { afterAnswer } from './http/after-answer.js';
 import type { AppEnv } from './http/env.js';
 import { queueReminders } from './messaging/reminders.js';
@@ -43,9 +44,7 @@ export class TimedJobsFailed extends Error {
     readonly failures: { job: string; error: unknown }[],
   ) {
     super(
-      `Timed jobs failed: ${failures
-        .map(({ job, error }) => `${job} (${error instanceof Error ? error.message : String(error)})`)
-        .join('; ')}`,
+      `Timed jobs failed: ${failures.map(({ job, error }) => `${job} (${errorMessage(error)})`).join('; ')}`,
     );
   }
 }

@@ -2,7 +2,7 @@
 // better-sqlite3 or node:* modules. Each clinic's data and requests live in its own Durable Object
 // (src/worker/clinic-object.ts), whose alarm runs its timed work; this Worker only routes
 // (src/worker/router.ts), through the directory, in one hop.
-import { AppError } from './domain/errors.js';
+import { AppError, errorMessage } from './domain/errors.js';
 import { errorResponse } from './http/error-handler.js';
 import { jsonLogger } from './logger.js';
 import { cachedDirectory, directoryOf } from './worker/directory.js';
@@ -26,14 +26,12 @@ function routingFor(env: Record<string, unknown>): Routing {
     routing = {
       directory: cachedDirectory(directoryOf(directory)),
       clinic: (id) => clinics.get(clinics.idFromString(id)),
-      lobby: (request) => clinics.getByName(lobbyNameOf(request)),
+      lobby: (caller) => clinics.getByName(lobbyNameOf(caller)),
     };
     routings.set(env, routing);
   }
   return routing;
 }
-
-const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export default {
   async fetch(request, env) {
@@ -42,7 +40,7 @@ export default {
       routing = routingFor(env);
     } catch (error) {
       const requestId = crypto.randomUUID();
-      logger.error('start_failed', { requestId, error: reason(error) });
+      logger.error('start_failed', { requestId, error: errorMessage(error) });
       return errorResponse(new AppError('internal_error', 'The service is not configured'), requestId);
     }
     // A failed hop is the envelope's 500, logged with its request id.
@@ -50,7 +48,7 @@ export default {
       return await routeRequest(request, routing);
     } catch (error) {
       const requestId = crypto.randomUUID();
-      logger.error('route_failed', { requestId, error: reason(error) });
+      logger.error('route_failed', { requestId, error: errorMessage(error) });
       return errorResponse(
         new AppError('internal_error', 'The service could not reach the clinic'),
         requestId,

@@ -31,6 +31,10 @@ export const toTenant = (row: TenantRow): Tenant => ({ ...row, config: readTenan
 /** Only a cancelled subscription locks a clinic out; trial and past_due keep working. */
 export const isTenantActive = (tenant: Pick<TenantRow, 'status'>) => tenant.status !== 'canceled';
 
+/** A slug's shape as this service makes them (slugify, and `-2`… when taken): no dash at either end. */
+const SLUG_SHAPE = /^[a-z0-9](?:[a-z0-9-]{0,68}[a-z0-9])?$/;
+export const isSlugShaped = (text: string) => SLUG_SHAPE.test(text);
+
 export function slugify(name: string): string {
   return (
     foldText(name)

@@ -45,11 +45,19 @@ export async function getItem<K extends CatalogKind>(db: Db, kind: K, tenantId: 
 }
 
 /**
- * What the visit was booked with, as its patient sees it: the item's name even once removed, and
- * whether it was (src/web/appointment-state.ts).
+ * What a visit was booked with, as its patient sees it: the professional's and the service's names
+ * even once removed, and whether they were (src/web/appointment-state.ts).
  */
-export const bookedItem = (db: Db, kind: CatalogKind, tenantId: string, id: string) =>
-  catalogNameOf(db, kind, tenantId, id);
+export async function bookedWith(
+  db: Db,
+  visit: { tenantId: string; professionalId: string; serviceTypeId: string | null },
+) {
+  const [professional, service] = await Promise.all([
+    catalogNameOf(db, 'professional', visit.tenantId, visit.professionalId),
+    visit.serviceTypeId ? catalogNameOf(db, 'service', visit.tenantId, visit.serviceTypeId) : undefined,
+  ]);
+  return { professional, service };
+}
 
 const externalIdTaken = (kind: CatalogKind, externalId: unknown) =>
   new AppError('external_id_taken', `${kinds[kind].label} with externalId "${externalId}" already exists`);

@@ -12,6 +12,7 @@ import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
 import { toE164 } from '../domain/phone.js';
 import { BLOCKING_STATUSES } from '../domain/status.js';
+import { foldText } from '../domain/text.js';
 import { type AppointmentView, viewAppointment } from './appointment-view.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
@@ -27,20 +28,36 @@ export interface AppointmentQuery
   cursor?: string;
 }
 
+/** A booking as asked for again: the same patient (phone and name), service and time. */
+export interface BookingAgain {
+  patientPhone: string;
+  patientName: string;
+  serviceTypeId: string;
+  startsAt: number;
+  /** Unset: any professional. */
+  professionalId?: string;
+}
+
 /**
- * A patient's appointments that hold their slot and start at `startsAt`, if that is still ahead: what
- * a repeated booking request finds as already theirs. A point read, however long their history.
+ * The appointment a booking asked for again already is, if any: still ahead, holding its slot, under
+ * the same phone, name, service and (when named) professional. A point read at the asked time, however
+ * long the patient's history; a phone that is not a number finds none.
  */
-export async function patientHoldsAt(
+export async function alreadyBooked(
   deps: AppDeps,
   tenant: Tenant,
-  patientPhone: string,
-  startsAt: number,
-): Promise<AppointmentRow[]> {
-  const e164 = toE164(patientPhone, tenant.country);
-  if (!e164) throw fieldInvalid('patientPhone', 'Not a valid phone number');
-  if (startsAt < deps.clock.now()) return [];
-  return appointmentsHeldAt(deps.store.db, tenant.id, await deps.vault.lookupHashes(e164, tenant), startsAt);
+  asked: BookingAgain,
+): Promise<AppointmentRow | undefined> {
+  const e164 = toE164(asked.patientPhone, tenant.country);
+  if (!e164 || asked.startsAt < deps.clock.now()) return undefined;
+  const hashes = await deps.vault.lookupHashes(e164, tenant);
+  const name = foldText(asked.patientName);
+  return (await appointmentsHeldAt(deps.store.db, tenant.id, hashes, asked.startsAt)).find(
+    (a) =>
+      a.serviceTypeId === asked.serviceTypeId &&
+      a.patientNameSearch === name &&
+      (!asked.professionalId || a.professionalId === asked.professionalId),
+  );
 }
 
 /**

@@ -89,3 +89,7 @@ export const validationFailed = (message: string, errors: FieldError[]) =>
 
 export const fieldInvalid = (path: string, message: string) =>
   validationFailed(`${path}: ${message}`, [{ path, message }]);
+
+/** What a thrown value says, for a log line: an Error's message, anything else as text. */
+export const errorMessage = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);

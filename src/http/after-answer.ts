@@ -3,6 +3,7 @@
 // when the response has gone out (the Node server's `close` of the response), off the critical path
 // of the event loop turn that answers. An entry or a test may choose otherwise (AppDeps.afterAnswer).
 import type { Context } from 'hono';
+import { errorMessage } from '../domain/errors.js';
 import type { AppEnv } from './env.js';
 
 interface NodeResponse {
@@ -20,7 +21,7 @@ export function afterAnswer(c: Context<AppEnv>, work: () => Promise<unknown>): v
       (error: unknown) =>
         deps.logger.error('after_answer_failed', {
           requestId: c.var.requestId,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         }),
     );
   if (deps.afterAnswer) {

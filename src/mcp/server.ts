@@ -5,7 +5,7 @@
 import { ProtocolError, ProtocolErrorCode, Server } from '@modelcontextprotocol/server';
 import type { IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, errorMessage } from '../domain/errors.js';
 import { handleToolCall } from '../voice/call-log.js';
 import { derivedToolCallId } from '../voice/platforms/derived-id.js';
 import { isToolName } from '../voice/tools.js';
@@ -50,7 +50,7 @@ export function mcpServer(r: McpRequest): Server {
       r.deps.logger.error('mcp_tool_failed', {
         requestId: r.requestId,
         tool: name,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
       throw new ProtocolError(ProtocolErrorCode.InternalError, `Something went wrong (${r.requestId})`);
     }

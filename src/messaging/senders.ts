@@ -6,6 +6,12 @@ import { fieldInvalid } from '../domain/errors.js';
 import type { MessageChannel, MessageProvider } from '../domain/message-vocabulary.js';
 import { MESSAGE_CREDENTIALS, type MessageCredentials, senderSeal } from './credentials.js';
 
+// A sender's id is in its webhook's path (MESSAGE_WEBHOOK_PREFIX/{id}), which the Worker routes by.
+const SENDER_ID = /^snd_[0-9a-f]{32}$/;
+const newSenderId = () => `snd_${crypto.randomUUID().replace(/-/g, '')}`;
+/** Whether `text` has a sender id's shape (the Worker's router checks before looking it up). */
+export const isSenderId = (text: string) => SENDER_ID.test(text);
+
 export interface SenderInput {
   provider: MessageProvider;
   from: string;
@@ -28,7 +34,7 @@ export async function configureSender(
     throw fieldInvalid(['credentials', ...(issue?.path ?? [])].join('.'), issue?.message ?? 'Invalid');
   }
   const now = deps.clock.now();
-  const id = `snd_${crypto.randomUUID().replace(/-/g, '')}`;
+  const id = newSenderId();
   // The id is fixed at first save: a replaced sender keeps its webhook URL, and its seal.
   const existing = (await listSenders(deps.store.db, tenant.id)).find((s) => s.channel === channel);
   const senderId = existing?.id ?? id;

@@ -4,6 +4,7 @@
 import { OpenAIRealtimeWS } from 'openai/realtime/ws';
 import type * as WS from 'ws';
 import type { RealtimeSideband } from '../deps.js';
+import { errorMessage } from '../domain/errors.js';
 import type { Logger } from '../logger.js';
 import { checkedLookup, refusedLiteral } from '../security/egress-node.js';
 
@@ -27,7 +28,7 @@ export const nodeRealtimeSideband =
         logger.error('realtime_tool_failed', {
           callId: call.callId,
           tool: event.name,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         });
         output = 'The booking system is unavailable; offer to pass the call to the reception.';
       }
@@ -44,7 +45,7 @@ export const nodeRealtimeSideband =
       call.ended().catch((error) =>
         logger.error('realtime_call_end_failed', {
           callId: call.callId,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         }),
       );
     });

@@ -1,6 +1,7 @@
 // The Node process's clock for the timed jobs (on Workers each clinic's object uses its alarm instead): runs them every
 // `intervalMs`, never two runs at once, logging what they changed; a failure is logged, not fatal.
 import type { AppDeps } from '../deps.js';
+import { errorMessage } from '../domain/errors.js';
 import { changedAnything, runTimedJobs } from '../timed-jobs.js';
 
 /** Starts the timer; returns the function that stops it. `intervalMs` 0 starts nothing. */
@@ -15,7 +16,7 @@ export function startTimedJobs(deps: AppDeps, intervalMs: number): () => void {
       if (changedAnything(report)) deps.logger.info('scheduled_jobs', { ...report });
     } catch (error) {
       deps.logger.error('scheduled_jobs_failed', {
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       });
     } finally {
       running = false;

@@ -15,6 +15,7 @@
 // The id is hidden (the pad is a keyed function of the tag, which an outsider cannot compute), the
 // phone is not in it at all, and the tag binds the clinic, the appointment and the expiry: a changed
 // byte, another clinic's appointment or a later expiry fails the constant-time comparison.
+import { isUuid } from '../domain/uuid.js';
 import { CLINIC_REF_LENGTH } from './api-key-token.js';
 import { fromBase64, toBase64Url, toHex } from './encoding.js';
 import { fromHex } from './signatures.js';
@@ -28,7 +29,6 @@ const SEALED_LENGTH = 48;
 const TOKEN_PATTERN = new RegExp(
   `^(?:([A-Za-z0-9_-]{${CLINIC_REF_LENGTH}}))?([A-Za-z0-9_-]{${SEALED_LENGTH}})$`,
 );
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Which page a token opens: the appointment page, the triage form or the feedback form. */
 export type LinkScope = 'patient-link' | 'triage' | 'feedback';
@@ -75,7 +75,7 @@ export async function sealPatientToken(
   link: { tenantId: string; clinicRef: string | null; appointmentId: string; expires: number },
   scope: LinkScope = 'patient-link',
 ): Promise<string | null> {
-  if (!UUID.test(link.appointmentId)) return null;
+  if (!isUuid(link.appointmentId)) return null;
   const tag = await tagOf(links, scope, link.tenantId, link.appointmentId, link.expires);
   const bytes = new Uint8Array(TOKEN_BYTES);
   bytes.set(tag, 0);

@@ -145,11 +145,11 @@ export async function changeIntegration(deps: AppDeps, tenant: Tenant, id: strin
 }
 
 // Every webhook request opens its integration's credentials: the opened text is kept per vault (its
-// keys) and integration, and reused only while the row still holds the very same sealed text, so a
-// rotation (a new seal, written with a new updated_at) is seen by the next request. Bounded: the
-// oldest entry goes first.
+// keys) and integration, and reused only while the row still holds the very same sealed text (every
+// seal is new: a fresh nonce), so a rotation is seen by the next request. Bounded: the oldest entry
+// goes first.
 const OPENED_MAX = 1_000;
-const opened = new WeakMap<object, Map<string, { sealed: string; updatedAt: number; text: string }>>();
+const opened = new WeakMap<object, Map<string, { sealed: string; text: string }>>();
 
 async function openedCredentials(deps: AppDeps, row: IntegrationRow): Promise<string> {
   let cache = opened.get(deps.vault);
@@ -158,11 +158,11 @@ async function openedCredentials(deps: AppDeps, row: IntegrationRow): Promise<st
     opened.set(deps.vault, cache);
   }
   const hit = cache.get(row.id);
-  if (hit && hit.sealed === row.credentialsEncrypted && hit.updatedAt === row.updatedAt) return hit.text;
+  if (hit?.sealed === row.credentialsEncrypted) return hit.text;
   const text = await deps.vault.decrypt(row.credentialsEncrypted, context(row));
   cache.delete(row.id);
   if (cache.size >= OPENED_MAX) cache.delete(cache.keys().next().value!);
-  cache.set(row.id, { sealed: row.credentialsEncrypted, updatedAt: row.updatedAt, text });
+  cache.set(row.id, { sealed: row.credentialsEncrypted, text });
   return text;
 }
 

@@ -9,7 +9,7 @@ import type { CatalogRow } from '../booking/catalog.js';
 import { changeAppointment } from '../booking/change.js';
 import { type CommandResult, recordedAnswer } from '../booking/command.js';
 import { type CommandContext, commandContext } from '../booking/context.js';
-import { patientHoldsAt, upcomingForHolder } from '../booking/find.js';
+import { alreadyBooked, upcomingForHolder } from '../booking/find.js';
 import { parseIdempotencyKey } from '../booking/idempotency-key.js';
 import type { AnswerFor, DoorAnswer, Outcome } from '../booking/outcome.js';
 import { freeStartTimes } from '../booking/start-times.js';
@@ -17,7 +17,6 @@ import type { AppointmentRow } from '../db/appointments.js';
 import { AppError } from '../domain/errors.js';
 import { isPatientName, patientName } from '../domain/patient-name.js';
 import { appointmentReference, hasReference } from '../domain/reference.js';
-import { foldText } from '../domain/text.js';
 import { DAY, localDate } from '../domain/time.js';
 import { sha256Hex } from '../security/encoding.js';
 import { clinicInfoTool } from './front-desk/clinic-info.js';
@@ -372,13 +371,13 @@ async function bookTool(
   if (!previous) {
     // The caller asking again, in a new tool call, for the appointment they already hold is told it
     // is theirs: not that the time is taken, nor booked a second time with another professional.
-    const theirs = (await callerPhoneAppointments(s, phone, startsAt)).find(
-      (x) =>
-        x.startsAt === startsAt &&
-        x.serviceTypeId === service.id &&
-        x.patientNameSearch === foldText(name) &&
-        (!professionalId || x.professionalId === professionalId),
-    );
+    const theirs = await alreadyBooked(s.deps, s.tenant, {
+      patientPhone: phone,
+      patientName: name,
+      serviceTypeId: service.id,
+      startsAt,
+      professionalId,
+    });
     if (theirs) {
       const names = await professionalNames(s);
       return { ok: true, text: sayBooked(names.get(theirs.professionalId) ?? ''), appointmentId: theirs.id };
@@ -402,19 +401,6 @@ async function bookTool(
   if ('done' in result) return told(result, 'booking_created');
   if (result.refused === 'validation_failed' && a.patientPhone) return fail(say(s, 'badPhone')());
   return explainRefusal(s, result.refused, service, professionalId, startsAt);
-}
-
-/** Upcoming appointments booked with this number (the caller's, or the one they gave) starting then. */
-async function callerPhoneAppointments(
-  s: VoiceSession,
-  phone: string,
-  startsAt: number,
-): Promise<AppointmentRow[]> {
-  try {
-    return await patientHoldsAt(s.deps, s.tenant, phone, startsAt);
-  } catch {
-    return []; // not a number the core can read: nothing of theirs to find
-  }
 }
 
 /**

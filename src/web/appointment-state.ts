@@ -1,7 +1,7 @@
 // The patient's view of their appointment, shared by the page and its JSON API: names and local
 // time, what state it is in and what the patient may still do. Never the phone, its hash or staff ids.
 
-import { bookedItem } from '../booking/catalog.js';
+import { bookedWith } from '../booking/catalog.js';
 import type { OpenedLink } from '../booking/patient-link.js';
 import type { AppDeps } from '../deps.js';
 import { isBlocking } from '../domain/status.js';
@@ -37,10 +37,8 @@ export async function patientView(
   deps: AppDeps,
   { tenant, appointment: a }: OpenedLink,
 ): Promise<PatientView> {
-  const db = deps.store.db;
   // Removed since the visit was booked, they are still the visit's: the page names them.
-  const professional = await bookedItem(db, 'professional', tenant.id, a.professionalId);
-  const service = a.serviceTypeId ? await bookedItem(db, 'service', tenant.id, a.serviceTypeId) : undefined;
+  const { professional, service } = await bookedWith(deps.store.db, a);
   const zone = tenant.config.timezone;
   const state = stateOf(a, deps.clock.now());
   const canChange = state === 'pending' || state === 'confirmed';

@@ -13,6 +13,7 @@ import {
   recordAttempt,
 } from '../db/webhooks.js';
 import type { AppDeps } from '../deps.js';
+import { errorMessage } from '../domain/errors.js';
 import { MINUTE } from '../domain/time.js';
 import { toHex } from '../security/encoding.js';
 import { hmac } from '../security/signatures.js';
@@ -215,7 +216,7 @@ export async function kickDeliveries(deps: AppDeps): Promise<void> {
     await deliverWebhooks(deps, deps.clock.now());
   } catch (error) {
     deps.logger.error('webhook_delivery_failed', {
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
   }
 }

@@ -27,7 +27,7 @@ import { liveTenantsPage } from '../db/provisioning.js';
 import { updateTenant } from '../db/tenants.js';
 import type { AppDeps, RouteName } from '../deps.js';
 import type { Clock } from '../domain/clock.js';
-import { AppError } from '../domain/errors.js';
+import { AppError, errorMessage } from '../domain/errors.js';
 import type { RateLimiter } from '../domain/rate-limit.js';
 import { memoryRateLimiter } from '../http/memory-rate-limiter.js';
 import { jsonLogger, type Logger } from '../logger.js';
@@ -116,7 +116,7 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
     // run once per write (what they queue is sent by their own kick meanwhile).
     if (request.method !== 'GET' && response.status < 300 && this.failedRuns === 0) {
       await this.scheduleTimedWork(deps, true).catch((error) =>
-        deps.logger.error('alarm_not_moved', { error: reasonOf(error) }),
+        deps.logger.error('alarm_not_moved', { error: errorMessage(error) }),
       );
     }
     return response;
@@ -124,40 +124,28 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
 
   override async alarm() {
     let deps: AppDeps | undefined;
-    let failed = false;
     try {
       deps = (await this.serviceOf()).deps;
       const report = await runTimedJobs(deps, deps.clock.now());
       if (changedAnything(report)) deps.logger.info('timed_jobs', { ...report });
       this.failedRuns = 0;
     } catch (error) {
-      failed = true;
       this.failedRuns++;
       (deps?.logger ?? jsonLogger()).error('timed_jobs_failed', {
-        error: reasonOf(error),
+        error: errorMessage(error),
         failedRuns: this.failedRuns,
       });
-    } finally {
-      // Whatever the run did, the clinic's timed work keeps an alarm: a run that threw is not
-      // rethrown (the platform would retry a few times, then never again) but tried later, later
-      // each time it fails again, so a stuck row neither stops the clinic's no-shows and messages
-      // for good nor spins the object.
-      await this.rescheduleAfterRun(deps, failed);
     }
-  }
-
-  private async rescheduleAfterRun(deps: AppDeps | undefined, failed: boolean) {
-    const retry = Date.now() + retryDelay(this.failedRuns);
-    if (failed || !deps) {
-      await this.ctx.storage.setAlarm(retry);
-      return;
-    }
-    try {
-      await this.scheduleTimedWork(deps, false);
-    } catch (error) {
-      deps.logger.error('alarm_not_set', { error: reasonOf(error) });
-      await this.ctx.storage.setAlarm(retry);
-    }
+    // Whatever the run did, the clinic's timed work keeps an alarm: a run that threw is not rethrown
+    // (the platform would retry a few times, then never again) but tried later, later each time it
+    // fails again, so a stuck row neither stops the clinic's no-shows and messages for good nor spins
+    // the object.
+    const retry = () => this.ctx.storage.setAlarm(Date.now() + retryDelay(this.failedRuns));
+    if (this.failedRuns > 0 || !deps) return retry();
+    await this.scheduleTimedWork(deps, false).catch((error) => {
+      deps.logger.error('alarm_not_set', { error: errorMessage(error) });
+      return retry();
+    });
   }
 
   /** The clinic this object holds, or null (a fresh object, the lobby). */
@@ -288,8 +276,6 @@ export class ClinicObject extends DurableObject<Record<string, unknown>> {
 /** A failed timed run is tried again after 30 s, doubling with each failure in a row, at most 15 min. */
 export const retryDelay = (failedRuns: number) =>
   Math.min(15 * 60_000, 30_000 * 2 ** Math.max(0, failedRuns - 1));
-
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /**
  * What an object counts in its own memory, with no round trip: per-key limits, and failed

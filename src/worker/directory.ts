@@ -4,12 +4,15 @@
 // what it read: a request with a known key costs no directory lookup at all, and revoking a key
 // needs none either (the clinic's object checks the key's hash on every request).
 import { DurableObject } from 'cloudflare:workers';
+import { isSlugShaped } from '../accounts/tenants.js';
 import {
   type DirectoryEntry,
   type DirectoryTables,
   directoryTables,
   type RouteKind,
 } from '../db/directory.js';
+import { isUuid } from '../domain/uuid.js';
+import { isSenderId } from '../messaging/senders.js';
 import { isClinicRef } from '../security/api-key-token.js';
 
 export type { DirectoryEntry, RouteKind };
@@ -82,13 +85,12 @@ export const SLUG_TTL_MS = 60_000;
  * The shape of each kind of name, as issued (api-key-token.ts, integrations.ts, senders.ts, the
  * slug rule of tenants): what has another shape names no clinic and is never looked up.
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const WELL_FORMED: Record<RouteKind, (key: string) => boolean> = {
   ref: isClinicRef,
-  tenant: (key) => UUID.test(key),
-  integration: (key) => UUID.test(key),
-  sender: (key) => /^snd_[0-9a-f]{32}$/.test(key),
-  slug: (key) => /^[a-z0-9](?:[a-z0-9-]{0,68}[a-z0-9])?$/.test(key),
+  tenant: isUuid,
+  integration: isUuid,
+  sender: isSenderId,
+  slug: isSlugShaped,
 };
 
 /** Lookups that found nothing, per asking address and isolate, in a minute, before its unknown names go unasked. */

@@ -101,32 +101,23 @@ export function directoryProvisioning({
       const result = unwrap(
         (await stub.createClinic(input, clock.now(), request.idempotency)) as Outcome<ClinicResult>,
       );
-      // Also on a replay: a retry after a lost directory entry completes it.
+      // Also on a replay: a retry completes what an attempt cut short after creating the clinic, its
+      // directory entry and its slug's claim (claiming what the clinic already holds changes nothing).
       const made = (await stub.clinic()) as Awaited<ReturnType<ClinicObject['clinic']>>;
-      if (made) {
-        await directory.addClinic({ ...made, objectId: id.toString(), placement: placementName(placement) });
-      }
       if (!made) return result;
-      if (!result.replayed) {
-        if (result.made.tenant.publicSlug) {
-          result.made.tenant.publicSlug = await claimSlug(
-            directory,
-            stub,
-            made.ref,
-            result.made.tenant.publicSlug,
-          );
-        }
-        return result;
+      await directory.addClinic({ ...made, objectId: id.toString(), placement: placementName(placement) });
+      const slug = result.replayed
+        ? unwrap(
+            (await stub.provision(
+              { method: 'getClinic', args: [made.tenantId] },
+              clock.now(),
+            )) as Outcome<Tenant>,
+          ).publicSlug
+        : result.made.tenant.publicSlug;
+      if (slug) {
+        const claimed = await claimSlug(directory, stub, made.ref, slug);
+        if (!result.replayed) result.made.tenant.publicSlug = claimed;
       }
-      // A replay completes what an attempt cut short after the directory entry: the slug's claim
-      // (claiming one's own slug again changes nothing).
-      const { publicSlug } = unwrap(
-        (await stub.provision(
-          { method: 'getClinic', args: [made.tenantId] },
-          clock.now(),
-        )) as Outcome<Tenant>,
-      );
-      if (publicSlug) await claimSlug(directory, stub, made.ref, publicSlug);
       return result;
     },
 

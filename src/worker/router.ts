@@ -37,9 +37,13 @@ export interface Lookup {
 export interface Routing {
   directory: Lookup;
   clinic(objectId: string): Destination | Promise<Destination>;
-  /** The lobby object for `request` (lobbyNameOf). */
-  lobby(request: Request): Destination | Promise<Destination>;
+  /** The lobby object for a caller's address (lobbyNameOf). */
+  lobby(caller: string): Destination | Promise<Destination>;
 }
+
+/** The caller's address as limits count it (an IPv6 one by its /64): what lobbies and lookups are charged to. */
+export const callerOf = (request: Request) =>
+  addressForLimits(request.headers.get('cf-connecting-ip') ?? undefined);
 
 /** How many lobby objects share the requests that name no clinic. */
 export const LOBBY_COUNT = 16;
@@ -51,11 +55,10 @@ export const LOBBY_COUNT = 16;
  * (an IPv6 one by its /64, as limits count it) always meets the same lobby, which counts its failed
  * authentications in memory.
  */
-export function lobbyNameOf(request: Request): string {
-  const address = addressForLimits(request.headers.get('cf-connecting-ip') ?? undefined);
+export function lobbyNameOf(caller: string): string {
   // FNV-1a: spreads addresses evenly; nothing here needs to resist a chosen collision.
   let hash = 0x811c9dc5;
-  for (let i = 0; i < address.length; i++) hash = Math.imul(hash ^ address.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < caller.length; i++) hash = Math.imul(hash ^ caller.charCodeAt(i), 0x01000193);
   return `lobby:${(hash >>> 0) % LOBBY_COUNT}`;
 }
 
@@ -74,9 +77,12 @@ const PATIENT_PAGES = Object.values(LINK_PAGES).map(
 );
 
 /** The directory entry of the clinic `request` is for, or null (the lobby's). */
-export async function clinicOf(request: Request, lookup: Lookup): Promise<DirectoryEntry | null> {
-  const asker = addressForLimits(request.headers.get('cf-connecting-ip') ?? undefined);
-  const directory = { resolve: (kind: RouteKind, key: string) => lookup.resolve(kind, key, asker) };
+export async function clinicOf(
+  request: Request,
+  lookup: Lookup,
+  caller = callerOf(request),
+): Promise<DirectoryEntry | null> {
+  const directory = { resolve: (kind: RouteKind, key: string) => lookup.resolve(kind, key, caller) };
   const path = new URL(request.url).pathname;
   if (path.startsWith('/admin/')) return null;
   for (const [pattern, kind] of BY_PATH) {
@@ -100,7 +106,8 @@ export async function clinicOf(request: Request, lookup: Lookup): Promise<Direct
 
 /** Forwards `request` to its clinic's object, or to the lobby. */
 export async function routeRequest(request: Request, routing: Routing): Promise<Response> {
-  const entry = await clinicOf(request, routing.directory);
-  const destination = entry ? await routing.clinic(entry.objectId) : await routing.lobby(request);
+  const caller = callerOf(request);
+  const entry = await clinicOf(request, routing.directory, caller);
+  const destination = entry ? await routing.clinic(entry.objectId) : await routing.lobby(caller);
   return destination.fetch(request);
 }

@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import type { ClinicObject } from '../../src/worker/clinic-object.js';
-import { LOBBY_COUNT, lobbyNameOf } from '../../src/worker/router.js';
+import { callerOf, LOBBY_COUNT, lobbyNameOf } from '../../src/worker/router.js';
 import worker from '../../src/worker.js';
 
 const secrets = () => ({
@@ -69,7 +69,9 @@ describe('Worker entry', () => {
   it('limits public routes per cf-connecting-ip, with limits from the env', async () => {
     // The objects read the same env as the Worker ([vars]); here only this address's lobby gets the limit.
     const first = { 'cf-connecting-ip': '203.0.113.7' };
-    const lobby = env.CLINICS.getByName(lobbyNameOf(new Request('http://agendai.test/', { headers: first })));
+    const lobby = env.CLINICS.getByName(
+      lobbyNameOf(callerOf(new Request('http://agendai.test/', { headers: first }))),
+    );
     const options = { env: { RATE_LIMIT_PER_IP_PER_MINUTE: '2' }, rateLimitScope: crypto.randomUUID() };
     await runInDurableObject(lobby, (o: ClinicObject) => o.configure(options));
     try {
@@ -86,7 +88,7 @@ describe('Worker entry', () => {
   it('counts an IPv6 address by its /64: rotating through one network shares one limit', async () => {
     const inNetwork = (n: number) => ({ 'cf-connecting-ip': `2001:db8:5:6::${n}` });
     const lobby = env.CLINICS.getByName(
-      lobbyNameOf(new Request('http://agendai.test/', { headers: inNetwork(1) })),
+      lobbyNameOf(callerOf(new Request('http://agendai.test/', { headers: inNetwork(1) }))),
     );
     const options = { env: { RATE_LIMIT_PER_IP_PER_MINUTE: '2' }, rateLimitScope: crypto.randomUUID() };
     await runInDurableObject(lobby, (o: ClinicObject) => o.configure(options));
@@ -102,7 +104,9 @@ describe('Worker entry', () => {
 
   it('spreads the requests naming no clinic over the lobbies by address, an address always to the same one', () => {
     const lobbyOf = (ip: string) =>
-      lobbyNameOf(new Request('http://agendai.test/health', { headers: { 'cf-connecting-ip': ip } }));
+      lobbyNameOf(
+        callerOf(new Request('http://agendai.test/health', { headers: { 'cf-connecting-ip': ip } })),
+      );
     const counts = new Map<string, number>();
     for (let i = 0; i < 4096; i++) {
       const ip = `198.51.${i >> 8}.${i & 255}`;

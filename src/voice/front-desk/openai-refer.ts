@@ -1,6 +1,7 @@
 // OpenAI Realtime over SIP hands a call to a person with a SIP REFER (`realtime.calls.refer`): the
 // caller's leg is sent to the reception's number and leaves the model. Fed by front-desk/transfer.ts.
 import type OpenAI from 'openai';
+import { errorMessage } from '../../domain/errors.js';
 import type { ToolOutcome } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
 import { transferFailed } from './transfer.js';
@@ -18,7 +19,7 @@ export async function referCall(
   } catch (error) {
     s.deps.logger.warn('openai_refer_failed', {
       callId: s.call.id,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
     return transferFailed(s);
   }

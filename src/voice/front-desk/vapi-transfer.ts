@@ -4,6 +4,7 @@
 // - Vapi's own transferCall tool with no destinations: Vapi asks the server URL with a
 //   `transfer-destination-request` and dials the destination it is answered (or speaks its error).
 import type { AppDeps } from '../../deps.js';
+import { errorMessage } from '../../domain/errors.js';
 import type { ToolOutcome } from '../run-tool.js';
 import type { VoiceSession } from '../session.js';
 import { transferDecision, transferFailed, transferOutcome } from './transfer.js';
@@ -37,7 +38,7 @@ export async function transferOverControlUrl(
   } catch (error) {
     deps.logger.warn('vapi_transfer_failed', {
       callId: s.call.id,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     });
     return transferFailed(s);
   }
