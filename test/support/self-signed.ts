@@ -37,7 +37,8 @@ export function selfSignedCertificate(): SelfSigned {
   const name = commonName('127.0.0.1');
   const now = Date.now();
   const serial = randomBytes(8);
-  serial[0]! &= 0x7f;
+  // Positive and minimal, as DER wants: a leading 0x00 (1 run in 256) made OpenSSL refuse the certificate.
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
   const subjectAltName = seq(oid('2.5.29.17'), der(0x04, seq(der(0x87, Buffer.from([127, 0, 0, 1])))));
   const tbs = seq(
     der(0xa0, der(0x02, Buffer.from([2]))),
