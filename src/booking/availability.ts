@@ -96,14 +96,23 @@ export async function findAvailability(
   // 31-day query for a busy clinic usually reads a day or two.
   for (let windowStart = first, span = 2 * DAY; windowStart <= last; windowStart += span, span *= 2) {
     const windowEnd = Math.min(last + 1, windowStart + span);
-    // A day either side: working intervals stay whole (the grid starts where the hours start, not
-    // at `from`), and a slot starting near the window's end may run past it.
+    // Working hours a day either side: intervals stay whole (the grid starts where the hours start,
+    // not at `from`), and a slot starting near the window's end may run past it.
     const [readFrom, readTo] = [windowStart - DAY, windowEnd + DAY];
     // A window's exceptions and bookings in one round trip when someone keeps weekly hours. When
     // nobody does, only extra hours (an exception) could open the window: its bookings, which may be
     // many, are read only if one does.
     const [fromDate, toDate] = localDateRange(zone, readFrom, readTo);
-    const busyNow = busyRead(deps.store.db, tenant.id, ids, readFrom, readTo);
+    // Bookings matter only where a slot of this window could sit: from its start to the blocked end
+    // of a slot starting at its last moment. Reading them over the working hours' extra days too was
+    // 40% of the rows of a 31-day query.
+    const busyNow = busyRead(
+      deps.store.db,
+      tenant.id,
+      ids,
+      windowStart,
+      windowEnd + grid.durationMs + grid.bufferMs,
+    );
     let busy: BusySpan[] | undefined;
     if (!rangeExceptions) {
       const [rangeFrom, rangeTo] = localDateRange(zone, first - DAY, last + 1 + DAY);

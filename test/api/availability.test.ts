@@ -86,6 +86,41 @@ describe('GET /v1/availability', () => {
     expect(starts).toEqual(['09:00', '11:00', '11:15', '11:30', '11:45', '12:00', '12:15']);
   });
 
+  it('a booking just past a read window or just before it still blocks the slots it overlaps', async () => {
+    // The range is walked in windows (the first is 2 days from `from`): from Tuesday 10:00 the first
+    // ends Thursday 10:00. A booking starting there must block Thursday 09:30 (a 60-minute slot of
+    // the first window), and one from Tuesday 09:30 must block Tuesday 10:00.
+    const { clinic, professional } = await setupClinic(app);
+    const service = await createService(app, clinic, { durationMinutes: 60, bufferMinutes: 0 });
+    await setHours(clinic, professional.id, WEEKDAYS);
+    await tuneClinic(clinic, { slotStepMinutes: 30 });
+    for (const at of ['2026-05-12T09:30:00+01:00', '2026-05-14T10:00:00+01:00']) {
+      const booked = await app.request('POST', '/v1/appointments', {
+        key: clinic.key,
+        body: appointmentBody({ professional, service }, at),
+      });
+      expect(booked.status, booked.text).toBe(201);
+    }
+    const range = await slots(clinic, {
+      serviceTypeId: service.id,
+      from: '2026-05-12T10:00:00+01:00',
+      to: '2026-05-14T13:00:00+01:00',
+    });
+    const starts = range.items.map((x) => x.startsAt.slice(0, 16));
+    expect(starts.filter((x) => x.startsWith('2026-05-12'))).toEqual([
+      '2026-05-12T10:30',
+      '2026-05-12T11:00',
+      '2026-05-12T11:30',
+      '2026-05-12T12:00',
+    ]);
+    expect(starts.filter((x) => x.startsWith('2026-05-14'))).toEqual([
+      '2026-05-14T09:00',
+      '2026-05-14T11:00',
+      '2026-05-14T11:30',
+      '2026-05-14T12:00',
+    ]);
+  });
+
   it('applies time off, holidays and extra hours', async () => {
     const s = await setupClinic(app);
     await setHours(s.clinic, s.professional.id, WEEKDAYS);
