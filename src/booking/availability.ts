@@ -106,13 +106,7 @@ export async function findAvailability(
     // Bookings matter only where a slot of this window could sit: from its start to the blocked end
     // of a slot starting at its last moment. Reading them over the working hours' extra days too was
     // 40% of the rows of a 31-day query.
-    const busyNow = busyRead(
-      deps.store.db,
-      tenant.id,
-      ids,
-      windowStart,
-      windowEnd + grid.durationMs + grid.bufferMs,
-    );
+    const busyNow = busyRead(tenant.id, ids, windowStart, windowEnd + grid.durationMs + grid.bufferMs);
     let busy: BusySpan[] | undefined;
     if (!rangeExceptions) {
       const [rangeFrom, rangeTo] = localDateRange(zone, first - DAY, last + 1 + DAY);

@@ -17,6 +17,7 @@ import {
   outboxWatch,
   type Read,
   type Row,
+  runRead,
   type Statement,
   type StatementResult,
   type Store,
@@ -62,7 +63,8 @@ export async function openDurableStore(storage: DurableObjectStorage): Promise<D
     // other request runs in between (the object's input gate holds while none of them awaits I/O).
     batch: (async (...reads: Read<unknown>[]) => {
       const rows: unknown[][] = [];
-      for (const r of reads) rows.push(await r.query.all(r.values));
+      for (const r of reads)
+        rows.push(await runRead(r, (statement) => raw(statement.sql, ...statement.params)));
       return rows;
     }) as Store['batch'],
     query: async ({ sql: text, params }) => raw(text, ...params),

@@ -11,6 +11,7 @@ import {
   outboxWatch,
   type Read,
   type Row,
+  runRead,
   type Statement,
   type StatementResult,
   type Store,
@@ -99,7 +100,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   // Reads of a batch, in one deferred (read) transaction: one snapshot, one BEGIN/COMMIT, no await
   // in between. drizzle's better-sqlite3 queries answer synchronously.
   const readTogether = sqlite.transaction((reads: Read<unknown>[]) =>
-    reads.map((r) => r.query.all(r.values) as unknown[]),
+    reads.map((r) => runRead(r, (statement) => execute(statement).rows) as unknown[]),
   );
   return {
     db: db as unknown as Db,

@@ -73,10 +73,9 @@ export function outboxWatch() {
  * and the values for this run. A batched read must not select two columns of the same name (a
  * join's two `id`s): its rows are decoded from objects keyed by name.
  */
-export interface Read<T> {
-  query: PreparedRead<T>;
-  values: Record<string, unknown>;
-}
+export type Read<T> =
+  | { query: PreparedRead<T>; values: Record<string, unknown> }
+  | { plain: Statement; rows?: T };
 
 /** What `batch` needs of a drizzle prepared query: `all`, on either driver. */
 export interface PreparedRead<T> {
@@ -88,6 +87,17 @@ export const read = <T>(query: PreparedRead<T>, values: Record<string, unknown> 
   query,
   values,
 });
+
+/**
+ * A read for `Store.batch` as plain SQL, its rows exactly as SQLite returns them (named by the
+ * statement's aliases): for reads of many rows, where drizzle's decoding of every field of every row
+ * cost more than the query itself. The statement is prepared once per text on better-sqlite3.
+ */
+export const plainRead = <T>(statement: Statement): Read<T> => ({ plain: statement });
+
+/** Runs one read of a batch: a plain statement through the driver's own `run`, or a drizzle query. */
+export const runRead = (r: Read<unknown>, run: (statement: Statement) => unknown[]) =>
+  'plain' in r ? run(r.plain) : r.query.all(r.values);
 
 const dialect = new SQLiteSyncDialect();
 
