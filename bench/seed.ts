@@ -224,6 +224,6 @@ export async function seedDatabase(path: string, options: SeedOptions): Promise<
       seedMs: performance.now() - started,
     };
   } finally {
-    store.close();
+    await store.close();
   }
 }

@@ -276,7 +276,7 @@ async function main(argv: string[]) {
     if (error instanceof AdminApiError) throw new Error(`${error.code}: ${error.message}`);
     throw error;
   } finally {
-    store?.close();
+    await store?.close();
   }
 }
 

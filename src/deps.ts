@@ -71,6 +71,11 @@ export interface AppDeps {
    * (Workers' waitUntil, Node's response close). Tests hold it to count it apart from the answer.
    */
   afterAnswer?: (work: () => Promise<void>) => void;
+  /**
+   * Work left for after an answer that has not finished yet (Node): the server waits for it before it
+   * closes the database, and the test harness before it hands a test its answer.
+   */
+  unfinished?: Set<Promise<void>>;
 }
 
 /** What may lead to a clinic without its API key. */

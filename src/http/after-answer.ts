@@ -15,8 +15,8 @@ interface NodeResponse {
 /** Runs `work` after the answer; a failure is logged, never answered. */
 export function afterAnswer(c: Context<AppEnv>, work: () => Promise<unknown>): void {
   const { deps } = c.var;
-  const run = () =>
-    work().then(
+  const run = () => {
+    const running = work().then(
       () => undefined,
       (error: unknown) =>
         deps.logger.error('after_answer_failed', {
@@ -24,6 +24,13 @@ export function afterAnswer(c: Context<AppEnv>, work: () => Promise<unknown>): v
           error: errorMessage(error),
         }),
     );
+    const unfinished = deps.unfinished;
+    if (unfinished) {
+      unfinished.add(running);
+      void running.then(() => unfinished.delete(running));
+    }
+    return running;
+  };
   if (deps.afterAnswer) {
     deps.afterAnswer(run);
     return;

@@ -3,7 +3,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from '../app.js';
 import { type PlatformApiBaseUrls, type Secrets, vaultKeys } from '../config.js';
-import { openSqliteStore, type SqliteStore } from '../db/sqlite.js';
+import { openSqliteStore, type SqliteStore, type SqliteStoreOptions } from '../db/sqlite.js';
 import type { AppDeps } from '../deps.js';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { clientAddress, type TrustProxy } from '../http/client-address.js';
@@ -41,8 +41,8 @@ export interface NodeServiceOptions {
   adminToken?: string;
   /** Send a clinic's due messages right after its writes (AppDeps.sendMessagesAfterWrites); default on. */
   sendMessagesAfterWrites?: boolean;
-  /** Sees each SQL statement as it runs (tests count storage round trips with it). */
-  onStatement?: (sql: unknown) => void;
+  /** Sees the statements and units the store runs (tests count storage round trips with them). */
+  watch?: SqliteStoreOptions;
   /** Overrides of the HTTP timeouts (tests shorten them); see SERVER_TIMEOUTS. */
   timeouts?: Partial<ServerTimeouts>;
 }
@@ -71,7 +71,8 @@ export interface NodeService {
 
 export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDeps & { store: SqliteStore }> {
   return {
-    store: openSqliteStore(options.databasePath, { onStatement: options.onStatement }),
+    store: openSqliteStore(options.databasePath, options.watch),
+    unfinished: new Set(),
     vault: createNodePhoneVault(vaultKeys(options.secrets)),
     // Synchronous: the same digests as Web Crypto, without a threadpool hop per request.
     sha256Hex: nodeSha256Hex,
@@ -131,11 +132,19 @@ export async function startNodeService(options: NodeServiceOptions): Promise<Nod
     close: () =>
       new Promise<void>((done) => {
         stopTimedJobs();
+        // Work left for after the answers (a call's log, a delivery run) still writes: it finishes
+        // before the database closes.
         server.close(() => {
-          deps.store.close();
-          done();
+          void settled(deps)
+            .then(() => deps.store.close())
+            .then(done);
         });
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };
+}
+
+/** Resolves once no work left for after an answer is running (work may leave more: waits for it too). */
+export async function settled(deps: AppDeps): Promise<void> {
+  while (deps.unfinished?.size) await Promise.allSettled([...deps.unfinished]);
 }

@@ -18,6 +18,8 @@ let slow: { reached: () => void; release: Promise<void> } | undefined;
 
 beforeAll(async () => {
   app = await startTestApp({
+    // The send run after a write hangs on purpose: requests must not wait for it.
+    awaitAfterAnswer: false,
     sendMessagesAfterWrites: true,
     messageStandIn: async (request) => {
       const hold = slow;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { jsonLogger, silentLogger } from '../../src/logger.js';
-import { startNodeService } from '../../src/node/server.js';
+import { settled, startNodeService } from '../../src/node/server.js';
 import { randomBytes, toBase64Url } from '../../src/security/encoding.js';
 import { runTimedJobs } from '../../src/timed-jobs.js';
 import { adminOperations } from './admin.js';
@@ -21,6 +21,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   let now = options.now ?? DEFAULT_NOW;
   const standIn = options.messageStandIn && (await serveStandIn(options.messageStandIn));
   const counting = options.countTrips ? sqliteTrips() : undefined;
+  const settle = options.awaitAfterAnswer ?? true;
   const service = await startNodeService({
     databasePath: join(dir, 'test.db'),
     secrets: {
@@ -43,7 +44,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     trustProxy: options.trustProxy,
     adminToken: options.adminToken,
     sendMessagesAfterWrites: options.sendMessagesAfterWrites ?? false,
-    onStatement: counting?.onStatement,
+    watch: counting && { onStatement: counting.onStatement, onUnit: counting.onUnit },
   });
   const { store } = service.deps;
   counting?.attach(store.sqlite);
@@ -54,7 +55,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     baseUrl: service.url,
     async request(method, path, opts = {}) {
       const { url, init } = buildRequest(service.url, method, path, opts);
-      return parseReply(await fetch(url, init));
+      // Work left for after earlier answers (theirs, or a sideband's tool call) is done before the
+      // test asks again, and this answer's own before the test goes on: as on Workers, where the
+      // object finishes it first. It starts when the response has gone out, a turn later.
+      if (!settle) return parseReply(await fetch(url, init));
+      await settled(service.deps);
+      const reply = await parseReply(await fetch(url, init));
+      await new Promise((next) => setImmediate(next));
+      await settled(service.deps);
+      return reply;
     },
     fetch: (url, init) => fetch(url, init),
     setNow: (ms) => {

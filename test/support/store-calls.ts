@@ -39,6 +39,10 @@ export function sqliteTrips() {
         opened = false;
       }
     },
+    // An atomic unit runs on the writer thread's connection: one trip, named by its first statement.
+    onUnit: (statements: { sql: string }[]) => {
+      log.push(`unit: ${short(statements[0]?.sql ?? '(empty)')}`);
+    },
     attach: (db: Database.Database) => {
       sqlite = db;
     },

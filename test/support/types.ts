@@ -34,6 +34,12 @@ export interface ClinicOptions {
 
 export interface TestAppOptions {
   now?: number;
+  /**
+   * Node: each request waits, before and after, for the work answers left for after them (a call's
+   * log, a delivery run), as a clinic's object finishes it before the next request. Off for a test
+   * whose after-answer work hangs on purpose (an endpoint that never answers).
+   */
+  awaitAfterAnswer?: boolean;
   /** Defaults to effectively unlimited; pass Mivicall's numbers to test the limiter. */
   rateLimits?: {
     perKeyPerMinute?: number;

@@ -1,0 +1,115 @@
+// The Node driver's writer: atomic units run on a connection of their own in a worker thread, with
+// group commit. A unit's statements, its COMMIT (an fsync: synchronous = FULL) and SQLite's WAL
+// checkpoints then cost the request thread nothing but two messages: under load, the inserts of a
+// booking and their fsync were a third of the request thread's time, and a checkpoint inside a
+// COMMIT stalled every request for tens of milliseconds. Reads stay on the request thread's own
+// connection: WAL lets them run beside the writer, and a COMMIT is visible to the next read.
+//
+// This file is loaded in two ways: as the worker thread's entry (Node strips its types, so it imports
+// nothing of ours but types), and as a module by src/db/sqlite.ts, which also uses `groupCommitter`
+// in-thread for a database no other connection can share (`:memory:`).
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import type { Statement, StatementResult } from './store.js';
+
+/** The pragmas of every connection to the file, the request thread's and the writer's. */
+export function configureConnection(sqlite: Database.Database) {
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: an acknowledged booking survives power loss, not only a process crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  // Other connections (the request thread's, the CLI, a second server) may hold the lock a moment.
+  sqlite.pragma('busy_timeout = 5000');
+}
+
+/** A unit's outcome: its statements' results, or why it failed (an Error does not cross threads whole). */
+export type UnitOutcome =
+  | { ok: true; results: StatementResult[] }
+  | { ok: false; error: { message: string; code?: string } };
+
+/**
+ * Group commit over one connection. Units that arrive in the same turn of the event loop run in one
+ * transaction, each inside its own savepoint (a nested better-sqlite3 transaction): a unit that fails
+ * rolls back alone, the others stand. One COMMIT (one fsync) then makes the whole group durable, and
+ * only then does any unit answer. Under load this turns "one fsync per booking" into "one per batch".
+ */
+export function groupCommitter(sqlite: Database.Database, answer: (outcomes: UnitOutcome[]) => void) {
+  const prepared = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => {
+    let stmt = prepared.get(sql);
+    if (!stmt) {
+      stmt = sqlite.prepare(sql);
+      if (prepared.size > 500) prepared.clear();
+      prepared.set(sql, stmt);
+    }
+    return stmt;
+  };
+  const execute = ({ sql, params }: Statement): StatementResult => {
+    const stmt = prepare(sql);
+    if (stmt.reader) return { rows: stmt.all(...params) as StatementResult['rows'], changes: 0 };
+    return { rows: [], changes: stmt.run(...params).changes };
+  };
+  const unit = sqlite.transaction((statements: Statement[]) => statements.map(execute));
+  // IMMEDIATE takes the write lock up front: a deferred transaction that upgrades would fail with
+  // SQLITE_BUSY at once, whatever the busy timeout.
+  const group = sqlite.transaction((units: Statement[][]) =>
+    units.map((statements): UnitOutcome => {
+      try {
+        return { ok: true, results: unit(statements) };
+      } catch (error) {
+        return { ok: false, error: describe(error) };
+      }
+    }),
+  );
+  let queue: Statement[][] = [];
+  const flush = () => {
+    const units = queue;
+    queue = [];
+    try {
+      answer(group.immediate(units));
+    } catch (error) {
+      // BEGIN or COMMIT failed (disk full, lock timeout): nothing of the group was written.
+      const failed = describe(error);
+      answer(units.map(() => ({ ok: false, error: failed })));
+    }
+  };
+  return {
+    /** Queues a unit; its outcome comes to `answer` in the order units were queued. */
+    run(statements: Statement[]) {
+      if (queue.push(statements) === 1) setImmediate(flush);
+    },
+    /** Runs what is queued now (before closing); the scheduled flush then finds nothing. */
+    flush: () => {
+      if (queue.length) flush();
+    },
+  };
+}
+
+function describe(error: unknown): { message: string; code?: string } {
+  const code = (error as { code?: unknown }).code;
+  return {
+    message: error instanceof Error ? error.message : String(error),
+    ...(typeof code === 'string' ? { code } : {}),
+  };
+}
+
+/** What the request thread sends: a unit to run, or the word to close. */
+export type WriterMessage = { unit: Statement[] } | { close: true };
+
+export const WRITER_ROLE = 'agendai-writer';
+
+if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.role === WRITER_ROLE) {
+  const port = parentPort;
+  const sqlite = new Database((workerData as { path: string }).path);
+  configureConnection(sqlite);
+  // One message per group: the request thread matches outcomes to units by order.
+  const committer = groupCommitter(sqlite, (outcomes) => port.postMessage(outcomes));
+  port.on('message', (message: WriterMessage) => {
+    if ('unit' in message) committer.run(message.unit);
+    else {
+      committer.flush();
+      sqlite.close();
+      port.close();
+    }
+  });
+}
