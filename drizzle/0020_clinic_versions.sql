@@ -1,6 +1,7 @@
 CREATE TABLE `clinic_versions` (
 	`tenant_id` text PRIMARY KEY NOT NULL,
 	`access` integer DEFAULT 0 NOT NULL,
+	`integrations` integer DEFAULT 0 NOT NULL,
 	`catalog` integer DEFAULT 0 NOT NULL
 );--> statement-breakpoint
 -- HAND EDIT: the triggers that keep clinic_versions (src/db/schema.ts says why), then a row for every
@@ -39,6 +40,23 @@ END;
 CREATE TRIGGER `api_keys_versions_delete` AFTER DELETE ON `api_keys` BEGIN
   INSERT INTO clinic_versions (tenant_id, access) VALUES (OLD.tenant_id, 1)
     ON CONFLICT (tenant_id) DO UPDATE SET access = access + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `voice_integrations_versions_insert` AFTER INSERT ON `voice_integrations` BEGIN
+  INSERT INTO clinic_versions (tenant_id, integrations) VALUES (NEW.tenant_id, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET integrations = integrations + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `voice_integrations_versions_update` AFTER UPDATE ON `voice_integrations` BEGIN
+  INSERT INTO clinic_versions (tenant_id, integrations) VALUES (NEW.tenant_id, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET integrations = integrations + 1;
+  INSERT INTO clinic_versions (tenant_id, integrations) SELECT OLD.tenant_id, 1 WHERE OLD.tenant_id IS NOT NEW.tenant_id
+    ON CONFLICT (tenant_id) DO UPDATE SET integrations = integrations + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER `voice_integrations_versions_delete` AFTER DELETE ON `voice_integrations` BEGIN
+  INSERT INTO clinic_versions (tenant_id, integrations) VALUES (OLD.tenant_id, 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET integrations = integrations + 1;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `professionals_versions_insert` AFTER INSERT ON `professionals` BEGIN

@@ -4,13 +4,17 @@ import { eq, sql } from 'drizzle-orm';
 import { clinicVersions } from './schema.js';
 import { allNow, type Db, preparedOnce } from './store.js';
 
-/** `access`: API keys and the tenants row; `catalog`: services, professionals, who provides what. */
-export type VersionKind = 'access' | 'catalog';
+/** `access`: API keys and the tenants row; `integrations`: voice integrations; `catalog`: the catalogue. */
+export type VersionKind = 'access' | 'integrations' | 'catalog';
 
 // The one statement a cache hit costs: a primary-key point read, prepared once.
 const versionsOf = preparedOnce((db) =>
   db
-    .select({ access: clinicVersions.access, catalog: clinicVersions.catalog })
+    .select({
+      access: clinicVersions.access,
+      integrations: clinicVersions.integrations,
+      catalog: clinicVersions.catalog,
+    })
     .from(clinicVersions)
     .where(eq(clinicVersions.tenantId, sql.placeholder('tenantId')))
     .prepare(),

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '#harness';
 import { appointmentBody, setupClinic } from '../support/factories.js';
 import type { Clinic, TestApp } from '../support/types.js';
+import { VAPI_SECRET, vapiCaller } from '../support/vapi.js';
+import { voiceClinic } from '../support/voice.js';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -225,5 +227,26 @@ describe('the configuration cache', () => {
     // A change in A's catalogue leaves B's answer as it was.
     await app.exec(`UPDATE services SET active = 0 WHERE id = '${a.service.id}'`, a.clinic.tenantId);
     expect((await b.availability()).body.items.length).toBeGreaterThan(0);
+  });
+
+  it('speaks the catalogue as it is now and refuses an integration switched off (the voice door)', async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: VAPI_SECRET });
+    const ask = vapiCaller(app, v.path, '+351912000111', 'call-config-cache');
+    expect(await ask('list_services')).toContain('Consulta de rotina');
+    await app.exec(
+      `UPDATE services SET name = 'Consulta geral' WHERE id = '${v.consulta.id}'`,
+      v.clinic.tenantId,
+    );
+    // A new call, and the same call again: both hear the new name.
+    expect(await vapiCaller(app, v.path, '+351912000222', 'call-config-cache-2')('list_services')).toContain(
+      'Consulta geral',
+    );
+    expect(await ask('list_services')).not.toContain('Consulta de rotina');
+
+    await app.exec(
+      `UPDATE voice_integrations SET active = 0 WHERE id = '${v.integration.id}'`,
+      v.clinic.tenantId,
+    );
+    await expect(ask('list_services')).rejects.toThrow(/vapi: 404/);
   });
 });

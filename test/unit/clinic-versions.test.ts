@@ -12,6 +12,7 @@ afterAll(() => store.close());
 const COUNTED = {
   tenants: 'access',
   api_keys: 'access',
+  voice_integrations: 'integrations',
   professionals: 'catalog',
   services: 'catalog',
   service_professionals: 'catalog',
@@ -30,9 +31,9 @@ const columnsOf = (table: string) =>
     (c) => c.name,
   );
 const versions = (tenantId: string) =>
-  sqlite.prepare('SELECT access, catalog FROM clinic_versions WHERE tenant_id = ?').get(tenantId) as
-    | { access: number; catalog: number }
-    | undefined;
+  sqlite
+    .prepare('SELECT access, integrations, catalog FROM clinic_versions WHERE tenant_id = ?')
+    .get(tenantId) as { access: number; integrations: number; catalog: number } | undefined;
 
 describe('clinic_versions triggers', () => {
   it.each(Object.entries(COUNTED))('%s bumps %s on insert, update and delete', (table, counter) => {
@@ -64,14 +65,14 @@ describe('clinic_versions triggers', () => {
         .run(id, at, at);
     tenant('t1');
     tenant('t2');
-    expect(versions('t1')).toEqual({ access: 1, catalog: 0 });
+    expect(versions('t1')).toEqual({ access: 1, integrations: 0, catalog: 0 });
     sqlite
       .prepare(
         `INSERT INTO api_keys (id, tenant_id, mode, key_hash, display_prefix, last4, scopes, expires_at, created_at)
          VALUES ('k1', 't1', 'live', 'h1', 'miv_live_', 'abcd', '["*"]', ?, ?)`,
       )
       .run(at * 2, at);
-    expect(versions('t1')).toEqual({ access: 2, catalog: 0 });
+    expect(versions('t1')).toEqual({ access: 2, integrations: 0, catalog: 0 });
     sqlite.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(at, 'k1');
     expect(versions('t1')!.access).toBe(2);
     sqlite.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(at, 'k1');
@@ -81,7 +82,7 @@ describe('clinic_versions triggers', () => {
       "INSERT INTO services (id, tenant_id, name, duration_minutes, created_at, updated_at) VALUES (?, 't1', 'S', 30, ?, ?)",
     );
     insertService.run('s1', at, at);
-    expect(versions('t1')).toEqual({ access: 3, catalog: 1 });
+    expect(versions('t1')).toEqual({ access: 3, integrations: 0, catalog: 1 });
     expect(() =>
       sqlite.transaction(() => {
         insertService.run('s2', at, at);
@@ -92,6 +93,6 @@ describe('clinic_versions triggers', () => {
     sqlite.prepare('DELETE FROM services WHERE id = ?').run('s1');
     expect(versions('t1')!.catalog).toBe(2);
     // The other clinic never moved.
-    expect(versions('t2')).toEqual({ access: 1, catalog: 0 });
+    expect(versions('t2')).toEqual({ access: 1, integrations: 0, catalog: 0 });
   });
 });
