@@ -1,5 +1,5 @@
-// Configuration read on every request and changed a few times a day (API keys with their clinic, a
-// clinic's catalogue), kept in memory per database and never stale: each entry remembers the clinic
+// Configuration read on every request and changed a few times a day (API keys with their clinic,
+// voice integrations, a clinic's catalogue), kept in memory per database and never stale: each entry remembers the clinic
 // counter it was read at (clinic_versions, bumped by triggers on every write of those tables by any
 // writer, src/db/schema.ts), and a lookup first reads the counter as stored now, one point read; an
 // entry whose counter moved is dropped and read again. So a revoked key, a suspended clinic or a
