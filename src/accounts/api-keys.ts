@@ -202,9 +202,17 @@ export async function authenticate(
   if (!isTenantActive(found.tenant)) {
     throw new AppError('tenant_inactive', 'This clinic is suspended');
   }
-  const { id, lastUsedAt } = found.key;
+  const { id } = found.key;
+  const lastUsedAt = Math.max(found.key.lastUsedAt ?? 0, touchedAt.get(found.key) ?? 0);
+  const due = lastUsedAt < now - 60_000;
+  if (due) touchedAt.set(found.key, now);
   return {
     credential: { keyId: id, scopes: found.key.scopes as Grant[], tenant: toTenant(found.tenant) },
-    touch: lastUsedAt === null || lastUsedAt < now - 60_000 ? () => touchApiKey(db, id, now) : null,
+    touch: due ? () => touchApiKey(db, id, now) : null,
   };
 }
+
+// The key's row is kept between requests (src/db/tenants.ts) and a touch does not renew it (it would
+// empty the cache once a minute per key), so its last_used_at is the one it was read with: the last
+// touch this process asked for is remembered beside the row, keeping touches at one a minute.
+const touchedAt = new WeakMap<ApiKeyRow, number>();

@@ -2,16 +2,16 @@
 // in one batch, and shared by every rule that needs it (which service, who may take it, their hours,
 // the names a voice answer speaks). Writes never trust it: each carries its own SQL guard ("still
 // bookable"), so a catalogue a moment old can only make a command plan again, never write wrongly.
-import { catalogReads, type ProfessionalRow, type ServiceRow } from '../db/catalog.js';
+import { type CatalogRows, catalogRead, type ProfessionalRow, type ServiceRow } from '../db/catalog.js';
 import type { Read } from '../db/store.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 
-/** Live (not removed) services and professionals, active or not, in name order. */
-export interface Catalog {
-  services: ServiceRow[];
-  professionals: ProfessionalRow[];
-}
+/**
+ * Live (not removed) services and professionals, active or not, in name order. Frozen: the same rows
+ * answer every request until the clinic's catalogue changes (src/db/versioned-cache.ts).
+ */
+export type Catalog = CatalogRows;
 
 export interface CatalogSource {
   /** The catalogue, read at the first call and then shared. */
@@ -29,7 +29,9 @@ export interface CatalogSource {
 
 /**
  * A catalogue read at most once (until `forget`), for one request, tool call or voice session;
- * `known` is one its caller read already (rows of `catalogReads`, in a batch of its own).
+ * `known` is one its caller read already (`catalogRead`, in a batch of its own). The catalogue itself
+ * is kept between requests (src/db/catalog.ts), but each read here checks it is still the stored one,
+ * so after `forget` a command planning again sees every change made since.
  */
 export function catalogOnce(deps: AppDeps, tenantId: string, known?: Catalog): CatalogSource {
   let catalog: Promise<Catalog> | undefined = known && Promise.resolve(known);
@@ -37,14 +39,14 @@ export function catalogOnce(deps: AppDeps, tenantId: string, known?: Catalog): C
     read: () => (catalog ??= source.readWith().then(([c]) => c)),
     async readWith(...reads) {
       if (catalog) return [await catalog, ...(await deps.store.batch(...reads))] as never;
-      const batch = deps.store.batch(...catalogReads(deps.store.db, tenantId), ...reads);
-      const mine = batch.then(([services, professionals]) => ({ services, professionals }) as Catalog);
+      const batch = deps.store.batch(catalogRead(deps.store.db, tenantId), ...reads);
+      const mine = batch.then(([[read]]) => read as Catalog);
       catalog = mine;
       // A failed read is not kept: the next caller reads again (and this one sees the error below).
       mine.catch(() => {
         if (catalog === mine) catalog = undefined;
       });
-      const [, , ...rest] = await batch;
+      const [, ...rest] = await batch;
       return [await mine, ...rest] as never;
     },
     forget: () => {

@@ -3,17 +3,21 @@
 // made beforehand in JavaScript.
 import { and, asc, eq, getTableColumns, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { BLOCKING_STATUSES } from '../domain/status.js';
+import { versionNow } from './clinic-versions.js';
 import { appointments, professionals, serviceProfessionals, services } from './schema.js';
 import {
+  allNow,
   compile,
   type Db,
   type PreparedRead,
   preparedOnce,
+  type Read,
   read,
   type Statement,
   type Store,
   statementOf,
 } from './store.js';
+import { versionedCache } from './versioned-cache.js';
 
 export type ProfessionalRow = typeof professionals.$inferSelect;
 /** A service with who provides it (rows of service_professionals); [] means every professional. */
@@ -73,12 +77,36 @@ const listed = new Map(
   ]),
 );
 
-/** The clinic's live services and professionals (active or not), as two reads for one batch. */
-export const catalogReads = (db: Db, tenantId: string) =>
-  [
-    read(listed.get(services)!(db) as PreparedRead<ServiceRow>, { tenantId }),
-    read(listed.get(professionals)!(db) as PreparedRead<ProfessionalRow>, { tenantId }),
-  ] as const;
+/** A clinic's live (not removed) services and professionals, active or not, in name order. */
+export interface CatalogRows {
+  services: ServiceRow[];
+  professionals: ProfessionalRow[];
+}
+
+// Every booking, availability and voice tool reads the whole catalogue: kept per clinic while its
+// catalog counter holds (src/db/versioned-cache.ts), so a hit costs one point read, not two list
+// reads with a subquery per service. Bounded: a process serving more clinics reads the others anew.
+const catalogs = versionedCache<string, CatalogRows>('catalog', 1_024);
+
+function catalogNow(db: Db, tenantId: string): CatalogRows {
+  const kept = catalogs.get(db, tenantId);
+  if (kept) return kept;
+  // The counter before the rows: a write landing in between can only make the entry look older.
+  const version = versionNow(db, tenantId, 'catalog');
+  const catalog: CatalogRows = {
+    services: allNow(listed.get(services)!(db) as PreparedRead<ServiceRow>, { tenantId }),
+    professionals: allNow(listed.get(professionals)!(db) as PreparedRead<ProfessionalRow>, { tenantId }),
+  };
+  return catalogs.keep(db, tenantId, tenantId, version, catalog);
+}
+
+/**
+ * The clinic's catalogue as one read for a batch (one row: the catalogue, frozen and shared by every
+ * request until the clinic's catalogue changes). In a batch, the counter and the rows are read in the
+ * batch's one snapshot.
+ */
+export const catalogRead = (db: Db, tenantId: string): Read<CatalogRows> =>
+  read({ all: () => [catalogNow(db, tenantId)] });
 
 export async function listCatalog<T extends Catalog>(
   db: Db,

@@ -4,8 +4,8 @@
 // `transactionSync`: synchronous like better-sqlite3's transaction, and the object runs one such
 // unit at a time, so no other request interleaves with it.
 //
-// Change counts come from SQLite itself (`total_changes()`): the cursor's `rowsWritten` also counts
-// index rows.
+// Change counts come from SQLite itself (`changes()`, see `execute`): the cursor's `rowsWritten` also
+// counts index rows and what triggers wrote.
 // Migrations come bundled with the Worker (src/db/migrations-bundle.ts, made from drizzle/) and
 // are applied when the object wakes, before it serves anything.
 import { drizzle } from 'drizzle-orm/durable-sqlite';
@@ -35,13 +35,16 @@ export async function openDurableStore(storage: DurableObjectStorage): Promise<D
   const sql = storage.sql;
   const raw = (query: string, ...params: unknown[]) =>
     sql.exec(query, ...(params as SqlStorageValue[])).toArray() as Row[];
-  // The connection's running total before and after: a read counts 0, where changes() would repeat
-  // the last write's count. (The schema has no triggers or cascades, which the total would include.)
+  // A statement's own change count, as better-sqlite3 reports it: the connection's running total
+  // tells whether it wrote at all (after a read, changes() would repeat the last write's count), and
+  // changes() then how many rows it wrote itself, leaving out what triggers wrote (the total counts
+  // those: clinic_versions' bumps, drizzle/0020_clinic_versions.sql).
   const written = () => Number(sql.exec('SELECT total_changes() AS n').one().n);
   const execute = ({ sql: text, params }: Statement): StatementResult => {
     const before = written();
     const rows = raw(text, ...params);
-    return { rows, changes: written() - before };
+    if (written() === before) return { rows, changes: 0 };
+    return { rows, changes: Number(sql.exec('SELECT changes() AS n').one().n) };
   };
   const outbox = outboxWatch();
   return {

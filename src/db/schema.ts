@@ -717,3 +717,22 @@ export const visitFeedback = sqliteTable(
     check('visit_feedback_rating', sql`${col(t.rating)} BETWEEN 1 AND 5`),
   ],
 );
+
+/**
+ * How many times each clinic's cached configuration changed, one counter per cache, so a change
+ * empties only its own: `access` (its API keys and its tenants row: what authenticates a REST
+ * request), `integrations` (its voice integrations) and `catalog` (services, professionals and who
+ * provides what). Only SQLite triggers write it (drizzle/0020_clinic_versions.sql), on every
+ * insert, update and delete of those tables, whoever the writer (this process, another one on the
+ * same file, the CLI, raw SQL, a migration); an API key's last-use touch is left out, since nothing
+ * cached depends on it and it would empty the cache once a minute per key. A missing row reads as 0;
+ * a counter only grows (a rolled-back write takes its bump with it). The caches that trust it:
+ * src/db/versioned-cache.ts. No foreign key: the triggers write it before or after the rows they
+ * count, in whatever order a unit touches them.
+ */
+export const clinicVersions = sqliteTable('clinic_versions', {
+  tenantId: text('tenant_id').primaryKey(),
+  access: integer('access').notNull().default(0),
+  integrations: integer('integrations').notNull().default(0),
+  catalog: integer('catalog').notNull().default(0),
+});

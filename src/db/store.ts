@@ -82,6 +82,17 @@ export interface PreparedRead<T> {
   all(values?: Record<string, unknown>): T[] | Promise<T[]>;
 }
 
+/**
+ * Runs a prepared read at once. Both drivers answer synchronously (better-sqlite3, a Durable Object's
+ * SQLite), which the configuration caches rely on: no await between reading a clinic's version and
+ * reading the rows it vouches for (src/db/versioned-cache.ts).
+ */
+export function allNow<T>(query: PreparedRead<T>, values: Record<string, unknown> = {}): T[] {
+  const rows = query.all(values);
+  if (rows instanceof Promise) throw new Error('allNow needs a driver that answers synchronously');
+  return rows;
+}
+
 /** A read for `Store.batch`. */
 export const read = <T>(query: PreparedRead<T>, values: Record<string, unknown> = {}): Read<T> => ({
   query,

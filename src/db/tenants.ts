@@ -1,7 +1,8 @@
 // Queries for clinics (tenants) and their API keys.
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { apiKeys, tenants } from './schema.js';
-import { type Db, type PreparedRead, preparedOnce, read } from './store.js';
+import { apiKeys, clinicVersions, tenants } from './schema.js';
+import { allNow, type Db, type PreparedRead, preparedOnce, read } from './store.js';
+import { versionedCache } from './versioned-cache.js';
 
 export type TenantRow = typeof tenants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -84,21 +85,36 @@ export async function insertApiKey(db: Db, row: ApiKeyRow): Promise<void> {
 
 const keyWithTenant = preparedOnce((db) =>
   db
-    .select({ key: apiKeys, tenant: tenants })
+    .select({ key: apiKeys, tenant: tenants, version: sql<number>`coalesce(${clinicVersions.access}, 0)` })
     .from(apiKeys)
     .innerJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+    .leftJoin(clinicVersions, eq(clinicVersions.tenantId, apiKeys.tenantId))
     .where(eq(apiKeys.keyHash, sql.placeholder('hash')))
     .limit(1)
     .prepare(),
 );
 
-/** Every authenticated request runs this: prepared once. */
-export async function findApiKeyWithTenant(
-  db: Db,
-  keyHash: string,
-): Promise<{ key: ApiKeyRow; tenant: TenantRow } | undefined> {
-  const [row] = await keyWithTenant(db).all({ hash: keyHash });
-  return row;
+export interface KeyWithTenant {
+  key: ApiKeyRow;
+  tenant: TenantRow;
+}
+
+// Every authenticated request needs its key and clinic: kept per key hash while the clinic's access
+// counter holds (src/db/versioned-cache.ts). Only keys found are kept, so made-up keys cannot fill it;
+// a few thousand entries hold every key a process serves.
+const keys = versionedCache<string, KeyWithTenant>('access', 4_096);
+
+/**
+ * The key with this hash and its clinic, as stored now: one point read when kept (frozen rows,
+ * shared), else the join, with the clinic's counter in the same statement.
+ */
+export async function findApiKeyWithTenant(db: Db, keyHash: string): Promise<KeyWithTenant | undefined> {
+  const kept = keys.get(db, keyHash);
+  if (kept) return kept;
+  const [row] = allNow(keyWithTenant(db), { hash: keyHash });
+  if (!row) return undefined;
+  const { version, ...found } = row;
+  return keys.keep(db, keyHash, found.key.tenantId, version, found);
 }
 
 export async function listApiKeys(db: Db, tenantIds: string[]): Promise<ApiKeyRow[]> {

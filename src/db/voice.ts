@@ -1,8 +1,9 @@
 // Queries for voice integrations, the calls they report and each call's events.
 import { and, asc, desc, eq, gte, isNull, lt, or, sql } from 'drizzle-orm';
 import type { CallStatus } from '../domain/vocabulary.js';
-import { callEvents, calls, voiceIntegrations } from './schema.js';
-import { type Db, type PreparedRead, preparedOnce, read, type Store, statementOf } from './store.js';
+import { callEvents, calls, clinicVersions, voiceIntegrations } from './schema.js';
+import { allNow, type Db, type PreparedRead, preparedOnce, read, type Store, statementOf } from './store.js';
+import { versionedCache } from './versioned-cache.js';
 
 export type IntegrationRow = typeof voiceIntegrations.$inferSelect;
 export type CallRow = typeof calls.$inferSelect;
@@ -18,12 +19,21 @@ export async function insertIntegration(db: Db, row: IntegrationRow) {
 
 const integrationById = preparedOnce((db) =>
   db
-    .select()
+    .select({
+      integration: voiceIntegrations,
+      version: sql<number>`coalesce(${clinicVersions.integrations}, 0)`,
+    })
     .from(voiceIntegrations)
+    .leftJoin(clinicVersions, eq(clinicVersions.tenantId, voiceIntegrations.tenantId))
     .where(eq(voiceIntegrations.id, sql.placeholder('id')))
     .limit(1)
     .prepare(),
 );
+
+// Every webhook and MCP request of a call looks its integration up: kept by id while the clinic's
+// integrations counter holds (src/db/versioned-cache.ts), so a rotated secret or a deactivated integration
+// is seen by the next request. Only integrations found are kept (the id comes from the URL).
+const integrations = versionedCache<string, IntegrationRow>('integrations', 4_096);
 
 /** By id, and only within `tenantId` when given (every webhook call looks its integration up). */
 export async function findIntegration(
@@ -31,7 +41,11 @@ export async function findIntegration(
   id: string,
   tenantId?: string,
 ): Promise<IntegrationRow | undefined> {
-  const [row] = await integrationById(db).all({ id });
+  let row = integrations.get(db, id);
+  if (!row) {
+    const [found] = allNow(integrationById(db), { id });
+    if (found) row = integrations.keep(db, id, found.integration.tenantId, found.version, found.integration);
+  }
   return row && (tenantId === undefined || row.tenantId === tenantId) ? row : undefined;
 }
 

@@ -2,7 +2,7 @@
 
 import { isTenantActive, type Tenant, toTenant } from '../accounts/tenants.js';
 import { type CatalogSource, catalogOnce } from '../booking/active-catalog.js';
-import { catalogReads } from '../db/catalog.js';
+import { catalogRead } from '../db/catalog.js';
 import { findTenant, type TenantRow, tenantRead } from '../db/tenants.js';
 import { type CallRow, callerContext, callRead, ensureCall, type IntegrationRow } from '../db/voice.js';
 import type { AppDeps } from '../deps.js';
@@ -59,10 +59,10 @@ export async function openSession(
 ): Promise<VoiceSession> {
   // What a session needs, in one round trip: the clinic, the call if already seen, the catalogue.
   const { db } = deps.store;
-  const [tenantRows, seen, services, professionals] = await deps.store.batch(
+  const [tenantRows, seen, [catalog]] = await deps.store.batch(
     tenantRead(db, integration.tenantId),
     callRead(db, integration.id, identity.externalCallId),
-    ...catalogReads(db, integration.tenantId),
+    catalogRead(db, integration.tenantId),
   );
   const { tenant, suspended } = clinicFrom(tenantRows[0]);
   const now = deps.clock.now();
@@ -114,7 +114,7 @@ export async function openSession(
     caller,
     language: languageOf(tenant.config.language),
     suspended,
-    catalog: catalogOnce(deps, tenant.id, { services, professionals }),
+    catalog: catalogOnce(deps, tenant.id, catalog),
   };
 }
 
