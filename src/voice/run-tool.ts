@@ -18,7 +18,7 @@ import { AppError } from '../domain/errors.js';
 import { isPatientName, patientName } from '../domain/patient-name.js';
 import { appointmentReference, hasReference } from '../domain/reference.js';
 import { DAY, localDate } from '../domain/time.js';
-import { sha256Hex } from '../security/encoding.js';
+import type { Sha256Hex } from '../security/encoding.js';
 import { clinicInfoTool } from './front-desk/clinic-info.js';
 import { emergencyAnswer, reportSymptomsTool } from './front-desk/emergency.js';
 import { takeMessageTool } from './front-desk/take-message.js';
@@ -77,11 +77,11 @@ const voiceAnswer =
       : spoken(await done(outcome), outcome.appointment.id);
 
 /** The tool-call id as a key: used as sent when it is a valid key, else by its digest. */
-async function toolCallKey(toolCallId: string) {
+async function toolCallKey(toolCallId: string, digest: Sha256Hex) {
   try {
     return parseIdempotencyKey(toolCallId) as string;
   } catch {
-    return `sha256:${await sha256Hex(toolCallId)}`;
+    return `sha256:${await digest(toolCallId)}`;
   }
 }
 
@@ -103,7 +103,7 @@ export async function voiceCommand<O = Outcome>(
     key: toolCallId
       ? // Per call: models reuse ids such as "call_0" from one call to the next.
         {
-          value: await toolCallKey(toolCallId),
+          value: await toolCallKey(toolCallId, s.deps.sha256Hex),
           scope: `voice:${s.platform}:${s.call.id}`,
           operation: tool,
           input: args,

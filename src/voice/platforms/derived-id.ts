@@ -10,7 +10,6 @@
 // (its "epoch"): a retry sees the same count (nothing else ran while the platform waited on it), while
 // a deliberate repeat after any other change gets a new id and really runs.
 import { listCallEvents } from '../../db/voice.js';
-import { sha256Hex } from '../../security/encoding.js';
 import type { VoiceSession } from '../session.js';
 import { isToolName, parseToolArgs } from '../tools.js';
 
@@ -43,7 +42,10 @@ async function successfulWrites(s: VoiceSession): Promise<string[]> {
 export async function derivedToolCallId(s: VoiceSession, name: string, rawArgs: unknown): Promise<string> {
   const parsed = isToolName(name) ? parseToolArgs(name, rawArgs) : { error: '' };
   const args = 'error' in parsed ? rawArgs : parsed;
-  const base = (await sha256Hex([s.call.id, s.caller ?? '', name, canonical(args)].join('\n'))).slice(0, 32);
+  const base = (await s.deps.sha256Hex([s.call.id, s.caller ?? '', name, canonical(args)].join('\n'))).slice(
+    0,
+    32,
+  );
   if (!WRITES.has(name)) return `${PREFIX}${base}`;
   const own = `${PREFIX}${base}:`;
   const epoch = (await successfulWrites(s)).filter((id) => !id.startsWith(own)).length;
