@@ -10,6 +10,7 @@ import type { MessageProviders } from './messaging/providers/types.js';
 import type { Egress } from './security/egress.js';
 import type { Sha256Hex } from './security/encoding.js';
 import type { PhoneVault } from './security/phone-vault.js';
+import type { Hmac } from './security/signatures.js';
 import type { LinkSigner } from './security/signed-link.js';
 
 export interface AppDeps {
@@ -17,6 +18,8 @@ export interface AppDeps {
   vault: PhoneVault;
   /** SHA-256 as hex for the per-request API key digest: Web Crypto's, or a faster one that agrees. */
   sha256Hex: Sha256Hex;
+  /** HMAC for webhook signatures: Web Crypto's when absent, a faster one that agrees on Node. */
+  hmac?: Hmac;
   clock: Clock;
   logger: Logger;
   rateLimiter: RateLimiter;

@@ -12,8 +12,14 @@ import {
 } from 'node:crypto';
 import { fromBase64, toBase64Url } from '../security/encoding.js';
 import { clinicHashKeyLabel, type PhoneVault, type PhoneVaultKeys } from '../security/phone-vault.js';
+import type { Hmac } from '../security/signatures.js';
 
 export const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+const NODE_HASH = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-512': 'sha512' } as const;
+
+export const nodeHmac: Hmac = (secret, message, hash) =>
+  createHmac(NODE_HASH[hash], secret).update(message, 'utf8').digest();
 
 export function createNodePhoneVault(keys: PhoneVaultKeys): PhoneVault {
   if (keys.hashKeys.length === 0 || keys.encryptionKeys.length === 0) {

@@ -15,7 +15,7 @@ import { nodeEgress } from '../security/egress-node.js';
 import { createLinkSigner } from '../security/signed-link.js';
 import { TIMED_JOBS_INTERVAL_MS } from '../timed-jobs.js';
 import { answerClientError } from './client-errors.js';
-import { createNodePhoneVault, nodeSha256Hex } from './crypto.js';
+import { createNodePhoneVault, nodeHmac, nodeSha256Hex } from './crypto.js';
 import { nodeRealtimeSideband } from './realtime-sideband.js';
 import { startTimedJobs } from './timer.js';
 
@@ -76,6 +76,7 @@ export async function buildNodeDeps(options: NodeServiceOptions): Promise<AppDep
     vault: createNodePhoneVault(vaultKeys(options.secrets)),
     // Synchronous: the same digests as Web Crypto, without a threadpool hop per request.
     sha256Hex: nodeSha256Hex,
+    hmac: nodeHmac,
     clock: options.clock ?? systemClock,
     logger: options.logger,
     rateLimiter: memoryRateLimiter(),

@@ -4,7 +4,14 @@ import { fromBase64, type Sha256Hex, sha256Hex, toHex, utf8 } from './encoding.j
 
 export const TOLERANCE_MS = 5 * 60_000;
 
-type Hash = 'SHA-256' | 'SHA-512' | 'SHA-1';
+export type Hash = 'SHA-256' | 'SHA-512' | 'SHA-1';
+
+/** An HMAC: Web Crypto's (`hmac` below), or the runtime's own that agrees (AppDeps.hmac). */
+export type Hmac = (
+  secret: Uint8Array<ArrayBuffer> | string,
+  message: string,
+  hash: Hash,
+) => Uint8Array | Promise<Uint8Array>;
 
 const hmacKey = (secret: Uint8Array<ArrayBuffer> | string, hash: Hash) =>
   crypto.subtle.importKey(
@@ -23,14 +30,22 @@ export async function hmac(
   return new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret, hash), utf8.encode(message)));
 }
 
-/** Checks a signature given as bytes; WebCrypto's verify compares in constant time. */
+/**
+ * Checks a signature given as bytes, comparing without an early exit. `mac` is the runtime's HMAC
+ * where the caller has it (AppDeps.hmac: synchronous on Node, where Web Crypto's is a threadpool hop;
+ * platforms sign every webhook).
+ */
 export async function verifyHmac(
   secret: Uint8Array<ArrayBuffer> | string,
   message: string,
   signature: Uint8Array<ArrayBuffer>,
   hash: Hash = 'SHA-256',
+  mac: Hmac = hmac,
 ): Promise<boolean> {
-  return crypto.subtle.verify('HMAC', await hmacKey(secret, hash), signature, utf8.encode(message));
+  const expected = await mac(secret, message, hash);
+  let diff = expected.length ^ signature.length;
+  for (let i = 0; i < expected.length; i++) diff |= expected[i]! ^ (signature[i] ?? 0);
+  return diff === 0;
 }
 
 export function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {

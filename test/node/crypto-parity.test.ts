@@ -2,9 +2,10 @@
 // runtime-neutral Web Crypto code the Worker runs (a database may move between runtimes).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createNodePhoneVault, nodeSha256Hex } from '../../src/node/crypto.js';
+import { createNodePhoneVault, nodeHmac, nodeSha256Hex } from '../../src/node/crypto.js';
 import { randomBytes, toBase64Url, toHex, utf8 } from '../../src/security/encoding.js';
 import { createPhoneVault } from '../../src/security/phone-vault.js';
+import { type Hash, hmac, verifyHmac } from '../../src/security/signatures.js';
 
 const keys = {
   hashKeys: [
@@ -23,6 +24,29 @@ describe('node:crypto and Web Crypto agree', () => {
       fc.asyncProperty(fc.string({ unit: 'binary' }), async (text) => {
         expect(nodeSha256Hex(text)).toBe(toHex(await crypto.subtle.digest('SHA-256', utf8.encode(text))));
       }),
+    );
+  });
+
+  it('HMACs (SHA-1, SHA-256, SHA-512; text and byte secrets), and webhook signatures checked with either', async () => {
+    const hashes: Hash[] = ['SHA-1', 'SHA-256', 'SHA-512'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ unit: 'binary', minLength: 1 }), fc.uint8Array({ minLength: 1, maxLength: 80 })),
+        fc.string({ unit: 'binary' }),
+        fc.constantFrom(...hashes),
+        async (key, message, hash) => {
+          const secret = typeof key === 'string' ? key : new Uint8Array(key);
+          const web = await hmac(secret, message, hash);
+          expect(toHex(nodeHmac(secret, message, hash) as Uint8Array)).toBe(toHex(web));
+          const flipped = web.slice();
+          flipped[0] = flipped[0]! ^ 1;
+          for (const mac of [hmac, nodeHmac]) {
+            expect(await verifyHmac(secret, message, web, hash, mac)).toBe(true);
+            expect(await verifyHmac(secret, message, flipped, hash, mac)).toBe(false);
+            expect(await verifyHmac(secret, message, web.slice(0, -1), hash, mac)).toBe(false);
+          }
+        },
+      ),
     );
   });
 

@@ -53,7 +53,7 @@ export const elevenlabs: PlatformAdapter = {
     // ElevenLabs itself tolerates 30 minutes; every door here holds 5.
     if (!signature || !/^\d{1,12}$/.test(parts.t ?? '') || !fresh(parts.t, deps.clock.now(), TOLERANCE_MS))
       throw unauthorized('missing, malformed or stale ElevenLabs-Signature');
-    if (!(await verifyHmac(webhookSecret, `${parts.t}.${raw}`, signature)))
+    if (!(await verifyHmac(webhookSecret, `${parts.t}.${raw}`, signature, 'SHA-256', deps.hmac)))
       throw unauthorized('bad ElevenLabs-Signature');
 
     const body = (parseJson(raw) ?? {}) as PostCall;

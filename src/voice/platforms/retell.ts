@@ -42,7 +42,7 @@ async function authenticate({ deps, integration, raw, headers }: WebhookInput) {
   if (!match) throw unauthorized('missing or malformed X-Retell-Signature');
   const [, timestamp, digest] = match;
   if (!fresh(timestamp, deps.clock.now(), TOLERANCE_MS, 'ms')) throw unauthorized('stale X-Retell-Signature');
-  if (!(await verifyHmac(apiKey, `${raw}${timestamp}`, fromHex(digest!)!)))
+  if (!(await verifyHmac(apiKey, `${raw}${timestamp}`, fromHex(digest!)!, 'SHA-256', deps.hmac)))
     throw unauthorized('bad X-Retell-Signature');
 }
 

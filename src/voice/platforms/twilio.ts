@@ -63,7 +63,7 @@ export const twilio: PlatformAdapter = {
     let valid = false;
     // Every candidate is checked (no early exit), each comparison in constant time.
     for (const candidate of candidateUrls(url, headers)) {
-      if (await verifyHmac(authToken, candidate + data, signature, 'SHA-1')) valid = true;
+      if (await verifyHmac(authToken, candidate + data, signature, 'SHA-1', deps.hmac)) valid = true;
     }
     if (!valid) throw unauthorized('bad X-Twilio-Signature');
 

@@ -88,7 +88,7 @@ async function authenticate({ deps, integration, raw, headers }: WebhookInput) {
     if (
       signature &&
       fresh(timestamp, deps.clock.now(), undefined, unit) &&
-      (await verifyHmac(credentials.hmacSecret, `${timestamp}.${raw}`, signature))
+      (await verifyHmac(credentials.hmacSecret, `${timestamp}.${raw}`, signature, 'SHA-256', deps.hmac))
     ) {
       return;
     }
