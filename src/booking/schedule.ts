@@ -1,7 +1,6 @@
 // A professional's working hours: the weekly pattern, dated exceptions, and the calendar (hours +
 // busy time) that availability and the booking rules read.
 
-import { DateTime } from 'luxon';
 import type { Tenant } from '../accounts/tenants.js';
 import type { ProfessionalRow } from '../db/catalog.js';
 import {
@@ -13,7 +12,7 @@ import {
 } from '../db/schedule.js';
 import type { AppDeps } from '../deps.js';
 import { AppError, fieldInvalid } from '../domain/errors.js';
-import { DAY } from '../domain/time.js';
+import { DAY, localDate } from '../domain/time.js';
 import {
   type ScheduleException,
   WEEKDAYS,
@@ -140,10 +139,7 @@ export async function removeException(deps: AppDeps, tenant: Tenant, professiona
 
 /** Local dates (with a day's margin) that [from, to) touches in the clinic's zone. */
 export function localDateRange(zone: string, from: number, to: number): [string, string] {
-  return [
-    DateTime.fromMillis(from - DAY, { zone }).toISODate()!,
-    DateTime.fromMillis(to + DAY, { zone }).toISODate()!,
-  ];
+  return [localDate(from - DAY, zone), localDate(to + DAY, zone)];
 }
 
 /** Exceptions per professional for [from, to). */

@@ -84,8 +84,20 @@ export function localDay(date: string, zone: string): [number, number] | null {
     : null;
 }
 
-/** The clinic-local date `YYYY-MM-DD` of an instant. */
-export const localDate = (ms: number, zone: string) => DateTime.fromMillis(ms, { zone }).toISODate()!;
+// Well inside four-digit years, where an ISO date is `YYYY-MM-DD`; outside, luxon decides the form.
+const FOUR_DIGIT_YEARS_FROM = Date.parse('1000-01-01T00:00:00Z');
+const FOUR_DIGIT_YEARS_TO = Date.parse('9999-12-30T00:00:00Z');
+
+/**
+ * The clinic-local date `YYYY-MM-DD` of an instant: the UTC date of its local wall clock, from the
+ * cached offset. Availability and the voice door ask it per window and per slot; luxon asked Intl
+ * each time (7% of a voice availability check).
+ */
+export function localDate(ms: number, zone: string): string {
+  if (ms < FOUR_DIGIT_YEARS_FROM || ms > FOUR_DIGIT_YEARS_TO)
+    return DateTime.fromMillis(ms, { zone }).toISODate()!;
+  return new Date(ms + offsetMinutes(ms, zone) * MINUTE).toISOString().slice(0, 10);
+}
 
 /** Parses an ISO 8601 date-time that carries an offset or `Z`; null when it is not one. */
 export function parseInstant(text: string): number | null {

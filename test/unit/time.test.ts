@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { renderInstant, wallToInstant } from '../../src/domain/time.js';
+import { localDate, renderInstant, wallToInstant } from '../../src/domain/time.js';
 
 const ZONES = [
   'Europe/Lisbon',
@@ -14,6 +14,25 @@ const ZONES = [
   'UTC',
   'Pacific/Chatham',
 ];
+
+describe('localDate', () => {
+  it('is the date luxon gives, across DST changes and odd offsets, and at the ends of four-digit years', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.integer({ min: Date.parse('1990-01-01T00:00:00Z'), max: Date.parse('2040-01-01T00:00:00Z') }),
+          fc.integer({ min: Date.parse('0999-12-28T00:00:00Z'), max: Date.parse('1000-01-03T00:00:00Z') }),
+          fc.integer({ min: Date.parse('9999-12-28T00:00:00Z'), max: 253402300799999 + 3 * 86_400_000 }),
+        ),
+        fc.constantFrom(...ZONES),
+        (ms, zone) => {
+          expect(localDate(ms, zone)).toBe(DateTime.fromMillis(ms, { zone }).toISODate());
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
 
 describe('renderInstant', () => {
   it('renders exactly what luxon renders, across DST changes and odd offsets', () => {
