@@ -35,14 +35,17 @@ export function afterAnswer(c: Context<AppEnv>, work: () => Promise<unknown>): v
     deps.afterAnswer(run);
     return;
   }
+  // Node's response first: asking Hono for an execution context where there is none throws, and
+  // building that error cost 2% of a voice tool call.
+  const outgoing = (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing;
+  if (outgoing) {
+    if (!outgoing.writableFinished && !outgoing.destroyed) outgoing.once('close', () => void run());
+    else void run();
+    return;
+  }
   const ctx = executionContext(c);
   if (ctx) {
     ctx.waitUntil(run());
-    return;
-  }
-  const outgoing = (c.env as { outgoing?: NodeResponse } | undefined)?.outgoing;
-  if (outgoing && !outgoing.writableFinished && !outgoing.destroyed) {
-    outgoing.once('close', () => void run());
     return;
   }
   void run();
