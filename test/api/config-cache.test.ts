@@ -249,4 +249,21 @@ describe('the configuration cache', () => {
     );
     await expect(ask('list_services')).rejects.toThrow(/vapi: 404/);
   });
+
+  it('tells a call the clinic as it is now: suspended, restored, its language changed (the voice door)', async () => {
+    const v = await voiceClinic(app, 'vapi', { secret: VAPI_SECRET });
+    const ask = vapiCaller(app, v.path, '+351912000333', 'call-config-cache-3');
+    expect(await ask('list_services')).toContain('Consulta de rotina');
+    await app.setTenantStatus(v.clinic.tenantId, 'canceled');
+    expect(await ask('list_services')).toMatch(/não consigo tratar de marcações/);
+    await app.setTenantStatus(v.clinic.tenantId, 'active');
+    expect(await ask('list_services')).toContain('Consulta de rotina');
+    // Straight in the database (another writer): the next tool call speaks the new language.
+    await app.exec(
+      `UPDATE tenants SET config = json_set(config, '$.language', 'en') WHERE id = '${v.clinic.tenantId}'`,
+      v.clinic.tenantId,
+    );
+    await app.setTenantStatus(v.clinic.tenantId, 'canceled');
+    expect(await ask('list_services')).toMatch(/cannot handle appointments by phone/);
+  });
 });
