@@ -40,8 +40,8 @@ export function threadWriter(path: string): Writer {
     });
     const lost = (error: unknown) => {
       if (worker === started) worker = undefined;
-      // What it held is unanswered: nothing of an unanswered group was acknowledged. The next unit
-      // starts a new writer (a unit is all-or-nothing, so a retry is safe).
+      // What it held fails as it would in a crash: unacknowledged, its group committed or not (the
+      // units' own guards keep a retry from doubling an effect). The next unit starts a new writer.
       for (const unit of pending.splice(0)) unit.fail(error);
     };
     started.on('error', lost);
@@ -84,6 +84,7 @@ export function inThreadWriter(sqlite: Database.Database): Writer {
         pending.push({ done, fail });
         committer.run(statements);
       }),
-    close: async () => {},
+    // What is queued runs before the connection closes.
+    close: async () => committer.flush(),
   };
 }
