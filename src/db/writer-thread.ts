@@ -22,6 +22,20 @@ export function configureConnection(sqlite: Database.Database) {
   sqlite.pragma('busy_timeout = 5000');
 }
 
+/** A connection's statements by SQL text, each prepared once (a bounded number kept). */
+export function statementCache(sqlite: Database.Database): (sql: string) => Database.Statement {
+  const prepared = new Map<string, Database.Statement>();
+  return (sql) => {
+    let stmt = prepared.get(sql);
+    if (!stmt) {
+      stmt = sqlite.prepare(sql);
+      if (prepared.size >= 1000) prepared.clear();
+      prepared.set(sql, stmt);
+    }
+    return stmt;
+  };
+}
+
 /** A unit's outcome: its statements' results, or why it failed (an Error does not cross threads whole). */
 export type UnitOutcome =
   | { ok: true; results: StatementResult[] }
@@ -34,16 +48,7 @@ export type UnitOutcome =
  * only then does any unit answer. Under load this turns "one fsync per booking" into "one per batch".
  */
 export function groupCommitter(sqlite: Database.Database, answer: (outcomes: UnitOutcome[]) => void) {
-  const prepared = new Map<string, Database.Statement>();
-  const prepare = (sql: string) => {
-    let stmt = prepared.get(sql);
-    if (!stmt) {
-      stmt = sqlite.prepare(sql);
-      if (prepared.size > 500) prepared.clear();
-      prepared.set(sql, stmt);
-    }
-    return stmt;
-  };
+  const prepare = statementCache(sqlite);
   const execute = ({ sql, params }: Statement): StatementResult => {
     const stmt = prepare(sql);
     if (stmt.reader) return { rows: stmt.all(...params) as StatementResult['rows'], changes: 0 };
