@@ -110,7 +110,7 @@ export async function findAvailability(
     let busy: BusySpan[] | undefined;
     if (!rangeExceptions) {
       const [rangeFrom, rangeTo] = localDateRange(zone, first - DAY, last + 1 + DAY);
-      const exceptionsNow = exceptionsRead(deps.store.db, tenant.id, rangeFrom, rangeTo);
+      const exceptionsNow = exceptionsRead(deps.store.db, tenant.id, rangeFrom, rangeTo, catalog);
       [rangeExceptions, busy] = someoneHasWeeklyHours
         ? await deps.store.batch(exceptionsNow, busyNow)
         : [(await deps.store.batch(exceptionsNow))[0], undefined];

@@ -6,7 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { LOCALE } from '../../src/domain/language.js';
 import { type Language, sayDay } from '../../src/voice/speech.js';
 
-const ZONES = ['Europe/Lisbon', 'America/Sao_Paulo', 'America/St_Johns', 'Asia/Kathmandu', 'Pacific/Chatham', 'UTC'];
+const ZONES = [
+  'Europe/Lisbon',
+  'America/Sao_Paulo',
+  'America/St_Johns',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'UTC',
+];
 const LANGUAGES: Language[] = ['pt', 'pt-BR', 'en', 'es'];
 const FORMAT: Record<Language, string> = {
   pt: "cccc, d 'de' MMMM",
