@@ -132,10 +132,13 @@ export async function findAvailability(
     );
     if (hours.every((h) => h.length === 0)) continue;
     busy ??= (await deps.store.batch(busyNow))[0];
+    // Each professional's bookings, in one pass over the window's (not one pass per professional).
+    const busyOf = new Map<string, BusySpan[]>(ids.map((id) => [id, []]));
+    for (const b of busy) busyOf.get(b.professionalId)?.push(b);
     const plans = professionals.map((professional, i) => ({
       professional,
       working: hours[i]!,
-      busy: busy.filter((b) => b.professionalId === professional.id),
+      busy: busyOf.get(professional.id)!,
     }));
     // The window's slots at once, one grid walk per professional: asked day by day, each day
     // copied and sorted the window's whole busy list again (and walked it from the start). Ordered
