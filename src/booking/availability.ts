@@ -140,26 +140,26 @@ export async function findAvailability(
       working: hours[i]!,
       busy: busyOf.get(professional.id)!,
     }));
-    // The window's slots at once, one grid walk per professional: asked day by day, each day
-    // copied and sorted the window's whole busy list again (and walked it from the start). Ordered
-    // by start, then professional name; the page takes them in that order.
-    const found: (Slot & { rank: number })[] = [];
-    plans.forEach(({ professional, working, busy: mine }, rank) => {
-      for (const s of freeSlots({
-        ...grid,
-        working,
-        busy: mine,
-        earliest: windowStart,
-        latest: windowEnd - 1,
-      })) {
-        if (q.accept && !q.accept(s.start)) continue;
-        found.push({ startsAt: s.start, endsAt: s.end, professionalId: professional.id, rank });
+    for (let dayStart = windowStart; dayStart < windowEnd; dayStart += DAY) {
+      const day: (Slot & { rank: number })[] = [];
+      plans.forEach(({ professional, working, busy: mine }, rank) => {
+        const found = freeSlots({
+          ...grid,
+          working,
+          busy: mine,
+          earliest: dayStart,
+          latest: Math.min(windowEnd - 1, dayStart + DAY - 1),
+        });
+        for (const s of found) {
+          if (q.accept && !q.accept(s.start)) continue;
+          day.push({ startsAt: s.start, endsAt: s.end, professionalId: professional.id, rank });
+        }
+      });
+      day.sort((a, b) => a.startsAt - b.startsAt || a.rank - b.rank);
+      for (const { rank: _, ...slot } of day) {
+        if (page.length === q.limit) return { slots: page, nextFrom: slot.startsAt };
+        page.push(slot);
       }
-    });
-    found.sort((a, b) => a.startsAt - b.startsAt || a.rank - b.rank);
-    for (const { startsAt, endsAt, professionalId } of found) {
-      if (page.length === q.limit) return { slots: page, nextFrom: startsAt };
-      page.push({ startsAt, endsAt, professionalId });
     }
   }
   return { slots: page, nextFrom: null };
