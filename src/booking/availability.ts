@@ -110,7 +110,7 @@ export async function findAvailability(
     let busy: BusySpan[] | undefined;
     if (!rangeExceptions) {
       const [rangeFrom, rangeTo] = localDateRange(zone, first - DAY, last + 1 + DAY);
-      const exceptionsNow = exceptionsRead(deps.store.db, tenant.id, rangeFrom, rangeTo);
+      const exceptionsNow = exceptionsRead(deps.store.db, tenant.id, rangeFrom, rangeTo, catalog);
       [rangeExceptions, busy] = someoneHasWeeklyHours
         ? await deps.store.batch(exceptionsNow, busyNow)
         : [(await deps.store.batch(exceptionsNow))[0], undefined];
@@ -132,10 +132,13 @@ export async function findAvailability(
     );
     if (hours.every((h) => h.length === 0)) continue;
     busy ??= (await deps.store.batch(busyNow))[0];
+    // Each professional's bookings, in one pass over the window's (not one pass per professional).
+    const busyOf = new Map<string, BusySpan[]>(ids.map((id) => [id, []]));
+    for (const b of busy) busyOf.get(b.professionalId)?.push(b);
     const plans = professionals.map((professional, i) => ({
       professional,
       working: hours[i]!,
-      busy: busy.filter((b) => b.professionalId === professional.id),
+      busy: busyOf.get(professional.id)!,
     }));
     for (let dayStart = windowStart; dayStart < windowEnd; dayStart += DAY) {
       const day: (Slot & { rank: number })[] = [];

@@ -1,10 +1,11 @@
 // Queries for working hours, exceptions and busy time.
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { deepFreeze } from '../domain/freeze.js';
 import { BLOCKING_STATUSES } from '../domain/status.js';
 import type { WeeklySchedule } from '../domain/working-hours.js';
 import { MAX_BLOCK_MS } from './appointments.js';
 import { professionals, scheduleExceptions } from './schema.js';
-import { type Db, type PreparedRead, plainRead, preparedOnce, read } from './store.js';
+import { allNow, type Db, type PreparedRead, plainRead, preparedOnce, type Read, read } from './store.js';
 
 export type ExceptionRow = typeof scheduleExceptions.$inferSelect;
 
@@ -52,9 +53,48 @@ export async function listExceptions(
   return rows.filter((r) => wanted.has(r.professionalId));
 }
 
-/** The clinic's exceptions touching the local dates [fromDate, toDate], as a read for a batch. */
-export const exceptionsRead = (db: Db, tenantId: string, fromDate: string, toDate: string) =>
-  read(clinicExceptions(db) as PreparedRead<ExceptionRow>, { tenantId, fromDate, toDate });
+// Availability reads the clinic's exceptions over its range on every answer (two reads per voice
+// check), almost always the same few rows, often none. They count in the clinic's catalogue counter
+// (triggers of drizzle/0021), so they are kept with the catalogue they were read under: the catalogue
+// cache (src/db/catalog.ts) hands out the same frozen object only while that counter holds, and a new
+// one, with nothing kept, once any write moved it. Rows read after the counter can only be newer
+// than it, never older. A kept range costs no statement. Bounded per catalogue.
+const keptExceptions = new WeakMap<object, Map<string, readonly ExceptionRow[]>>();
+const RANGES_KEPT = 256;
+
+/**
+ * The clinic's exceptions touching the local dates [fromDate, toDate], as a read for a batch.
+ * `catalogue` is the clinic's catalogue as `catalogRead` gave it (to keep the rows with it).
+ */
+export function exceptionsRead(
+  db: Db,
+  tenantId: string,
+  fromDate: string,
+  toDate: string,
+  catalogue?: object,
+): Read<ExceptionRow> {
+  const values = { tenantId, fromDate, toDate };
+  const query = clinicExceptions(db) as PreparedRead<ExceptionRow>;
+  if (!catalogue) return read(query, values);
+  let kept = keptExceptions.get(catalogue);
+  if (!kept) {
+    kept = new Map();
+    keptExceptions.set(catalogue, kept);
+  }
+  const ranges = kept;
+  const key = `${tenantId}|${fromDate}|${toDate}`;
+  return read({
+    all: () => {
+      let rows = ranges.get(key);
+      if (!rows) {
+        rows = deepFreeze(allNow(query, values));
+        if (ranges.size >= RANGES_KEPT) ranges.clear();
+        ranges.set(key, rows);
+      }
+      return rows as ExceptionRow[];
+    },
+  });
+}
 
 export async function insertException(db: Db, row: ExceptionRow): Promise<void> {
   await db.insert(scheduleExceptions).values(row);

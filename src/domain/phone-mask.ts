@@ -17,8 +17,10 @@ export function maskPhone(e164: string): string | null {
 export const countryOfPhone = (e164: string | null | undefined): CountryCode | undefined =>
   (e164 && parsePhoneNumberFromString(e164)?.country) || undefined;
 
+// Digits of any script: libphonenumber finds numbers in Arabic-Indic digits too, which `\d` misses
+// (a run of them counted no digits and `repeat` threw, failing the whole log write).
 const hide = (run: string) => {
-  const digits = run.replace(/\D/g, '');
+  const digits = run.replace(/\P{Nd}/gu, '');
   return `${'•'.repeat(digits.length - 2)}${digits.slice(-2)}`;
 };
 
@@ -27,6 +29,7 @@ const hide = (run: string) => {
 // separator, so times ("10:30") stay; a run followed by a currency is a price and stays.
 const DIGIT_RUN = /\+?\d(?:[\s.,/()-]{0,3}\d){5,}/g;
 const PRICE_AFTER = /^\s?(?:€|\$|£|EUR|USD|GBP|BRL|R\$)/i;
+const ANY_DIGIT = /\p{Nd}/u;
 const DATE = /^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})$/;
 
 /**
@@ -36,6 +39,9 @@ const DATE = /^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})$/;
  */
 export function maskPhonesInText(text: string, country?: CountryCode): string {
   let normalised = text.normalize('NFKC');
+  // Neither finder sees a number without a digit (libphonenumber's digits are all decimal digits):
+  // most logged values (names, services, parts of the day) skip its matcher.
+  if (!ANY_DIGIT.test(normalised)) return normalised;
   const found = findPhoneNumbersInText(normalised, { defaultCountry: country });
   for (const { startsAt, endsAt } of found.reverse()) {
     normalised =

@@ -39,7 +39,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function renderInstant(ms: number, zone: string): string {
   const offset = offsetMinutes(ms, zone);
   const local = ms + offset * MINUTE;
-  const tail = `${offset === 0 && writesUtcAsZ(zone) ? 'Z' : offsetText(offset)}`;
+  const tail = offset === 0 && writesUtcAsZ(zone) ? 'Z' : offsetText(offset);
   if (ms % 1000 !== 0) return `${new Date(local).toISOString().slice(0, 23)}${tail}`;
   // Availability renders thousands of whole-second instants per answer: the local date and hour
   // (`2026-05-14T10:`) are taken once per local hour, the minutes and seconds are arithmetic.
@@ -51,8 +51,12 @@ export function renderInstant(ms: number, zone: string): string {
     hourHeads.set(hour, head);
   }
   const inHour = local - hour * HOUR;
-  return `${head}${pad(Math.floor(inHour / MINUTE))}:${pad(Math.floor((inHour % MINUTE) / 1000))}${tail}`;
+  return `${head}${TWO_DIGITS[Math.floor(inHour / MINUTE)]}:${TWO_DIGITS[Math.floor((inHour % MINUTE) / 1000)]}${tail}`;
 }
+
+// "00" to "59", and each offset's "+01:00" once: padding them anew was a third of renderInstant.
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const offsetTexts = new Map<number, string>();
 
 // `YYYY-MM-DDTHH:` of a local hour (local time written as UTC): the same in every zone.
 const hourHeads = new Map<number, string>();
@@ -67,10 +71,15 @@ function writesUtcAsZ(zone: string): boolean {
   return z;
 }
 
-const offsetText = (offset: number) => {
-  const abs = Math.abs(offset);
-  return `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-};
+function offsetText(offset: number): string {
+  let text = offsetTexts.get(offset);
+  if (text === undefined) {
+    const abs = Math.abs(offset);
+    text = `${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+    offsetTexts.set(offset, text);
+  }
+  return text;
+}
 
 export const renderOptionalInstant = (ms: number | null, zone: string) =>
   ms === null ? null : renderInstant(ms, zone);

@@ -148,6 +148,36 @@ describe('GET /v1/availability', () => {
     ]);
   });
 
+  it('sees an exception added or removed since its last answer over the same days', async () => {
+    // Exceptions are kept with the clinic's catalogue between requests; each change must show in the
+    // very next answer (the catalogue counter's triggers on schedule_exceptions).
+    const s = await setupClinic(app);
+    await setHours(s.clinic, s.professional.id, WEEKDAYS);
+    await tuneClinic(s.clinic, { slotStepMinutes: 60 });
+    const path = `/v1/professionals/${s.professional.id}/exceptions`;
+    const query = { serviceTypeId: s.service.id, from: '2026-05-14', to: '2026-05-16' };
+    const starts = async () => (await slots(s.clinic, query)).items.map((x) => x.startsAt.slice(0, 16));
+    const friday = ['2026-05-15T09:00', '2026-05-15T10:00', '2026-05-15T11:00', '2026-05-15T12:00'];
+    const thursday = friday.map((t) => t.replace('05-15', '05-14'));
+    expect(await starts()).toEqual([...thursday, ...friday]);
+    expect(await starts()).toEqual([...thursday, ...friday]);
+    const holiday = await app.request('POST', path, {
+      key: s.clinic.key,
+      body: { kind: 'holiday', date: '2026-05-14' },
+    });
+    expect(holiday.status, holiday.text).toBe(201);
+    expect(await starts()).toEqual(friday);
+    const extra = await app.request('POST', path, {
+      key: s.clinic.key,
+      body: { kind: 'extra_hours', date: '2026-05-16', startTime: '10:00', endTime: '11:00' },
+    });
+    expect(extra.status, extra.text).toBe(201);
+    expect(await starts()).toEqual([...friday, '2026-05-16T10:00']);
+    const id = (holiday.body as { id: string }).id;
+    expect((await app.request('DELETE', `${path}/${id}`, { key: s.clinic.key })).status).toBe(204);
+    expect(await starts()).toEqual([...thursday, ...friday, '2026-05-16T10:00']);
+  });
+
   it('merges qualified professionals and skips those who do not provide the service', async () => {
     const s = await setupClinic(app);
     const rui = await createProfessional(app, s.clinic, { name: 'Dr. Rui' });

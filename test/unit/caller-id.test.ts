@@ -27,4 +27,13 @@ describe('callerNumber', () => {
   ])('treats %j as no caller ID, without throwing', (raw) => {
     expect(callerNumber(raw, 'PT')).toBeNull();
   });
+
+  it('reads the same national digits by each clinic country, however often asked (answers are kept)', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(callerNumber('912 345 678', 'PT')).toBe('+351912345678');
+      expect(callerNumber('912 345 678', 'ES')).toBe('+34912345678');
+      expect(callerNumber('912 345 678', 'US')).toBeNull();
+      expect(callerNumber(' 912 345 678 ', 'PT')).toBe('+351912345678');
+    }
+  });
 });
