@@ -47,7 +47,8 @@ export function wireEncoder(limit = 1000) {
       if (id === undefined) {
         id = ids.size;
         ids.set(sql, id);
-        (unit.texts ??= []).push(sql);
+        if (unit.texts) unit.texts.push(sql);
+        else unit.texts = [sql];
       }
       unit.ids[i] = id;
       unit.params[i] = params;
