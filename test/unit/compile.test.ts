@@ -1,7 +1,7 @@
 // The write path's compiler (src/db/compile.ts) against drizzle's own: the same text and parameters,
 // for the core's real statement builders and for random templates of every chunk kind drizzle knows,
 // including the kinds the fast walk hands back to drizzle.
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { alias, SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -25,7 +25,16 @@ import {
   selectAnswerIndex,
 } from '../../src/db/idempotency.js';
 import { enqueueMessageIf } from '../../src/db/messages.js';
-import { appointmentHistory, appointments, professionals } from '../../src/db/schema.js';
+import {
+  appointmentHistory,
+  appointments,
+  callEvents,
+  calls,
+  professionals,
+  webhookEndpoints,
+} from '../../src/db/schema.js';
+import { openSqliteStore } from '../../src/db/sqlite.js';
+import { statementOf } from '../../src/db/store.js';
 
 const dialect = new SQLiteSyncDialect();
 /** What the store compiled before: drizzle's text, booleans as 0/1. */
@@ -128,6 +137,67 @@ describe('compile', () => {
     same(sql`${sql.param({ a: 1 }, appointmentHistory.changes)} ${sql.placeholder('p')} ${sql.raw('raw')}`);
     same(sql`${[1, 'two', null, true]} ${sql`inner ${false}`.inlineParams()}`);
     same(sql`${professionals.active} = ${true} AND ${undefined} ${new Date(0)} ${{ plain: 1 }}`);
+  });
+
+  it("gives a write builder's own toSQL() through statementOf, without drizzle's walk", async () => {
+    const store = openSqliteStore(':memory:');
+    try {
+      const { db } = store;
+      const call = {
+        id: 'c-1',
+        tenantId: 't-1',
+        integrationId: 'i-1',
+        platform: 'vapi' as const,
+        externalCallId: 'x-1',
+        status: 'in_progress' as const,
+        startedAt: 1,
+        metadata: { a: [1, { b: null }] },
+        createdAt: 1,
+        updatedAt: 1,
+      };
+      const builders = [
+        db.insert(calls).values(call).onConflictDoNothing(),
+        db.update(calls).set({ outcome: 'booked', updatedAt: 2, metadata: {} }).where(eq(calls.id, 'c-1')),
+        db
+          .update(calls)
+          .set({ endedAt: 3 })
+          .where(and(eq(calls.id, 'c-1'), isNull(calls.endedAt), sql`${calls.outcome} < ${2}`)),
+        db.insert(callEvents).values([
+          {
+            id: 'e-1',
+            tenantId: 't-1',
+            callId: 'c-1',
+            eventType: 'tool_call',
+            toolInput: { q: 1 },
+            occurredAt: 1,
+          },
+          {
+            id: 'e-2',
+            tenantId: 't-1',
+            callId: 'c-1',
+            eventType: 'speech',
+            role: 'caller',
+            transcript: 'hi',
+            occurredAt: 2,
+          },
+        ]),
+        db.update(professionals).set({ active: false, updatedAt: 4 }).where(eq(professionals.id, 'p-1')),
+        db
+          .update(webhookEndpoints)
+          .set({ disabledAt: 5, disabledReason: 'gone', updatedAt: 5 })
+          .where(and(eq(webhookEndpoints.id, 'w-1'), isNull(webhookEndpoints.disabledAt))),
+      ];
+      for (const builder of builders) {
+        const { sql: text, params } = builder.toSQL();
+        expect(statementOf(builder)).toStrictEqual({
+          sql: text,
+          params: params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p)),
+        });
+        expect(compileQuickly(builder.getSQL())).toBeDefined();
+      }
+    } finally {
+      await store.close();
+    }
   });
 
   it("gives drizzle's text for random templates of every chunk kind", () => {
