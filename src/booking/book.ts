@@ -167,13 +167,13 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
         },
         ...withinCap.map((cap) => ({
           when: not(cap),
-          outcome: {
+          outcome: () => ({
             kind: 'refused' as const,
             refusal: upcomingCapReached(tenant.config.selfServiceUpcomingPerPhone),
-          },
+          }),
         })),
         // Professional and service still bookable, yet no insert: the slot was taken.
-        { when: allOf(stillBookable), outcome: { kind: 'refused', refusal: slotTaken() } },
+        { when: allOf(stillBookable), outcome: () => ({ kind: 'refused', refusal: slotTaken() }) },
       ],
     };
   });

@@ -186,7 +186,7 @@ export async function changeAppointment(
         { when: writtenBy(id, commandId), outcome: done },
         // Still the version we planned from and still bookable, yet not written: the new slot is taken.
         ...(change.reschedule
-          ? [{ when: allOf([asRead, ...stillBookable]), outcome: refused(slotTaken()) }]
+          ? [{ when: allOf([asRead, ...stillBookable]), outcome: () => refused(slotTaken()) }]
           : []),
       ],
     };

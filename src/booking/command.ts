@@ -36,10 +36,15 @@ export interface CommandPlan<O = Outcome> {
   /**
    * Possible outcomes in order; each `when` is evaluated after the writes, inside the unit. When the
    * writes land, one of them must hold (put "my writes landed", e.g. writtenBy, first): the runner
-   * reads "none holds" as "the state moved, nothing was written" and plans again.
+   * reads "none holds" as "the state moved, nothing was written" and plans again. An outcome may be
+   * given as a function, called only when it is the one that holds (or its answer is recorded under a
+   * key): a refusal's AppError captures a stack, wasted on every booking that is not refused.
    */
-  outcomes: { when: SQL; outcome: O }[];
+  outcomes: { when: SQL; outcome: O | (() => O) }[];
 }
+
+const outcomeOf = <O>(o: { outcome: O | (() => O) }): O =>
+  typeof o.outcome === 'function' ? (o.outcome as () => O)() : o.outcome;
 
 export interface CommandResult {
   /** The door's answer: fresh, or the recorded one when `replayed`. */
@@ -143,9 +148,9 @@ export async function runCommand<O = Outcome>(
       );
       const index = results.at(-1)?.rows[0]?.answer;
       if (index === null || index === undefined) continue;
-      return { answer: await ctx.answer(outcomes[Number(index)]!.outcome), replayed: false };
+      return { answer: await ctx.answer(outcomeOf(outcomes[Number(index)]!)), replayed: false };
     }
-    const answers = await Promise.all(outcomes.map((o) => ctx.answer(o.outcome)));
+    const answers = await Promise.all(outcomes.map((o) => ctx.answer(outcomeOf(o))));
     const results = await store.atomic(
       [
         claimKey(ref, idempotency.fingerprint, commandId, now, cutoff),

@@ -3,7 +3,7 @@
 import type { Tenant } from '../accounts/tenants.js';
 import type { ProfessionalRow, ServiceRow } from '../db/catalog.js';
 import type { AppDeps } from '../deps.js';
-import { AppError, fieldInvalid } from '../domain/errors.js';
+import { AppError, fieldInvalid, refusalError } from '../domain/errors.js';
 import { DAY, MINUTE } from '../domain/time.js';
 import { type Catalog, professionalIn, serviceIn } from './active-catalog.js';
 import type { AppointmentSource } from './appointment-view.js';
@@ -95,10 +95,10 @@ export function assertTimeAllowed(
 
 /** The overlap rule's refusal: decided inside the write, so it comes back as an outcome. */
 export const slotTaken = () =>
-  new AppError('slot_conflict', 'The professional already has an appointment at that time');
+  refusalError('slot_conflict', 'The professional already has an appointment at that time');
 
 export const upcomingCapReached = (cap: number) =>
-  new AppError(
+  refusalError(
     'booking_limit_reached',
     `This phone already holds ${cap} upcoming online appointments; call the clinic to book more`,
     [{ path: 'patientPhone', message: 'Too many upcoming online appointments' }],

@@ -6,7 +6,7 @@
 // guards itself with SQL conditions instead.
 import { type SQL, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { compile } from './compile.js';
 import type * as schema from './schema.js';
 
 export type Db = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema>;
@@ -110,13 +110,7 @@ export const plainRead = <T>(statement: Statement): Read<T> => ({ plain: stateme
 export const runRead = (r: Read<unknown>, run: (statement: Statement) => unknown[]) =>
   'plain' in r ? run(r.plain) : r.query.all(r.values);
 
-const dialect = new SQLiteSyncDialect();
-
-/** Compiles a drizzle `sql` template into SQL text and parameters (booleans become 0/1). */
-export function compile(query: SQL): Statement {
-  const { sql, params } = dialect.sqlToQuery(query);
-  return { sql, params: params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p)) };
-}
+export { compile };
 
 /** The guard of a command without an Idempotency-Key: its writes always run. */
 export const ALWAYS: SQL = sql`1`;
@@ -140,8 +134,10 @@ export function preparedOnce<T>(build: (db: Db) => T): (db: Db) => T {
   };
 }
 
-/** A drizzle write builder as a statement for `atomic` (so it joins the group commit on Node). */
-export function statementOf(query: { toSQL(): { sql: string; params: unknown[] } }): Statement {
-  const { sql, params } = query.toSQL();
-  return { sql, params: params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p)) };
+/**
+ * A drizzle write builder as a statement for `atomic` (so it joins the group commit on Node): its SQL
+ * compiled by `compile`, what the builder's `toSQL()` gives (our drizzle instances set no casing).
+ */
+export function statementOf(query: { getSQL(): SQL }): Statement {
+  return compile(query.getSQL());
 }

@@ -98,8 +98,31 @@ function describe(error: unknown): { message: string; code?: string } {
   };
 }
 
+/**
+ * A unit as it crosses to the writer: each statement's text by number, the text itself only the first
+ * time it crosses (`texts`, numbered on from the last one sent). Copying some ten statement texts
+ * into every message was ~5% of the request thread on a booking; the texts of a door's units are few.
+ * `reset` starts the numbering over (the sender bounds how many texts both sides keep).
+ */
+export interface WireUnit {
+  ids: number[];
+  params: unknown[][];
+  texts?: string[];
+  reset?: true;
+}
+
+/** The writer's side of the numbering: turns each arriving unit back into its statements. */
+export function wireDecoder() {
+  let texts: string[] = [];
+  return (unit: WireUnit): Statement[] => {
+    if (unit.reset) texts = [];
+    if (unit.texts) texts.push(...unit.texts);
+    return unit.ids.map((id, i) => ({ sql: texts[id] as string, params: unit.params[i] as unknown[] }));
+  };
+}
+
 /** What the request thread sends: a unit to run, or the word to close. */
-export type WriterMessage = { unit: Statement[] } | { close: true };
+export type WriterMessage = { unit: WireUnit } | { close: true };
 
 export const WRITER_ROLE = 'agendai-writer';
 
@@ -109,8 +132,9 @@ if (!isMainThread && parentPort && (workerData as { role?: string } | null)?.rol
   configureConnection(sqlite);
   // One message per group: the request thread matches outcomes to units by order.
   const committer = groupCommitter(sqlite, (outcomes) => port.postMessage(outcomes));
+  const decode = wireDecoder();
   port.on('message', (message: WriterMessage) => {
-    if ('unit' in message) committer.run(message.unit);
+    if ('unit' in message) committer.run(decode(message.unit));
     else {
       committer.flush();
       sqlite.close();

@@ -3,7 +3,13 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Statement, StatementResult } from './store.js';
-import { groupCommitter, type UnitOutcome, WRITER_ROLE, type WriterMessage } from './writer-thread.js';
+import {
+  groupCommitter,
+  type UnitOutcome,
+  type WireUnit,
+  WRITER_ROLE,
+  type WriterMessage,
+} from './writer-thread.js';
 
 export interface Writer {
   run(statements: Statement[]): Promise<StatementResult[]>;
@@ -22,9 +28,39 @@ function settle(pending: Pending[], outcomes: UnitOutcome[]) {
   }
 }
 
+/**
+ * The request thread's side of the numbering (see WireUnit): one per writer thread, since a new thread
+ * knows no texts. Past `limit` texts (units whose text varies, like IN lists of many lengths) both
+ * sides start over, so neither map grows without bound.
+ */
+export function wireEncoder(limit = 1000) {
+  let ids = new Map<string, number>();
+  return (statements: Statement[]): WireUnit => {
+    const unit: WireUnit = { ids: new Array(statements.length), params: new Array(statements.length) };
+    if (ids.size + statements.length > limit) {
+      ids = new Map();
+      unit.reset = true;
+    }
+    for (let i = 0; i < statements.length; i++) {
+      const { sql, params } = statements[i] as Statement;
+      let id = ids.get(sql);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(sql, id);
+        if (unit.texts) unit.texts.push(sql);
+        else unit.texts = [sql];
+      }
+      unit.ids[i] = id;
+      unit.params[i] = params;
+    }
+    return unit;
+  };
+}
+
 /** A writer in a worker thread, on its own connection to the file at `path`. */
 export function threadWriter(path: string): Writer {
   let worker: Worker | undefined;
+  let encode = wireEncoder();
   let closing = false;
   const pending: Pending[] = [];
   const start = () => {
@@ -34,6 +70,7 @@ export function threadWriter(path: string): Writer {
     // An idle writer does not keep the process alive (the server and the timers decide that); one
     // with units to answer does.
     started.unref();
+    encode = wireEncoder();
     started.on('message', (outcomes: UnitOutcome[]) => {
       settle(pending, outcomes);
       if (pending.length === 0) started.unref();
@@ -59,7 +96,7 @@ export function threadWriter(path: string): Writer {
       const sent = worker;
       return new Promise((done, fail) => {
         if (pending.push({ done, fail }) === 1) sent.ref();
-        sent.postMessage({ unit: statements } satisfies WriterMessage);
+        sent.postMessage({ unit: encode(statements) } satisfies WriterMessage);
       });
     },
     async close() {

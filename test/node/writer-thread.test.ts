@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../src/db/sqlite.js';
+import { wireEncoder } from '../../src/db/writer.js';
+import { wireDecoder } from '../../src/db/writer-thread.js';
 
 let dir: string;
 let path: string;
@@ -95,5 +97,45 @@ describe('the writer thread', () => {
     expect((await Promise.all(sent)).map(([r]) => r!.rows)).toEqual(
       Array.from({ length: 20 }, (_, i) => [{ n: i + 1 }]),
     );
+  });
+
+  it('sends a statement text once, then its number; past the limit both sides start over', async () => {
+    const encode = wireEncoder(4);
+    const decode = wireDecoder();
+    const a = insert(1);
+    const b = { sql: 'SELECT ?', params: [2] };
+    const first = encode([a, b, a]);
+    expect(first).toStrictEqual({
+      ids: [0, 1, 0],
+      params: [a.params, b.params, a.params],
+      texts: [a.sql, b.sql],
+    });
+    expect(decode(first)).toStrictEqual([a, b, a]);
+    const again = encode([b, insert(3)]);
+    expect(again).toStrictEqual({ ids: [1, 0], params: [[2], [3, 'note 3']] });
+    expect(decode(again)).toStrictEqual([b, insert(3)]);
+    // Two known texts + three more would pass the limit of 4: numbering starts over.
+    const c = { sql: 'SELECT ? + 1', params: [5] };
+    const over = encode([c, { sql: 'SELECT ? + 2', params: [6] }, a]);
+    expect(over).toStrictEqual({
+      ids: [0, 1, 2],
+      params: [[5], [6], a.params],
+      texts: [c.sql, 'SELECT ? + 2', a.sql],
+      reset: true,
+    });
+    expect(decode(over)).toStrictEqual([c, { sql: 'SELECT ? + 2', params: [6] }, a]);
+    expect(decode(encode([a]))).toStrictEqual([a]);
+  });
+
+  it('runs units of many distinct texts (past the numbering limit) and repeated ones alike', async () => {
+    // 1,500 distinct texts (the numbering starts over past 1,000), then the same texts again.
+    const unit = (i: number, n: number) => [
+      { sql: `INSERT INTO notes (n, text) VALUES (?, ?) RETURNING n, ${i} AS k`, params: [n, `t${n}`] },
+    ];
+    const round = (from: number) =>
+      Promise.all(Array.from({ length: 1500 }, (_, i) => store.atomic(unit(i, from + i))));
+    const expected = (from: number) => Array.from({ length: 1500 }, (_, i) => ({ n: from + i, k: i }));
+    expect((await round(1)).map(([r]) => r!.rows[0])).toStrictEqual(expected(1));
+    expect((await round(2001)).map(([r]) => r!.rows[0])).toStrictEqual(expected(2001));
   });
 });

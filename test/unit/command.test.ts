@@ -590,4 +590,48 @@ describe('runCommand without a key', () => {
       { numRuns: 15 },
     );
   });
+
+  it('6b. an outcome given as a function is built only when it holds (a refusal costs nothing otherwise)', async () => {
+    reset();
+    const door = countingDoor(renderLabel);
+    const ctx = await contextFor({ clock: clockAt(T0), answer: door.answer });
+    const built: string[] = [];
+    const lazily = (label: string) => () => {
+      built.push(label);
+      return labelled(label);
+    };
+    const result = await runCommand(
+      ctx,
+      async (commandId): Promise<CommandPlan> => ({
+        writes: (guard) => [
+          sql`INSERT INTO test_effects (command_id, note) SELECT ${commandId}, 'lazy' WHERE ${guard}`,
+        ],
+        outcomes: [
+          { when: sql`0`, outcome: lazily('never') },
+          { when: wroteEffect(commandId), outcome: lazily('done') },
+          { when: sql`1`, outcome: lazily('refused') },
+        ],
+      }),
+    );
+    expect(built).toStrictEqual(['done']);
+    expect(door.rendered.map(labelOf)).toStrictEqual(['done']);
+    expect(result).toStrictEqual({ answer: renderLabel(labelled('done')), replayed: false });
+    // With a key every outcome's answer is rendered before the unit (one is recorded inside it).
+    const keyed = await contextFor({ clock: clockAt(T0), answer: renderLabel, key: 'lazy-key', input: {} });
+    built.length = 0;
+    await runCommand(
+      keyed,
+      async (commandId): Promise<CommandPlan> => ({
+        writes: (guard) => [
+          sql`INSERT INTO test_effects (command_id, note) SELECT ${commandId}, 'lazy' WHERE ${guard}`,
+        ],
+        outcomes: [
+          { when: wroteEffect(commandId), outcome: lazily('done') },
+          { when: sql`1`, outcome: lazily('refused') },
+        ],
+      }),
+    );
+    expect(built).toStrictEqual(['done', 'refused']);
+    expect(storedAnswer(keyed.idempotency!.key)).toStrictEqual(renderLabel(labelled('done')));
+  });
 });
