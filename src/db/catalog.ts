@@ -3,7 +3,6 @@
 // made beforehand in JavaScript.
 import { and, asc, eq, getTableColumns, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { BLOCKING_STATUSES } from '../domain/status.js';
-import { versionNow } from './clinic-versions.js';
 import { appointments, professionals, serviceProfessionals, services } from './schema.js';
 import {
   allNow,
@@ -88,17 +87,11 @@ export interface CatalogRows {
 // reads with a subquery per service. Bounded: a process serving more clinics reads the others anew.
 const catalogs = versionedCache<string, CatalogRows>('catalog', 1_024);
 
-function catalogNow(db: Db, tenantId: string): CatalogRows {
-  const kept = catalogs.get(db, tenantId);
-  if (kept) return kept;
-  // The counter before the rows: a write landing in between can only make the entry look older.
-  const version = versionNow(db, tenantId, 'catalog');
-  const catalog: CatalogRows = {
+const catalogNow = (db: Db, tenantId: string): CatalogRows =>
+  catalogs.through(db, tenantId, tenantId, () => ({
     services: allNow(listed.get(services)!(db) as PreparedRead<ServiceRow>, { tenantId }),
     professionals: allNow(listed.get(professionals)!(db) as PreparedRead<ProfessionalRow>, { tenantId }),
-  };
-  return catalogs.keep(db, tenantId, tenantId, version, catalog);
-}
+  }))!;
 
 /**
  * The clinic's catalogue as one read for a batch (one row: the catalogue, frozen and shared by every

@@ -1,6 +1,5 @@
 // Queries for clinics (tenants) and their API keys.
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import { versionNow } from './clinic-versions.js';
 import { apiKeys, clinicVersions, tenants } from './schema.js';
 import { allNow, type Db, type PreparedRead, preparedOnce, type Read, read } from './store.js';
 import { versionedCache } from './versioned-cache.js';
@@ -27,17 +26,19 @@ const tenantById = preparedOnce((db) =>
 // (tenants and API keys) holds, like the API key's clinic (src/db/versioned-cache.ts).
 const clinics = versionedCache<string, TenantRow>('access', 1024);
 
-function tenantNow(db: Db, id: string): TenantRow[] {
-  const kept = clinics.get(db, id);
-  if (kept) return [kept];
-  // The counter before the row: a write landing in between can only make the entry look older.
-  const version = versionNow(db, id, 'access');
-  const [row] = allNow(tenantById(db) as PreparedRead<TenantRow>, { id });
-  return row ? [clinics.keep(db, id, id, version, row)] : [];
-}
-
 /** `findTenant` as a read for a batch (zero or one row; the row is frozen and shared). */
-export const tenantRead = (db: Db, id: string): Read<TenantRow> => read({ all: () => tenantNow(db, id) });
+export const tenantRead = (db: Db, id: string): Read<TenantRow> =>
+  read({
+    all: () => {
+      const row = clinics.through(
+        db,
+        id,
+        id,
+        () => allNow(tenantById(db) as PreparedRead<TenantRow>, { id })[0],
+      );
+      return row ? [row] : [];
+    },
+  });
 
 export async function findTenant(db: Db, id: string): Promise<TenantRow | undefined> {
   const [row] = await tenantById(db).all({ id });

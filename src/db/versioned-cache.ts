@@ -23,6 +23,12 @@ export interface VersionedCache<K, V> {
    * same snapshot: then a write in between makes the entry look older than it is, never newer.
    */
   keep(db: Db, key: K, tenantId: string, version: number, value: V): V;
+  /**
+   * The kept value, or else what `load` reads now, kept: the clinic's counter is read first, so a
+   * write landing in between can only make the entry look older. Nothing is kept when `load` finds
+   * nothing.
+   */
+  through(db: Db, key: K, tenantId: string, load: () => V | undefined): V | undefined;
 }
 
 /** A cache of values that hold while their clinic's `kind` counter stays; one per database. */
@@ -36,7 +42,7 @@ export function versionedCache<K, V>(kind: VersionKind, capacity: number): Versi
     }
     return entries;
   };
-  return {
+  const cache: VersionedCache<K, V> = {
     get(db, key) {
       const entries = perDb.get(db);
       const entry = entries?.get(key);
@@ -53,5 +59,13 @@ export function versionedCache<K, V>(kind: VersionKind, capacity: number): Versi
       if (entries.size > capacity) entries.delete(entries.keys().next().value as K);
       return value;
     },
+    through(db, key, tenantId, load) {
+      const kept = cache.get(db, key);
+      if (kept !== undefined) return kept;
+      const version = versionNow(db, tenantId, kind);
+      const value = load();
+      return value === undefined ? undefined : cache.keep(db, key, tenantId, version, value);
+    },
   };
+  return cache;
 }

@@ -60,7 +60,8 @@ export function wireEncoder(limit = 1000) {
 /** A writer in a worker thread, on its own connection to the file at `path`. */
 export function threadWriter(path: string): Writer {
   let worker: Worker | undefined;
-  let encode = wireEncoder();
+  // Numbering of statement texts: a new one with each thread, which knows none.
+  let encode: ReturnType<typeof wireEncoder>;
   let closing = false;
   const pending: Pending[] = [];
   const start = () => {
