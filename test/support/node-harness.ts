@@ -23,7 +23,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const counting = options.countTrips ? sqliteTrips() : undefined;
   const settle = options.awaitAfterAnswer ?? true;
   const service = await startNodeService({
-    databasePath: join(dir, 'test.db'),
+    databasePath: options.inMemory ? ':memory:' : join(dir, 'test.db'),
     secrets: {
       PHONE_HASH_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },
       PHONE_ENCRYPTION_KEY: { version: 1, secret: toBase64Url(randomBytes(32)) },

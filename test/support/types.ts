@@ -70,6 +70,11 @@ export interface TestAppOptions {
   sendMessagesAfterWrites?: boolean;
   /** Counts storage round trips (test/support/store-calls.ts); read them with `trips()`. */
   countTrips?: boolean;
+  /**
+   * Node only: the database in memory, where atomic units run on the request thread's own connection
+   * (no writer thread), so a test sees every statement the service prepares.
+   */
+  inMemory?: boolean;
 }
 
 export interface TestApp {
