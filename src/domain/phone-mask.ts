@@ -31,6 +31,9 @@ const DIGIT_RUN = /\+?\d(?:[\s.,/()-]{0,3}\d){5,}/g;
 const PRICE_AFTER = /^\s?(?:€|\$|£|EUR|USD|GBP|BRL|R\$)/i;
 const ANY_DIGIT = /\p{Nd}/u;
 const DATE = /^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})$/;
+// A whole value that is an ISO date, time or date-time (what the tools take as `date` and `startsAt`).
+const ISO_INSTANT =
+  /^(?:\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{2}:\d{2}(?::\d{2})?)$/;
 
 /**
  * The text with every phone number masked but its last two digits. Normalised first (NFKC), so
@@ -42,6 +45,10 @@ export function maskPhonesInText(text: string, country?: CountryCode): string {
   // Neither finder sees a number without a digit (libphonenumber's digits are all decimal digits):
   // most logged values (names, services, parts of the day) skip its matcher.
   if (!ANY_DIGIT.test(normalised)) return normalised;
+  // Nor is a date or a time a number, though its digits may spell one: "2026-03-03" is a valid Danish
+  // number, and was masked. Most tool inputs with digits are these, and skip the matcher (5% of a
+  // voice booking's time).
+  if (ISO_INSTANT.test(normalised)) return normalised;
   const found = findPhoneNumbersInText(normalised, { defaultCountry: country });
   for (const { startsAt, endsAt } of found.reverse()) {
     normalised =

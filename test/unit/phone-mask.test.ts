@@ -21,4 +21,19 @@ describe('maskPhonesInText', () => {
     expect(maskPhonesInText('ｃｏｎｓｕｌｔａ de manhã', 'PT')).toBe('consulta de manhã');
     expect(maskPhonesInText('', 'PT')).toBe('');
   });
+
+  it('keeps a value that is an ISO date, time or date-time, whatever number its digits spell', () => {
+    // 20260303 is a valid Danish number: the finder alone masked the date.
+    for (const value of [
+      '2026-03-03',
+      '2026-03-03T10:00',
+      '2026-03-03T10:00:00.000Z',
+      '2026-03-03 10:00+01:00',
+      '10:00',
+    ]) {
+      expect(maskPhonesInText(value, 'DK')).toBe(value);
+    }
+    // The same digits said as a number are still masked.
+    expect(maskPhonesInText('ligue 20 26 03 03', 'DK')).toBe('ligue ••••••03');
+  });
 });
