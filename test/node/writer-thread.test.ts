@@ -78,6 +78,33 @@ describe('the writer thread', () => {
     expect(store.sqlite.prepare('SELECT n FROM notes ORDER BY n').all()).toEqual([{ n: 3 }]);
   });
 
+  it('fails units alone among many of one group, each other unit committed once with its own results', async () => {
+    // Sent in one turn: one group. Its plain run fails, and it runs again unit by unit.
+    const sent = Array.from({ length: 40 }, (_, i) =>
+      store.atomic(
+        i % 13 === 5 ? [insert(100 + i), insert(200 + i, '')] : [insert(100 + i), insert(200 + i)],
+      ),
+    );
+    const settled = await Promise.allSettled(sent);
+    settled.forEach((outcome, i) => {
+      if (i % 13 === 5) {
+        expect(outcome.status).toBe('rejected');
+        expect(((outcome as PromiseRejectedResult).reason as { code?: string }).code).toBe(
+          'SQLITE_CONSTRAINT_CHECK',
+        );
+      } else {
+        expect(outcome.status).toBe('fulfilled');
+        const results = (outcome as PromiseFulfilledResult<{ rows: unknown[] }[]>).value;
+        expect(results.map((r) => r.rows)).toEqual([[{ n: 100 + i }], [{ n: 200 + i }]]);
+      }
+    });
+    const good = Array.from({ length: 40 }, (_, i) => i).filter((i) => i % 13 !== 5);
+    expect(store.sqlite.prepare('SELECT n FROM notes ORDER BY n').all()).toEqual([
+      ...good.map((i) => ({ n: 100 + i })),
+      ...good.map((i) => ({ n: 200 + i })),
+    ]);
+  });
+
   it('closes after the units already sent have committed', async () => {
     const sent = Array.from({ length: 50 }, (_, i) => store.atomic([insert(i + 1)]));
     await store.close();
