@@ -68,7 +68,7 @@ export async function bookAppointment(ctx: CommandContext, input: BookInput): Pr
   return runCommand(ctx, async (commandId, now): Promise<CommandPlan> => {
     // The plan's snapshot in one round trip: the catalogue (unless the door holds it) and the patient.
     const catalogs = ctx.catalog ?? catalogOnce(deps, tenant.id);
-    const [catalog, ...patientRows] = await catalogs.readWith(...patient.reads);
+    const [catalog, patientRows] = await catalogs.readWith(patient.read);
     const service = await bookableService(deps, tenant, input.serviceTypeId, catalog);
     // Time rules first: with no professional named, a refused time must not read as "taken".
     assertTimeAllowed(deps, tenant, input.startsAt, source);

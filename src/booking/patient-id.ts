@@ -3,7 +3,7 @@
 // derives it from the phone's keyed hash, so parallel first bookings of one number agree on it; after
 // an erasure the number gets a new, random id (the erased patient's id must not come back).
 import type { Tenant } from '../accounts/tenants.js';
-import { latestOfPatient, patientIdReads } from '../db/appointments.js';
+import { latestOfPatient, type PatientOfNumber, patientIdRead } from '../db/appointments.js';
 import { NO_PHONE } from '../db/patient-data.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../domain/errors.js';
@@ -20,21 +20,18 @@ export async function derivePatientId(deps: AppDeps, tenantId: string, phoneHash
 }
 
 /**
- * How a booking finds its patient's id: `reads` go in the booking's batch (one round trip with its
- * other reads), `decide` takes their rows.
+ * How a booking finds its patient's id: `read` goes in the booking's batch (one round trip with its
+ * other reads), `decide` takes its rows.
  */
 export async function patientIdLookup(deps: AppDeps, tenant: Tenant, e164: string) {
   const hashes = await deps.vault.lookupHashes(e164, tenant);
   const marks = await Promise.all(hashes.map((h) => erasureMark(deps, tenant, h)));
   return {
-    reads: patientIdReads(deps.store.db, tenant.id, hashes, marks),
-    decide: async (
-      [known, erasedAppointment, erasedCall]: [{ patientId: string | null }[], unknown[], unknown[]],
-      phoneHash: string,
-    ): Promise<string> => {
-      if (known[0]?.patientId) return known[0].patientId;
+    read: patientIdRead(deps.store.db, tenant.id, hashes, marks),
+    decide: async ([known]: PatientOfNumber[], phoneHash: string): Promise<string> => {
+      if (known?.patientId) return known.patientId;
       // A number whose patient was erased starts a new patient: a derived id would be the erased one's.
-      if (erasedAppointment.length || erasedCall.length) return crypto.randomUUID();
+      if (known?.erasedAppointment || known?.erasedCall) return crypto.randomUUID();
       return derivePatientId(deps, tenant.id, phoneHash);
     },
   };

@@ -4,7 +4,7 @@ import type { FieldChanges } from '../domain/history.js';
 import { MAX_BLOCK_MS } from '../domain/service-caps.js';
 import type { AppointmentSource } from '../domain/source.js';
 import { type AppointmentStatus, BLOCKING_STATUSES } from '../domain/status.js';
-import { appointmentHistory, appointments, calls } from './schema.js';
+import { appointmentHistory, appointments, calls, tenants } from './schema.js';
 import { type Db, type PreparedRead, preparedOnce, read } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
@@ -226,46 +226,29 @@ export const fewerUpcomingSelfService = (
 const inJson = (column: AnyColumn | SQL, name: string) =>
   sql`${column} IN (SELECT value FROM json_each(${sql.placeholder(name)}))`;
 
+// What a booking needs to know of its patient, in one statement anchored on the clinic's row (so it
+// answers exactly one row): the patient id already given to the number, and whether the number's
+// patient was erased (an appointment or a call under an erasure mark).
+//
 // The earliest patient id under each hash is the first row of the phone index (tenant, phone, created)
 // that carries one: per hash a short index walk, not a sort of the number's whole history. The
 // earliest of those (one per hash, a key rotation's worth) wins.
-const firstPatientId = preparedOnce((db) =>
+const patientOfNumber = preparedOnce((db) =>
   db
-    .select({ patientId: appointments.patientId })
-    .from(appointments)
-    .where(
-      sql`${appointments}.rowid IN (SELECT (
+    .select({
+      patientId: sql<string | null>`(SELECT p.patient_id FROM ${appointments} p WHERE p.rowid IN (SELECT (
         SELECT a.rowid FROM ${appointments} a
         WHERE a.tenant_id = ${sql.placeholder('tenantId')} AND a.patient_phone_hash = j.value
           AND +a.patient_id IS NOT NULL
         ORDER BY a.created_at LIMIT 1
-      ) FROM json_each(${sql.placeholder('hashes')}) j)`,
-    )
-    .orderBy(asc(appointments.createdAt))
-    .limit(1)
-    .prepare(),
-);
-
-const anyAppointmentOf = preparedOnce((db) =>
-  db
-    .select({ id: appointments.id })
-    .from(appointments)
-    .where(
-      and(
-        eq(appointments.tenantId, sql.placeholder('tenantId')),
-        inJson(appointments.patientPhoneHash, 'hashes'),
-      ),
-    )
-    .limit(1)
-    .prepare(),
-);
-
-const anyCallFrom = preparedOnce((db) =>
-  db
-    .select({ id: calls.id })
-    .from(calls)
-    .where(and(eq(calls.tenantId, sql.placeholder('tenantId')), inJson(calls.fromNumberHash, 'hashes')))
-    .limit(1)
+      ) FROM json_each(${sql.placeholder('hashes')}) j) ORDER BY p.created_at LIMIT 1)`,
+      erasedAppointment: sql<number>`EXISTS (SELECT 1 FROM ${appointments} e WHERE e.tenant_id = ${sql.placeholder('tenantId')}
+        AND ${inJson(sql`e.patient_phone_hash`, 'marks')})`,
+      erasedCall: sql<number>`EXISTS (SELECT 1 FROM ${calls} c WHERE c.tenant_id = ${sql.placeholder('tenantId')}
+        AND ${inJson(sql`c.from_number_hash`, 'marks')})`,
+    })
+    .from(tenants)
+    .where(eq(tenants.id, sql.placeholder('tenantId')))
     .prepare(),
 );
 
@@ -308,15 +291,19 @@ export async function appointmentsHeldAt(
  * one batch: the earliest id stored under the number's hashes (the patient id already given to this
  * phone in the clinic), and whether appointments or calls carry one of its erasure marks.
  */
-export const patientIdReads = (db: Db, tenantId: string, phoneHashes: string[], marks: string[]) =>
-  [
-    read(firstPatientId(db) as PreparedRead<{ patientId: string | null }>, {
-      tenantId,
-      hashes: JSON.stringify(phoneHashes),
-    }),
-    read(anyAppointmentOf(db) as PreparedRead<{ id: string }>, { tenantId, hashes: JSON.stringify(marks) }),
-    read(anyCallFrom(db) as PreparedRead<{ id: string }>, { tenantId, hashes: JSON.stringify(marks) }),
-  ] as const;
+export interface PatientOfNumber {
+  patientId: string | null;
+  erasedAppointment: number;
+  erasedCall: number;
+}
+
+/** The read of what is known of a number's patient (see patientOfNumber): one row. */
+export const patientIdRead = (db: Db, tenantId: string, phoneHashes: string[], marks: string[]) =>
+  read(patientOfNumber(db) as PreparedRead<PatientOfNumber>, {
+    tenantId,
+    hashes: JSON.stringify(phoneHashes),
+    marks: JSON.stringify(marks),
+  });
 
 /** The patient's most recent appointment in the clinic (their latest name, phone and email). */
 export async function latestOfPatient(
