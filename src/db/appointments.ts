@@ -286,18 +286,16 @@ export async function appointmentsHeldAt(
   })) as AppointmentRow[];
 }
 
-/**
- * The reads that decide a phone's patient id (src/booking/patient-id.ts), independent so they go in
- * one batch: the earliest id stored under the number's hashes (the patient id already given to this
- * phone in the clinic), and whether appointments or calls carry one of its erasure marks.
- */
+/** What decides a phone's patient id (src/booking/patient-id.ts). */
 export interface PatientOfNumber {
+  /** The earliest id stored under the number's hashes: the one already given to this phone here. */
   patientId: string | null;
+  /** 1 when an appointment, or a call, carries one of the number's erasure marks. */
   erasedAppointment: number;
   erasedCall: number;
 }
 
-/** The read of what is known of a number's patient (see patientOfNumber): one row. */
+/** The read of what is known of a number's patient (see patientOfNumber): one row, for a batch. */
 export const patientIdRead = (db: Db, tenantId: string, phoneHashes: string[], marks: string[]) =>
   read(patientOfNumber(db) as PreparedRead<PatientOfNumber>, {
     tenantId,
