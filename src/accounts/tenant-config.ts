@@ -1,5 +1,6 @@
 // The clinic's settings (Tenant.config): voice, greeting, time zone and the booking rules.
 import { z } from '@hono/zod-openapi';
+import { keptUpTo } from '../domain/kept.js';
 import { defaultLanguageTag } from '../domain/language.js';
 import { isTimeZone } from '../domain/time.js';
 
@@ -112,15 +113,8 @@ export const defaultTenantConfig = (timezone: string, country: string): TenantCo
 
 // Every request reads its clinic's settings; parsing (and validating the time zone) each time cost
 // ~50 µs. Settings change rarely, so the parsed value is kept per stored JSON text, frozen.
-const parsed = new Map<string, Readonly<TenantConfig>>();
+const parsed = keptUpTo<string, Readonly<TenantConfig>>(1000);
 
 /** Stored JSON → settings; fields added in later releases take their defaults. */
-export function readTenantConfig(json: string): Readonly<TenantConfig> {
-  let config = parsed.get(json);
-  if (!config) {
-    config = Object.freeze(tenantConfigSchema.parse(JSON.parse(json)));
-    if (parsed.size >= 1000) parsed.clear();
-    parsed.set(json, config);
-  }
-  return config;
-}
+export const readTenantConfig = (json: string): Readonly<TenantConfig> =>
+  parsed(json, () => Object.freeze(tenantConfigSchema.parse(JSON.parse(json))));

@@ -1,6 +1,7 @@
 // Queries for working hours, exceptions and busy time.
 import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
 import { deepFreeze } from '../domain/freeze.js';
+import { keptUpTo } from '../domain/kept.js';
 import { BLOCKING_STATUSES } from '../domain/status.js';
 import type { WeeklySchedule } from '../domain/working-hours.js';
 import { MAX_BLOCK_MS } from './appointments.js';
@@ -59,8 +60,7 @@ export async function listExceptions(
 // cache (src/db/catalog.ts) hands out the same frozen object only while that counter holds, and a new
 // one, with nothing kept, once any write moved it. Rows read after the counter can only be newer
 // than it, never older. A kept range costs no statement. Bounded per catalogue.
-const keptExceptions = new WeakMap<object, Map<string, readonly ExceptionRow[]>>();
-const RANGES_KEPT = 256;
+const keptExceptions = new WeakMap<object, (range: string, read: () => ExceptionRow[]) => ExceptionRow[]>();
 
 /**
  * The clinic's exceptions touching the local dates [fromDate, toDate], as a read for a batch.
@@ -76,23 +76,10 @@ export function exceptionsRead(
   const values = { tenantId, fromDate, toDate };
   const query = clinicExceptions(db) as PreparedRead<ExceptionRow>;
   if (!catalogue) return read(query, values);
-  let kept = keptExceptions.get(catalogue);
-  if (!kept) {
-    kept = new Map();
-    keptExceptions.set(catalogue, kept);
-  }
-  const ranges = kept;
-  const key = `${tenantId}|${fromDate}|${toDate}`;
+  const kept = keptExceptions.get(catalogue) ?? keptUpTo(256);
+  keptExceptions.set(catalogue, kept);
   return read({
-    all: () => {
-      let rows = ranges.get(key);
-      if (!rows) {
-        rows = deepFreeze(allNow(query, values));
-        if (ranges.size >= RANGES_KEPT) ranges.clear();
-        ranges.set(key, rows);
-      }
-      return rows as ExceptionRow[];
-    },
+    all: () => kept(`${tenantId}|${fromDate}|${toDate}`, () => deepFreeze(allNow(query, values))),
   });
 }
 

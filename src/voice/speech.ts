@@ -2,6 +2,7 @@
 // es). Every answer stays within SPOKEN_BUDGET characters: a tool that has more to say summarises
 // and offers the rest (test/api/voice-answers.test.ts measures every tool against it).
 import { DateTime } from 'luxon';
+import { keptUpTo } from '../domain/kept.js';
 import { inLanguage, type Language, LOCALE, type PhraseTable } from '../domain/language.js';
 import { localDate, renderInstant } from '../domain/time.js';
 
@@ -20,18 +21,12 @@ const AT: Record<Language, string> = { pt: ', às ', 'pt-BR': ', às ', en: ' at
 
 // A spoken day names only the local date (weekday, day, month), so it is kept per date and
 // language: luxon's formatting asked Intl for parts on every availability answer (~2% of a check).
-const DAYS_SAID = new Map<string, string>();
+const daysSaid = keptUpTo<string, string>(5_000);
 
-export function sayDay(ms: number, zone: string, lang: Language): string {
-  const key = `${localDate(ms, zone)}|${lang}`;
-  let said = DAYS_SAID.get(key);
-  if (said === undefined) {
-    said = DateTime.fromMillis(ms, { zone }).setLocale(LOCALE[lang]).toFormat(DAY_FORMAT[lang]);
-    if (DAYS_SAID.size >= 5_000) DAYS_SAID.clear();
-    DAYS_SAID.set(key, said);
-  }
-  return said;
-}
+export const sayDay = (ms: number, zone: string, lang: Language): string =>
+  daysSaid(`${localDate(ms, zone)}|${lang}`, () =>
+    DateTime.fromMillis(ms, { zone }).setLocale(LOCALE[lang]).toFormat(DAY_FORMAT[lang]),
+  );
 
 /** "quinta-feira, 14 de maio, às 10:00" / "Thursday 14 May at 10:00", in the clinic's zone. */
 export const sayWhen = (ms: number, zone: string, lang: Language): string =>
