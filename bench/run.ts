@@ -64,6 +64,11 @@ interface Figures {
    * off Linux. Steadier than throughput here: the load generator shares the cores with the service.
    */
   cpuUsPerRequest?: number;
+  /**
+   * The same for the thread that serves HTTP alone (the process's first thread). Throughput stops
+   * growing when this thread is busy all the time, whatever the others use.
+   */
+  requestThreadCpuUsPerRequest?: number;
 }
 
 interface ScenarioResult extends Partial<Figures> {
@@ -96,11 +101,15 @@ async function drive(url: string, load: Load, seconds: number): Promise<Figures>
   };
 }
 
-/** CPU time a process has used so far, in µs (Linux /proc; clock ticks of 10 ms). */
-function cpuMicros(pid: number): number | undefined {
+/**
+ * CPU time a process (or, with `thread`, one of its threads) has used so far, in µs (Linux /proc;
+ * clock ticks of 10 ms). A process's first thread has the process's id.
+ */
+function cpuMicros(pid: number, thread?: number): number | undefined {
   try {
+    const stat = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
     // The fields after the command's name (which may hold spaces), from the 3rd: utime is the 14th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = readFileSync(stat, 'utf8').split(') ')[1]!.split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
   } catch {
     return undefined;
@@ -110,10 +119,14 @@ function cpuMicros(pid: number): number | undefined {
 async function measure(url: string, load: Load, pid: number): Promise<Figures> {
   if (warmup > 0) await drive(url, load, warmup);
   const cpuBefore = cpuMicros(pid);
+  const threadBefore = cpuMicros(pid, pid);
   const figures = await drive(url, load, duration);
   const cpuAfter = cpuMicros(pid);
+  const threadAfter = cpuMicros(pid, pid);
   if (cpuBefore !== undefined && cpuAfter !== undefined && figures.requests > 0)
     figures.cpuUsPerRequest = Math.round((cpuAfter - cpuBefore) / figures.requests);
+  if (threadBefore !== undefined && threadAfter !== undefined && figures.requests > 0)
+    figures.requestThreadCpuUsPerRequest = Math.round((threadAfter - threadBefore) / figures.requests);
   return figures;
 }
 
@@ -172,7 +185,7 @@ async function runSize(dir: string, appointments: number): Promise<ScenarioResul
     // On a busy shared machine tsx can take longer than the default to start the service.
     startTimeoutMs: 180_000,
     env: { ...secrets, ...NO_RATE_LIMITS },
-    nodeFlags: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [],
+    nodeFlags: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : (process.env.EXP_FLAGS ? process.env.EXP_FLAGS.split(' ') : []),
   });
   const results: ScenarioResult[] = [];
   const logFile = join(dir, `agendai-${appointments}.log`);
@@ -247,11 +260,12 @@ function printSize(appointments: number, baseline: Figures, results: ScenarioRes
       '1.00',
       baseline.cpuUsPerRequest ?? '-',
       baseline.cpuUsPerRequest ? '1.00' : '-',
+      baseline.requestThreadCpuUsPerRequest ?? '-',
       baseline.unexpected,
     ],
   ];
   for (const r of results) {
-    if (r.unavailable) rows.push([r.name, '-', '-', '-', '-', '-', '-', '-', '-', `n/a: ${r.unavailable}`]);
+    if (r.unavailable) rows.push([r.name, '-', '-', '-', '-', '-', '-', '-', '-', '-', `n/a: ${r.unavailable}`]);
     else
       rows.push([
         r.name,
@@ -263,6 +277,7 @@ function printSize(appointments: number, baseline: Figures, results: ScenarioRes
         r.vsBaseline!.p99.toFixed(2),
         r.cpuUsPerRequest ?? '-',
         r.vsBaseline!.cpu?.toFixed(2) ?? '-',
+        r.requestThreadCpuUsPerRequest ?? '-',
         r.unexpected!,
       ]);
   }
@@ -281,6 +296,7 @@ function printSize(appointments: number, baseline: Figures, results: ScenarioRes
         'p99 ×base',
         'CPU µs/req',
         'base CPU ÷ CPU',
+        'request thread µs/req',
         'unexpected',
       ],
       rows,
@@ -331,6 +347,14 @@ async function main() {
       p99Ms: mean(before.p99Ms, after.p99Ms),
       ...(before.cpuUsPerRequest && after.cpuUsPerRequest
         ? { cpuUsPerRequest: mean(before.cpuUsPerRequest, after.cpuUsPerRequest) }
+        : {}),
+      ...(before.requestThreadCpuUsPerRequest && after.requestThreadCpuUsPerRequest
+        ? {
+            requestThreadCpuUsPerRequest: mean(
+              before.requestThreadCpuUsPerRequest,
+              after.requestThreadCpuUsPerRequest,
+            ),
+          }
         : {}),
       requests: before.requests + after.requests,
       unexpected: before.unexpected + after.unexpected,

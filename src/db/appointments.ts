@@ -1,23 +1,42 @@
 // Appointment queries, and the guarded statements the booking core's atomic units are built from.
-import { type AnyColumn, and, asc, desc, eq, gt, gte, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import {
+  type AnyColumn,
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  gte,
+  inArray,
+  lt,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import type { FieldChanges } from '../domain/history.js';
 import { MAX_BLOCK_MS } from '../domain/service-caps.js';
 import type { AppointmentSource } from '../domain/source.js';
 import { type AppointmentStatus, BLOCKING_STATUSES } from '../domain/status.js';
+import { q } from './fragment.js';
 import { appointmentHistory, appointments, calls, tenants } from './schema.js';
 import { type Db, type PreparedRead, preparedOnce, read } from './store.js';
 
 export type AppointmentRow = typeof appointments.$inferSelect;
 type Column = keyof AppointmentRow;
 
-/** A column's value as a parameter, encoded the way drizzle stores it (json columns as text). */
-const encoded = <K extends Column>(column: K, value: AppointmentRow[K]): SQL =>
-  sql`${sql.param(value, appointments[column])}`;
+/** A column's value as drizzle stores it (json columns as text), for a `q` statement. */
+const stored = <K extends Column>(column: K, value: AppointmentRow[K]): unknown =>
+  value === null ? null : appointments[column].mapToDriverValue(value);
 
-const blocking = sql.join(
-  BLOCKING_STATUSES.map((s) => sql`${s}`),
-  sql`, `,
-);
+const blocking = q.list([...BLOCKING_STATUSES]);
+
+// Every column of an appointment, in the table's order: an insert names them all.
+const APPOINTMENT_COLUMNS = Object.keys(getTableColumns(appointments)) as Column[];
+const columnNames = Object.fromEntries(
+  APPOINTMENT_COLUMNS.map((k) => [k, q.raw(`"${appointments[k].name}"`)]),
+) as Record<Column, SQL>;
+const appointmentColumnNames = q.raw(APPOINTMENT_COLUMNS.map((k) => `"${appointments[k].name}"`).join(', '));
 
 /**
  * The longest span an appointment can block (12 h service + 4 h buffer, CHECKed on services). Bounding
@@ -34,35 +53,33 @@ export interface Interval {
 }
 
 /** SQL condition: another blocking appointment of the professional overlaps [startsAt, blocksUntil). */
-export const overlaps = (slot: Interval, excludeId?: string): SQL => sql`EXISTS (
+export const overlaps = (slot: Interval, excludeId?: string): SQL => q`EXISTS (
   SELECT 1 FROM appointments o
   WHERE o.tenant_id = ${slot.tenantId} AND o.professional_id = ${slot.professionalId}
     AND o.starts_at >= ${slot.startsAt - MAX_BLOCK_MS} AND o.starts_at < ${slot.blocksUntil}
     AND o.blocks_until > ${slot.startsAt}
     AND o.status IN (${blocking})
-    ${excludeId ? sql`AND o.id <> ${excludeId}` : sql``})`;
+    ${excludeId ? q`AND o.id <> ${excludeId}` : undefined})`;
+
+const bookableTables = { professionals: q.raw('"professionals"'), services: q.raw('"services"') };
 
 export const isBookable = (table: 'professionals' | 'services', tenantId: string, id: string): SQL =>
-  sql`EXISTS (SELECT 1 FROM ${sql.identifier(table)} WHERE id = ${id} AND tenant_id = ${tenantId} AND active = 1 AND deleted_at IS NULL)`;
+  q`EXISTS (SELECT 1 FROM ${bookableTables[table]} WHERE id = ${id} AND tenant_id = ${tenantId} AND active = 1 AND deleted_at IS NULL)`;
 
 /** SQL condition: the appointment was written by this command. */
 export const writtenBy = (id: string, commandId: string): SQL =>
-  sql`EXISTS (SELECT 1 FROM appointments WHERE id = ${id} AND last_command_id = ${commandId})`;
+  q`EXISTS (SELECT 1 FROM appointments WHERE id = ${id} AND last_command_id = ${commandId})`;
 
 /** SQL condition: the appointment is still at the version the command planned from. */
 export const unchangedSince = (id: string, version: number): SQL =>
-  sql`EXISTS (SELECT 1 FROM appointments WHERE id = ${id} AND version = ${version})`;
+  q`EXISTS (SELECT 1 FROM appointments WHERE id = ${id} AND version = ${version})`;
 
 /** Inserts the appointment only if every condition holds. */
 export function insertAppointmentIf(row: AppointmentRow, conditions: SQL[]): SQL {
-  const columns = Object.keys(row) as Column[];
-  const names = columns.map((k) => sql.identifier(appointments[k].name));
-  return sql`INSERT INTO appointments (${sql.join(names, sql`, `)})
-    SELECT ${sql.join(
-      columns.map((k) => encoded(k, row[k])),
-      sql`, `,
-    )}
-    WHERE ${sql.join(conditions, sql` AND `)}`;
+  const values = APPOINTMENT_COLUMNS.map((k) => stored(k, row[k]));
+  return q`INSERT INTO appointments (${appointmentColumnNames})
+    SELECT ${q.list(values)}
+    WHERE ${q.join(conditions, ' AND ')}`;
 }
 
 /** Applies `changes` (column → value) to the appointment at `version`, if every condition holds. */
@@ -76,14 +93,12 @@ export function updateAppointmentIf(
   conditions: SQL[],
 ): SQL {
   const sets = (Object.keys(changes) as Column[]).map(
-    (k) => sql`${sql.identifier(appointments[k].name)} = ${encoded(k, changes[k]!)}`,
+    (k) => q`${columnNames[k]} = ${stored(k, changes[k]!)}`,
   );
-  return sql`UPDATE appointments SET ${sql.join(
-    [...sets, sql`version = version + 1`, sql`last_command_id = ${commandId}`, sql`updated_at = ${now}`],
-    sql`, `,
-  )}
+  const bookkeeping = [q`version = version + 1`, q`last_command_id = ${commandId}`, q`updated_at = ${now}`];
+  return q`UPDATE appointments SET ${q.join([...sets, ...bookkeeping], ', ')}
     WHERE tenant_id = ${tenantId} AND id = ${id} AND version = ${version}
-      ${conditions.length ? sql`AND ${sql.join(conditions, sql` AND `)}` : sql``}`;
+      ${conditions.length ? q`AND ${q.join(conditions, ' AND ')}` : undefined}`;
 }
 
 export interface HistoryEntry {
@@ -97,10 +112,10 @@ export interface HistoryEntry {
 }
 
 /** Records a change, only if the command's write happened. */
-export const insertHistoryIf = (entry: HistoryEntry, commandId: string): SQL => sql`
+export const insertHistoryIf = (entry: HistoryEntry, commandId: string): SQL => q`
   INSERT INTO appointment_history (id, tenant_id, appointment_id, action, actor, changes, occurred_at)
   SELECT ${crypto.randomUUID()}, ${entry.tenantId}, ${entry.appointmentId}, ${entry.action}, ${entry.actor},
-    ${sql.param(entry.changes, appointmentHistory.changes)}, ${entry.occurredAt}
+    ${appointmentHistory.changes.mapToDriverValue(entry.changes)}, ${entry.occurredAt}
   WHERE ${writtenBy(entry.appointmentId, commandId)}`;
 
 export async function findAppointment(
@@ -212,13 +227,10 @@ export const fewerUpcomingSelfService = (
   now: number,
   cap: number,
 ): SQL =>
-  sql`(SELECT count(*) FROM appointments
+  q`(SELECT count(*) FROM appointments
     WHERE tenant_id = ${tenantId} AND source = 'self_service' AND starts_at > ${now}
       AND status IN (${blocking})
-      AND patient_phone_hash IN (${sql.join(
-        phoneHashes.map((h) => sql`${h}`),
-        sql`, `,
-      )})) < ${cap}`;
+      AND patient_phone_hash IN (${q.list(phoneHashes)})) < ${cap}`;
 
 // A booking's patient-id reads, prepared once: the hashes go in as one JSON parameter (any number,
 // one statement), as availability's busy read does; building and preparing three statements per

@@ -18,6 +18,7 @@ import {
   Table,
 } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import { Fragment, fragmentOf } from './fragment.js';
 
 export interface Compiled {
   sql: string;
@@ -52,7 +53,11 @@ function walk(chunks: Chunk[], out: { text: string; params: unknown[] }) {
       continue;
     }
     const kind = (chunk as object).constructor;
-    if (kind === StringChunk) {
+    if (kind === Fragment) {
+      // Already text (src/db/fragment.ts).
+      out.text += (chunk as Fragment).text;
+      for (const p of (chunk as Fragment).params) out.params.push(p);
+    } else if (kind === StringChunk) {
       out.text += (chunk as StringChunk).value.join('');
     } else if (kind === SQL) {
       if ((chunk as unknown as { shouldInlineParams: boolean }).shouldInlineParams) throw UNKNOWN;
@@ -107,7 +112,10 @@ export function compileQuickly(query: SQLType): Compiled | undefined {
 
 /** Compiles a drizzle `sql` template into SQL text and parameters (booleans become 0/1). */
 export function compile(query: SQLType): Compiled {
-  let compiled = compileQuickly(query);
+  // A statement made whole by `q`: its kept text as it is (one string per shape, hashed once).
+  const fragment = fragmentOf(query);
+  let compiled: Compiled | undefined = fragment && { sql: fragment.text, params: fragment.params };
+  compiled ??= compileQuickly(query);
   if (!compiled) {
     const { sql, params } = dialect.sqlToQuery(query);
     compiled = { sql, params };

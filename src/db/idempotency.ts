@@ -2,6 +2,7 @@
 // claims its key, writes only while it holds the claim, and records its answer, all in one atomic
 // unit: no "in progress" state is ever visible and nothing is left stuck after a crash.
 import { and, eq, gte, type SQL, sql } from 'drizzle-orm';
+import { q } from './fragment.js';
 import { idempotencyKeys } from './schema.js';
 import { type Db, preparedOnce } from './store.js';
 
@@ -40,7 +41,7 @@ export const claimKey = (
   claim: string,
   now: number,
   cutoff: number,
-): SQL => sql`
+): SQL => q`
   INSERT INTO idempotency_keys (tenant_id, key, fingerprint, claim, created_at)
   VALUES (${ref.tenantId}, ${ref.key}, ${fingerprint}, ${claim}, ${now})
   ON CONFLICT (tenant_id, key) DO UPDATE SET
@@ -50,7 +51,7 @@ export const claimKey = (
 
 /** SQL condition: this command holds the key. Every write of the command carries it. */
 export const holdsClaim = (ref: KeyRef, claim: string): SQL =>
-  sql`EXISTS (SELECT 1 FROM idempotency_keys WHERE tenant_id = ${ref.tenantId} AND key = ${ref.key} AND claim = ${claim})`;
+  q`EXISTS (SELECT 1 FROM idempotency_keys WHERE tenant_id = ${ref.tenantId} AND key = ${ref.key} AND claim = ${claim})`;
 
 export interface RecordedAnswer {
   status: number;
@@ -60,9 +61,9 @@ export interface RecordedAnswer {
 
 /** Picks the first answer whose SQL condition holds after the writes; NULL when none does. */
 const pick = (cases: { when: SQL; value: unknown }[]) =>
-  sql`CASE ${sql.join(
-    cases.map((c) => sql`WHEN ${c.when} THEN ${c.value}`),
-    sql` `,
+  q`CASE ${q.join(
+    cases.map((c) => q`WHEN ${c.when} THEN ${c.value}`),
+    ' ',
   )} ELSE NULL END`;
 
 export function recordAnswer(
@@ -70,7 +71,7 @@ export function recordAnswer(
   claim: string,
   cases: { when: SQL; answer: RecordedAnswer }[],
 ): SQL {
-  return sql`
+  return q`
     UPDATE idempotency_keys SET
       response_status = ${pick(cases.map((c) => ({ when: c.when, value: c.answer.status })))},
       response_body = ${pick(cases.map((c) => ({ when: c.when, value: c.answer.body })))},
@@ -79,17 +80,17 @@ export function recordAnswer(
 }
 
 /** No answer could be decided (state moved under the command): give the key back so it can rerun. */
-export const releaseUnanswered = (ref: KeyRef, claim: string): SQL => sql`
+export const releaseUnanswered = (ref: KeyRef, claim: string): SQL => q`
   DELETE FROM idempotency_keys
   WHERE tenant_id = ${ref.tenantId} AND key = ${ref.key} AND claim = ${claim} AND response_status IS NULL`;
 
-export const readKey = (ref: KeyRef): SQL => sql`
+export const readKey = (ref: KeyRef): SQL => q`
   SELECT fingerprint, claim, response_status AS status, response_body AS body, response_location AS location
   FROM idempotency_keys WHERE tenant_id = ${ref.tenantId} AND key = ${ref.key}`;
 
 /** Which answer applies, as an index into the cases, or -1 (for commands without a key). */
 export const selectAnswerIndex = (conditions: SQL[]): SQL =>
-  sql`SELECT ${pick(conditions.map((when, i) => ({ when, value: i })))} AS answer`;
+  q`SELECT ${pick(conditions.map((when, i) => ({ when, value: i })))} AS answer`;
 
 export const purgeKeysBefore = (cutoff: number): SQL =>
   sql`DELETE FROM idempotency_keys WHERE created_at < ${cutoff}`;

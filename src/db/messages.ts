@@ -3,6 +3,7 @@ import { and, asc, desc, eq, getTableColumns, gte, inArray, lt, lte, ne, type SQ
 import { MAX_REMINDER_HOURS } from '../domain/message-vocabulary.js';
 import { BLOCKING_STATUSES } from '../domain/status.js';
 import { HOUR } from '../domain/time.js';
+import { q } from './fragment.js';
 import { leaseOutboxRow } from './outbox-lease.js';
 import { messageConsent, messageSenders, messages, messagingSettings } from './schema.js';
 import type { Db } from './store.js';
@@ -75,12 +76,12 @@ export async function deleteSender(db: Db, tenantId: string, channel: SenderRow[
 }
 
 const KIND_RULE: Record<'confirmation' | 'cancellation' | 'reschedule' | 'triage' | 'feedback', SQL> = {
-  confirmation: sql`EXISTS (SELECT 1 FROM json_each(s.settings, '$.confirmationSources') WHERE value = a.source)`,
-  cancellation: sql`json_extract(s.settings, '$.cancellationNotice') = 1`,
-  reschedule: sql`json_extract(s.settings, '$.rescheduleNotice') = 1`,
+  confirmation: q`EXISTS (SELECT 1 FROM json_each(s.settings, '$.confirmationSources') WHERE value = a.source)`,
+  cancellation: q`json_extract(s.settings, '$.cancellationNotice') = 1`,
+  reschedule: q`json_extract(s.settings, '$.rescheduleNotice') = 1`,
   // With a booking: only for a service whose triage goes out on its own.
   triage: serviceSendsTriage,
-  feedback: sql`json_extract(s.settings, '$.feedbackAfterAttended') = 1`,
+  feedback: q`json_extract(s.settings, '$.feedbackAfterAttended') = 1`,
 };
 
 /**
@@ -97,7 +98,7 @@ export const enqueueMessageIf = (
     now: number;
   },
   condition: SQL,
-): SQL => sql`
+): SQL => q`
   INSERT INTO messages (id, tenant_id, appointment_id, kind, dedupe_key, status, attempts, next_attempt_at, created_at, updated_at)
   SELECT 'msg_' || lower(hex(randomblob(16))), a.tenant_id, a.id, ${m.kind}, ${m.dedupeKey}, 'queued', 0, ${m.now}, ${m.now}, ${m.now}
   FROM appointments a JOIN messaging_settings s ON s.tenant_id = a.tenant_id
@@ -112,14 +113,14 @@ export const enqueueMessageIf = (
 export const queueRequestedMessage = (
   m: { id: string; kind: 'triage'; tenantId: string; appointmentId: string; dedupeKey: string; now: number },
   condition: SQL,
-): SQL => sql`
+): SQL => q`
   INSERT INTO messages (id, tenant_id, appointment_id, kind, dedupe_key, status, attempts, next_attempt_at, created_at, updated_at)
   SELECT ${m.id}, ${m.tenantId}, ${m.appointmentId}, ${m.kind}, ${m.dedupeKey}, 'queued', 0, ${m.now}, ${m.now}, ${m.now}
   WHERE ${condition}
   ON CONFLICT DO NOTHING`;
 
 /** SQL condition: the message with this id was queued. */
-export const messageQueued = (id: string): SQL => sql`EXISTS (SELECT 1 FROM messages WHERE id = ${id})`;
+export const messageQueued = (id: string): SQL => q`EXISTS (SELECT 1 FROM messages WHERE id = ${id})`;
 
 export interface ReminderCandidate {
   tenantId: string;

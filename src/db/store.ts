@@ -4,9 +4,10 @@
 // `transactionSync` in a clinic's Durable Object. No statement may depend on a value read in
 // JavaScript between statements (a unit is planned whole, then run), so every later statement
 // guards itself with SQL conditions instead.
-import { type SQL, sql } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import { compile } from './compile.js';
+import { q } from './fragment.js';
 import type * as schema from './schema.js';
 
 export type Db = BaseSQLiteDatabase<'sync' | 'async', unknown, typeof schema>;
@@ -113,10 +114,10 @@ export const runRead = (r: Read<unknown>, run: (statement: Statement) => unknown
 export { compile };
 
 /** The guard of a command without an Idempotency-Key: its writes always run. */
-export const ALWAYS: SQL = sql`1`;
+export const ALWAYS: SQL = q`1`;
 
-export const not = (condition: SQL): SQL => sql`NOT ${condition}`;
-export const allOf = (conditions: SQL[]): SQL => sql`(${sql.join(conditions, sql` AND `)})`;
+export const not = (condition: SQL): SQL => q`NOT ${condition}`;
+export const allOf = (conditions: SQL[]): SQL => q`(${q.join(conditions, ' AND ')})`;
 
 /**
  * A query built and prepared once per database and reused: drizzle otherwise rebuilds and

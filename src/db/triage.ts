@@ -1,6 +1,7 @@
 // Queries for triage and feedback: a service's questions, a patient's answers and rating (each kept
 // once per appointment), and the SQL conditions the core's atomic units are guarded by.
 import { and, eq, type SQL, sql } from 'drizzle-orm';
+import { q } from './fragment.js';
 import { serviceTriage, triageAnswers, visitFeedback } from './schema.js';
 import type { Db } from './store.js';
 
@@ -33,7 +34,7 @@ export async function deleteServiceTriage(db: Db, tenantId: string, serviceId: s
 }
 
 /** SQL condition on the appointment `a` of an enqueue statement: its service sends triage with a booking. */
-export const serviceSendsTriage: SQL = sql`EXISTS (SELECT 1 FROM service_triage t
+export const serviceSendsTriage: SQL = q`EXISTS (SELECT 1 FROM service_triage t
   WHERE t.tenant_id = a.tenant_id AND t.service_id = a.service_type_id AND t.send_on_booking = 1)`;
 
 /**

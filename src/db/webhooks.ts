@@ -1,5 +1,6 @@
 // Queries for webhook endpoints and the outbox of deliveries.
 import { and, asc, desc, eq, isNull, lte, type SQL, sql } from 'drizzle-orm';
+import { q } from './fragment.js';
 import { leaseOutboxRow } from './outbox-lease.js';
 import { webhookDeliveries, webhookEndpoints } from './schema.js';
 import { type Db, preparedOnce, statementOf } from './store.js';
@@ -44,7 +45,7 @@ export async function updateEndpoint(db: Db, tenantId: string, id: string, patch
 export const enqueueEventIf = (
   event: { id: string; type: string; tenantId: string; payload: string; now: number },
   condition: SQL,
-): SQL => sql`
+): SQL => q`
   INSERT INTO webhook_deliveries (id, tenant_id, endpoint_id, event_id, event_type, payload, status, attempts, next_attempt_at, created_at)
   SELECT lower(hex(randomblob(16))), e.tenant_id, e.id, ${event.id}, ${event.type}, ${event.payload}, 'pending', 0, ${event.now}, ${event.now}
   FROM webhook_endpoints e
