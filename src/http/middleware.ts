@@ -9,6 +9,7 @@ import type { AppDeps } from '../deps.js';
 import { AppError, validationFailed } from '../domain/errors.js';
 import { jsonTextDepth, MAX_JSON_DEPTH } from '../domain/json-depth.js';
 import { afterAnswer } from './after-answer.js';
+import { setAnswerHeader } from './answer-headers.js';
 import { clientSubject, throttleAuthFailures } from './auth-throttle.js';
 import type { AppEnv } from './env.js';
 
@@ -36,7 +37,7 @@ export const requestContext = (deps: AppDeps) =>
     c.set('requestId', requestId);
     const started = performance.now();
     await next();
-    c.header('X-Request-Id', requestId);
+    setAnswerHeader(c, 'X-Request-Id', requestId);
     deps.logger.info('request', {
       requestId,
       method: c.req.method,

@@ -5,14 +5,20 @@ import { createMiddleware } from 'hono/factory';
 import { DEFAULT_RATE_LIMITS } from '../deps.js';
 import { AppError } from '../domain/errors.js';
 import type { RateLimitDecision, RateLimitRule } from '../domain/rate-limit.js';
+import { setAnswerHeader } from './answer-headers.js';
 import { addressForLimits } from './client-address.js';
 import type { AppEnv } from './env.js';
 import { respondWithError } from './error-handler.js';
 
-function setHeaders(c: Context, decision: RateLimitDecision) {
-  c.header('X-RateLimit-Limit', String(decision.limit));
-  c.header('X-RateLimit-Remaining', String(decision.remaining));
-  c.header('X-RateLimit-Reset', String(Math.ceil(decision.resetAt / 1000)));
+/** The limit's headers: before the handler through Hono (its answer starts with them), after it in place. */
+function setHeaders(
+  c: Context,
+  decision: RateLimitDecision,
+  set: (name: string, value: string) => void = c.header,
+) {
+  set('X-RateLimit-Limit', String(decision.limit));
+  set('X-RateLimit-Remaining', String(decision.remaining));
+  set('X-RateLimit-Reset', String(Math.ceil(decision.resetAt / 1000)));
 }
 
 function refuse(c: Context<AppEnv>, decision: RateLimitDecision, who: string) {
@@ -41,7 +47,7 @@ const limited = (
     setHeaders(c, decision);
     if (!decision.allowed) return refuse(c, decision, who);
     await next();
-    setHeaders(c, decision);
+    setHeaders(c, decision, (name, value) => setAnswerHeader(c, name, value));
   });
 
 const settings = (c: Context<AppEnv>) => ({ ...DEFAULT_RATE_LIMITS, ...c.var.deps.rateLimits });

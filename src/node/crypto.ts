@@ -10,7 +10,7 @@ import {
   type KeyObject,
   randomBytes,
 } from 'node:crypto';
-import { fromBase64, toBase64Url } from '../security/encoding.js';
+import { fromBase64 } from '../security/encoding.js';
 import { clinicHashKeyLabel, type PhoneVault, type PhoneVaultKeys } from '../security/phone-vault.js';
 import type { Hmac } from '../security/signatures.js';
 
@@ -20,6 +20,27 @@ const NODE_HASH = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-512': 'sha512' } 
 
 export const nodeHmac: Hmac = (secret, message, hash) =>
   createHmac(NODE_HASH[hash], secret).update(message, 'utf8').digest();
+
+/**
+ * AES-GCM nonces cut from a pool of random bytes, refilled 4 KiB at a time: one call into OpenSSL's
+ * generator per ~340 seals instead of one per seal (1–2% of a booking's request thread). Each nonce
+ * is handed out once; a refill leaves the slices already handed out untouched.
+ */
+export function nonceSource(size: number, poolBytes = 4096) {
+  let pool = Buffer.alloc(0);
+  let at = 0;
+  return (): Buffer => {
+    if (at + size > pool.length) {
+      pool = randomBytes(poolBytes);
+      at = 0;
+    }
+    at += size;
+    return pool.subarray(at - size, at);
+  };
+}
+
+// Buffer's own base64url: the same text as the runtime-neutral toBase64Url, natively.
+const base64Url = (bytes: Buffer) => bytes.toString('base64url');
 
 export function createNodePhoneVault(keys: PhoneVaultKeys): PhoneVault {
   if (keys.hashKeys.length === 0 || keys.encryptionKeys.length === 0) {
@@ -46,6 +67,7 @@ export function createNodePhoneVault(keys: PhoneVaultKeys): PhoneVault {
   const sign = (version: number, key: KeyObject, e164: string) =>
     `v${version}:${createHmac('sha256', key).update(e164, 'utf8').digest('hex')}`;
   const current = aesKeys[0]!;
+  const nonce = nonceSource(12);
   return {
     hash: async (e164, tenantId) => sign(hmacKeys[0]!.version, clinicKey(hmacKeys[0]!, tenantId), e164),
     lookupHashes: async (e164, tenant) => [
@@ -54,12 +76,12 @@ export function createNodePhoneVault(keys: PhoneVaultKeys): PhoneVault {
     ],
     legacyHashes: async (e164) => hmacKeys.map((k) => sign(k.version, k.key, e164)),
     async encrypt(e164, context) {
-      const iv = randomBytes(12);
+      const iv = nonce();
       const cipher = createCipheriv('aes-256-gcm', current.key, iv);
       cipher.setAAD(Buffer.from(context, 'utf8'));
       // Web Crypto's AES-GCM output is ciphertext followed by the 16-byte tag: the same here.
       const sealed = Buffer.concat([cipher.update(e164, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-      return `v${current.version}.${toBase64Url(iv)}.${toBase64Url(sealed)}`;
+      return `v${current.version}.${base64Url(iv)}.${base64Url(sealed)}`;
     },
     async decrypt(sealed, context) {
       const [version, iv, data] = sealed.split('.');

@@ -2,7 +2,7 @@
 // runtime-neutral Web Crypto code the Worker runs (a database may move between runtimes).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createNodePhoneVault, nodeHmac, nodeSha256Hex } from '../../src/node/crypto.js';
+import { createNodePhoneVault, nodeHmac, nodeSha256Hex, nonceSource } from '../../src/node/crypto.js';
 import { randomBytes, toBase64Url, toHex, utf8 } from '../../src/security/encoding.js';
 import { createPhoneVault } from '../../src/security/phone-vault.js';
 import { type Hash, hmac, verifyHmac } from '../../src/security/signatures.js';
@@ -66,5 +66,20 @@ describe('node:crypto and Web Crypto agree', () => {
       expect(await node.decrypt(await web.encrypt(phone, 't:a'), 't:a')).toBe(phone);
       await expect(node.decrypt(await web.encrypt(phone, 't:a'), 't:b')).rejects.toThrow();
     }
+  });
+
+  it('seals each number under a nonce of its own, across refills of the nonce pool', async () => {
+    // A pool of 5 nonces: 200 draws refill it 40 times.
+    const nonce = nonceSource(12, 60);
+    const drawn = Array.from({ length: 200 }, () => nonce());
+    const copies = drawn.map((n) => Buffer.from(n).toString('hex'));
+    expect(drawn.every((n) => n.length === 12)).toBe(true);
+    expect(new Set(copies).size).toBe(200);
+    // A refill leaves the nonces already handed out as they were.
+    expect(drawn.map((n) => n.toString('hex'))).toEqual(copies);
+    // The vault's own: the nonce is the sealed text's second part.
+    const node = createNodePhoneVault(keys);
+    const sealed = await Promise.all(Array.from({ length: 500 }, () => node.encrypt('+351912345678', 't:a')));
+    expect(new Set(sealed.map((s) => s.split('.')[1])).size).toBe(500);
   });
 });

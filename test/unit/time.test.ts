@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { localDate, renderInstant, wallToInstant } from '../../src/domain/time.js';
+import { localDate, parseInstant, renderInstant, wallToInstant } from '../../src/domain/time.js';
 
 const ZONES = [
   'Europe/Lisbon',
@@ -31,6 +31,60 @@ describe('localDate', () => {
       ),
       { numRuns: 5000 },
     );
+  });
+});
+
+describe('parseInstant', () => {
+  // What it answered before the hand-read shape: luxon alone.
+  const byLuxon = (text: string) => {
+    if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text)) return null;
+    const parsed = DateTime.fromISO(text, { setZone: true });
+    return parsed.isValid ? parsed.toMillis() : null;
+  };
+  const digits = (n: number, from: number, to: number) =>
+    fc.integer({ min: from, max: to }).map((v) => String(v).padStart(n, '0'));
+
+  it("answers luxon's instant or null, fields in range or not, in every form an offset may take", () => {
+    const text = fc
+      .tuple(
+        digits(4, 0, 9999),
+        digits(2, 0, 13),
+        digits(2, 0, 32),
+        digits(2, 0, 24),
+        digits(2, 0, 60),
+        fc.option(fc.tuple(digits(2, 0, 60), fc.option(fc.constantFrom('.5', '.123', '.1234', '.000')))),
+        fc.constantFrom(
+          'Z',
+          'z',
+          '+01:00',
+          '-03:30',
+          '+05:45',
+          '+14:00',
+          '-12:00',
+          '+0100',
+          '+24:00',
+          '+01:60',
+          '',
+        ),
+      )
+      .map(
+        ([y, mo, d, h, mi, s, zone]) =>
+          `${y}-${mo}-${d}T${h}:${mi}${s ? `:${s[0]}${s[1] ?? ''}` : ''}${zone}`,
+      );
+    fc.assert(
+      fc.property(text, (t) => {
+        expect(parseInstant(t)).toBe(byLuxon(t));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const t of [
+      '2026-02-29T10:00:00Z',
+      '2028-02-29T10:00:00Z',
+      '2026-05-14T10:00:00.000+01:00',
+      '0099-01-01T00:00Z',
+    ])
+      expect(parseInstant(t)).toBe(byLuxon(t));
+    expect(parseInstant('2026-05-14T10:00:00+01:00')).toBe(Date.UTC(2026, 4, 14, 9));
   });
 });
 
