@@ -1,6 +1,7 @@
 // The voice door bounds its body while it streams, as /v1 and /booking do: a 3 MB chunked body to an
 // integration URL is refused with 413 before the client has finished sending it (so the service never
-// buffers it). On Node only: it needs a real socket that keeps the request open.
+// buffers it); a body of declared length is judged by that length before it is read. On Node only: it
+// needs a real socket that keeps the request open.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../support/node-harness.js';
@@ -67,5 +68,40 @@ describe('voice webhook body bound', () => {
       body: JSON.stringify({ message: { type: 'status-update', status: 'in-progress', call: { id: 'c1' } } }),
     });
     expect(res.status).toBeLessThan(300);
+  });
+
+  it('judges a body of declared length by that length: over the bound 413 at once, under it read', async () => {
+    const clinic = await app.createClinic();
+    // /v1's bound is 64 KiB. Declared larger: refused on the header, the body never read.
+    const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${app.baseUrl}/v1/appointments`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${clinic.key}`,
+          'content-length': String(65 * 1024),
+        },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.on('data', (chunk) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      // Only the start of the declared body is ever sent.
+      req.write('{"patientName":"');
+    });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toMatchObject({ error: 'payload_too_large' });
+    // Just under the bound: read and judged on its content (a 422 for what it says, not a 413).
+    const padded = JSON.stringify({ patientNotes: 'x'.repeat(60 * 1024) });
+    const under = await fetch(`${app.baseUrl}/v1/appointments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${clinic.key}` },
+      body: padded,
+    });
+    expect(under.status).toBe(422);
   });
 });
