@@ -185,7 +185,7 @@ async function runSize(dir: string, appointments: number): Promise<ScenarioResul
     // On a busy shared machine tsx can take longer than the default to start the service.
     startTimeoutMs: 180_000,
     env: { ...secrets, ...NO_RATE_LIMITS },
-    nodeFlags: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : (process.env.EXP_FLAGS ? process.env.EXP_FLAGS.split(' ') : []),
+    nodeFlags: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [],
   });
   const results: ScenarioResult[] = [];
   const logFile = join(dir, `agendai-${appointments}.log`);
