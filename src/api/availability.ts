@@ -1,10 +1,13 @@
 // GET /v1/availability: free slots over up to 31 days, for one professional or any qualified one.
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
+import type { TypedResponse } from 'hono';
+import type { JSONParsed } from 'hono/utils/types';
 import { findAvailability } from '../booking/availability.js';
 import { fieldInvalid } from '../domain/errors.js';
-import { localDay, parseInstant, renderInstant } from '../domain/time.js';
+import { localDay, parseInstant } from '../domain/time.js';
 import { requireScope } from '../http/middleware.js';
 import { createRouter } from '../http/router.js';
+import { availabilityJson } from './availability-json.js';
 import { AvailabilityQuery, AvailabilitySchema } from './schemas/availability.js';
 import { errorResponses, jsonContent } from './schemas/common.js';
 
@@ -40,17 +43,8 @@ export const availabilityRoutes = createRouter().openapi(availabilityRoute, asyn
     to: readBoundary(q.to, zone, true, 'to'),
     limit: q.limit,
   });
-  return c.json(
-    {
-      serviceTypeId: q.serviceTypeId,
-      timezone: zone,
-      items: slots.map((s) => ({
-        startsAt: renderInstant(s.startsAt, zone),
-        endsAt: renderInstant(s.endsAt, zone),
-        professionalId: s.professionalId,
-      })),
-      nextFrom: nextFrom === null ? null : renderInstant(nextFrom, zone),
-    },
-    200,
-  );
+  const json = availabilityJson({ serviceTypeId: q.serviceTypeId, timezone: zone, slots, nextFrom });
+  // Written as text (see availability-json.ts): the route's typed answer is asserted here, once.
+  return c.body(json, 200, { 'Content-Type': 'application/json' }) as unknown as Response &
+    TypedResponse<JSONParsed<z.infer<typeof AvailabilitySchema>>, 200, 'json'>;
 });

@@ -141,8 +141,10 @@ export async function findAvailability(
       busy: busyOf.get(professional.id)!,
     }));
     for (let dayStart = windowStart; dayStart < windowEnd; dayStart += DAY) {
-      const day: (Slot & { rank: number })[] = [];
-      plans.forEach(({ professional, working, busy: mine }, rank) => {
+      // Professionals in name order, each one's slots in time order: a stable sort by start keeps
+      // the name order among slots at the same time.
+      const day: Slot[] = [];
+      for (const { professional, working, busy: mine } of plans) {
         const found = freeSlots({
           ...grid,
           working,
@@ -152,11 +154,11 @@ export async function findAvailability(
         });
         for (const s of found) {
           if (q.accept && !q.accept(s.start)) continue;
-          day.push({ startsAt: s.start, endsAt: s.end, professionalId: professional.id, rank });
+          day.push({ startsAt: s.start, endsAt: s.end, professionalId: professional.id });
         }
-      });
-      day.sort((a, b) => a.startsAt - b.startsAt || a.rank - b.rank);
-      for (const { rank: _, ...slot } of day) {
+      }
+      day.sort((a, b) => a.startsAt - b.startsAt);
+      for (const slot of day) {
         if (page.length === q.limit) return { slots: page, nextFrom: slot.startsAt };
         page.push(slot);
       }

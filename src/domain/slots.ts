@@ -15,8 +15,12 @@ export interface SlotRequest {
   latest: number;
 }
 
+const inOrder = (spans: Interval[]) => spans.every((s, i) => i === 0 || spans[i - 1]!.start <= s.start);
+
 export function freeSlots(r: SlotRequest): Interval[] {
-  const busy = [...r.busy].sort((a, b) => a.start - b.start);
+  // Availability asks once per day of a window with the window's bookings, read in start order:
+  // copied and sorted only when they are not.
+  const busy = inOrder(r.busy) ? r.busy : [...r.busy].sort((a, b) => a.start - b.start);
   const slots: Interval[] = [];
   for (const w of r.working) {
     // Skip whole steps up to the earliest allowed start, staying on this interval's grid.

@@ -34,6 +34,19 @@ describe('the REST door', () => {
     const anonymous = await app.request('GET', '/v1/tenants/me', { key: null, headers: ORIGIN });
     expect(anonymous.status).toBe(401);
     expect(anonymous.body.error).toBe('malformed_auth_header');
+    // A browser reads the refusals too: the guard's and the handler's carry the same CORS headers.
+    const invalid = await app.request('POST', '/v1/appointments', {
+      key: clinic.key,
+      headers: ORIGIN,
+      body: {},
+    });
+    expect(invalid.status).toBe(422);
+    for (const reply of [ok, anonymous, invalid]) {
+      expect(reply.headers.get('access-control-allow-origin')).toBe('*');
+      expect(reply.headers.get('access-control-expose-headers')).toBe(
+        'Idempotent-Replayed,Location,Retry-After,X-Request-Id,X-RateLimit-Limit,X-RateLimit-Remaining,X-RateLimit-Reset',
+      );
+    }
   });
 
   it('leaves the voice webhooks to the voice door: no key, no JSON rule, no CORS, no per-key limit', async () => {
