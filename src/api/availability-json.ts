@@ -1,7 +1,7 @@
 // The free-slots answer written as JSON text directly. A 31-day query answers up to 500 slots (5,000 on
 // request): building an object per slot and handing them to JSON.stringify was over a fifth of the
 // request. Written here, each instant is rendered once (ten professionals free at 10:00 share one
-// text) and each id quoted once. test/unit/availability-json.test.ts checks it gives the text
+// text) and each id quoted once. test/api/availability-json.test.ts checks it gives the text
 // JSON.stringify gives for the object form, byte for byte.
 import type { Slot } from '../booking/availability.js';
 import { renderInstant } from '../domain/time.js';
