@@ -22,11 +22,11 @@ const routings = new WeakMap<object, Routing>();
 function routingFor(env: Record<string, unknown>): Routing {
   let routing = routings.get(env);
   if (!routing) {
-    const { clinics, directory } = parseWorkerEnv(env);
+    const { clinics, directory, secrets } = parseWorkerEnv(env);
     routing = {
       directory: cachedDirectory(directoryOf(directory)),
       clinic: (id) => clinics.get(clinics.idFromString(id)),
-      lobby: (caller) => clinics.getByName(lobbyNameOf(caller)),
+      lobby: async (caller) => clinics.getByName(await lobbyNameOf(caller, secrets.PHONE_HASH_KEY.secret)),
     };
     routings.set(env, routing);
   }

@@ -19,6 +19,7 @@ import { LINK_PAGES } from '../booking/patient-link.js';
 import { addressForLimits } from '../http/client-address.js';
 import { clinicRefOf } from '../security/api-key-token.js';
 import { clinicRefOfPatientToken } from '../security/patient-token.js';
+import { hmac } from '../security/signatures.js';
 import { MCP_PREFIX } from '../voice/mcp-link.js';
 import { RECORDING_LINK_PREFIX } from '../voice/recordings.js';
 import { WEBHOOK_PREFIX } from '../voice/webhooks.js';
@@ -54,12 +55,16 @@ export const LOBBY_COUNT = 16;
  * operator's API, every bogus key), so one address flooding it would stall the others. An address
  * (an IPv6 one by its /64, as limits count it) always meets the same lobby, which counts its failed
  * authentications in memory.
+ *
+ * The address is mapped through an HMAC under a deployment secret (the phone hash key, under a label
+ * of its own): with a public hash, whoever holds many addresses could pick those that share a given
+ * lobby (a clinic's office, the health checker) and flood that one queue alone. A lobby holds only
+ * counters in memory, so a new key moving addresses to other lobbies loses nothing that matters.
  */
-export function lobbyNameOf(caller: string): string {
-  // FNV-1a: spreads addresses evenly; nothing here needs to resist a chosen collision.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < caller.length; i++) hash = Math.imul(hash ^ caller.charCodeAt(i), 0x01000193);
-  return `lobby:${(hash >>> 0) % LOBBY_COUNT}`;
+export async function lobbyNameOf(caller: string, secret: string): Promise<string> {
+  const mac = await hmac(secret, `agendai:lobby:${caller}`);
+  const word = ((mac[0]! << 24) | (mac[1]! << 16) | (mac[2]! << 8) | mac[3]!) >>> 0;
+  return `lobby:${word % LOBBY_COUNT}`;
 }
 
 const ID = '([A-Za-z0-9_-]{1,100})';
