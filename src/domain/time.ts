@@ -126,13 +126,21 @@ const PLAIN_INSTANT =
 function plainInstant(text: string): number | undefined {
   const m = PLAIN_INSTANT.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second, millis] = m.slice(1, 8).map((f) => Number(f ?? 0)) as number[];
-  const [offsetHours, offsetMinutes] = [Number(m[10] ?? 0), Number(m[11] ?? 0)];
+  const field = (i: number) => Number(m[i] ?? 0);
+  const [year, month, day, hour, minute, second] = [
+    field(1),
+    field(2),
+    field(3),
+    field(4),
+    field(5),
+    field(6),
+  ];
+  const [offsetHours, offsetMinutes] = [field(10), field(11)];
   // Years before 1000 (Date.UTC reads 0–99 as 19xx), hour 24, leap seconds, odd offsets: luxon's call.
-  if (year! < 1000 || month! < 1 || month! > 12 || day! < 1 || hour! > 23 || minute! > 59 || second! > 59)
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59)
     return undefined;
   if (offsetHours > 23 || offsetMinutes > 59) return undefined;
-  const wall = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!, millis!);
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, field(7));
   // 30 February rolls over in Date.UTC; luxon refuses it.
   if (new Date(wall).getUTCDate() !== day) return undefined;
   const offset = (offsetHours * 60 + offsetMinutes) * (m[9] === '-' ? -1 : 1);
