@@ -4,6 +4,7 @@
 // text) and each id quoted once. test/api/availability-json.test.ts checks it gives the text
 // JSON.stringify gives for the object form, byte for byte.
 import type { Slot } from '../booking/availability.js';
+import { keptUpTo } from '../domain/kept.js';
 import { renderInstant } from '../domain/time.js';
 
 export interface AvailabilityAnswer {
@@ -14,24 +15,11 @@ export interface AvailabilityAnswer {
 }
 
 export function availabilityJson({ serviceTypeId, timezone, slots, nextFrom }: AvailabilityAnswer): string {
-  const instants = new Map<number, string>();
-  const instant = (ms: number) => {
-    let text = instants.get(ms);
-    if (text === undefined) {
-      text = JSON.stringify(renderInstant(ms, timezone));
-      instants.set(ms, text);
-    }
-    return text;
-  };
-  const ids = new Map<string, string>();
-  const id = (value: string) => {
-    let text = ids.get(value);
-    if (text === undefined) {
-      text = JSON.stringify(value);
-      ids.set(value, text);
-    }
-    return text;
-  };
+  // Per answer: every instant and id it holds, each written once.
+  const instants = keptUpTo<number, string>(Number.POSITIVE_INFINITY);
+  const instant = (ms: number) => instants(ms, () => JSON.stringify(renderInstant(ms, timezone)));
+  const ids = keptUpTo<string, string>(Number.POSITIVE_INFINITY);
+  const id = (value: string) => ids(value, () => JSON.stringify(value));
   const items = slots
     .map(
       (s) =>

@@ -33,10 +33,12 @@ const blocking = q.list([...BLOCKING_STATUSES]);
 
 // Every column of an appointment, in the table's order: an insert names them all.
 const APPOINTMENT_COLUMNS = Object.keys(getTableColumns(appointments)) as Column[];
-const columnNames = Object.fromEntries(
-  APPOINTMENT_COLUMNS.map((k) => [k, q.raw(`"${appointments[k].name}"`)]),
-) as Record<Column, SQL>;
-const appointmentColumnNames = q.raw(APPOINTMENT_COLUMNS.map((k) => `"${appointments[k].name}"`).join(', '));
+const quotedName = (k: Column) => `"${appointments[k].name}"`;
+const columnNames = Object.fromEntries(APPOINTMENT_COLUMNS.map((k) => [k, q.raw(quotedName(k))])) as Record<
+  Column,
+  SQL
+>;
+const appointmentColumnNames = q.raw(APPOINTMENT_COLUMNS.map(quotedName).join(', '));
 
 /**
  * The longest span an appointment can block (12 h service + 4 h buffer, CHECKed on services). Bounding

@@ -13,6 +13,7 @@
 // (that part then costs what it did before; its text keys the shape).
 import { type SQL, sql } from 'drizzle-orm';
 // A cycle on purpose: each side uses the other only inside functions, never while loading.
+import { keptUpTo } from '../domain/kept.js';
 import { compile } from './compile.js';
 
 /** SQLite text with its parameters in order, and what it was made of (for drizzle). */
@@ -163,15 +164,11 @@ q.join = (list: SQL[], separator: string): SQL => {
   return fragment(root, { separator }, list);
 };
 
-const placeholders = new Map<number, string>();
+const placeholders = keptUpTo<number, string>(1000);
 
 /** Values bound one after another, `?, ?, ?` (a row of an INSERT): one text per length. */
 q.list = (values: unknown[]): SQL => {
-  let text = placeholders.get(values.length);
-  if (text === undefined) {
-    text = values.map(() => '?').join(', ');
-    if (placeholders.size < 1000) placeholders.set(values.length, text);
-  }
+  const text = placeholders(values.length, () => values.map(() => '?').join(', '));
   return asSql(new Fragment(text, values, { list: true }, values));
 };
 

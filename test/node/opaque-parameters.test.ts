@@ -9,7 +9,7 @@ import { startTestApp } from '#harness';
 import { opaqueParameters } from '../../src/db/writer-thread.js';
 import { appointmentBody } from '../support/factories.js';
 import type { TestApp } from '../support/types.js';
-import { VAPI_SECRET, vapiCaller } from '../support/vapi.js';
+import { checkThenBook, VAPI_SECRET, vapiCaller } from '../support/vapi.js';
 import { voiceClinic } from '../support/voice.js';
 
 describe('opaqueParameters', () => {
@@ -86,16 +86,7 @@ describe("the service's statements keep their plans", () => {
     expect(week.status).toBe(200);
     const call = vapiCaller(app, v.path, '+351912345679', 'call-opaque');
     await call('list_services');
-    expect(await call('check_availability', { service: 'consulta', date: '2026-03-03' })).toMatch(
-      /^Há vagas/,
-    );
-    expect(
-      await call('book_appointment', {
-        service: 'Higiene oral',
-        startsAt: '2026-03-03T10:00',
-        patientName: 'Ana Lima',
-      }),
-    ).toMatch(/^Marcação confirmada/);
+    expect(await checkThenBook(call)).toMatch(/^Marcação confirmada/);
     expect(await call('cancel_appointment', {})).toMatch(/foi cancelada\.$/);
     await app.runScheduledJobs();
 

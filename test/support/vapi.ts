@@ -31,6 +31,22 @@ export function vapiCaller(app: TestApp, path: string, caller: string | null, ca
   };
 }
 
+/**
+ * The voice turns of a caller who asks what is free on 3 March 2026 and books oral hygiene at 10:00
+ * as Ana Lima, checking each answer (the clinic of `voiceClinic` in ./voice.ts).
+ */
+export async function checkThenBook(call: ReturnType<typeof vapiCaller>) {
+  if (!/^Há vagas/.test(await call('check_availability', { service: 'consulta', date: '2026-03-03' })))
+    throw new Error('check_availability found no free slot');
+  const booked = await call('book_appointment', {
+    service: 'Higiene oral',
+    startsAt: '2026-03-03T10:00',
+    patientName: 'Ana Lima',
+  });
+  if (!/^Marcação confirmada/.test(booked)) throw new Error(`book_appointment answered: ${booked}`);
+  return booked;
+}
+
 /** The references "[ref XXXXXXXX]" an answer gives, in order. */
 export const referencesIn = (answer: string) =>
   [...answer.matchAll(/\[ref ([0-9A-F]{8})\]/g)].map((m) => m[1]!);

@@ -25,7 +25,7 @@ import { directoryProvisioning } from '../../src/worker/provision.js';
 import { type ClinicObjectsApp, startClinicObjectsApp } from '../support/clinic-objects-harness.js';
 import { appointmentBody, createProfessional, createService, setupClinic } from '../support/factories.js';
 import { UNLIMITED } from '../support/http.js';
-import { VAPI_SECRET, vapiCaller } from '../support/vapi.js';
+import { checkThenBook, VAPI_SECRET, vapiCaller } from '../support/vapi.js';
 import { voiceClinic } from '../support/voice.js';
 
 let app: ClinicObjectsApp;
@@ -514,16 +514,7 @@ describe("a request's trips on Workers: one hop to the clinic, none from inside 
       body: appointmentBody({ professional: v.ana, service: v.consulta }, '2026-03-04T10:00:00Z'),
     });
     expect(booked.status).toBe(201);
-    expect(await call('check_availability', { service: 'consulta', date: '2026-03-03' })).toMatch(
-      /^Há vagas/,
-    );
-    expect(
-      await call('book_appointment', {
-        service: 'Higiene oral',
-        startsAt: '2026-03-03T10:00',
-        patientName: 'Ana Lima',
-      }),
-    ).toMatch(/^Marcação confirmada/);
+    expect(await checkThenBook(call)).toMatch(/^Marcação confirmada/);
     const other = vapiCaller(counted, v.path, '+351961234567', 'call-hops-2');
     expect(
       await other('book_appointment', {
